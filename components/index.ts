@@ -1,0 +1,6 @@
+// Package entry: exports only. Importing it registers no resource.
+export * from "./args";
+export * from "./manifest";
+export * from "./status";
+export * from "./validate";
+export * from "./webserverPod";

@@ -1,0 +1,75 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ResolvedWebserverPodArgs, WebserverPodArgs } from "./args";
+import { buildPodManifest, PodManifest } from "./manifest";
+import { readyContainers } from "./status";
+import { validateArgs } from "./validate";
+
+/** The component's type token (`<package>:<module>:<type>`). */
+export const WEBSERVER_POD_TYPE = "webserver-sidecar:index:WebserverPod";
+
+/** True when no Output or Promise is nested anywhere in `value`, so it can be checked right now. */
+function isKnown(value: unknown): boolean {
+    if (pulumi.Output.isInstance(value) || value instanceof Promise) return false;
+    if (value !== null && typeof value === "object") return Object.values(value).every(isKnown);
+    return true;
+}
+
+/**
+ * The `webserver` Pod: nginx writing its logs into the `shared-logs` emptyDir and a sidecar
+ * that ships them to stdout. With no args it declares exactly the seed spec.
+ *
+ * Pass a Kubernetes `provider` (or `providers`) in the resource options to target a cluster
+ * other than the current kubeconfig context.
+ */
+export class WebserverPod extends pulumi.ComponentResource {
+    /** `metadata.name` of the Pod. */
+    public readonly podName: pulumi.Output<string>;
+    /** Namespace the Pod landed in (the provider fills in its default when none was given). */
+    public readonly namespace: pulumi.Output<string>;
+    /** `status.podIP` of the Pod. */
+    public readonly podIp: pulumi.Output<string>;
+    /** `status.phase` of the Pod, for example `Running`. */
+    public readonly status: pulumi.Output<string>;
+    /** Ready containers over containers in the spec, as `kubectl get pod` prints it, for example `2/2`. */
+    public readonly readyContainers: pulumi.Output<string>;
+
+    constructor(name: string, args: WebserverPodArgs = {}, opts: pulumi.ComponentResourceOptions = {}) {
+        // Args that are already plain are validated before anything, the component included, is
+        // registered. Args holding Outputs are validated when they resolve, with the same message.
+        const known = isKnown(args) ? validateArgs(name, args as ResolvedWebserverPodArgs) : undefined;
+        super(WEBSERVER_POD_TYPE, name, {}, opts);
+
+        const validated = known
+            ? pulumi.output(known)
+            : pulumi.output(args).apply((resolved) => validateArgs(name, resolved as ResolvedWebserverPodArgs));
+        const manifest: pulumi.Output<PodManifest> = validated.apply(buildPodManifest);
+
+        const pod = new k8s.core.v1.Pod(
+            `${name}-pod`,
+            {
+                apiVersion: "v1",
+                kind: "Pod",
+                metadata: manifest.metadata,
+                spec: manifest.spec,
+            },
+            { parent: this },
+        );
+
+        this.podName = pod.metadata.name;
+        this.namespace = pod.metadata.namespace;
+        this.podIp = pod.status.podIP;
+        this.status = pod.status.phase;
+        this.readyContainers = pulumi
+            .all([manifest, pod.status])
+            .apply(([m, status]) => readyContainers(m.spec.containers.length, status));
+
+        this.registerOutputs({
+            podName: this.podName,
+            namespace: this.namespace,
+            podIp: this.podIp,
+            status: this.status,
+            readyContainers: this.readyContainers,
+        });
+    }
+}

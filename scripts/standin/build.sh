@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Builds the stand-in images used where nginx:latest / ubuntu:latest cannot be
+# pulled (no Docker Hub here). Both come from Debian bookworm packages via
+# debootstrap and are tagged under localhost/ -- never as docker.io/library/...,
+# so nobody mistakes them for the official images.
+#
+#   scripts/standin/build.sh nginx|ubuntu TAG
+#
+# Cached: an image that already exists in podman's store is not rebuilt.
+# Needs root (debootstrap), debootstrap and podman.
+set -euo pipefail
+kind=$1 tag=$2
+here=$(cd "$(dirname "$0")" && pwd)
+mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+
+if podman image exists "$tag"; then
+  echo "stand-in $tag: cached"
+  exit 0
+fi
+
+work=$(mktemp -d /var/tmp/standin-XXXXXX)
+trap 'rm -rf "$work"' EXIT
+root=$work/rootfs
+start=$(date +%s)
+
+case $kind in
+  nginx)
+    echo "stand-in $tag: debootstrap bookworm + nginx-light, curl (a few minutes, once)"
+    debootstrap --variant=minbase --include=nginx-light,curl bookworm "$root" "$mirror" \
+      > "$work/debootstrap.log" 2>&1 || { tail -20 "$work/debootstrap.log" >&2; exit 1; }
+    # The official image's user (uid/gid 101), config, pages and layout.
+    chroot "$root" groupadd --system --gid 101 nginx
+    chroot "$root" useradd --system --uid 101 --gid 101 --no-create-home \
+      --home-dir /nonexistent --shell /bin/false nginx
+    rm -f "$root/etc/nginx/sites-enabled/default"
+    install -m 0644 "$here/nginx.conf" "$root/etc/nginx/nginx.conf"
+    mkdir -p "$root/etc/nginx/conf.d" "$root/usr/share/nginx/html"
+    install -m 0644 "$here/default.conf" "$root/etc/nginx/conf.d/default.conf"
+    printf '<!DOCTYPE html>\n<html><head><title>Welcome to nginx!</title></head>\n<body><h1>Welcome to nginx!</h1><p>Stand-in image built from Debian nginx-light.</p></body></html>\n' \
+      > "$root/usr/share/nginx/html/index.html"
+    printf '<!DOCTYPE html>\n<html><body><h1>An error occurred.</h1></body></html>\n' \
+      > "$root/usr/share/nginx/html/50x.html"
+    # As in the official image: logs go to stdout/stderr unless a volume is mounted over them.
+    rm -rf "$root/var/log/nginx" && mkdir -p "$root/var/log/nginx"
+    ln -sf /dev/stdout "$root/var/log/nginx/access.log"
+    ln -sf /dev/stderr "$root/var/log/nginx/error.log"
+    change=(--change 'CMD ["nginx", "-g", "daemon off;"]' --change 'EXPOSE 80/tcp' --change 'STOPSIGNAL SIGQUIT')
+    ;;
+  ubuntu)
+    echo "stand-in $tag: debootstrap bookworm minbase (sh, coreutils; a few minutes, once)"
+    debootstrap --variant=minbase bookworm "$root" "$mirror" \
+      > "$work/debootstrap.log" 2>&1 || { tail -20 "$work/debootstrap.log" >&2; exit 1; }
+    change=(--change 'CMD ["/bin/bash"]')
+    ;;
+  *) echo "usage: $0 nginx|ubuntu TAG" >&2; exit 2 ;;
+esac
+
+# Slim the layer: apt lists and caches are not needed at run time.
+rm -rf "$root/var/cache/apt/archives/"*.deb "$root/var/lib/apt/lists/"* "$root/usr/share/doc" "$root/usr/share/man"
+tar -C "$root" -c . | podman import "${change[@]}" - "$tag" > /dev/null
+echo "stand-in $tag: built in $(( $(date +%s) - start ))s"

@@ -1,0 +1,68 @@
+// Pulumi mocks shared by every unit test: must be imported before any module that creates
+// resources. It records each registration and gives Pods a status, as the API server would.
+import * as pulumi from "@pulumi/pulumi";
+
+export interface Registration {
+    type: string;
+    name: string;
+    inputs: any;
+    custom: boolean;
+}
+
+/** Every resource registered since the process started, in order. */
+export const registrations: Registration[] = [];
+
+/** What the mocked cluster reports for a Pod; tests change it to simulate readiness. */
+export const podStatus = {
+    podIP: "10.244.0.7",
+    phase: "Running",
+    ready: [true, true] as boolean[],
+};
+
+export const MOCK_STACK = "dev";
+export const MOCK_PROJECT = "webserver-sidecar";
+
+pulumi.runtime.setMocks(
+    {
+        newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: any } {
+            registrations.push({ type: args.type, name: args.name, inputs: args.inputs, custom: args.custom ?? false });
+            if (args.type !== "kubernetes:core/v1:Pod") {
+                return { id: `${args.name}-id`, state: args.inputs };
+            }
+            const containers: Array<{ name: string }> = args.inputs.spec?.containers ?? [];
+            return {
+                id: `${args.inputs.metadata?.namespace ?? "default"}/${args.inputs.metadata?.name}`,
+                state: {
+                    ...args.inputs,
+                    metadata: { namespace: "default", ...args.inputs.metadata },
+                    status: {
+                        phase: podStatus.phase,
+                        podIP: podStatus.podIP,
+                        containerStatuses: containers.map((c, i) => ({ name: c.name, ready: podStatus.ready[i] ?? false })),
+                    },
+                },
+            };
+        },
+        call(args: pulumi.runtime.MockCallArgs) {
+            return args.inputs;
+        },
+    },
+    MOCK_PROJECT,
+    MOCK_STACK,
+    false,
+);
+
+/** Resolves an Output's value (the mocks resolve everything, known or not). */
+export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
+    return new Promise((resolve) => output.apply((v) => resolve(v)));
+}
+
+/** Registrations whose Pulumi name is `name`. */
+export function registered(name: string): Registration[] {
+    return registrations.filter((r) => r.name === name);
+}
+
+/** Waits until pending registrations have reached the mock monitor. */
+export async function settle(): Promise<void> {
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+}

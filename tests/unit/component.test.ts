@@ -1,0 +1,130 @@
+import { podStatus, promiseOf, registered } from "../helpers/mocks";
+import { expect } from "chai";
+import * as pulumi from "@pulumi/pulumi";
+import { WebserverPod, WebserverPodArgs, WEBSERVER_POD_TYPE } from "../../components";
+import { seedPod } from "../helpers/fixtures";
+
+/** Creates a component and returns the Pod inputs that reached the (mock) engine. */
+async function podInputsOf(name: string, args?: WebserverPodArgs): Promise<any> {
+    const c = new WebserverPod(name, args);
+    await promiseOf(c.podName);
+    const pods = registered(`${name}-pod`);
+    expect(pods, `one Pod registered for ${name}`).to.have.length(1);
+    return pods[0].inputs;
+}
+
+describe("WebserverPod component", () => {
+    it("declares exactly the seed Pod when given no options", async () => {
+        const inputs = await podInputsOf("seed");
+        const seed = seedPod();
+        expect(inputs.apiVersion).to.equal(seed.apiVersion);
+        expect(inputs.kind).to.equal(seed.kind);
+        expect(inputs.metadata).to.deep.equal(seed.metadata);
+        expect(inputs.spec).to.deep.equal(seed.spec);
+        expect(Object.keys(inputs).sort()).to.deep.equal(["apiVersion", "kind", "metadata", "spec"]);
+    });
+
+    it("registers the Pod as a child of the component", async () => {
+        const seen: Array<{ type: string; name: string; parent?: pulumi.Resource }> = [];
+        const c = new WebserverPod("parented", {}, {
+            transformations: [(a) => { seen.push({ type: a.type, name: a.name, parent: a.opts.parent }); return undefined; }],
+        });
+        await promiseOf(c.podName);
+        const pod = seen.find((s) => s.type === "kubernetes:core/v1:Pod");
+        expect(pod, "Pod registered through the component").to.not.equal(undefined);
+        expect(pod!.parent).to.equal(c);
+        expect(registered("parented").map((r) => r.type)).to.deep.equal([WEBSERVER_POD_TYPE]);
+    });
+
+    it("registers its outputs", async () => {
+        const calls: any[] = [];
+        const original = (WebserverPod.prototype as any).registerOutputs;
+        (WebserverPod.prototype as any).registerOutputs = function (this: unknown, outputs: any) {
+            if (outputs !== undefined) calls.push(outputs); // the base class's own call passes none
+            return original.call(this, outputs);
+        };
+        try {
+            const c = new WebserverPod("with-outputs");
+            await promiseOf(c.readyContainers);
+        } finally {
+            (WebserverPod.prototype as any).registerOutputs = original;
+        }
+        expect(calls).to.have.length(1);
+        expect(Object.keys(calls[0]).sort()).to.deep.equal(["namespace", "podIp", "podName", "readyContainers", "status"]);
+        expect(await promiseOf(calls[0].podIp)).to.equal(podStatus.podIP);
+    });
+
+    describe("outputs from the Pod's status", () => {
+        afterEach(() => { podStatus.ready = [true, true]; podStatus.phase = "Running"; });
+
+        it("reports podIp, status, podName, namespace and 2/2 when both containers are ready", async () => {
+            const c = new WebserverPod("ready");
+            expect(await promiseOf(c.podIp)).to.equal("10.244.0.7");
+            expect(await promiseOf(c.status)).to.equal("Running");
+            expect(await promiseOf(c.podName)).to.equal("webserver");
+            expect(await promiseOf(c.namespace)).to.equal("default");
+            expect(await promiseOf(c.readyContainers)).to.equal("2/2");
+        });
+
+        it("reports 1/2 when the sidecar is not ready", async () => {
+            podStatus.ready = [true, false];
+            podStatus.phase = "Pending";
+            const c = new WebserverPod("half-ready");
+            expect(await promiseOf(c.readyContainers)).to.equal("1/2");
+            expect(await promiseOf(c.status)).to.equal("Pending");
+        });
+
+        it("reports 0/2 when no container has a status yet", async () => {
+            podStatus.ready = [];
+            const c = new WebserverPod("no-status");
+            expect(await promiseOf(c.readyContainers)).to.equal("0/2");
+        });
+    });
+
+    describe("options appear where they belong and nowhere else", () => {
+        const seed = () => seedPod();
+
+        it("namespace goes to metadata.namespace only", async () => {
+            const inputs = await podInputsOf("ns", { namespace: "team-a" });
+            expect(inputs.metadata).to.deep.equal({ name: "webserver", namespace: "team-a" });
+            expect(inputs.spec).to.deep.equal(seed().spec);
+        });
+
+        it("podName goes to metadata.name only", async () => {
+            const inputs = await podInputsOf("named", { podName: "web-1" });
+            expect(inputs.metadata).to.deep.equal({ name: "web-1" });
+            expect(inputs.spec).to.deep.equal(seed().spec);
+        });
+
+        it("nginxImage changes only nginx-container's image", async () => {
+            const inputs = await podInputsOf("nginx-img", { nginxImage: "nginx:1.27.3" });
+            const expected = seed().spec;
+            expected.containers[0].image = "nginx:1.27.3";
+            expect(inputs.spec).to.deep.equal(expected);
+        });
+
+        it("sidecarImage changes only sidecar-container's image", async () => {
+            const inputs = await podInputsOf("sidecar-img", { sidecarImage: "ubuntu:24.04" });
+            const expected = seed().spec;
+            expected.containers[1].image = "ubuntu:24.04";
+            expect(inputs.spec).to.deep.equal(expected);
+        });
+
+        it("labels and annotations go to metadata only", async () => {
+            const labels = { "app.kubernetes.io/name": "webserver", tier: "web" };
+            const annotations = { "example.com/owner": "platform team, room 4" };
+            const inputs = await podInputsOf("meta", { labels, annotations });
+            expect(inputs.metadata).to.deep.equal({ name: "webserver", labels, annotations });
+            expect(inputs.spec).to.deep.equal(seed().spec);
+        });
+
+        it("accepts Outputs and resolves them into the Pod", async () => {
+            const inputs = await podInputsOf("from-outputs", {
+                podName: pulumi.output("web-out"),
+                labels: { tier: pulumi.output("web") },
+            });
+            expect(inputs.metadata).to.deep.equal({ name: "web-out", labels: { tier: "web" } });
+        });
+    });
+
+});

@@ -1,0 +1,84 @@
+import { registered, settle } from "../helpers/mocks";
+import { expect } from "chai";
+import * as pulumi from "@pulumi/pulumi";
+import { validateArgs, WebserverPod, WebserverPodArgError, WebserverPodArgs } from "../../components";
+
+// Each bad input: the arg it is given as, the args, and a fragment of the rule the message must state.
+const BAD: Array<[string, WebserverPodArgs, string, unknown]> = [
+    ["podName", { podName: "Webserver" }, "DNS-1123 label", "Webserver"],
+    ["podName", { podName: "web_server" }, "DNS-1123 label", "web_server"],
+    ["podName", { podName: "-web" }, "DNS-1123 label", "-web"],
+    ["podName", { podName: "" }, "DNS-1123 label", ""],
+    ["podName", { podName: "a".repeat(64) }, "at most 63", "a".repeat(64)],
+    ["namespace", { namespace: "Team A" }, "DNS-1123 label", "Team A"],
+    ["namespace", { namespace: "team.a" }, "DNS-1123 label", "team.a"],
+    ["nginxImage", { nginxImage: "" }, "must not be empty", ""],
+    ["nginxImage", { nginxImage: "   " }, "must not be empty", "   "],
+    ["nginxImage", { nginxImage: "nginx latest" }, "image reference", "nginx latest"],
+    ["nginxImage", { nginxImage: "NGINX:latest" }, "image reference", "NGINX:latest"],
+    ["nginxImage", { nginxImage: "nginx:lat$est" }, "image reference", "nginx:lat$est"],
+    ["nginxImage", { nginxImage: "nginx@sha256:abc" }, "image reference", "nginx@sha256:abc"],
+    ["sidecarImage", { sidecarImage: "ubuntu::latest" }, "image reference", "ubuntu::latest"],
+    ["sidecarImage", { sidecarImage: " ubuntu:latest" }, "image reference", " ubuntu:latest"],
+    ["labels key", { labels: { "bad key": "x" } }, "name must be 1-63", "bad key"],
+    ["labels key", { labels: { "Example.com/app": "x" } }, "DNS-1123 subdomain", "Example.com/app"],
+    ["labels key", { labels: { ["k".repeat(64)]: "x" } }, "name must be 1-63", "k".repeat(64)],
+    ['labels["app"]', { labels: { app: "web server" } }, "must be empty or 1-63", "web server"],
+    ['labels["app"]', { labels: { app: "v".repeat(64) } }, "must be empty or 1-63", "v".repeat(64)],
+    ['labels["app"]', { labels: { app: "-web" } }, "must be empty or 1-63", "-web"],
+    ["annotations key", { annotations: { "/owner": "x" } }, "DNS-1123 subdomain", "/owner"],
+    ["annotations", { annotations: { big: "x".repeat(256 * 1024) } }, "at most 256 KiB", `${256 * 1024 + 3} bytes`],
+];
+
+describe("validation of the args", () => {
+    for (const [arg, args, rule, value] of BAD) {
+        const shown = JSON.stringify(value);
+        it(`rejects ${arg} ${shown.length > 40 ? shown.slice(0, 37) + '..."' : shown} before registering anything`, async () => {
+            const name = `bad-${Math.random().toString(36).slice(2, 8)}`;
+            let error: unknown;
+            try {
+                new WebserverPod(name, args);
+            } catch (e) {
+                error = e;
+            }
+            expect(error, "constructor throws").to.be.instanceOf(WebserverPodArgError);
+            const err = error as WebserverPodArgError;
+            expect(err.arg).to.equal(arg);
+            expect(err.value).to.deep.equal(value);
+            expect(err.message).to.contain(`WebserverPod "${name}": invalid args.${arg} ${JSON.stringify(value)}`);
+            expect(err.message).to.contain(rule);
+            await settle();
+            expect(registered(name), "component registered").to.have.length(0);
+            expect(registered(`${name}-pod`), "Pod registered").to.have.length(0);
+        });
+    }
+
+    it("accepts the values Kubernetes accepts", () => {
+        const v = validateArgs("ok", {
+            podName: "a".repeat(63),
+            namespace: "kube-system",
+            nginxImage: "registry.example.com:5000/team/nginx:1.27.3-alpine",
+            sidecarImage: `localhost/ubuntu@sha256:${"a".repeat(64)}`,
+            labels: { "app.kubernetes.io/name": "web", empty: "", "x_y.z": "A-b_c.9" },
+            annotations: { "example.com/note": "any text, even spaces: fine" },
+        });
+        expect(v.podName).to.equal("a".repeat(63));
+        expect(v.labels).to.deep.equal({ "app.kubernetes.io/name": "web", empty: "", "x_y.z": "A-b_c.9" });
+    });
+
+    it("applies the seed's defaults", () => {
+        expect(validateArgs("d")).to.deep.equal({ podName: "webserver", nginxImage: "nginx:latest", sidecarImage: "ubuntu:latest" });
+    });
+
+    it("checks a value that arrives as an Output when it resolves, with the same message", async () => {
+        const c = new WebserverPod("late-bad", { podName: pulumi.output("Not_A_Label") });
+        const message = await new Promise<string>((resolve) => {
+            // The error surfaces through the Output chain the Pod's metadata depends on.
+            process.once("unhandledRejection", (e: any) => resolve(String(e?.message ?? e)));
+            c.podName.apply((n) => resolve(`resolved to ${n}`));
+        });
+        expect(message).to.contain('WebserverPod "late-bad": invalid args.podName "Not_A_Label"');
+        await settle();
+        expect(registered("late-bad-pod"), "a Pod with an invalid name never reaches the engine").to.have.length(0);
+    });
+});
