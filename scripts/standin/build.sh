@@ -6,7 +6,8 @@
 #
 #   scripts/standin/build.sh nginx|ubuntu TAG
 #
-# Cached: an image that already exists in podman's store is not rebuilt.
+# Cached: an image that already exists in podman's store is not rebuilt (the caller puts a
+# hash of this folder in TAG, so a change here builds anew).
 # Needs root (debootstrap), debootstrap and podman.
 set -euo pipefail
 kind=$1 tag=$2
@@ -57,5 +58,7 @@ esac
 
 # Slim the layer: apt lists and caches are not needed at run time.
 rm -rf "$root/var/cache/apt/archives/"*.deb "$root/var/lib/apt/lists/"* "$root/usr/share/doc" "$root/usr/share/man"
+# podman import sets no environment; give both images the PATH the official ones have.
+change+=(--change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin')
 tar -C "$root" -c . | podman import "${change[@]}" - "$tag" > /dev/null
 echo "stand-in $tag: built in $(( $(date +%s) - start ))s"

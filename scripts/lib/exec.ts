@@ -1,0 +1,61 @@
+// Runs external commands (podman, apt-get, curl, nsenter) synchronously, with readable failures.
+import { spawnSync, SpawnSyncOptions } from "child_process";
+
+export interface RunResult {
+    code: number;
+    stdout: string;
+    stderr: string;
+}
+
+export class CommandError extends Error {}
+
+export interface RunOptions extends Pick<SpawnSyncOptions, "env" | "input" | "cwd"> {
+    /** Return a non-zero exit instead of throwing. @default false */
+    allowFail?: boolean;
+    /** Kill the command after this long. @default 10 minutes */
+    timeoutMs?: number;
+    /** Show the command's output live (for long builds) instead of capturing it. @default false */
+    live?: boolean;
+}
+
+export function run(cmd: string, args: string[], options: RunOptions = {}): RunResult {
+    const r = spawnSync(cmd, args, {
+        env: options.env,
+        input: options.input,
+        cwd: options.cwd,
+        encoding: "utf8",
+        timeout: options.timeoutMs ?? 600_000,
+        maxBuffer: 256 * 1024 * 1024,
+        stdio: options.live ? ["ignore", "inherit", "inherit"] : ["pipe", "pipe", "pipe"],
+    });
+    if (r.error && (r.error as NodeJS.ErrnoException).code === "ENOENT") {
+        throw new CommandError(`${cmd} is not installed (not found on PATH)`);
+    }
+    const result = { code: r.status ?? -1, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
+    if (result.code !== 0 && !options.allowFail) {
+        const why = r.signal ? `killed by ${r.signal}` : `exit ${result.code}`;
+        const last = (result.stderr.trim() || result.stdout.trim()).split("\n").slice(-3).join(" | ");
+        throw new CommandError(`${cmd} ${args.join(" ")} failed (${why})${last ? `: ${last}` : ""}`);
+    }
+    return result;
+}
+
+/** True when `cmd` is on PATH. */
+export function have(cmd: string): boolean {
+    return spawnSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" }).status === 0;
+}
+
+export function isRoot(): boolean {
+    return typeof process.getuid === "function" && process.getuid() === 0;
+}
+
+/** Polls `probe` until it returns a value, every `intervalMs`, for at most `timeoutMs`. */
+export async function poll<T>(what: string, timeoutMs: number, probe: () => T | undefined, intervalMs = 250): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+        const v = probe();
+        if (v !== undefined) return v;
+        if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, intervalMs));
+    }
+}

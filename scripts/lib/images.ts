@@ -1,0 +1,64 @@
+// Decides which image each container runs: the configured one when it is present or can be
+// pulled, otherwise a stand-in built from Debian packages (scripts/standin), tagged under
+// localhost/ -- never as docker.io/library/..., so nobody mistakes it for the official image.
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { have, isRoot, run } from "./exec";
+import { containersConf, podman, PodmanError } from "./podman";
+
+export type StandinKind = "nginx" | "ubuntu";
+
+const STANDIN_DIR = path.resolve(__dirname, "..", "standin");
+
+/** The stand-in's tag carries a hash of its recipe, so a changed recipe builds anew and an unchanged one is cached. */
+export function standinTag(kind: StandinKind): string {
+    const hash = createHash("sha256");
+    for (const f of fs.readdirSync(STANDIN_DIR).sort()) hash.update(f).update(fs.readFileSync(path.join(STANDIN_DIR, f)));
+    return `localhost/webserver-standin-${kind}:bookworm-${hash.digest("hex").slice(0, 10)}`;
+}
+
+export interface ImageChoice {
+    requested: string;
+    used: string;
+    /** How `used` was obtained, for the run's report. */
+    how: string;
+}
+
+function buildStandin(kind: StandinKind, log: (line: string) => void): { tag: string; how: string } {
+    const tag = standinTag(kind);
+    if (podman(["image", "exists", tag], { allowFail: true }).code === 0) return { tag, how: "stand-in, cached" };
+    if (!isRoot()) throw new PodmanError(`building the ${kind} stand-in needs root (debootstrap); re-run with sudo`);
+    if (!have("debootstrap")) {
+        log("debootstrap missing: running apt-get install -y debootstrap");
+        run("apt-get", ["install", "-y", "-q", "debootstrap"], { live: true, env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+    }
+    const start = Date.now();
+    run(path.join(STANDIN_DIR, "build.sh"), [kind, tag], { live: true, env: { ...process.env, CONTAINERS_CONF: containersConf() } });
+    return { tag, how: `stand-in, built in ${((Date.now() - start) / 1000).toFixed(0)}s` };
+}
+
+/** A short name as Kubernetes (and Docker) resolves it: `nginx:latest` is `docker.io/library/nginx:latest`. */
+export function qualified(image: string): string {
+    const first = image.split("/")[0];
+    const hasDomain = image.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost");
+    if (hasDomain) return image;
+    return `docker.io/${image.includes("/") ? "" : "library/"}${image}`;
+}
+
+/**
+ * Returns the image to run for `requested`: present locally, pulled, or the stand-in of `kind`.
+ * Progress goes to `log` while images are pulled or built.
+ */
+export function chooseImage(requested: string, kind: StandinKind, log: (line: string) => void = console.log): ImageChoice {
+    if (podman(["image", "exists", requested], { allowFail: true }).code === 0) {
+        return { requested, used: requested, how: "present locally" };
+    }
+    log(`pulling ${requested} ...`);
+    const pull = podman(["pull", "--quiet", qualified(requested)], { allowFail: true, timeoutMs: 300_000 });
+    if (pull.code === 0) return { requested, used: requested, how: "pulled" };
+    const reason = pull.stderr.trim().split("\n").pop() ?? "";
+    log(`cannot pull ${requested} (${reason.slice(0, 120)}); using a stand-in built from Debian packages`);
+    const { tag, how } = buildStandin(kind, log);
+    return { requested, used: tag, how };
+}

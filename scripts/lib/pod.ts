@@ -1,0 +1,148 @@
+// Plays a rendered Pod on podman (`podman kube play`) with Kubernetes' emptyDir semantics,
+// waits for it, reads its state as the stack outputs report it, and removes it again.
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { poll, run } from "./exec";
+import { podman } from "./podman";
+import { toYaml } from "./render";
+import { KubeObject } from "./schema";
+
+export interface PodInfo {
+    podName: string;
+    podIp: string;
+    /** Kubernetes-style phase derived from the containers: Running, Pending or Failed. */
+    podStatus: string;
+    /** Running containers over containers in the spec, as `kubectl get pod` shows READY. */
+    readyContainers: string;
+    containers: Array<{ name: string; state: string }>;
+}
+
+export function thePod(objects: KubeObject[]): KubeObject & { spec: any } {
+    const pods = objects.filter((o) => o.kind === "Pod");
+    if (pods.length !== 1) throw new Error(`expected one Pod in the render, found ${pods.length}`);
+    return pods[0] as KubeObject & { spec: any };
+}
+
+/** Podman names a played container `<pod>-<container>`. */
+export function containerName(pod: string, container: string): string {
+    return `${pod}-${container}`;
+}
+
+function volumesOf(pod: KubeObject & { spec: any }, type: "emptyDir" | "configMap"): string[] {
+    return (pod.spec.volumes ?? []).filter((v: any) => v[type] !== undefined).map((v: any) => (type === "configMap" ? v.configMap.name : v.name));
+}
+
+function volumeMountpoint(name: string): string {
+    return podman(["volume", "inspect", name, "--format", "{{.Mountpoint}}"]).stdout.trim();
+}
+
+/** The pod's state now, or undefined when there is no such pod. */
+export function podInfo(podName: string): PodInfo | undefined {
+    const r = podman(["pod", "inspect", podName], { allowFail: true });
+    if (r.code !== 0) return undefined;
+    const parsed = JSON.parse(r.stdout);
+    const pod = Array.isArray(parsed) ? parsed[0] : parsed;
+    const containers = (pod.Containers ?? [])
+        .filter((c: any) => c.Id !== pod.InfraContainerID)
+        .map((c: any) => ({ name: String(c.Name), state: String(c.State) }));
+    const running = containers.filter((c: { state: string }) => c.state === "running").length;
+    const podIp = pod.InfraContainerID
+        ? podman(["inspect", pod.InfraContainerID, "--format", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}"]).stdout.trim()
+        : "";
+    const failed = containers.some((c: { state: string }) => c.state === "exited" || c.state === "stopped");
+    return {
+        podName,
+        podIp,
+        podStatus: running === containers.length && running > 0 ? "Running" : failed ? "Failed" : "Pending",
+        readyContainers: `${running}/${containers.length}`,
+        containers,
+    };
+}
+
+/** Removes the pod, its containers and its volumes. Idempotent: returns false when there was nothing to remove. */
+export function downPod(objects: KubeObject[]): boolean {
+    const pod = thePod(objects);
+    const name = pod.metadata.name;
+    const existed = podInfo(name) !== undefined;
+    if (existed) podman(["pod", "rm", "--force", "--time", "5", name]);
+    // `kube down` would leave ConfigMap volumes and volumes we created ourselves; remove them by name.
+    let removed = existed;
+    for (const v of [...volumesOf(pod, "emptyDir"), ...volumesOf(pod, "configMap")]) {
+        if (podman(["volume", "exists", v], { allowFail: true }).code === 0) {
+            podman(["volume", "rm", "--force", v]);
+            removed = true;
+        }
+    }
+    return removed;
+}
+
+export interface PlayOptions {
+    /** How long to wait for every container to run. @default 120 s */
+    timeoutMs?: number;
+    log?: (line: string) => void;
+}
+
+/**
+ * Replaces any earlier pod of the same name, plays the objects, and waits until every
+ * container runs. Kubernetes semantics that podman lacks are set up here:
+ *  - an emptyDir starts empty (podman would copy the image's files into a new volume: the
+ *    nginx image's access.log -> /dev/stdout symlinks would then hide the logs), and
+ *  - an emptyDir is world-writable (0777) as the kubelet makes it; podman makes it 0755 root.
+ */
+export async function playPod(objects: KubeObject[], options: PlayOptions = {}): Promise<PodInfo> {
+    const log = options.log ?? console.log;
+    const pod = thePod(objects);
+    const name = pod.metadata.name;
+    downPod(objects);
+    for (const v of volumesOf(pod, "emptyDir")) {
+        podman(["volume", "create", "--opt", "nocopy", v]);
+        fs.chmodSync(volumeMountpoint(v), 0o777);
+    }
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "webserver-play-"));
+    const file = path.join(dir, "pod.yaml");
+    fs.writeFileSync(file, toYaml(objects));
+    try {
+        log(`podman kube play (pod ${name}) ...`);
+        const played = podman(["kube", "play", file], { allowFail: true });
+        // podman chowns a volume to the mount point's owner on first use; give it Kubernetes' mode back.
+        for (const v of volumesOf(pod, "emptyDir")) fs.chmodSync(volumeMountpoint(v), 0o777);
+        if (played.code !== 0 && podInfo(name) === undefined) {
+            throw new Error(`podman kube play failed: ${played.stderr.trim().split("\n").slice(-2).join(" | ")}`);
+        }
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+    const total = pod.spec.containers.length;
+    try {
+        return await poll(`${total}/${total} containers running in pod ${name}`, options.timeoutMs ?? 120_000, () => {
+            const info = podInfo(name);
+            return info?.readyContainers === `${total}/${total}` ? info : undefined;
+        });
+    } catch (e) {
+        const info = podInfo(name);
+        const states = info?.containers.map((c) => `${c.name}=${c.state}`).join(", ") ?? "no pod";
+        const logs = pod.spec.containers
+            .map((c: any) => podman(["logs", "--tail", "3", containerName(name, c.name)], { allowFail: true }))
+            .map((r: { stdout: string; stderr: string }) => (r.stdout + r.stderr).trim())
+            .filter(Boolean)
+            .join(" | ");
+        throw new Error(`${(e as Error).message} (${states})${logs ? `; last log lines: ${logs}` : ""}`);
+    }
+}
+
+/** Host PID of a process inside the pod, to enter its network namespace. */
+export function podNetnsPid(podName: string): number {
+    const r = podman(["pod", "inspect", podName, "--format", "{{.InfraContainerID}}"]);
+    return Number(podman(["inspect", r.stdout.trim(), "--format", "{{.State.Pid}}"]).stdout.trim());
+}
+
+/**
+ * An HTTP GET from inside the pod's network namespace to nginx on loopback: the traffic never
+ * leaves the pod. Returns the status code.
+ */
+export function requestInPod(podName: string, urlPath: string, port = 80): number {
+    const r = run("nsenter", ["-t", String(podNetnsPid(podName)), "-n", "curl", "-s", "-o", "/dev/null", "-m", "5",
+        "-w", "%{http_code}", `http://127.0.0.1:${port}${urlPath}`], { allowFail: true });
+    return Number(r.stdout.trim() || 0);
+}

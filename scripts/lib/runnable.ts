@@ -1,0 +1,37 @@
+// Renders a stack with images that can run on this machine: the configured ones where podman has
+// or can pull them, stand-ins otherwise -- passed in through the component's own image options,
+// so what runs is still what the program declares.
+import { chooseImage, ImageChoice, StandinKind } from "./images";
+import { renderStack } from "./render";
+import { KubeObject } from "./schema";
+import { thePod } from "./pod";
+
+// Which config key sets each container's image, and which stand-in replaces it.
+const IMAGE_OPTIONS: Array<{ container: string; configKey: string; kind: StandinKind }> = [
+    { container: "nginx-container", configKey: "nginxImage", kind: "nginx" },
+    { container: "sidecar-container", configKey: "sidecarImage", kind: "ubuntu" },
+];
+
+export interface RunnableRender {
+    objects: KubeObject[];
+    images: Array<ImageChoice & { container: string }>;
+}
+
+export async function renderRunnable(
+    stack: string,
+    overrides: Record<string, string> = {},
+    log: (line: string) => void = console.log,
+): Promise<RunnableRender> {
+    const declared = await renderStack({ stack, overrides });
+    const containers = [...(thePod(declared).spec.initContainers ?? []), ...thePod(declared).spec.containers];
+    const images = IMAGE_OPTIONS.map(({ container, kind }) => {
+        const c = containers.find((x: { name: string }) => x.name === container);
+        if (!c) throw new Error(`the render has no ${container}`);
+        return { container, ...chooseImage(c.image, kind, log) };
+    });
+    const swaps = Object.fromEntries(
+        images.flatMap((img, i) => (img.used === img.requested ? [] : [[IMAGE_OPTIONS[i].configKey, img.used]])),
+    );
+    const objects = Object.keys(swaps).length > 0 ? await renderStack({ stack, overrides: { ...overrides, ...swaps } }) : declared;
+    return { objects, images };
+}

@@ -1,0 +1,34 @@
+// npm run local [-- --stack NAME]       render the stack, play it on podman, print the outputs
+// npm run local:down [-- --stack NAME]  remove the pod and its volumes
+// Try the Pod without a cluster. Where the configured images cannot be pulled, stand-ins built
+// from Debian packages run instead, and the output says so.
+import { parseFlags, runMain, UsageError } from "./lib/cli";
+import { downPod, playPod, thePod } from "./lib/pod";
+import { ensurePodman } from "./lib/podman";
+import { renderStack } from "./lib/render";
+import { renderRunnable } from "./lib/runnable";
+
+runMain(async () => {
+    const [command, ...rest] = process.argv.slice(2);
+    const flags = parseFlags(rest, { stack: "dev" });
+    if (command !== "up" && command !== "down") throw new UsageError(`unknown command ${command}; use up or down`);
+    ensurePodman();
+    if (command === "down") {
+        const objects = await renderStack({ stack: flags.stack });
+        const name = thePod(objects).metadata.name;
+        console.log(downPod(objects) ? `removed pod ${name} and its volumes` : `nothing to remove (no pod ${name})`);
+        return;
+    }
+    const { objects, images } = await renderRunnable(flags.stack);
+    const info = await playPod(objects);
+    const rows: Array<[string, string]> = [
+        ["podName", info.podName],
+        ["podIp", info.podIp],
+        ["podStatus", info.podStatus],
+        ["readyContainers", info.readyContainers],
+        ...images.map((i): [string, string] => [i.container, `${i.used}${i.used === i.requested ? "" : ` (for ${i.requested})`}: ${i.how}`]),
+    ];
+    const width = Math.max(...rows.map(([k]) => k.length));
+    for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
+    console.log(`\nsidecar's output: podman logs -f ${info.podName}-sidecar-container    remove: npm run local:down`);
+});

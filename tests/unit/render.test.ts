@@ -1,0 +1,97 @@
+// `npm run render` runs the program itself under the SDK's mock monitor in a process of its own
+// (the runtime is global), so these tests run the CLI as a user would.
+import { expect } from "chai";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parseAllDocuments } from "yaml";
+import { seedPod } from "../helpers/fixtures";
+import { readStackConfig } from "../../scripts/lib/render";
+import { SchemaError, validateAgainstSchema } from "../../scripts/lib/schema";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+
+function render(...args: string[]): { code: number; stdout: string; stderr: string } {
+    const r = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "-T", "scripts/render.ts", ...args], {
+        cwd: ROOT,
+        encoding: "utf8",
+    });
+    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("npm run render", function () {
+    this.timeout(60_000);
+
+    it("renders the dev stack as exactly the seed Pod", () => {
+        const r = render();
+        expect(r.code, r.stderr).to.equal(0);
+        const docs = parseAllDocuments(r.stdout).map((d) => d.toJS());
+        expect(docs).to.deep.equal([seedPod()]);
+    });
+
+    it("writes to --out and names the stack", () => {
+        const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "render-")), "dev.yaml");
+        const r = render("--stack", "dev", "--out", out);
+        expect(r.code, r.stderr).to.equal(0);
+        expect(r.stderr).to.contain("stack dev");
+        expect(parseAllDocuments(fs.readFileSync(out, "utf8")).map((d) => d.toJS())).to.deep.equal([seedPod()]);
+    });
+
+    it("fails in one line for a stack without config", () => {
+        const r = render("--stack", "no-such-stack");
+        expect(r.code).to.equal(1);
+        expect(r.stderr.trim()).to.match(/^error: no stack config .*Pulumi\.no-such-stack\.yaml/);
+        expect(r.stderr).to.not.contain("    at ");
+    });
+
+    it("rejects an unknown flag", () => {
+        const r = render("--stak", "dev");
+        expect(r.code).to.equal(1);
+        expect(r.stderr).to.contain("unknown argument --stak");
+    });
+});
+
+describe("stack config for the render", () => {
+    it("qualifies keys with the project's name and JSON-encodes objects, as the engine does", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stack-"));
+        fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: demo\nruntime: nodejs\n");
+        fs.writeFileSync(path.join(dir, "Pulumi.test.yaml"),
+            "config:\n  demo:podName: web\n  labels:\n    tier: web\n  kubernetes:context: kind-x\n  demo:replicas: 2\n");
+        expect(readStackConfig("test", dir)).to.deep.equal({
+            "demo:podName": "web",
+            "demo:labels": '{"tier":"web"}',
+            "kubernetes:context": "kind-x",
+            "demo:replicas": "2",
+        });
+    });
+
+    it("refuses secrets it cannot decrypt", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stack-"));
+        fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: demo\n");
+        fs.writeFileSync(path.join(dir, "Pulumi.s.yaml"), "config:\n  demo:token:\n    secure: AAAB\n");
+        expect(() => readStackConfig("s", dir)).to.throw("demo:token is a secret");
+    });
+});
+
+describe("schema validation of rendered objects", () => {
+    it("accepts the seed Pod", () => {
+        expect(() => validateAgainstSchema(seedPod())).to.not.throw();
+    });
+
+    it("names the schema path of a violation", () => {
+        const pod = seedPod();
+        pod.spec.containers[1].volumeMounts[0].readOnly = "yes";
+        expect(() => validateAgainstSchema(pod)).to.throw(SchemaError, '/spec/containers/1/volumeMounts/0/readOnly must be boolean');
+    });
+
+    it("rejects a container without a name", () => {
+        const pod = seedPod();
+        delete pod.spec.containers[0].name;
+        expect(() => validateAgainstSchema(pod)).to.throw(SchemaError, "/spec/containers/0 must have required property name");
+    });
+
+    it("refuses kinds it has no schema for", () => {
+        expect(() => validateAgainstSchema({ apiVersion: "v1", kind: "Nope", metadata: { name: "x" } })).to.throw("no schema known");
+    });
+});
