@@ -11,6 +11,91 @@ export const SEED = {
     sidecarImage: "ubuntu:latest",
 } as const;
 
+/** Pod Security Standards level the Pod is built to meet. */
+export const SecurityProfile = {
+    /** The seed's level: no securityContext; nginx runs as the image's root master on port 80. */
+    Baseline: "baseline",
+    /** PSS "restricted": non-root, no privilege escalation, all capabilities dropped, RuntimeDefault
+     * seccomp, read-only root filesystems; nginx gets a generated nginx.conf (ConfigMap) on port 8080. */
+    Restricted: "restricted",
+} as const;
+export type SecurityProfile = (typeof SecurityProfile)[keyof typeof SecurityProfile];
+
+/** Kubernetes' `imagePullPolicy`. */
+export const ImagePullPolicy = {
+    Always: "Always",
+    IfNotPresent: "IfNotPresent",
+    Never: "Never",
+} as const;
+export type ImagePullPolicy = (typeof ImagePullPolicy)[keyof typeof ImagePullPolicy];
+
+/** Backing store of the `shared-logs` emptyDir. */
+export const StorageMedium = {
+    /** The node's disk. */
+    Disk: "",
+    /** tmpfs: RAM, counted against the containers' memory limits. */
+    Memory: "Memory",
+} as const;
+export type StorageMedium = (typeof StorageMedium)[keyof typeof StorageMedium];
+
+/** Requests or limits of one container; each a Kubernetes quantity such as "100m", "64Mi". */
+export interface ResourceQuantitiesArgs {
+    /** CPU, e.g. "100m" or "0.5". @default unset */
+    readonly cpu?: pulumi.Input<string>;
+    /** Memory, e.g. "64Mi". @default unset */
+    readonly memory?: pulumi.Input<string>;
+    /** Local ephemeral storage (`ephemeral-storage`), e.g. "256Mi". @default unset */
+    readonly ephemeralStorage?: pulumi.Input<string>;
+}
+
+/** `resources` of one container. */
+export interface ContainerResourcesArgs {
+    /** What the scheduler reserves. @default unset */
+    readonly requests?: ResourceQuantitiesArgs;
+    /** The most the container may use. @default unset */
+    readonly limits?: ResourceQuantitiesArgs;
+}
+
+/** `resources` of each container. */
+export interface ResourcesArgs {
+    /** Of nginx-container. @default unset */
+    readonly nginx?: ContainerResourcesArgs;
+    /** Of sidecar-container. @default unset */
+    readonly sidecar?: ContainerResourcesArgs;
+}
+
+/** Timings (and, for HTTP probes, the path) of one probe. Unset fields take the documented default. */
+export interface ProbeArgs {
+    /** HTTP path nginx is probed on (nginx probes only). @default "/" */
+    readonly path?: pulumi.Input<string>;
+    /** @default 0 */
+    readonly initialDelaySeconds?: pulumi.Input<number>;
+    /** @default 5 for readiness, 10 for liveness */
+    readonly periodSeconds?: pulumi.Input<number>;
+    /** @default 2 */
+    readonly timeoutSeconds?: pulumi.Input<number>;
+    /** @default 3 */
+    readonly failureThreshold?: pulumi.Input<number>;
+}
+
+/** Probes. Setting `probes` (even `{}`) gives nginx an HTTP readiness and liveness probe on its port. */
+export interface ProbesArgs {
+    /** nginx's readiness probe (HTTP GET). @default path "/", period 5 s, timeout 2 s, 3 failures */
+    readonly readiness?: ProbeArgs;
+    /** nginx's liveness probe (HTTP GET). @default path "/", period 10 s, timeout 2 s, 3 failures */
+    readonly liveness?: ProbeArgs;
+    /** A liveness probe for the sidecar (exec: its log directory is readable). @default none */
+    readonly sidecarLiveness?: ProbeArgs;
+}
+
+/** The `shared-logs` emptyDir. */
+export interface LogVolumeArgs {
+    /** `emptyDir.sizeLimit`, a quantity such as "256Mi"; the kubelet evicts the Pod beyond it. @default unset (unbounded) */
+    readonly sizeLimit?: pulumi.Input<string>;
+    /** `emptyDir.medium`: "" (disk) or "Memory" (tmpfs). @default unset (disk) */
+    readonly medium?: pulumi.Input<StorageMedium>;
+}
+
 /**
  * The inputs of a {@link WebserverPod}. Every field is optional; with none set the Pod is the
  * seed spec exactly, and everything beyond it is opt-in.
@@ -28,6 +113,22 @@ export interface WebserverPodArgs {
     readonly labels?: pulumi.Input<Record<string, pulumi.Input<string>>>;
     /** Annotations of the Pod. @default none */
     readonly annotations?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /** `imagePullPolicy` of both containers. @default unset (Kubernetes: Always for :latest, else IfNotPresent); production: "Always" */
+    readonly imagePullPolicy?: pulumi.Input<ImagePullPolicy>;
+    /** CPU, memory and ephemeral-storage requests and limits of each container. @default unset; production: see README */
+    readonly resources?: ResourcesArgs;
+    /** Readiness and liveness probes. @default none; production: nginx's readiness and liveness at their defaults */
+    readonly probes?: ProbesArgs;
+    /** Size limit and medium of the `shared-logs` emptyDir. @default unset; production: sizeLimit "256Mi" */
+    readonly logVolume?: LogVolumeArgs;
+    /** Security profile, a plain value since it decides which resources exist. @default "baseline"; production: "restricted" */
+    readonly security?: SecurityProfile;
+    /**
+     * Turns on every production option with the values in README's table (restricted security,
+     * resources, probes, bounded log volume, pinned image tags, pull policy Always). Options set
+     * explicitly win over the preset's. A plain value. @default false
+     */
+    readonly production?: boolean;
 }
 
 /** The args with every Input resolved to its plain value: what validation and the manifest builder see. */

@@ -1,9 +1,12 @@
-import { SEED } from "./args";
-import { ValidatedArgs } from "./validate";
+import { SecurityProfile, SEED } from "./args";
+import { NGINX_CONF_DIR, NGINX_CONF_FILE, NGINX_TMP_DIR, RESTRICTED_NGINX_PORT, restrictedNginxConf } from "./nginxConf";
+import { containerSecurity, podSecurity, SecurityContext } from "./security";
+import { Quantities, ValidatedArgs, ValidatedProbe } from "./validate";
 
 // Plain Kubernetes shapes: only the fields this component writes. The builder is pure
 // (validated args in, plain objects out), so the component, the offline render, the podman
-// run and the tests all use the same manifest and nothing can drift.
+// run and the tests all use the same manifest and nothing can drift. Fields an option does not
+// set are left out, never written empty: with no options the Pod is the seed spec exactly.
 
 export interface ObjectMeta {
     name: string;
@@ -18,19 +21,38 @@ export interface VolumeMount {
     readOnly?: boolean;
 }
 
+export interface Probe {
+    httpGet?: { path: string; port: number };
+    exec?: { command: string[] };
+    initialDelaySeconds: number;
+    periodSeconds: number;
+    timeoutSeconds: number;
+    failureThreshold: number;
+}
+
 export interface Container {
     name: string;
     image: string;
+    imagePullPolicy?: string;
     command?: string[];
+    args?: string[];
+    ports?: Array<{ name: string; containerPort: number; protocol: string }>;
+    resources?: { requests?: Quantities; limits?: Quantities };
+    readinessProbe?: Probe;
+    livenessProbe?: Probe;
+    securityContext?: SecurityContext;
     volumeMounts: VolumeMount[];
 }
 
 export interface Volume {
     name: string;
-    emptyDir: Record<string, string>;
+    emptyDir?: { sizeLimit?: string; medium?: string };
+    configMap?: { name: string };
 }
 
 export interface PodSpec {
+    automountServiceAccountToken?: boolean;
+    securityContext?: SecurityContext;
     volumes: Volume[];
     containers: Container[];
 }
@@ -42,6 +64,19 @@ export interface PodManifest {
     spec: PodSpec;
 }
 
+export interface ConfigMapManifest {
+    apiVersion: "v1";
+    kind: "ConfigMap";
+    metadata: ObjectMeta;
+    data: Record<string, string>;
+}
+
+/** Everything the component declares: the Pod, and nginx's ConfigMap under the restricted profile. */
+export interface Manifests {
+    pod: PodManifest;
+    nginxConfig?: ConfigMapManifest;
+}
+
 /** The seed's shipper: print both log files every 30 seconds. */
 export const CAT_LOOP_COMMAND = [
     "sh",
@@ -49,7 +84,22 @@ export const CAT_LOOP_COMMAND = [
     "while true; do cat /var/log/nginx/access.log /var/log/nginx/error.log; sleep 30; done",
 ];
 
-/** Builds the Pod's metadata; fields that are not set are left out, not written empty. */
+/** The port nginx listens on: the image's 80, or 8080 when it runs unprivileged. */
+export function nginxPort(args: ValidatedArgs): number {
+    return args.security === SecurityProfile.Restricted ? RESTRICTED_NGINX_PORT : 80;
+}
+
+/** Name of the ConfigMap holding nginx.conf under the restricted profile. */
+export function nginxConfigMapName(args: ValidatedArgs): string {
+    return `${args.podName}-nginx-conf`;
+}
+
+const TMP_VOLUME = "nginx-tmp";
+const CONF_VOLUME = "nginx-conf";
+/** nginx's pid and temp files only: small. */
+const TMP_SIZE_LIMIT = "64Mi";
+
+/** Builds the Pod's metadata; fields that are not set are left out. */
 export function buildMetadata(args: ValidatedArgs): ObjectMeta {
     return {
         name: args.podName,
@@ -59,24 +109,91 @@ export function buildMetadata(args: ValidatedArgs): ObjectMeta {
     };
 }
 
-/** Builds the Pod spec: the seed's volume and two containers, with the configured images. */
-export function buildPodSpec(args: ValidatedArgs): PodSpec {
-    const logMount = (): VolumeMount => ({ name: SEED.volumeName, mountPath: SEED.logDir });
+function probe(p: ValidatedProbe, action: Pick<Probe, "httpGet" | "exec">): Probe {
+    const { initialDelaySeconds, periodSeconds, timeoutSeconds, failureThreshold } = p;
+    return { ...action, initialDelaySeconds, periodSeconds, timeoutSeconds, failureThreshold };
+}
+
+function buildNginxContainer(args: ValidatedArgs): Container {
+    const restricted = args.security === SecurityProfile.Restricted;
+    const port = nginxPort(args);
+    const security = containerSecurity(args.security);
+    const resources = args.resources.nginx;
     return {
-        volumes: [{ name: SEED.volumeName, emptyDir: {} }],
-        containers: [
-            { name: SEED.nginxContainer, image: args.nginxImage, volumeMounts: [logMount()] },
-            {
-                name: SEED.sidecarContainer,
-                image: args.sidecarImage,
-                command: [...CAT_LOOP_COMMAND],
-                volumeMounts: [logMount()],
-            },
+        name: SEED.nginxContainer,
+        image: args.nginxImage,
+        ...(args.imagePullPolicy && { imagePullPolicy: args.imagePullPolicy }),
+        // The image's entrypoint still runs; only nginx's config file changes.
+        ...(restricted && { args: ["nginx", "-c", `${NGINX_CONF_DIR}/${NGINX_CONF_FILE}`, "-g", "daemon off;"] }),
+        ...(restricted && { ports: [{ name: "http", containerPort: port, protocol: "TCP" }] }),
+        ...(resources && { resources }),
+        ...(args.probes && {
+            readinessProbe: probe(args.probes.readiness, { httpGet: { path: args.probes.readiness.path, port } }),
+            livenessProbe: probe(args.probes.liveness, { httpGet: { path: args.probes.liveness.path, port } }),
+        }),
+        ...(security && { securityContext: security }),
+        volumeMounts: [
+            { name: SEED.volumeName, mountPath: SEED.logDir },
+            ...(restricted
+                ? [
+                      { name: TMP_VOLUME, mountPath: NGINX_TMP_DIR },
+                      { name: CONF_VOLUME, mountPath: NGINX_CONF_DIR, readOnly: true },
+                  ]
+                : []),
         ],
+    };
+}
+
+function buildSidecarContainer(args: ValidatedArgs): Container {
+    const restricted = args.security === SecurityProfile.Restricted;
+    const security = containerSecurity(args.security);
+    const resources = args.resources.sidecar;
+    const liveness = args.probes?.sidecarLiveness;
+    return {
+        name: SEED.sidecarContainer,
+        image: args.sidecarImage,
+        ...(args.imagePullPolicy && { imagePullPolicy: args.imagePullPolicy }),
+        command: [...CAT_LOOP_COMMAND],
+        ...(resources && { resources }),
+        ...(liveness && { livenessProbe: probe(liveness, { exec: { command: ["test", "-d", SEED.logDir] } }) }),
+        ...(security && { securityContext: security }),
+        // The shipper only reads: under "restricted" its mount is read-only.
+        volumeMounts: [{ name: SEED.volumeName, mountPath: SEED.logDir, ...(restricted && { readOnly: true }) }],
+    };
+}
+
+/** Builds the Pod spec: the seed's volume and two containers, plus what the options turn on. */
+export function buildPodSpec(args: ValidatedArgs): PodSpec {
+    const restricted = args.security === SecurityProfile.Restricted;
+    const emptyDir = { ...args.logVolume };
+    return {
+        ...podSecurity(args.security),
+        volumes: [
+            { name: SEED.volumeName, emptyDir },
+            ...(restricted
+                ? [
+                      { name: TMP_VOLUME, emptyDir: { sizeLimit: TMP_SIZE_LIMIT } },
+                      { name: CONF_VOLUME, configMap: { name: nginxConfigMapName(args) } },
+                  ]
+                : []),
+        ],
+        containers: [buildNginxContainer(args), buildSidecarContainer(args)],
     };
 }
 
 /** The whole Pod object, as `kubectl apply -f` or `podman kube play` would take it. */
 export function buildPodManifest(args: ValidatedArgs): PodManifest {
     return { apiVersion: "v1", kind: "Pod", metadata: buildMetadata(args), spec: buildPodSpec(args) };
+}
+
+/** Every object the component declares for these args. */
+export function buildManifests(args: ValidatedArgs): Manifests {
+    const pod = buildPodManifest(args);
+    if (args.security !== SecurityProfile.Restricted) return { pod };
+    const metadata: ObjectMeta = {
+        name: nginxConfigMapName(args),
+        ...(args.namespace !== undefined && { namespace: args.namespace }),
+        ...(args.labels !== undefined && { labels: args.labels }),
+    };
+    return { pod, nginxConfig: { apiVersion: "v1", kind: "ConfigMap", metadata, data: { [NGINX_CONF_FILE]: restrictedNginxConf() } } };
 }

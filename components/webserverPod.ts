@@ -1,9 +1,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ResolvedWebserverPodArgs, WebserverPodArgs } from "./args";
-import { buildPodManifest, PodManifest } from "./manifest";
+import { ResolvedWebserverPodArgs, SecurityProfile, WebserverPodArgs } from "./args";
+import { buildManifests, Manifests } from "./manifest";
+import { PRODUCTION_PRESET } from "./production";
 import { readyContainers } from "./status";
-import { validateArgs } from "./validate";
+import { validateArgs, WebserverPodArgError } from "./validate";
 
 /** The component's type token (`<package>:<module>:<type>`). */
 export const WEBSERVER_POD_TYPE = "webserver-sidecar:index:WebserverPod";
@@ -13,6 +14,17 @@ function isKnown(value: unknown): boolean {
     if (pulumi.Output.isInstance(value) || value instanceof Promise) return false;
     if (value !== null && typeof value === "object") return Object.values(value).every(isKnown);
     return true;
+}
+
+/**
+ * The profile decides which resources exist, so it must be known now, not when Outputs resolve.
+ * The value itself is validated with the rest of the args.
+ */
+function profileOf(name: string, args: WebserverPodArgs): unknown {
+    for (const key of ["security", "production"] as const) {
+        if (!isKnown(args[key])) throw new WebserverPodArgError(name, key, "<Output>", "must be a plain value, not an Output");
+    }
+    return args.security ?? (args.production === true ? PRODUCTION_PRESET.security : SecurityProfile.Baseline);
 }
 
 /**
@@ -37,13 +49,29 @@ export class WebserverPod extends pulumi.ComponentResource {
     constructor(name: string, args: WebserverPodArgs = {}, opts: pulumi.ComponentResourceOptions = {}) {
         // Args that are already plain are validated before anything, the component included, is
         // registered. Args holding Outputs are validated when they resolve, with the same message.
+        const restricted = profileOf(name, args) === SecurityProfile.Restricted;
         const known = isKnown(args) ? validateArgs(name, args as ResolvedWebserverPodArgs) : undefined;
         super(WEBSERVER_POD_TYPE, name, {}, opts);
 
         const validated = known
             ? pulumi.output(known)
             : pulumi.output(args).apply((resolved) => validateArgs(name, resolved as ResolvedWebserverPodArgs));
-        const manifest: pulumi.Output<PodManifest> = validated.apply(buildPodManifest);
+        const manifests: pulumi.Output<Manifests> = validated.apply(buildManifests);
+        const manifest = manifests.pod;
+
+        // Under "restricted", nginx reads its config from a ConfigMap this component owns.
+        const nginxConfig = restricted
+            ? new k8s.core.v1.ConfigMap(
+                  `${name}-nginx-conf`,
+                  {
+                      apiVersion: "v1",
+                      kind: "ConfigMap",
+                      metadata: manifests.apply((m) => m.nginxConfig!.metadata),
+                      data: manifests.apply((m) => m.nginxConfig!.data),
+                  },
+                  { parent: this },
+              )
+            : undefined;
 
         const pod = new k8s.core.v1.Pod(
             `${name}-pod`,
@@ -53,7 +81,7 @@ export class WebserverPod extends pulumi.ComponentResource {
                 metadata: manifest.metadata,
                 spec: manifest.spec,
             },
-            { parent: this },
+            { parent: this, dependsOn: nginxConfig ? [nginxConfig] : [] },
         );
 
         this.podName = pod.metadata.name;

@@ -4,7 +4,7 @@ import { WebserverPodArgs } from "../components";
 /**
  * Reads the stack's config (keys under the project's namespace, e.g. `webserver-sidecar:podName`)
  * into the component's args. A key that is not set stays unset, so the component's default
- * (the seed's value) applies.
+ * (the seed's value, or the production preset's) applies. Values are checked by the component.
  */
 export function argsFromStackConfig(config: pulumi.Config = new pulumi.Config()): WebserverPodArgs {
     return {
@@ -12,7 +12,13 @@ export function argsFromStackConfig(config: pulumi.Config = new pulumi.Config())
         podName: config.get("podName"),
         nginxImage: config.get("nginxImage"),
         sidecarImage: config.get("sidecarImage"),
-        labels: config.getObject<Record<string, string>>("labels"),
-        annotations: config.getObject<Record<string, string>>("annotations"),
+        labels: config.getObject("labels"),
+        annotations: config.getObject("annotations"),
+        imagePullPolicy: config.get("imagePullPolicy") as WebserverPodArgs["imagePullPolicy"],
+        resources: config.getObject("resources"),
+        probes: config.getObject("probes"),
+        logVolume: config.getObject("logVolume"),
+        security: config.get("security") as WebserverPodArgs["security"],
+        production: config.getBoolean("production"),
     };
 }

@@ -19,7 +19,8 @@ runMain(async () => {
         console.log(downPod(objects) ? `removed pod ${name} and its volumes` : `nothing to remove (no pod ${name})`);
         return;
     }
-    const { objects, images } = await renderRunnable(flags.stack);
+    const { objects, images, notes } = await renderRunnable(flags.stack);
+    for (const n of notes) console.log(`note: ${n}`);
     const info = await playPod(objects);
     const rows: Array<[string, string]> = [
         ["podName", info.podName],

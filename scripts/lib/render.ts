@@ -106,8 +106,9 @@ export async function renderStack(options: RenderOptions = {}): Promise<KubeObje
 
 // The engine hands inputs back with keys sorted; print them in the order people write manifests.
 const KEY_ORDER = ["apiVersion", "kind", "metadata", "name", "namespace", "labels", "annotations", "data", "spec",
-    "automountServiceAccountToken", "shareProcessNamespace", "securityContext", "volumes", "initContainers",
-    "containers", "image", "imagePullPolicy", "restartPolicy", "command", "args", "ports", "env"];
+    "automountServiceAccountToken", "shareProcessNamespace", "volumes", "initContainers", "containers", "image",
+    "imagePullPolicy", "restartPolicy", "command", "args", "ports", "env", "resources", "readinessProbe",
+    "livenessProbe", "securityContext", "volumeMounts"];
 
 function ordered(value: unknown): unknown {
     if (Array.isArray(value)) return value.map(ordered);

@@ -15,6 +15,8 @@ const IMAGE_OPTIONS: Array<{ container: string; configKey: string; kind: Standin
 export interface RunnableRender {
     objects: KubeObject[];
     images: Array<ImageChoice & { container: string }>;
+    /** What was changed from the declared render to run here, and why. */
+    notes: string[];
 }
 
 export async function renderRunnable(
@@ -32,6 +34,12 @@ export async function renderRunnable(
     const swaps = Object.fromEntries(
         images.flatMap((img, i) => (img.used === img.requested ? [] : [[IMAGE_OPTIONS[i].configKey, img.used]])),
     );
+    const notes: string[] = [];
+    if (Object.keys(swaps).length > 0 && containers.some((c: { imagePullPolicy?: string }) => c.imagePullPolicy === "Always")) {
+        // A local stand-in cannot be pulled; podman would try to under "Always".
+        swaps.imagePullPolicy = "IfNotPresent";
+        notes.push("imagePullPolicy Always -> IfNotPresent: the stand-in images exist only in local storage");
+    }
     const objects = Object.keys(swaps).length > 0 ? await renderStack({ stack, overrides: { ...overrides, ...swaps } }) : declared;
-    return { objects, images };
+    return { objects, images, notes };
 }

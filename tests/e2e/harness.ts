@@ -26,7 +26,8 @@ export interface RunningPod {
 export async function startPod(stack: string, overrides: Record<string, string> = {}): Promise<RunningPod> {
     ensurePodman(report);
     report(`podman ${podmanVersion()}`);
-    const { objects, images } = await renderRunnable(stack, overrides, report);
+    const { objects, images, notes } = await renderRunnable(stack, overrides, report);
+    for (const n of notes) report(`note: ${n}`);
     for (const i of images) report(`${i.container}: ${i.used}${i.used === i.requested ? "" : ` standing in for ${i.requested}`} (${i.how})`);
     const name = thePod(objects).metadata.name;
     const started = Date.now();

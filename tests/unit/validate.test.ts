@@ -67,7 +67,9 @@ describe("validation of the args", () => {
     });
 
     it("applies the seed's defaults", () => {
-        expect(validateArgs("d")).to.deep.equal({ podName: "webserver", nginxImage: "nginx:latest", sidecarImage: "ubuntu:latest" });
+        expect(validateArgs("d")).to.deep.equal({
+            podName: "webserver", nginxImage: "nginx:latest", sidecarImage: "ubuntu:latest", security: "baseline", resources: {},
+        });
     });
 
     it("checks a value that arrives as an Output when it resolves, with the same message", async () => {
