@@ -22,6 +22,7 @@ export const PRODUCTION_PRESET = {
             limits: { cpu: "100m", memory: "64Mi", ephemeralStorage: "128Mi" },
         },
     },
-    probes: {},
+    // nginx readiness + liveness; the sidecar serves nothing, so liveness only.
+    probes: { sidecarLiveness: {} },
     logVolume: { sizeLimit: "256Mi" },
 } as const satisfies ResolvedWebserverPodArgs;

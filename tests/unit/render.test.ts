@@ -95,3 +95,17 @@ describe("schema validation of rendered objects", () => {
         expect(() => validateAgainstSchema({ apiVersion: "v1", kind: "Nope", metadata: { name: "x" } })).to.throw("no schema known");
     });
 });
+
+describe("npm run render -- --stack prod", function () {
+    this.timeout(60_000);
+
+    it("renders nginx's ConfigMap before the restricted Pod, both schema-valid", () => {
+        const r = render("--stack", "prod");
+        expect(r.code, r.stderr).to.equal(0);
+        const docs = parseAllDocuments(r.stdout).map((d) => d.toJS());
+        expect(docs.map((d) => d.kind)).to.deep.equal(["ConfigMap", "Pod"]);
+        docs.forEach((d) => validateAgainstSchema(d));
+        expect(docs[1].spec.securityContext.runAsNonRoot).to.equal(true);
+        expect(docs[1].metadata.labels).to.deep.equal({ "app.kubernetes.io/name": "webserver", "app.kubernetes.io/component": "web" });
+    });
+});

@@ -1,0 +1,204 @@
+import { registered, promiseOf } from "../helpers/mocks";
+import { expect } from "chai";
+import * as pulumi from "@pulumi/pulumi";
+import {
+    buildManifests,
+    PRODUCTION_PRESET,
+    validateArgs,
+    WebserverPod,
+    WebserverPodArgError,
+    WebserverPodArgs,
+} from "../../components";
+import { seedPod } from "../helpers/fixtures";
+import { validateAgainstSchema } from "../../scripts/lib/schema";
+
+const manifests = (args: WebserverPodArgs) => buildManifests(validateArgs("opts", args as any));
+const nginx = (args: WebserverPodArgs) => manifests(args).pod.spec.containers[0];
+const sidecar = (args: WebserverPodArgs) => manifests(args).pod.spec.containers[1];
+
+/** The keys of each container and of the Pod spec that differ from the seed's. */
+function changedKeys(args: WebserverPodArgs): string[] {
+    const seed = seedPod().spec;
+    const spec: any = manifests(args).pod.spec;
+    const out: string[] = [];
+    for (const k of new Set([...Object.keys(seed), ...Object.keys(spec)])) {
+        if (k === "containers") continue;
+        if (JSON.stringify(seed[k]) !== JSON.stringify(spec[k])) out.push(`spec.${k}`);
+    }
+    spec.containers.forEach((c: any, i: number) => {
+        for (const k of new Set([...Object.keys(seed.containers[i]), ...Object.keys(c)])) {
+            if (JSON.stringify(seed.containers[i][k]) !== JSON.stringify(c[k])) out.push(`${c.name}.${k}`);
+        }
+    });
+    return out.sort();
+}
+
+describe("production options", () => {
+    describe("each option changes only what it is for", () => {
+        it("resources: per container, under Kubernetes' names", () => {
+            const args = { resources: { nginx: { requests: { cpu: "100m", memory: "64Mi" }, limits: { ephemeralStorage: "1Gi" } } } };
+            expect(changedKeys(args)).to.deep.equal(["nginx-container.resources"]);
+            expect(nginx(args).resources).to.deep.equal({ requests: { cpu: "100m", memory: "64Mi" }, limits: { "ephemeral-storage": "1Gi" } });
+            expect(changedKeys({ resources: { sidecar: { limits: { cpu: "0.1" } } } })).to.deep.equal(["sidecar-container.resources"]);
+        });
+
+        it("probes: {} gives nginx HTTP readiness and liveness on port 80, and the sidecar nothing", () => {
+            expect(changedKeys({ probes: {} })).to.deep.equal(["nginx-container.livenessProbe", "nginx-container.readinessProbe"]);
+            expect(nginx({ probes: {} }).readinessProbe).to.deep.equal({
+                httpGet: { path: "/", port: 80 }, initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3,
+            });
+            expect(nginx({ probes: {} }).livenessProbe?.periodSeconds).to.equal(10);
+        });
+
+        it("probe timings and path are overridable; the sidecar gets a liveness probe when asked", () => {
+            const args = { probes: { readiness: { path: "/healthz", periodSeconds: 2, timeoutSeconds: 1 }, sidecarLiveness: { periodSeconds: 60 } } };
+            expect(nginx(args).readinessProbe).to.deep.include({ httpGet: { path: "/healthz", port: 80 }, periodSeconds: 2, timeoutSeconds: 1 });
+            expect(sidecar(args).livenessProbe).to.deep.include({ exec: { command: ["test", "-d", "/var/log/nginx"] }, periodSeconds: 60 });
+            expect(sidecar(args).readinessProbe).to.equal(undefined);
+        });
+
+        it("logVolume: sizeLimit and medium on shared-logs only", () => {
+            const args = { logVolume: { sizeLimit: "128Mi", medium: "Memory" as const } };
+            expect(changedKeys(args)).to.deep.equal(["spec.volumes"]);
+            expect(manifests(args).pod.spec.volumes).to.deep.equal([{ name: "shared-logs", emptyDir: { sizeLimit: "128Mi", medium: "Memory" } }]);
+        });
+
+        it("imagePullPolicy: on both containers", () => {
+            expect(changedKeys({ imagePullPolicy: "IfNotPresent" })).to.deep.equal(["nginx-container.imagePullPolicy", "sidecar-container.imagePullPolicy"]);
+        });
+
+        it("image pinned by digest is kept as given", () => {
+            const image = `registry.example.com/nginx@sha256:${"ab".repeat(32)}`;
+            expect(nginx({ nginxImage: image }).image).to.equal(image);
+        });
+
+        it("security: baseline is the seed", () => {
+            expect(changedKeys({ security: "baseline" })).to.deep.equal([]);
+            expect(manifests({ security: "baseline" }).nginxConfig).to.equal(undefined);
+        });
+
+        it("security: restricted meets the PSS restricted profile and makes nginx work unprivileged", () => {
+            const m = manifests({ security: "restricted" });
+            const spec: any = m.pod.spec;
+            expect(spec.automountServiceAccountToken).to.equal(false);
+            expect(spec.securityContext).to.deep.equal({
+                runAsNonRoot: true, runAsUser: 101, runAsGroup: 101, fsGroup: 101, seccompProfile: { type: "RuntimeDefault" },
+            });
+            for (const c of spec.containers) {
+                expect(c.securityContext, c.name).to.deep.equal({
+                    runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true,
+                    capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" },
+                });
+            }
+            expect(spec.containers[0].ports).to.deep.equal([{ name: "http", containerPort: 8080, protocol: "TCP" }]);
+            expect(spec.containers[0].args).to.deep.equal(["nginx", "-c", "/etc/nginx/webserver/nginx.conf", "-g", "daemon off;"]);
+            expect(spec.containers[0].volumeMounts).to.deep.equal([
+                { name: "shared-logs", mountPath: "/var/log/nginx" },
+                { name: "nginx-tmp", mountPath: "/tmp" },
+                { name: "nginx-conf", mountPath: "/etc/nginx/webserver", readOnly: true },
+            ]);
+            expect(spec.containers[1].volumeMounts).to.deep.equal([{ name: "shared-logs", mountPath: "/var/log/nginx", readOnly: true }]);
+            expect(spec.volumes.map((v: any) => v.name)).to.deep.equal(["shared-logs", "nginx-tmp", "nginx-conf"]);
+            const conf = m.nginxConfig!.data["nginx.conf"];
+            expect(conf).to.match(/listen\s+8080;/).and.match(/pid\s+\/tmp\/nginx\.pid;/).and.not.match(/^\s*user\s/m);
+            expect(conf).to.contain("access_log  /var/log/nginx/access.log  main;");
+        });
+
+        it("restricted probes target port 8080", () => {
+            expect(nginx({ security: "restricted", probes: {} }).livenessProbe?.httpGet).to.deep.equal({ path: "/", port: 8080 });
+        });
+
+        it("production: true turns on every option, and explicit options win", () => {
+            const m = manifests({ production: true });
+            expect(m.pod.spec.containers[0].image).to.equal(PRODUCTION_PRESET.nginxImage);
+            expect(m.pod.spec.volumes[0].emptyDir).to.deep.equal({ sizeLimit: "256Mi" });
+            expect(m.nginxConfig).to.not.equal(undefined);
+            const mine = manifests({ production: true, nginxImage: "nginx:1.27.3", logVolume: { sizeLimit: "1Gi" } });
+            expect(mine.pod.spec.containers[0].image).to.equal("nginx:1.27.3");
+            expect(mine.pod.spec.volumes[0].emptyDir).to.deep.equal({ sizeLimit: "1Gi" });
+            expect(manifests({ production: true, security: "baseline" }).nginxConfig).to.equal(undefined);
+        });
+
+        it("production: false is the seed", () => {
+            expect(changedKeys({ production: false })).to.deep.equal([]);
+        });
+    });
+
+    describe("schema", () => {
+        it("the production Pod and its ConfigMap validate against the Kubernetes schema", () => {
+            const m = manifests({ production: true, namespace: "web", labels: { app: "web" } });
+            validateAgainstSchema(m.pod as any);
+            validateAgainstSchema(m.nginxConfig as any);
+        });
+
+        it("every single option's render validates", () => {
+            for (const args of [{ probes: { sidecarLiveness: {} } }, { logVolume: { medium: "Memory" as const } }, { imagePullPolicy: "Never" as const }, { security: "restricted" as const }]) {
+                validateAgainstSchema(manifests(args).pod as any);
+            }
+        });
+    });
+
+    describe("bad values are rejected with the argument and value", () => {
+        const BAD: Array<[WebserverPodArgs, string, unknown, string]> = [
+            [{ resources: { nginx: { requests: { cpu: "100 m" } } } }, "resources.nginx.requests.cpu", "100 m", "Kubernetes quantity"],
+            [{ resources: { nginx: { limits: { memory: "64MB" } } } }, "resources.nginx.limits.memory", "64MB", "Kubernetes quantity"],
+            [{ resources: { sidecar: { limits: { ephemeralStorage: "-1Gi" } } } }, "resources.sidecar.limits.ephemeralStorage", "-1Gi", "Kubernetes quantity"],
+            [{ resources: { nginx: { requests: { memory: "1Gi" }, limits: { memory: "512Mi" } } } }, "resources.nginx.requests.memory", "1Gi", "must not exceed limits.memory (512Mi)"],
+            [{ resources: { nginx: { requests: { gpu: "1" } as any } } }, "resources.nginx.requests.gpu", "1", "is not an option"],
+            [{ resources: { web: {} } as any }, "resources.web", {}, "is not an option"],
+            [{ probes: { readiness: { periodSeconds: 0 } } }, "probes.readiness.periodSeconds", 0, "integer >= 1"],
+            [{ probes: { liveness: { timeoutSeconds: 1.5 } } }, "probes.liveness.timeoutSeconds", 1.5, "integer >= 1"],
+            [{ probes: { liveness: { timeoutSeconds: 20 } } }, "probes.liveness.timeoutSeconds", 20, "must not exceed periodSeconds (10)"],
+            [{ probes: { readiness: { path: "healthz" } } }, "probes.readiness.path", "healthz", "absolute URL path"],
+            [{ logVolume: { sizeLimit: "lots" } }, "logVolume.sizeLimit", "lots", "Kubernetes quantity"],
+            [{ logVolume: { medium: "SSD" as any } }, "logVolume.medium", "SSD", 'must be one of "", "Memory"'],
+            [{ imagePullPolicy: "always" as any }, "imagePullPolicy", "always", 'must be one of "Always", "IfNotPresent", "Never"'],
+            [{ security: "privileged" as any }, "security", "privileged", 'must be one of "baseline", "restricted"'],
+            [{ production: "yes" as any }, "production", "yes", "must be true or false"],
+            [{ nginxImage: `nginx@sha256:${"g".repeat(64)}` }, "nginxImage", `nginx@sha256:${"g".repeat(64)}`, "image reference"],
+        ];
+        for (const [args, arg, value, rule] of BAD) {
+            it(`${arg} ${JSON.stringify(value)}`, () => {
+                let err: any;
+                try {
+                    new WebserverPod(`bad-opt-${arg.replace(/[^a-z]/gi, "")}`, args);
+                } catch (e) {
+                    err = e;
+                }
+                expect(err).to.be.instanceOf(WebserverPodArgError);
+                expect(err.arg).to.equal(arg);
+                expect(err.value).to.deep.equal(value);
+                expect(err.message).to.contain(rule);
+            });
+        }
+
+        it("security and production must be plain values", () => {
+            expect(() => new WebserverPod("out-sec", { security: pulumi.output("restricted") as any })).to.throw('invalid args.security "<Output>"');
+        });
+    });
+
+    describe("the component under the restricted profile", () => {
+        it("registers nginx's ConfigMap as its child, and the Pod depends on it", async () => {
+            const seen: Array<{ type: string; parent?: pulumi.Resource; dependsOn?: unknown }> = [];
+            const c = new WebserverPod("prod", { production: true }, {
+                transformations: [(a) => { seen.push({ type: a.type, parent: a.opts.parent, dependsOn: a.opts.dependsOn }); return undefined; }],
+            });
+            await promiseOf(c.readyContainers);
+            const cm = registered("prod-nginx-conf");
+            expect(cm).to.have.length(1);
+            expect(cm[0].type).to.equal("kubernetes:core/v1:ConfigMap");
+            expect(cm[0].inputs.metadata).to.deep.equal({ name: "webserver-nginx-conf" });
+            expect(cm[0].inputs.data["nginx.conf"]).to.contain("listen       8080;");
+            expect(seen.find((s) => s.type === "kubernetes:core/v1:ConfigMap")?.parent).to.equal(c);
+            const pod = seen.find((s) => s.type === "kubernetes:core/v1:Pod")!;
+            expect((pod.dependsOn as pulumi.Resource[]).length).to.equal(1);
+            expect(registered("prod-pod")[0].inputs.spec.volumes[2]).to.deep.equal({ name: "nginx-conf", configMap: { name: "webserver-nginx-conf" } });
+        });
+
+        it("registers no ConfigMap by default", async () => {
+            const c = new WebserverPod("no-cm");
+            await promiseOf(c.readyContainers);
+            expect(registered("no-cm-nginx-conf")).to.have.length(0);
+        });
+    });
+});
