@@ -38,6 +38,23 @@ export const StorageMedium = {
 } as const;
 export type StorageMedium = (typeof StorageMedium)[keyof typeof StorageMedium];
 
+/** What the sidecar runs to ship the logs to its stdout. */
+export const Shipper = {
+    /** The seed's: `cat` both files every period (30 s). Re-emits every line every period. */
+    CatLoop: "cat-loop",
+    /** `tail -F` from the start of both files: each line once, in order per file, within a second. */
+    Stream: "stream",
+} as const;
+export type Shipper = (typeof Shipper)[keyof typeof Shipper];
+
+/** Bounds on what the `shared-logs` volume keeps (needs the stream shipper). */
+export interface RetentionArgs {
+    /** Lines older than this are freed, e.g. "24h", "90m", "1d12h". @default "24h" */
+    readonly maxAge?: pulumi.Input<string>;
+    /** Space both files may use together (each at most half), a quantity. @default "200Mi", or 80% of logVolume.sizeLimit when that is set */
+    readonly maxSize?: pulumi.Input<string>;
+}
+
 /** Requests or limits of one container; each a Kubernetes quantity such as "100m", "64Mi". */
 export interface ResourceQuantitiesArgs {
     /** CPU, e.g. "100m" or "0.5". @default unset */
@@ -121,6 +138,14 @@ export interface WebserverPodArgs {
     readonly probes?: ProbesArgs;
     /** Size limit and medium of the `shared-logs` emptyDir. @default unset; production: sizeLimit "256Mi" */
     readonly logVolume?: LogVolumeArgs;
+    /** The sidecar's shipper. @default "cat-loop" (the seed's command); production: "stream" */
+    readonly shipper?: pulumi.Input<Shipper>;
+    /** Seconds between two `cat`s of the cat-loop shipper. @default 30 */
+    readonly catLoopPeriodSeconds?: pulumi.Input<number>;
+    /** Keep the volume's logs within an age and a size, never freeing an unshipped line (stream shipper only). @default none; production: maxAge "24h", maxSize "200Mi" */
+    readonly retention?: RetentionArgs;
+    /** Run the shipper as a native sidecar: an init container with `restartPolicy: Always` (Kubernetes 1.29+), started before nginx and stopped after it. @default false */
+    readonly nativeSidecar?: pulumi.Input<boolean>;
     /** Security profile, a plain value since it decides which resources exist. @default "baseline"; production: "restricted" */
     readonly security?: SecurityProfile;
     /**

@@ -4,6 +4,7 @@ export * from "./manifest";
 export * from "./nginxConf";
 export * from "./production";
 export * from "./security";
+export * from "./shippers";
 export * from "./status";
 export * from "./validate";
 export * from "./webserverPod";

@@ -1,6 +1,7 @@
-import { SecurityProfile, SEED } from "./args";
+import { SecurityProfile, SEED, Shipper } from "./args";
 import { NGINX_CONF_DIR, NGINX_CONF_FILE, NGINX_TMP_DIR, RESTRICTED_NGINX_PORT, restrictedNginxConf } from "./nginxConf";
 import { containerSecurity, podSecurity, SecurityContext } from "./security";
+import { catLoopCommand, streamCommand } from "./shippers";
 import { Quantities, ValidatedArgs, ValidatedProbe } from "./validate";
 
 // Plain Kubernetes shapes: only the fields this component writes. The builder is pure
@@ -34,6 +35,8 @@ export interface Container {
     name: string;
     image: string;
     imagePullPolicy?: string;
+    /** Only on a native sidecar (an init container): "Always". */
+    restartPolicy?: string;
     command?: string[];
     args?: string[];
     ports?: Array<{ name: string; containerPort: number; protocol: string }>;
@@ -54,6 +57,7 @@ export interface PodSpec {
     automountServiceAccountToken?: boolean;
     securityContext?: SecurityContext;
     volumes: Volume[];
+    initContainers?: Container[];
     containers: Container[];
 }
 
@@ -76,13 +80,6 @@ export interface Manifests {
     pod: PodManifest;
     nginxConfig?: ConfigMapManifest;
 }
-
-/** The seed's shipper: print both log files every 30 seconds. */
-export const CAT_LOOP_COMMAND = [
-    "sh",
-    "-c",
-    "while true; do cat /var/log/nginx/access.log /var/log/nginx/error.log; sleep 30; done",
-];
 
 /** The port nginx listens on: the image's 80, or 8080 when it runs unprivileged. */
 export function nginxPort(args: ValidatedArgs): number {
@@ -144,8 +141,14 @@ function buildNginxContainer(args: ValidatedArgs): Container {
     };
 }
 
+function shipperCommand(args: ValidatedArgs): string[] {
+    return args.shipper === Shipper.Stream ? streamCommand(args.retention) : catLoopCommand(args.catLoopPeriodSeconds);
+}
+
 function buildSidecarContainer(args: ValidatedArgs): Container {
-    const restricted = args.security === SecurityProfile.Restricted;
+    // The shipper only reads, so under "restricted" its mount is read-only -- unless it also
+    // enforces retention, which frees space in the files (a documented trade-off).
+    const readOnlyLogs = args.security === SecurityProfile.Restricted && !args.retention;
     const security = containerSecurity(args.security);
     const resources = args.resources.sidecar;
     const liveness = args.probes?.sidecarLiveness;
@@ -153,12 +156,12 @@ function buildSidecarContainer(args: ValidatedArgs): Container {
         name: SEED.sidecarContainer,
         image: args.sidecarImage,
         ...(args.imagePullPolicy && { imagePullPolicy: args.imagePullPolicy }),
-        command: [...CAT_LOOP_COMMAND],
+        ...(args.nativeSidecar && { restartPolicy: "Always" }),
+        command: shipperCommand(args),
         ...(resources && { resources }),
         ...(liveness && { livenessProbe: probe(liveness, { exec: { command: ["test", "-d", SEED.logDir] } }) }),
         ...(security && { securityContext: security }),
-        // The shipper only reads: under "restricted" its mount is read-only.
-        volumeMounts: [{ name: SEED.volumeName, mountPath: SEED.logDir, ...(restricted && { readOnly: true }) }],
+        volumeMounts: [{ name: SEED.volumeName, mountPath: SEED.logDir, ...(readOnlyLogs && { readOnly: true }) }],
     };
 }
 
@@ -177,7 +180,11 @@ export function buildPodSpec(args: ValidatedArgs): PodSpec {
                   ]
                 : []),
         ],
-        containers: [buildNginxContainer(args), buildSidecarContainer(args)],
+        // A native sidecar (Kubernetes 1.29+) starts before nginx and stops after it, so the
+        // last lines nginx writes at shutdown are still shipped.
+        ...(args.nativeSidecar
+            ? { initContainers: [buildSidecarContainer(args)], containers: [buildNginxContainer(args)] }
+            : { containers: [buildNginxContainer(args), buildSidecarContainer(args)] }),
     };
 }
 

@@ -25,4 +25,7 @@ export const PRODUCTION_PRESET = {
     // nginx readiness + liveness; the sidecar serves nothing, so liveness only.
     probes: { sidecarLiveness: {} },
     logVolume: { sizeLimit: "256Mi" },
+    // Ship each line once, and keep the last 24 hours in the volume, well inside its sizeLimit.
+    shipper: "stream",
+    retention: { maxAge: "24h", maxSize: "200Mi" },
 } as const satisfies ResolvedWebserverPodArgs;

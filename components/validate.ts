@@ -3,6 +3,7 @@ import {
     ResolvedWebserverPodArgs,
     SecurityProfile,
     SEED,
+    Shipper,
     StorageMedium,
 } from "./args";
 import { PRODUCTION_PRESET } from "./production";
@@ -52,6 +53,18 @@ export interface ValidatedArgs {
     readonly probes?: { readiness: ValidatedProbe; liveness: ValidatedProbe; sidecarLiveness?: ValidatedProbe };
     readonly logVolume?: { sizeLimit?: string; medium?: StorageMedium };
     readonly security: SecurityProfile;
+    readonly shipper: Shipper;
+    readonly catLoopPeriodSeconds: number;
+    readonly retention?: { maxBytes: number; maxAgeSeconds: number };
+    readonly nativeSidecar: boolean;
+}
+
+const DURATION = /^(?:\d+[dhms])+$/;
+const DURATION_UNIT: Record<string, number> = { d: 86400, h: 3600, m: 60, s: 1 };
+
+/** Seconds in a duration such as "24h", "90m" or "1d12h". */
+export function durationSeconds(d: string): number {
+    return [...d.matchAll(/(\d+)([dhms])/g)].reduce((n, [, v, u]) => n + Number(v) * DURATION_UNIT[u], 0);
 }
 
 // Kubernetes' own patterns (k8s.io/apimachinery/pkg/util/validation, pkg/api/resource).
@@ -252,9 +265,40 @@ export function validateArgs(component: string, given: ResolvedWebserverPodArgs 
         };
     }
 
+    const shipper = raw.shipper === undefined ? Shipper.CatLoop : oneOf("shipper", raw.shipper, Shipper);
+    if (raw.catLoopPeriodSeconds !== undefined && shipper !== Shipper.CatLoop) {
+        fail("catLoopPeriodSeconds", raw.catLoopPeriodSeconds, 'applies to shipper "cat-loop" only');
+    }
+    const catLoopPeriodSeconds = integer("catLoopPeriodSeconds", raw.catLoopPeriodSeconds ?? 30, 1);
+    let retention: ValidatedArgs["retention"];
+    if (raw.retention !== undefined) {
+        const r = isObject("retention", raw.retention);
+        known("retention", r, ["maxAge", "maxSize"]);
+        if (shipper !== Shipper.Stream) {
+            fail("retention", raw.retention, 'needs shipper "stream": only it knows which lines were shipped');
+        }
+        const maxAge = string("retention.maxAge", r.maxAge ?? "24h");
+        if (!DURATION.test(maxAge) || durationSeconds(maxAge) < 60) {
+            fail("retention.maxAge", maxAge, 'must be a duration of at least a minute such as "24h", "90m" or "1d12h"');
+        }
+        const sizeLimit = logVolume?.sizeLimit;
+        const maxSize = r.maxSize === undefined ? undefined : quantity("retention.maxSize", r.maxSize);
+        const maxBytes = maxSize !== undefined ? quantityValue(maxSize) : sizeLimit ? quantityValue(sizeLimit) * 0.8 : 200 * 2 ** 20;
+        if (maxBytes < 64 * 1024) fail("retention.maxSize", maxSize, "must be at least 64Ki");
+        if (sizeLimit !== undefined && maxBytes >= quantityValue(sizeLimit)) {
+            fail("retention.maxSize", maxSize, `must be below logVolume.sizeLimit (${sizeLimit}), or the kubelet evicts the Pod first`);
+        }
+        retention = { maxBytes: Math.floor(maxBytes), maxAgeSeconds: durationSeconds(maxAge) };
+    }
+    if (raw.nativeSidecar !== undefined && typeof raw.nativeSidecar !== "boolean") fail("nativeSidecar", raw.nativeSidecar, "must be true or false");
+
     return {
         podName,
         nginxImage,
+        shipper,
+        catLoopPeriodSeconds,
+        nativeSidecar: raw.nativeSidecar === true,
+        ...(retention !== undefined && { retention }),
         sidecarImage,
         security,
         resources,

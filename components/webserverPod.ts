@@ -90,7 +90,7 @@ export class WebserverPod extends pulumi.ComponentResource {
         this.status = pod.status.phase;
         this.readyContainers = pulumi
             .all([manifest, pod.status])
-            .apply(([m, status]) => readyContainers(m.spec.containers.length, status));
+            .apply(([m, status]) => readyContainers(m.spec, status));
 
         this.registerOutputs({
             podName: this.podName,

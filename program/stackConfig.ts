@@ -18,6 +18,10 @@ export function argsFromStackConfig(config: pulumi.Config = new pulumi.Config())
         resources: config.getObject("resources"),
         probes: config.getObject("probes"),
         logVolume: config.getObject("logVolume"),
+        shipper: config.get("shipper") as WebserverPodArgs["shipper"],
+        catLoopPeriodSeconds: config.getNumber("catLoopPeriodSeconds"),
+        retention: config.getObject("retention"),
+        nativeSidecar: config.getBoolean("nativeSidecar"),
         security: config.get("security") as WebserverPodArgs["security"],
         production: config.getBoolean("production"),
     };

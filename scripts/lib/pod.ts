@@ -94,6 +94,10 @@ export async function playPod(objects: KubeObject[], options: PlayOptions = {}):
     const log = options.log ?? console.log;
     const pod = thePod(objects);
     const name = pod.metadata.name;
+    if ((pod.spec.initContainers ?? []).some((c: { restartPolicy?: string }) => c.restartPolicy === "Always")) {
+        throw new Error("podman kube play runs init containers to completion, so a native sidecar (nativeSidecar: true) " +
+            "never lets nginx start; play it on a Kubernetes 1.29+ cluster, or set nativeSidecar: false here");
+    }
     downPod(objects);
     for (const v of volumesOf(pod, "emptyDir")) {
         podman(["volume", "create", "--opt", "nocopy", v]);

@@ -47,6 +47,10 @@ describe("the Pulumi program (index.ts)", () => {
                 [`${project}:logVolume`]: JSON.stringify({ sizeLimit: "1Gi" }),
                 [`${project}:security`]: "restricted",
                 [`${project}:production`]: "true",
+                [`${project}:shipper`]: "stream",
+                [`${project}:catLoopPeriodSeconds`]: "5",
+                [`${project}:retention`]: JSON.stringify({ maxAge: "1h" }),
+                [`${project}:nativeSidecar`]: "true",
             });
             expect(argsFromStackConfig()).to.deep.equal({
                 imagePullPolicy: "Always",
@@ -55,6 +59,10 @@ describe("the Pulumi program (index.ts)", () => {
                 logVolume: { sizeLimit: "1Gi" },
                 security: "restricted",
                 production: true,
+                shipper: "stream",
+                catLoopPeriodSeconds: 5,
+                retention: { maxAge: "1h" },
+                nativeSidecar: true,
                 namespace: "team-a",
                 podName: "web-1",
                 nginxImage: "nginx:1.27",
@@ -68,5 +76,14 @@ describe("the Pulumi program (index.ts)", () => {
             const args = argsFromStackConfig();
             expect(Object.values(args).filter((v) => v !== undefined)).to.deep.equal([]);
         });
+    });
+});
+
+describe("README", () => {
+    it("documents every option the stack config reaches, in a table row", () => {
+        const readme = require("fs").readFileSync(require("path").join(__dirname, "..", "..", "README.md"), "utf8") as string;
+        for (const key of Object.keys(argsFromStackConfig())) {
+            expect(readme, key).to.match(new RegExp(`^\\| \`${key}(\\.[a-z]+)?\` \\|`, "m"));
+        }
     });
 });

@@ -1,0 +1,72 @@
+// The sidecar's command for each shipper. Pure: settings in, argv out.
+import { SEED } from "./args";
+
+/** The seed's shipper, with its period: print both log files every `periodSeconds`. */
+export function catLoopCommand(periodSeconds = 30): string[] {
+    return ["sh", "-c", `while true; do cat ${SEED.logDir}/access.log ${SEED.logDir}/error.log; sleep ${periodSeconds}; done`];
+}
+
+/** The seed's exact command (period 30 s). */
+export const CAT_LOOP_COMMAND = catLoopCommand(30);
+
+/** Retention in bytes and seconds, as the shipper script uses them. */
+export interface RetentionSettings {
+    /** Allocated bytes both log files may keep together; each keeps at most half. */
+    maxBytes: number;
+    /** Seconds a line is kept after it was written. */
+    maxAgeSeconds: number;
+}
+
+/** How often the retention loop runs (between passes a file may grow; the loop keeps that much room), and how often it notes a (time, size) checkpoint for maxAge. */
+export const RETENTION_INTERVAL_SECONDS = 1;
+export const RETENTION_CHECKPOINT_EVERY = 60;
+
+/**
+ * The stream shipper: every line of access.log and error.log once, in order per file, as soon
+ * as nginx writes it, from the beginning of the files, following truncation and re-creation
+ * (`tail -F`). With no retention it is just that one `tail`.
+ *
+ * With retention, a loop beside `tail` frees the oldest part of each file by punching a hole
+ * (`fallocate --punch-hole`) over it. File sizes and offsets do not change, so nginx keeps
+ * appending to the same file with O_APPEND, `tail` keeps its place, and no rename, signal or
+ * shared process namespace is needed. Only bytes at least 128 KiB behind what `tail` has read
+ * (its `pos` in /proc/<pid>/fdinfo) are ever freed: more than the pipe to `tr` and `tr`'s buffer
+ * can hold, so every freed byte is already on the container's stdout and no unshipped line is
+ * lost. Each pass leaves room for as much growth as the last pass saw, so the files stay within
+ * the bound until the next pass as long as the bound is well above a second's worth of logs; holes read back as NUL bytes, which `tr` drops when a restarted shipper re-reads the file.
+ */
+export function streamCommand(retention?: RetentionSettings): string[] {
+    const dir = SEED.logDir;
+    if (!retention) return ["sh", "-c", `cd ${dir} && exec tail -q -n +1 -F access.log error.log`];
+    const perFile = Math.floor(retention.maxBytes / 2);
+    const script = `cd ${dir} || exit 1
+tail -q -n +1 -F access.log error.log | stdbuf -o0 tr -d '\\000' &
+ship=$!
+trap 'kill $ship 2>/dev/null; exit 0' TERM INT
+keep=${perFile}; age=${retention.maxAgeSeconds}; n=0; tailpid=""
+cp_access=""; cp_error=""
+pos() { for fd in /proc/$tailpid/fd/*; do [ "$(readlink "$fd")" = "${dir}/$1" ] && sed -n 's/^pos:[[:space:]]*//p' "/proc/$tailpid/fdinfo/\${fd##*/}" && return; done; echo 0; }
+while kill -0 $ship 2>/dev/null; do
+  sleep ${RETENTION_INTERVAL_SECONDS}
+  if [ -z "$tailpid" ] || [ ! -d "/proc/$tailpid" ]; then
+    tailpid=""; for p in /proc/[0-9]*; do [ "$(cat "$p/comm" 2>/dev/null)" = tail ] && tailpid=\${p#/proc/} && break; done
+    [ -n "$tailpid" ] || continue
+  fi
+  now=$(date +%s); n=$((n + 1))
+  for f in access error; do
+    [ -f "$f.log" ] || continue
+    size=$(stat -c %s "$f.log"); shipped=$(pos "$f.log"); shipped=\${shipped:-0}
+    eval "cps=\\$cp_$f; last=\\$size_$f"
+    grow=$((size - \${last:-$size})); room=$((keep - grow)); [ $room -lt 0 ] && room=0
+    [ $((n % ${RETENTION_CHECKPOINT_EVERY})) -eq 1 ] && cps="$cps $now:$size"
+    old=0; rest=""
+    for c in $cps; do if [ "\${c%%:*}" -le $((now - age)) ]; then old=\${c#*:}; else rest="$rest $c"; fi; done
+    target=$((size - room)); [ $old -gt $target ] && target=$old
+    safe=$((shipped - 131072)); [ $target -gt $safe ] && target=$safe
+    target=$((target / 4096 * 4096))
+    [ $target -gt 0 ] && fallocate --punch-hole --offset 0 --length $target "$f.log"
+    eval "size_$f=$size; cp_$f=\\"$rest\\""
+  done
+done`;
+    return ["sh", "-c", script];
+}

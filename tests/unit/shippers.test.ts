@@ -1,0 +1,120 @@
+import { podStatus, promiseOf } from "../helpers/mocks";
+import { expect } from "chai";
+import {
+    buildManifests,
+    catLoopCommand,
+    readyContainers,
+    streamCommand,
+    validateArgs,
+    WebserverPod,
+    WebserverPodArgError,
+    WebserverPodArgs,
+} from "../../components";
+import { seedPod } from "../helpers/fixtures";
+import { validateAgainstSchema } from "../../scripts/lib/schema";
+import { evaluate } from "../policy/rules";
+
+const pod = (args: WebserverPodArgs) => buildManifests(validateArgs("ship", args as any)).pod;
+const sidecarOf = (args: WebserverPodArgs) => {
+    const p = pod(args);
+    return [...(p.spec.initContainers ?? []), ...p.spec.containers].find((c) => c.name === "sidecar-container")!;
+};
+
+describe("shippers", () => {
+    it("cat-loop with the default period is the seed's exact command", () => {
+        expect(sidecarOf({ shipper: "cat-loop" }).command).to.deep.equal(seedPod().spec.containers[1].command);
+        expect(catLoopCommand()).to.deep.equal(seedPod().spec.containers[1].command);
+    });
+
+    it("catLoopPeriodSeconds changes only the sleep", () => {
+        expect(sidecarOf({ catLoopPeriodSeconds: 5 }).command![2]).to.equal(
+            "while true; do cat /var/log/nginx/access.log /var/log/nginx/error.log; sleep 5; done",
+        );
+    });
+
+    it("stream follows both files by name from their first line, without headers", () => {
+        const cmd = sidecarOf({ shipper: "stream" }).command!;
+        expect(cmd).to.deep.equal(["sh", "-c", "cd /var/log/nginx && exec tail -q -n +1 -F access.log error.log"]);
+    });
+
+    it("stream with retention frees space only behind what tail has read, by punching holes", () => {
+        const script = sidecarOf({ shipper: "stream", retention: { maxAge: "24h", maxSize: "100Mi" } }).command![2];
+        expect(script).to.contain("tail -q -n +1 -F access.log error.log | stdbuf -o0 tr -d '\\000' &");
+        expect(script).to.contain(`keep=${50 * 2 ** 20}; age=86400;`);
+        expect(script).to.contain("fallocate --punch-hole --offset 0 --length $target");
+        expect(script).to.contain("safe=$((shipped - 131072)); [ $target -gt $safe ] && target=$safe");
+        expect(streamCommand({ maxBytes: 1024 * 1024, maxAgeSeconds: 60 })[2]).to.contain("keep=524288; age=60;");
+    });
+
+    it("retention defaults: 24h, and 80% of logVolume.sizeLimit when that is set, else 200Mi", () => {
+        expect(validateArgs("r", { shipper: "stream", retention: {} }).retention).to.deep.equal({ maxBytes: 200 * 2 ** 20, maxAgeSeconds: 86400 });
+        expect(validateArgs("r", { shipper: "stream", retention: { maxAge: "1d12h" }, logVolume: { sizeLimit: "100Mi" } }).retention)
+            .to.deep.equal({ maxBytes: Math.floor(80 * 2 ** 20), maxAgeSeconds: 129600 });
+    });
+
+    it("retention keeps the sidecar's log mount writable under restricted; without it the mount is read-only", () => {
+        expect(sidecarOf({ security: "restricted", shipper: "stream" }).volumeMounts[0].readOnly).to.equal(true);
+        expect(sidecarOf({ security: "restricted", shipper: "stream", retention: {} }).volumeMounts[0].readOnly).to.equal(undefined);
+    });
+
+    it("production ships with stream and keeps 24h within 200Mi under the 256Mi volume limit, passing every policy rule", () => {
+        const p = pod({ production: true });
+        expect(p.spec.containers[1].command![2]).to.contain(`keep=${100 * 2 ** 20}; age=86400;`);
+        expect(p.spec.volumes[0].emptyDir).to.deep.equal({ sizeLimit: "256Mi" });
+        expect(evaluate(p)).to.deep.equal({});
+    });
+
+    describe("native sidecar", () => {
+        afterEach(() => { podStatus.ready = [true, true]; });
+
+        it("renders the shipper as an init container with restartPolicy Always, and validates", () => {
+            const p = pod({ nativeSidecar: true, shipper: "stream" });
+            expect(p.spec.containers.map((c) => c.name)).to.deep.equal(["nginx-container"]);
+            expect(p.spec.initContainers!.map((c) => [c.name, c.restartPolicy])).to.deep.equal([["sidecar-container", "Always"]]);
+            validateAgainstSchema(p as any);
+            expect(pod({ nativeSidecar: false }).spec.initContainers).to.equal(undefined);
+        });
+
+        it("counts the native sidecar in readyContainers, as kubectl does", async () => {
+            const c = new WebserverPod("native", { nativeSidecar: true });
+            expect(await promiseOf(c.readyContainers)).to.equal("2/2");
+            podStatus.ready = [true, false];
+            const d = new WebserverPod("native-half", { nativeSidecar: true });
+            expect(await promiseOf(d.readyContainers)).to.equal("1/2");
+        });
+
+        it("readyContainers ignores ordinary init containers", () => {
+            const spec = { containers: [{ name: "a" }], initContainers: [{ name: "setup" }, { name: "ship", restartPolicy: "Always" }] };
+            expect(readyContainers(spec, { containerStatuses: [{ name: "a", ready: true }], initContainerStatuses: [{ name: "setup", ready: false }, { name: "ship", ready: true }] })).to.equal("2/2");
+        });
+    });
+
+    describe("bad values", () => {
+        const BAD: Array<[WebserverPodArgs, string, unknown, string]> = [
+            [{ shipper: "fluentd" as any }, "shipper", "fluentd", 'must be one of "cat-loop", "stream"'],
+            [{ catLoopPeriodSeconds: 0 }, "catLoopPeriodSeconds", 0, "integer >= 1"],
+            [{ shipper: "stream", catLoopPeriodSeconds: 5 }, "catLoopPeriodSeconds", 5, 'applies to shipper "cat-loop" only'],
+            [{ retention: {} }, "retention", {}, 'needs shipper "stream"'],
+            [{ shipper: "stream", retention: { maxAge: "1 day" } }, "retention.maxAge", "1 day", "duration"],
+            [{ shipper: "stream", retention: { maxAge: "30s" } }, "retention.maxAge", "30s", "at least a minute"],
+            [{ shipper: "stream", retention: { maxSize: "200MB" } }, "retention.maxSize", "200MB", "Kubernetes quantity"],
+            [{ shipper: "stream", retention: { maxSize: "1Ki" } }, "retention.maxSize", "1Ki", "at least 64Ki"],
+            [{ shipper: "stream", retention: { maxSize: "300Mi" }, logVolume: { sizeLimit: "256Mi" } }, "retention.maxSize", "300Mi", "must be below logVolume.sizeLimit (256Mi)"],
+            [{ nativeSidecar: "yes" as any }, "nativeSidecar", "yes", "must be true or false"],
+        ];
+        for (const [args, arg, value, rule] of BAD) {
+            it(`${arg} ${JSON.stringify(value)}`, () => {
+                let err: any;
+                try {
+                    new WebserverPod(`bad-ship-${arg.replace(/[^a-z]/gi, "")}`, args);
+                } catch (e) {
+                    err = e;
+                }
+                expect(err).to.be.instanceOf(WebserverPodArgError);
+                expect(err.arg).to.equal(arg);
+                expect(err.value).to.deep.equal(value);
+                expect(err.message).to.contain(rule);
+            });
+        }
+    });
+});
