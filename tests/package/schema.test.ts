@@ -1,0 +1,54 @@
+// What `pulumi package add` gives Python, Go, C# and YAML programs: the schema the SDK infers
+// from the TypeScript args interface, run offline through the SDK's own component provider.
+import { expect } from "chai";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
+import { WebserverPod, WEBSERVER_POD_TYPE } from "../../components";
+import { argsFromStackConfig } from "../../program/stackConfig";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+
+describe("multi-language schema (component schema inference)", function () {
+    this.timeout(120_000);
+    let schema: any;
+
+    before(async () => {
+        const provider = new ComponentProvider({ components: [WebserverPod as any], dirname: ROOT, name: "webserver-sidecar" });
+        schema = JSON.parse(await provider.getSchema());
+    });
+
+    it("lists WebserverPod under the package's type token", () => {
+        expect(schema.name).to.equal("webserver-sidecar");
+        expect(Object.keys(schema.resources)).to.deep.equal([WEBSERVER_POD_TYPE]);
+        expect(schema.resources[WEBSERVER_POD_TYPE].isComponent).to.equal(true);
+    });
+
+    it("has every option as an optional input, documented", () => {
+        const inputs = schema.resources[WEBSERVER_POD_TYPE].inputProperties;
+        // The options the stack config reaches are exactly the component's inputs.
+        expect(Object.keys(inputs).sort()).to.deep.equal(Object.keys(argsFromStackConfig(new pulumi.Config("webserver-sidecar"))).sort());
+        expect(schema.resources[WEBSERVER_POD_TYPE].requiredInputs).to.deep.equal([]);
+        for (const [name, p] of Object.entries<any>(inputs)) {
+            expect(p.optional, name).to.equal(true);
+            expect(p.description, `${name} is documented`).to.be.a("string").and.not.equal("");
+        }
+        expect(inputs.podName.type).to.equal("string");
+        expect(inputs.labels).to.deep.include({ type: "object", additionalProperties: { type: "string" } });
+        expect(inputs.security.plain, "security decides which resources exist").to.equal(true);
+    });
+
+    it("has the outputs podName, namespace, podIp, status, readyContainers", () => {
+        expect(Object.keys(schema.resources[WEBSERVER_POD_TYPE].properties).sort()).to.deep.equal(["namespace", "podIp", "podName", "readyContainers", "status"]);
+        expect(schema.resources[WEBSERVER_POD_TYPE].properties.podIp.type).to.equal("string");
+    });
+
+    it("turns the option types into schema types and enums", () => {
+        const t = schema.types;
+        expect(t["webserver-sidecar:index:SecurityProfile"].enum.map((e: any) => e.value)).to.deep.equal(["baseline", "restricted"]);
+        expect(t["webserver-sidecar:index:Shipper"].enum.map((e: any) => e.value)).to.deep.equal(["cat-loop", "stream"]);
+        expect(t["webserver-sidecar:index:ImagePullPolicy"].enum.map((e: any) => e.value)).to.deep.equal(["Always", "IfNotPresent", "Never"]);
+        expect(Object.keys(t["webserver-sidecar:index:ResourceQuantitiesArgs"].properties).sort()).to.deep.equal(["cpu", "ephemeralStorage", "memory"]);
+        expect(Object.keys(t["webserver-sidecar:index:RetentionArgs"].properties).sort()).to.deep.equal(["maxAge", "maxSize"]);
+    });
+});
