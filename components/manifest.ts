@@ -1,5 +1,11 @@
 import { SecurityProfile, SEED, Shipper } from "./args";
-import { NGINX_CONF_DIR, NGINX_CONF_FILE, NGINX_TMP_DIR, RESTRICTED_NGINX_PORT, restrictedNginxConf } from "./nginxConf";
+import {
+    NGINX_CONF_DIR,
+    NGINX_CONF_FILE,
+    NGINX_TMP_DIR,
+    RESTRICTED_NGINX_PORT,
+    restrictedNginxConf,
+} from "./nginxConf";
 import { containerSecurity, podSecurity, SecurityContext } from "./security";
 import { catLoopCommand, streamCommand } from "./shippers";
 import { Quantities, ValidatedArgs, ValidatedProbe } from "./validate";
@@ -202,5 +208,13 @@ export function buildManifests(args: ValidatedArgs): Manifests {
         ...(args.namespace !== undefined && { namespace: args.namespace }),
         ...(args.labels !== undefined && { labels: args.labels }),
     };
-    return { pod, nginxConfig: { apiVersion: "v1", kind: "ConfigMap", metadata, data: { [NGINX_CONF_FILE]: restrictedNginxConf() } } };
+    return {
+        pod,
+        nginxConfig: {
+            apiVersion: "v1",
+            kind: "ConfigMap",
+            metadata,
+            data: { [NGINX_CONF_FILE]: restrictedNginxConf() },
+        },
+    };
 }

@@ -16,7 +16,10 @@ export interface SecurityContext {
 }
 
 /** Pod-level settings of a profile (PSS "restricted": non-root, RuntimeDefault seccomp, no token). */
-export function podSecurity(profile: SecurityProfile): { securityContext?: SecurityContext; automountServiceAccountToken?: boolean } {
+export function podSecurity(profile: SecurityProfile): {
+    securityContext?: SecurityContext;
+    automountServiceAccountToken?: boolean;
+} {
     if (profile === SecurityProfile.Baseline) return {};
     return {
         automountServiceAccountToken: false,

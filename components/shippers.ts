@@ -3,7 +3,11 @@ import { SEED } from "./args";
 
 /** The seed's shipper, with its period: print both log files every `periodSeconds`. */
 export function catLoopCommand(periodSeconds = 30): string[] {
-    return ["sh", "-c", `while true; do cat ${SEED.logDir}/access.log ${SEED.logDir}/error.log; sleep ${periodSeconds}; done`];
+    return [
+        "sh",
+        "-c",
+        `while true; do cat ${SEED.logDir}/access.log ${SEED.logDir}/error.log; sleep ${periodSeconds}; done`,
+    ];
 }
 
 /** The seed's exact command (period 30 s). */

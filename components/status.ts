@@ -18,7 +18,9 @@ export interface PodSpecLike {
  * The total comes from the spec, so a container without a status yet counts as not ready.
  */
 export function readyContainers(spec: PodSpecLike, status: PodStatusLike | undefined): string {
-    const sidecars = new Set((spec.initContainers ?? []).filter((c) => c.restartPolicy === "Always").map((c) => c.name));
+    const sidecars = new Set(
+        (spec.initContainers ?? []).filter((c) => c.restartPolicy === "Always").map((c) => c.name),
+    );
     const names = new Set([...spec.containers.map((c) => c.name), ...sidecars]);
     const statuses = [...(status?.containerStatuses ?? []), ...(status?.initContainerStatuses ?? [])];
     const ready = statuses.filter((c) => c.ready === true && c.name !== undefined && names.has(c.name)).length;

@@ -1,11 +1,4 @@
-import {
-    ImagePullPolicy,
-    ResolvedWebserverPodArgs,
-    SecurityProfile,
-    SEED,
-    Shipper,
-    StorageMedium,
-} from "./args";
+import { ImagePullPolicy, ResolvedWebserverPodArgs, SecurityProfile, SEED, Shipper, StorageMedium } from "./args";
 import { PRODUCTION_PRESET } from "./production";
 
 /**
@@ -74,8 +67,22 @@ const QUALIFIED_NAME_PART = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const QUANTITY = /^(\d+(\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\d+)?$/;
 const SUFFIX_FACTOR: Record<string, number> = {
-    "": 1, n: 1e-9, u: 1e-6, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
-    Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+    "": 1,
+    n: 1e-9,
+    u: 1e-6,
+    m: 1e-3,
+    k: 1e3,
+    M: 1e6,
+    G: 1e9,
+    T: 1e12,
+    P: 1e15,
+    E: 1e18,
+    Ki: 2 ** 10,
+    Mi: 2 ** 20,
+    Gi: 2 ** 30,
+    Ti: 2 ** 40,
+    Pi: 2 ** 50,
+    Ei: 2 ** 60,
 };
 
 /** The value of a valid quantity, to compare requests with limits. */
@@ -113,7 +120,8 @@ export function validateArgs(component: string, given: ResolvedWebserverPodArgs 
     };
     const known = (arg: string, value: Record<string, unknown>, keys: string[]): void => {
         for (const k of Object.keys(value)) {
-            if (!keys.includes(k) && value[k] !== undefined) fail(`${arg}.${k}`, value[k], `is not an option; known: ${keys.join(", ")}`);
+            if (!keys.includes(k) && value[k] !== undefined)
+                fail(`${arg}.${k}`, value[k], `is not an option; known: ${keys.join(", ")}`);
         }
     };
     const string = (arg: string, value: unknown): string => {
@@ -122,14 +130,19 @@ export function validateArgs(component: string, given: ResolvedWebserverPodArgs 
     };
     const oneOf = <T extends string>(arg: string, value: unknown, allowed: Record<string, T>): T => {
         const values = Object.values(allowed) as string[];
-        if (typeof value !== "string" || !values.includes(value)) fail(arg, value, `must be one of ${values.map((v) => JSON.stringify(v)).join(", ")}`);
+        if (typeof value !== "string" || !values.includes(value))
+            fail(arg, value, `must be one of ${values.map((v) => JSON.stringify(v)).join(", ")}`);
         return value as T;
     };
     const dnsLabel = (arg: string, value: unknown): string => {
         const s = string(arg, value);
         if (s.length > 63 || !DNS1123_LABEL.test(s)) {
-            fail(arg, value, "must be a DNS-1123 label: at most 63 lowercase letters, digits or '-', " +
-                "starting and ending with a letter or digit");
+            fail(
+                arg,
+                value,
+                "must be a DNS-1123 label: at most 63 lowercase letters, digits or '-', " +
+                    "starting and ending with a letter or digit",
+            );
         }
         return s;
     };
@@ -137,8 +150,12 @@ export function validateArgs(component: string, given: ResolvedWebserverPodArgs 
         const s = string(arg, value);
         if (s.trim() === "") fail(arg, value, "must not be empty");
         if (s.length > 4096 || !IMAGE_REFERENCE.test(s)) {
-            fail(arg, value, "must be an image reference such as nginx:1.27, registry.example.com/team/nginx:1.27 " +
-                "or nginx@sha256:<64 hex digits> (no spaces or upper-case letters in the name)");
+            fail(
+                arg,
+                value,
+                "must be an image reference such as nginx:1.27, registry.example.com/team/nginx:1.27 " +
+                    "or nginx@sha256:<64 hex digits> (no spaces or upper-case letters in the name)",
+            );
         }
         return s;
     };
@@ -148,7 +165,8 @@ export function validateArgs(component: string, given: ResolvedWebserverPodArgs 
         return s;
     };
     const integer = (arg: string, value: unknown, min: number): number => {
-        if (typeof value !== "number" || !Number.isInteger(value) || value < min) fail(arg, value, `must be an integer >= ${min}`);
+        if (typeof value !== "number" || !Number.isInteger(value) || value < min)
+            fail(arg, value, `must be an integer >= ${min}`);
         return value as number;
     };
     const qualifiedKey = (arg: string, key: string): void => {
@@ -158,12 +176,21 @@ export function validateArgs(component: string, given: ResolvedWebserverPodArgs 
             fail(`${arg} key`, key, "prefix before '/' must be a DNS-1123 subdomain of at most 253 characters");
         }
         if (name.length === 0 || name.length > 63 || !QUALIFIED_NAME_PART.test(name)) {
-            fail(`${arg} key`, key, "name must be 1-63 characters of letters, digits, '-', '_' or '.', " +
-                "starting and ending with a letter or digit (optionally prefixed by a DNS subdomain and '/')");
+            fail(
+                `${arg} key`,
+                key,
+                "name must be 1-63 characters of letters, digits, '-', '_' or '.', " +
+                    "starting and ending with a letter or digit (optionally prefixed by a DNS subdomain and '/')",
+            );
         }
     };
-    const stringMap = (arg: string, value: unknown, checkValue: (key: string, v: string) => void): Record<string, string> => {
-        if (value === null || typeof value !== "object" || Array.isArray(value)) fail(arg, value, "must be a map of strings");
+    const stringMap = (
+        arg: string,
+        value: unknown,
+        checkValue: (key: string, v: string) => void,
+    ): Record<string, string> => {
+        if (value === null || typeof value !== "object" || Array.isArray(value))
+            fail(arg, value, "must be a map of strings");
         for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
             qualifiedKey(arg, key);
             checkValue(key, string(`${arg}["${key}"]`, v));
@@ -177,7 +204,8 @@ export function validateArgs(component: string, given: ResolvedWebserverPodArgs 
         const out: Quantities = {};
         if (o.cpu !== undefined) out.cpu = quantity(`${arg}.cpu`, o.cpu);
         if (o.memory !== undefined) out.memory = quantity(`${arg}.memory`, o.memory);
-        if (o.ephemeralStorage !== undefined) out["ephemeral-storage"] = quantity(`${arg}.ephemeralStorage`, o.ephemeralStorage);
+        if (o.ephemeralStorage !== undefined)
+            out["ephemeral-storage"] = quantity(`${arg}.ephemeralStorage`, o.ephemeralStorage);
         return out;
     };
     const containerResources = (arg: string, value: unknown): ValidatedResources | undefined => {
@@ -190,7 +218,11 @@ export function validateArgs(component: string, given: ResolvedWebserverPodArgs 
             const lim = limits?.[k];
             if (lim !== undefined && quantityValue(req) > quantityValue(lim)) {
                 const key = k === "ephemeral-storage" ? "ephemeralStorage" : k;
-                fail(`${arg}.requests.${key}`, req, `must not exceed limits.${key} (${lim}); Kubernetes rejects such a Pod`);
+                fail(
+                    `${arg}.requests.${key}`,
+                    req,
+                    `must not exceed limits.${key} (${lim}); Kubernetes rejects such a Pod`,
+                );
             }
         }
         return { ...(requests && { requests }), ...(limits && { limits }) };
@@ -200,20 +232,27 @@ export function validateArgs(component: string, given: ResolvedWebserverPodArgs 
         const o = isObject(arg, value);
         known(arg, o, Object.keys(defaults));
         const path = o.path === undefined ? defaults.path : string(`${arg}.path`, o.path);
-        if (!path.startsWith("/") || /\s/.test(path)) fail(`${arg}.path`, path, "must be an absolute URL path without spaces, such as /healthz");
+        if (!path.startsWith("/") || /\s/.test(path))
+            fail(`${arg}.path`, path, "must be an absolute URL path without spaces, such as /healthz");
         const p: ValidatedProbe = {
             path,
-            initialDelaySeconds: integer(`${arg}.initialDelaySeconds`, o.initialDelaySeconds ?? defaults.initialDelaySeconds, 0),
+            initialDelaySeconds: integer(
+                `${arg}.initialDelaySeconds`,
+                o.initialDelaySeconds ?? defaults.initialDelaySeconds,
+                0,
+            ),
             periodSeconds: integer(`${arg}.periodSeconds`, o.periodSeconds ?? defaults.periodSeconds, 1),
             timeoutSeconds: integer(`${arg}.timeoutSeconds`, o.timeoutSeconds ?? defaults.timeoutSeconds, 1),
             failureThreshold: integer(`${arg}.failureThreshold`, o.failureThreshold ?? defaults.failureThreshold, 1),
         };
-        if (p.timeoutSeconds > p.periodSeconds) fail(`${arg}.timeoutSeconds`, p.timeoutSeconds, `must not exceed periodSeconds (${p.periodSeconds})`);
+        if (p.timeoutSeconds > p.periodSeconds)
+            fail(`${arg}.timeoutSeconds`, p.timeoutSeconds, `must not exceed periodSeconds (${p.periodSeconds})`);
         return p;
     };
 
     isObject("", given);
-    if (given.production !== undefined && typeof given.production !== "boolean") fail("production", given.production, "must be true or false");
+    if (given.production !== undefined && typeof given.production !== "boolean")
+        fail("production", given.production, "must be true or false");
     // The preset fills what was not given; what was given wins.
     const raw: ResolvedWebserverPodArgs = given.production ? { ...PRODUCTION_PRESET, ...dropUndefined(given) } : given;
 
@@ -221,18 +260,28 @@ export function validateArgs(component: string, given: ResolvedWebserverPodArgs 
     const namespace = raw.namespace === undefined ? undefined : dnsLabel("namespace", raw.namespace);
     const nginxImage = image("nginxImage", raw.nginxImage ?? SEED.nginxImage);
     const sidecarImage = image("sidecarImage", raw.sidecarImage ?? SEED.sidecarImage);
-    const labels = raw.labels === undefined ? undefined : stringMap("labels", raw.labels, (key, v) => {
-        if (v.length > 63 || !LABEL_VALUE.test(v)) {
-            fail(`labels["${key}"]`, v, "must be empty or 1-63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit");
-        }
-    });
-    const annotations = raw.annotations === undefined ? undefined : stringMap("annotations", raw.annotations, () => undefined);
+    const labels =
+        raw.labels === undefined
+            ? undefined
+            : stringMap("labels", raw.labels, (key, v) => {
+                  if (v.length > 63 || !LABEL_VALUE.test(v)) {
+                      fail(
+                          `labels["${key}"]`,
+                          v,
+                          "must be empty or 1-63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
+                      );
+                  }
+              });
+    const annotations =
+        raw.annotations === undefined ? undefined : stringMap("annotations", raw.annotations, () => undefined);
     if (annotations) {
         const size = Object.entries(annotations).reduce((n, [k, v]) => n + k.length + v.length, 0);
         if (size > 256 * 1024) fail("annotations", `${size} bytes`, "must total at most 256 KiB (keys and values)");
     }
-    const imagePullPolicy = raw.imagePullPolicy === undefined ? undefined : oneOf("imagePullPolicy", raw.imagePullPolicy, ImagePullPolicy);
-    const security = raw.security === undefined ? SecurityProfile.Baseline : oneOf("security", raw.security, SecurityProfile);
+    const imagePullPolicy =
+        raw.imagePullPolicy === undefined ? undefined : oneOf("imagePullPolicy", raw.imagePullPolicy, ImagePullPolicy);
+    const security =
+        raw.security === undefined ? SecurityProfile.Baseline : oneOf("security", raw.security, SecurityProfile);
 
     let resources: ValidatedArgs["resources"] = {};
     if (raw.resources !== undefined) {
@@ -283,14 +332,20 @@ export function validateArgs(component: string, given: ResolvedWebserverPodArgs 
         }
         const sizeLimit = logVolume?.sizeLimit;
         const maxSize = r.maxSize === undefined ? undefined : quantity("retention.maxSize", r.maxSize);
-        const maxBytes = maxSize !== undefined ? quantityValue(maxSize) : sizeLimit ? quantityValue(sizeLimit) * 0.8 : 200 * 2 ** 20;
+        const maxBytes =
+            maxSize !== undefined ? quantityValue(maxSize) : sizeLimit ? quantityValue(sizeLimit) * 0.8 : 200 * 2 ** 20;
         if (maxBytes < 64 * 1024) fail("retention.maxSize", maxSize, "must be at least 64Ki");
         if (sizeLimit !== undefined && maxBytes >= quantityValue(sizeLimit)) {
-            fail("retention.maxSize", maxSize, `must be below logVolume.sizeLimit (${sizeLimit}), or the kubelet evicts the Pod first`);
+            fail(
+                "retention.maxSize",
+                maxSize,
+                `must be below logVolume.sizeLimit (${sizeLimit}), or the kubelet evicts the Pod first`,
+            );
         }
         retention = { maxBytes: Math.floor(maxBytes), maxAgeSeconds: durationSeconds(maxAge) };
     }
-    if (raw.nativeSidecar !== undefined && typeof raw.nativeSidecar !== "boolean") fail("nativeSidecar", raw.nativeSidecar, "must be true or false");
+    if (raw.nativeSidecar !== undefined && typeof raw.nativeSidecar !== "boolean")
+        fail("nativeSidecar", raw.nativeSidecar, "must be true or false");
 
     return {
         podName,

@@ -22,7 +22,8 @@ function isKnown(value: unknown): boolean {
  */
 function profileOf(name: string, args: WebserverPodArgs): unknown {
     for (const key of ["security", "production"] as const) {
-        if (!isKnown(args[key])) throw new WebserverPodArgError(name, key, "<Output>", "must be a plain value, not an Output");
+        if (!isKnown(args[key]))
+            throw new WebserverPodArgError(name, key, "<Output>", "must be a plain value, not an Output");
     }
     return args.security ?? (args.production === true ? PRODUCTION_PRESET.security : SecurityProfile.Baseline);
 }

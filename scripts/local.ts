@@ -27,7 +27,10 @@ runMain(async () => {
         ["podIp", info.podIp],
         ["podStatus", info.podStatus],
         ["readyContainers", info.readyContainers],
-        ...images.map((i): [string, string] => [i.container, `${i.used}${i.used === i.requested ? "" : ` (for ${i.requested})`}: ${i.how}`]),
+        ...images.map((i): [string, string] => [
+            i.container,
+            `${i.used}${i.used === i.requested ? "" : ` (for ${i.requested})`}: ${i.how}`,
+        ]),
     ];
     const width = Math.max(...rows.map(([k]) => k.length));
     for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);

@@ -5,7 +5,12 @@ export function parseFlags<T extends Record<string, string | boolean>>(argv: str
     const out: Record<string, string | boolean> = { ...defaults };
     for (let i = 0; i < argv.length; i++) {
         const m = /^--([\w-]+)(?:=(.*))?$/.exec(argv[i]);
-        if (!m || !(m[1] in defaults)) throw new UsageError(`unknown argument ${argv[i]}; known: ${Object.keys(defaults).map((k) => `--${k}`).join(" ")}`);
+        if (!m || !(m[1] in defaults))
+            throw new UsageError(
+                `unknown argument ${argv[i]}; known: ${Object.keys(defaults)
+                    .map((k) => `--${k}`)
+                    .join(" ")}`,
+            );
         if (typeof defaults[m[1]] === "boolean") out[m[1]] = true;
         else {
             const value = m[2] ?? argv[++i];

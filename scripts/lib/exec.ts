@@ -50,7 +50,12 @@ export function isRoot(): boolean {
 }
 
 /** Polls `probe` until it returns a value, every `intervalMs`, for at most `timeoutMs`. */
-export async function poll<T>(what: string, timeoutMs: number, probe: () => T | undefined, intervalMs = 250): Promise<T> {
+export async function poll<T>(
+    what: string,
+    timeoutMs: number,
+    probe: () => T | undefined,
+    intervalMs = 250,
+): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
         const v = probe();

@@ -14,7 +14,8 @@ const STANDIN_DIR = path.resolve(__dirname, "..", "standin");
 /** The stand-in's tag carries a hash of its recipe, so a changed recipe builds anew and an unchanged one is cached. */
 export function standinTag(kind: StandinKind): string {
     const hash = createHash("sha256");
-    for (const f of fs.readdirSync(STANDIN_DIR).sort()) hash.update(f).update(fs.readFileSync(path.join(STANDIN_DIR, f)));
+    for (const f of fs.readdirSync(STANDIN_DIR).sort())
+        hash.update(f).update(fs.readFileSync(path.join(STANDIN_DIR, f)));
     return `localhost/webserver-standin-${kind}:bookworm-${hash.digest("hex").slice(0, 10)}`;
 }
 
@@ -31,10 +32,16 @@ function buildStandin(kind: StandinKind, log: (line: string) => void): { tag: st
     if (!isRoot()) throw new PodmanError(`building the ${kind} stand-in needs root (debootstrap); re-run with sudo`);
     if (!have("debootstrap")) {
         log("debootstrap missing: running apt-get install -y debootstrap");
-        run("apt-get", ["install", "-y", "-q", "debootstrap"], { live: true, env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+        run("apt-get", ["install", "-y", "-q", "debootstrap"], {
+            live: true,
+            env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+        });
     }
     const start = Date.now();
-    run(path.join(STANDIN_DIR, "build.sh"), [kind, tag], { live: true, env: { ...process.env, CONTAINERS_CONF: containersConf() } });
+    run(path.join(STANDIN_DIR, "build.sh"), [kind, tag], {
+        live: true,
+        env: { ...process.env, CONTAINERS_CONF: containersConf() },
+    });
     return { tag, how: `stand-in, built in ${((Date.now() - start) / 1000).toFixed(0)}s` };
 }
 
@@ -50,7 +57,11 @@ export function qualified(image: string): string {
  * Returns the image to run for `requested`: present locally, pulled, or the stand-in of `kind`.
  * Progress goes to `log` while images are pulled or built.
  */
-export function chooseImage(requested: string, kind: StandinKind, log: (line: string) => void = console.log): ImageChoice {
+export function chooseImage(
+    requested: string,
+    kind: StandinKind,
+    log: (line: string) => void = console.log,
+): ImageChoice {
     if (podman(["image", "exists", requested], { allowFail: true }).code === 0) {
         return { requested, used: requested, how: "present locally" };
     }

@@ -30,7 +30,9 @@ export function containerName(pod: string, container: string): string {
 }
 
 function volumesOf(pod: KubeObject & { spec: any }, type: "emptyDir" | "configMap"): string[] {
-    return (pod.spec.volumes ?? []).filter((v: any) => v[type] !== undefined).map((v: any) => (type === "configMap" ? v.configMap.name : v.name));
+    return (pod.spec.volumes ?? [])
+        .filter((v: any) => v[type] !== undefined)
+        .map((v: any) => (type === "configMap" ? v.configMap.name : v.name));
 }
 
 function volumeMountpoint(name: string): string {
@@ -48,7 +50,12 @@ export function podInfo(podName: string): PodInfo | undefined {
         .map((c: any) => ({ name: String(c.Name), state: String(c.State) }));
     const running = containers.filter((c: { state: string }) => c.state === "running").length;
     const podIp = pod.InfraContainerID
-        ? podman(["inspect", pod.InfraContainerID, "--format", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}"]).stdout.trim()
+        ? podman([
+              "inspect",
+              pod.InfraContainerID,
+              "--format",
+              "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}",
+          ]).stdout.trim()
         : "";
     const failed = containers.some((c: { state: string }) => c.state === "exited" || c.state === "stopped");
     return {
@@ -95,8 +102,10 @@ export async function playPod(objects: KubeObject[], options: PlayOptions = {}):
     const pod = thePod(objects);
     const name = pod.metadata.name;
     if ((pod.spec.initContainers ?? []).some((c: { restartPolicy?: string }) => c.restartPolicy === "Always")) {
-        throw new Error("podman kube play runs init containers to completion, so a native sidecar (nativeSidecar: true) " +
-            "never lets nginx start; play it on a Kubernetes 1.29+ cluster, or set nativeSidecar: false here");
+        throw new Error(
+            "podman kube play runs init containers to completion, so a native sidecar (nativeSidecar: true) " +
+                "never lets nginx start; play it on a Kubernetes 1.29+ cluster, or set nativeSidecar: false here",
+        );
     }
     downPod(objects);
     for (const v of volumesOf(pod, "emptyDir")) {
@@ -146,7 +155,23 @@ export function podNetnsPid(podName: string): number {
  * leaves the pod. Returns the status code.
  */
 export function requestInPod(podName: string, urlPath: string, port = 80): number {
-    const r = run("nsenter", ["-t", String(podNetnsPid(podName)), "-n", "curl", "-s", "-o", "/dev/null", "-m", "5",
-        "-w", "%{http_code}", `http://127.0.0.1:${port}${urlPath}`], { allowFail: true });
+    const r = run(
+        "nsenter",
+        [
+            "-t",
+            String(podNetnsPid(podName)),
+            "-n",
+            "curl",
+            "-s",
+            "-o",
+            "/dev/null",
+            "-m",
+            "5",
+            "-w",
+            "%{http_code}",
+            `http://127.0.0.1:${port}${urlPath}`,
+        ],
+        { allowFail: true },
+    );
     return Number(r.stdout.trim() || 0);
 }

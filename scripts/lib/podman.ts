@@ -49,7 +49,10 @@ export function ensurePodman(log: (line: string) => void = console.log): void {
         }
         log(`podman or runc missing: running ${INSTALL}`);
         run("apt-get", ["update", "-q"], { live: true });
-        run("apt-get", ["install", "-y", "-q", "podman", "runc"], { live: true, env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+        run("apt-get", ["install", "-y", "-q", "podman", "runc"], {
+            live: true,
+            env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+        });
         env = undefined; // runc may be new: rewrite the config
     }
     const info = podman(["info", "--format", "{{.Host.OCIRuntime.Name}}"], { allowFail: true });

@@ -52,7 +52,8 @@ const KIND_ORDER = ["ConfigMap", "Pod"];
 /** Forgets the project's own modules, so the program registers its resources again on the next require. */
 function forgetProjectModules(projectDir: string): void {
     for (const id of Object.keys(require.cache)) {
-        if (id.startsWith(projectDir + path.sep) && !id.includes(`${path.sep}node_modules${path.sep}`)) delete require.cache[id];
+        if (id.startsWith(projectDir + path.sep) && !id.includes(`${path.sep}node_modules${path.sep}`))
+            delete require.cache[id];
     }
 }
 
@@ -105,10 +106,34 @@ export async function renderStack(options: RenderOptions = {}): Promise<KubeObje
 }
 
 // The engine hands inputs back with keys sorted; print them in the order people write manifests.
-const KEY_ORDER = ["apiVersion", "kind", "metadata", "name", "namespace", "labels", "annotations", "data", "spec",
-    "automountServiceAccountToken", "shareProcessNamespace", "volumes", "initContainers", "containers", "image",
-    "imagePullPolicy", "restartPolicy", "command", "args", "ports", "env", "resources", "readinessProbe",
-    "livenessProbe", "securityContext", "volumeMounts"];
+const KEY_ORDER = [
+    "apiVersion",
+    "kind",
+    "metadata",
+    "name",
+    "namespace",
+    "labels",
+    "annotations",
+    "data",
+    "spec",
+    "automountServiceAccountToken",
+    "shareProcessNamespace",
+    "volumes",
+    "initContainers",
+    "containers",
+    "image",
+    "imagePullPolicy",
+    "restartPolicy",
+    "command",
+    "args",
+    "ports",
+    "env",
+    "resources",
+    "readinessProbe",
+    "livenessProbe",
+    "securityContext",
+    "volumeMounts",
+];
 
 function ordered(value: unknown): unknown {
     if (Array.isArray(value)) return value.map(ordered);

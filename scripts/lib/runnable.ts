@@ -35,11 +35,15 @@ export async function renderRunnable(
         images.flatMap((img, i) => (img.used === img.requested ? [] : [[IMAGE_OPTIONS[i].configKey, img.used]])),
     );
     const notes: string[] = [];
-    if (Object.keys(swaps).length > 0 && containers.some((c: { imagePullPolicy?: string }) => c.imagePullPolicy === "Always")) {
+    if (
+        Object.keys(swaps).length > 0 &&
+        containers.some((c: { imagePullPolicy?: string }) => c.imagePullPolicy === "Always")
+    ) {
         // A local stand-in cannot be pulled; podman would try to under "Always".
         swaps.imagePullPolicy = "IfNotPresent";
         notes.push("imagePullPolicy Always -> IfNotPresent: the stand-in images exist only in local storage");
     }
-    const objects = Object.keys(swaps).length > 0 ? await renderStack({ stack, overrides: { ...overrides, ...swaps } }) : declared;
+    const objects =
+        Object.keys(swaps).length > 0 ? await renderStack({ stack, overrides: { ...overrides, ...swaps } }) : declared;
     return { objects, images, notes };
 }

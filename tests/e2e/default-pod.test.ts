@@ -39,7 +39,9 @@ describe("e2e: the default Pod on podman", function () {
             `open() "/usr/share/nginx/html${missing}" failed (2: No such file or directory)`,
         ];
         const seconds = await waitForLog(pod, "sidecar-container", expected, 40_000);
-        report(`sidecar shipped the access and error lines ${seconds.toFixed(1)}s after the check began (cat loop period 30s)`);
+        report(
+            `sidecar shipped the access and error lines ${seconds.toFixed(1)}s after the check began (cat loop period 30s)`,
+        );
     });
 
     it("mounts one volume at /var/log/nginx in both containers", () => {
@@ -49,6 +51,14 @@ describe("e2e: the default Pod on podman", function () {
         pod.exec("nginx-container", ["sh", "-c", `echo ${token} > /var/log/nginx/probe.txt`]);
         expect(pod.exec("sidecar-container", ["cat", "/var/log/nginx/probe.txt"]).trim()).to.equal(token);
         // nginx's own files are real files in the volume, not the image's /dev/stdout symlinks.
-        expect(pod.exec("sidecar-container", ["sh", "-c", "test -f /var/log/nginx/access.log -a ! -L /var/log/nginx/access.log && echo file"]).trim()).to.equal("file");
+        expect(
+            pod
+                .exec("sidecar-container", [
+                    "sh",
+                    "-c",
+                    "test -f /var/log/nginx/access.log -a ! -L /var/log/nginx/access.log && echo file",
+                ])
+                .trim(),
+        ).to.equal("file");
     });
 });

@@ -30,7 +30,10 @@ export async function startPod(stack: string, overrides: Record<string, string> 
     report(`podman ${podmanVersion()}`);
     const { objects, images, notes } = await renderRunnable(stack, overrides, report);
     for (const n of notes) report(`note: ${n}`);
-    for (const i of images) report(`${i.container}: ${i.used}${i.used === i.requested ? "" : ` standing in for ${i.requested}`} (${i.how})`);
+    for (const i of images)
+        report(
+            `${i.container}: ${i.used}${i.used === i.requested ? "" : ` standing in for ${i.requested}`} (${i.how})`,
+        );
     const name = thePod(objects).metadata.name;
     const started = Date.now();
     let info: PodInfo;
@@ -40,7 +43,9 @@ export async function startPod(stack: string, overrides: Record<string, string> 
         downPod(objects);
         throw e;
     }
-    report(`pod ${name} ${info.readyContainers} ${info.podStatus} after ${((Date.now() - started) / 1000).toFixed(1)}s, pod IP ${info.podIp}`);
+    report(
+        `pod ${name} ${info.readyContainers} ${info.podStatus} after ${((Date.now() - started) / 1000).toFixed(1)}s, pod IP ${info.podIp}`,
+    );
     const container = (c: string) => containerName(name, c);
     return {
         objects,
@@ -60,12 +65,22 @@ export async function startPod(stack: string, overrides: Record<string, string> 
 }
 
 /** Waits (bounded) until `text` shows up in a container's logs; returns the seconds it took. */
-export async function waitForLog(pod: RunningPod, container: string, texts: string[], timeoutMs: number): Promise<number> {
+export async function waitForLog(
+    pod: RunningPod,
+    container: string,
+    texts: string[],
+    timeoutMs: number,
+): Promise<number> {
     const start = Date.now();
-    await poll(`${texts.join(" and ")} in ${container}'s logs`, timeoutMs, () => {
-        const logs = pod.logs(container);
-        return texts.every((t) => logs.includes(t)) ? true : undefined;
-    }, 500);
+    await poll(
+        `${texts.join(" and ")} in ${container}'s logs`,
+        timeoutMs,
+        () => {
+            const logs = pod.logs(container);
+            return texts.every((t) => logs.includes(t)) ? true : undefined;
+        },
+        500,
+    );
     return (Date.now() - start) / 1000;
 }
 
@@ -73,7 +88,9 @@ export async function waitForLog(pod: RunningPod, container: string, texts: stri
 export function nothingLeft(pod: RunningPod): string[] {
     const left: string[] = [];
     if (podInfo(pod.name) !== undefined) left.push(`pod ${pod.name}`);
-    const containers = podman(["ps", "-a", "--format", "{{.Names}}"]).stdout.split("\n").filter((n) => n.startsWith(`${pod.name}-`));
+    const containers = podman(["ps", "-a", "--format", "{{.Names}}"])
+        .stdout.split("\n")
+        .filter((n) => n.startsWith(`${pod.name}-`));
     left.push(...containers.map((c) => `container ${c}`));
     const volumes = new Set(podman(["volume", "ls", "--format", "{{.Name}}"]).stdout.split("\n"));
     for (const v of thePod(pod.objects).spec.volumes ?? []) {
@@ -96,11 +113,28 @@ export interface LoadResult {
  * pod's network namespace: the traffic never leaves the pod), paced at `ratePerSecond`.
  * Bounded: curl stops after `n` requests or `timeoutMs`.
  */
-export function loadPod(pod: RunningPod, n: number, options: { port?: number; ratePerSecond?: number; tag?: string; timeoutMs?: number } = {}): Promise<LoadResult> {
+export function loadPod(
+    pod: RunningPod,
+    n: number,
+    options: { port?: number; ratePerSecond?: number; tag?: string; timeoutMs?: number } = {},
+): Promise<LoadResult> {
     const prefix = `/?load=${options.tag ?? Date.now().toString(36)}&i=`;
     const url = `http://127.0.0.1:${options.port ?? 80}${prefix}[1-${n}]`;
-    const args = ["-t", String(podNetnsPid(pod.name)), "-n", "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}\\n",
-        ...(options.ratePerSecond ? ["--rate", `${options.ratePerSecond}/s`] : []), "-m", "5", url];
+    const args = [
+        "-t",
+        String(podNetnsPid(pod.name)),
+        "-n",
+        "curl",
+        "-s",
+        "-o",
+        "/dev/null",
+        "-w",
+        "%{http_code}\\n",
+        ...(options.ratePerSecond ? ["--rate", `${options.ratePerSecond}/s`] : []),
+        "-m",
+        "5",
+        url,
+    ];
     const start = Date.now();
     return new Promise((resolve, reject) => {
         // Asynchronous, so the test can sample the volume while the load runs.
@@ -112,7 +146,12 @@ export function loadPod(pod: RunningPod, n: number, options: { port?: number; ra
         child.on("close", () => {
             clearTimeout(timer);
             const codes = out.split("\n").filter(Boolean);
-            resolve({ sent: codes.length, ok: codes.filter((c) => c === "200").length, seconds: (Date.now() - start) / 1000, prefix });
+            resolve({
+                sent: codes.length,
+                ok: codes.filter((c) => c === "200").length,
+                seconds: (Date.now() - start) / 1000,
+                prefix,
+            });
         });
     });
 }

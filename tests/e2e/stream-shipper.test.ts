@@ -17,10 +17,20 @@ async function killAndAwaitRestart(pod: RunningPod, container: string): Promise<
     const before = hostPid(pod, container);
     const started = Date.now();
     run("kill", ["-9", String(before)]);
-    await poll(`${container} restarted`, 60_000, () => {
-        const state = podman(["inspect", pod.container(container), "--format", "{{.State.Status}} {{.State.Pid}}"], { allowFail: true }).stdout.trim().split(" ");
-        return state[0] === "running" && Number(state[1]) !== before && Number(state[1]) > 0 ? true : undefined;
-    }, 200);
+    await poll(
+        `${container} restarted`,
+        60_000,
+        () => {
+            const state = podman(
+                ["inspect", pod.container(container), "--format", "{{.State.Status}} {{.State.Pid}}"],
+                { allowFail: true },
+            )
+                .stdout.trim()
+                .split(" ");
+            return state[0] === "running" && Number(state[1]) !== before && Number(state[1]) > 0 ? true : undefined;
+        },
+        200,
+    );
     return (Date.now() - started) / 1000;
 }
 
@@ -29,10 +39,15 @@ async function awaitShipped(pod: RunningPod, load: LoadResult, n: number) {
     const start = Date.now();
     let counts: number[] = [];
     try {
-        await poll("every request's line in the sidecar's output", SHIP_TIMEOUT_MS, () => {
-            counts = countShipped(pod.logs("sidecar-container"), load, n);
-            return counts.every((c) => c > 0) ? true : undefined;
-        }, 250);
+        await poll(
+            "every request's line in the sidecar's output",
+            SHIP_TIMEOUT_MS,
+            () => {
+                counts = countShipped(pod.logs("sidecar-container"), load, n);
+                return counts.every((c) => c > 0) ? true : undefined;
+            },
+            250,
+        );
     } catch {
         // fall through: the assertions below report what is missing
     }
@@ -59,7 +74,9 @@ describe("e2e: the stream shipper on podman", function () {
             expect(load.ok, "requests answered 200").to.equal(n);
             const { counts, waited } = await awaitShipped(pod, load, n);
             const s = summarize(counts);
-            report(`load: ${n} requests in ${load.seconds.toFixed(2)}s (${Math.round(n / load.seconds)} req/s); shipped once ${s.once}, missing ${s.missing}, duplicated ${s.duplicated}; all shipped ${waited.toFixed(2)}s after the load ended`);
+            report(
+                `load: ${n} requests in ${load.seconds.toFixed(2)}s (${Math.round(n / load.seconds)} req/s); shipped once ${s.once}, missing ${s.missing}, duplicated ${s.duplicated}; all shipped ${waited.toFixed(2)}s after the load ended`,
+            );
             expect(s).to.deep.equal({ missing: 0, once: n, duplicated: 0, extra: 0 });
         });
 
@@ -69,11 +86,18 @@ describe("e2e: the stream shipper on podman", function () {
             const restart = await killAndAwaitRestart(pod, "nginx-container");
             const volume = pod.exec("sidecar-container", ["cat", "/var/log/nginx/access.log"]);
             const kept = summarize(countShipped(volume, before, 50));
-            await poll("nginx answering again", 30_000, () => (requestInPod(pod.name, "/") === 200 ? true : undefined), 250);
+            await poll(
+                "nginx answering again",
+                30_000,
+                () => (requestInPod(pod.name, "/") === 200 ? true : undefined),
+                250,
+            );
             const after = await loadPod(pod, 200, { tag: "post-kill" });
             const { counts, waited } = await awaitShipped(pod, after, 200);
             const s = summarize(counts);
-            report(`nginx kill -9: restarted in ${restart.toFixed(2)}s; ${kept.once}/50 earlier lines still in access.log; after restart ${s.once}/200 shipped once, missing ${s.missing}, duplicated ${s.duplicated} (${waited.toFixed(2)}s)`);
+            report(
+                `nginx kill -9: restarted in ${restart.toFixed(2)}s; ${kept.once}/50 earlier lines still in access.log; after restart ${s.once}/200 shipped once, missing ${s.missing}, duplicated ${s.duplicated} (${waited.toFixed(2)}s)`,
+            );
             expect(kept.missing, "earlier lines lost from the volume").to.equal(0);
             expect(after.ok).to.equal(200);
             expect(s.missing).to.equal(0);
@@ -91,7 +115,9 @@ describe("e2e: the stream shipper on podman", function () {
             const b = await awaitShipped(pod, during, n);
             const sa = summarize(a.counts);
             const sb = summarize(b.counts);
-            report(`sidecar kill -9: restarted in ${restart.toFixed(2)}s; lines before the kill: missing ${sa.missing}, re-shipped ${sa.duplicated} (tail -n +1 starts over); lines after: missing ${sb.missing}, duplicated ${sb.duplicated}`);
+            report(
+                `sidecar kill -9: restarted in ${restart.toFixed(2)}s; lines before the kill: missing ${sa.missing}, re-shipped ${sa.duplicated} (tail -n +1 starts over); lines after: missing ${sb.missing}, duplicated ${sb.duplicated}`,
+            );
             expect(sa.missing).to.equal(0);
             expect(sb.missing).to.equal(0);
         });
@@ -102,7 +128,10 @@ describe("e2e: the stream shipper on podman", function () {
         const maxSize = 4 * 1024 * 1024;
         let pod: RunningPod;
         before(async () => {
-            pod = await startPod("dev", { shipper: "stream", retention: JSON.stringify({ maxAge: "24h", maxSize: "4Mi" }) });
+            pod = await startPod("dev", {
+                shipper: "stream",
+                retention: JSON.stringify({ maxAge: "24h", maxSize: "4Mi" }),
+            });
         });
         after(() => {
             if (!pod) return;
@@ -116,15 +145,21 @@ describe("e2e: the stream shipper on podman", function () {
             const apparent = () => Number(run("du", ["-s", "-B1", "--apparent-size", mount]).stdout.split(/\s+/)[0]);
             const n = 60_000; // ~6 MiB of access log: half again the bound
             let peak = 0;
-            const sampler = setInterval(() => { peak = Math.max(peak, allocated()); }, 200);
+            const sampler = setInterval(() => {
+                peak = Math.max(peak, allocated());
+            }, 200);
             let load: LoadResult;
             try {
-                load = await new Promise((resolve) => setImmediate(() => resolve(loadPod(pod, n, { tag: "rot", ratePerSecond: 2000 }))));
+                load = await new Promise((resolve) =>
+                    setImmediate(() => resolve(loadPod(pod, n, { tag: "rot", ratePerSecond: 2000 }))),
+                );
                 const { counts } = await awaitShipped(pod, load, n);
                 await new Promise((r) => setTimeout(r, 3000)); // two more retention passes
                 peak = Math.max(peak, allocated());
                 const s = summarize(counts);
-                report(`retention 4Mi: ${n} requests in ${load.seconds.toFixed(1)}s (${Math.round(n / load.seconds)} req/s); access log written ${(apparent() / 2 ** 20).toFixed(2)} MiB, volume uses ${(allocated() / 2 ** 20).toFixed(2)} MiB now, peak ${(peak / 2 ** 20).toFixed(2)} MiB sampled every 200 ms during the load (bound 4.00 MiB); shipped once ${s.once}, missing ${s.missing}, duplicated ${s.duplicated}`);
+                report(
+                    `retention 4Mi: ${n} requests in ${load.seconds.toFixed(1)}s (${Math.round(n / load.seconds)} req/s); access log written ${(apparent() / 2 ** 20).toFixed(2)} MiB, volume uses ${(allocated() / 2 ** 20).toFixed(2)} MiB now, peak ${(peak / 2 ** 20).toFixed(2)} MiB sampled every 200 ms during the load (bound 4.00 MiB); shipped once ${s.once}, missing ${s.missing}, duplicated ${s.duplicated}`,
+                );
                 expect(apparent(), "the load wrote more than the bound").to.be.greaterThan(maxSize);
                 expect(allocated(), "volume usage now").to.be.at.most(maxSize);
                 expect(peak, "volume usage during the load").to.be.at.most(maxSize);

@@ -30,7 +30,9 @@ pulumi.runtime.setMocks(
                 return { id: `${args.name}-id`, state: args.inputs };
             }
             const containers: Array<{ name: string }> = args.inputs.spec?.containers ?? [];
-            const sidecars: Array<{ name: string }> = (args.inputs.spec?.initContainers ?? []).filter((c: any) => c.restartPolicy === "Always");
+            const sidecars: Array<{ name: string }> = (args.inputs.spec?.initContainers ?? []).filter(
+                (c: any) => c.restartPolicy === "Always",
+            );
             return {
                 id: `${args.inputs.metadata?.namespace ?? "default"}/${args.inputs.metadata?.name}`,
                 state: {
@@ -39,8 +41,14 @@ pulumi.runtime.setMocks(
                     status: {
                         phase: podStatus.phase,
                         podIP: podStatus.podIP,
-                        containerStatuses: containers.map((c, i) => ({ name: c.name, ready: podStatus.ready[i] ?? false })),
-                        initContainerStatuses: sidecars.map((c, i) => ({ name: c.name, ready: podStatus.ready[containers.length + i] ?? false })),
+                        containerStatuses: containers.map((c, i) => ({
+                            name: c.name,
+                            ready: podStatus.ready[i] ?? false,
+                        })),
+                        initContainerStatuses: sidecars.map((c, i) => ({
+                            name: c.name,
+                            ready: podStatus.ready[containers.length + i] ?? false,
+                        })),
                     },
                 },
             };

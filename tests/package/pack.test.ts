@@ -35,7 +35,10 @@ pulumi.runtime.disconnect().then(() => {
 `;
 
 function runNode(script: string, extraEnv: Record<string, string> = {}): any {
-    const r = run(process.execPath, [path.join(CONSUMER, "runner.js"), script], { cwd: CONSUMER, env: { ...process.env, ...extraEnv } });
+    const r = run(process.execPath, [path.join(CONSUMER, "runner.js"), script], {
+        cwd: CONSUMER,
+        env: { ...process.env, ...extraEnv },
+    });
     return JSON.parse(r.stdout.trim().split("\n").pop()!);
 }
 
@@ -49,40 +52,83 @@ describe("the component as an npm package", function () {
         run("npm", ["run", "-s", "build"], { cwd: ROOT });
         const packed = JSON.parse(run("npm", ["pack", "--json", "--pack-destination", WORK], { cwd: ROOT }).stdout);
         tarball = path.join(WORK, packed[0].filename);
-        fs.writeFileSync(path.join(CONSUMER, "package.json"), JSON.stringify({ name: "consumer", version: "1.0.0", private: true }));
+        fs.writeFileSync(
+            path.join(CONSUMER, "package.json"),
+            JSON.stringify({ name: "consumer", version: "1.0.0", private: true }),
+        );
         // --legacy-peer-deps: the peers come from the project above, not a second copy of the SDK.
-        run("npm", ["install", "--no-audit", "--no-fund", "--legacy-peer-deps", "--no-package-lock", tarball], { cwd: CONSUMER });
+        run("npm", ["install", "--no-audit", "--no-fund", "--legacy-peer-deps", "--no-package-lock", tarball], {
+            cwd: CONSUMER,
+        });
         fs.writeFileSync(path.join(CONSUMER, "runner.js"), RUNNER);
     });
 
     after(() => fs.rmSync(WORK, { recursive: true, force: true }));
 
     it("ships compiled JavaScript, declarations and the plugin manifest, and no tests or scripts", () => {
-        const files: string[] = JSON.parse(run("npm", ["pack", "--dry-run", "--json"], { cwd: ROOT }).stdout)[0].files.map((f: any) => f.path);
-        expect(files).to.include.members(["dist/index.js", "dist/index.d.ts", "dist/webserverPod.js", "PulumiPlugin.yaml", "package.json", "README.md"]);
-        expect(files.filter((f) => f.startsWith("tests/") || f.startsWith("scripts/") || f.startsWith(".ci/"))).to.deep.equal([]);
-        const pkg = JSON.parse(fs.readFileSync(path.join(CONSUMER, "node_modules", "webserver-sidecar", "package.json"), "utf8"));
+        const files: string[] = JSON.parse(
+            run("npm", ["pack", "--dry-run", "--json"], { cwd: ROOT }).stdout,
+        )[0].files.map((f: any) => f.path);
+        expect(files).to.include.members([
+            "dist/index.js",
+            "dist/index.d.ts",
+            "dist/webserverPod.js",
+            "PulumiPlugin.yaml",
+            "package.json",
+            "README.md",
+        ]);
+        expect(
+            files.filter((f) => f.startsWith("tests/") || f.startsWith("scripts/") || f.startsWith(".ci/")),
+        ).to.deep.equal([]);
+        const pkg = JSON.parse(
+            fs.readFileSync(path.join(CONSUMER, "node_modules", "webserver-sidecar", "package.json"), "utf8"),
+        );
         expect(pkg.peerDependencies).to.have.keys("@pulumi/pulumi", "@pulumi/kubernetes");
         expect(pkg.dependencies ?? {}).to.not.have.any.keys("@pulumi/pulumi", "@pulumi/kubernetes");
-        expect(fs.existsSync(path.join(CONSUMER, "node_modules", "@pulumi")), "no second copy of the SDK in the consumer").to.equal(false);
+        expect(
+            fs.existsSync(path.join(CONSUMER, "node_modules", "@pulumi")),
+            "no second copy of the SDK in the consumer",
+        ).to.equal(false);
     });
 
     it("registers no resource when imported", () => {
         const out = runNode("webserver-sidecar");
         expect(out.registered).to.deep.equal([]);
-        expect(out.exports).to.include.members(["WebserverPod", "buildManifests", "validateArgs", "WebserverPodArgError"]);
+        expect(out.exports).to.include.members([
+            "WebserverPod",
+            "buildManifests",
+            "validateArgs",
+            "WebserverPodArgError",
+        ]);
     });
 
     it("type-checks a consumer program against the package's declarations", () => {
         fs.writeFileSync(path.join(CONSUMER, "index.ts"), CONSUMER_PROGRAM);
-        fs.writeFileSync(path.join(CONSUMER, "tsconfig.json"), JSON.stringify({
-            compilerOptions: { strict: true, target: "ES2022", module: "commonjs", moduleResolution: "node", outDir: "bin", types: [], skipLibCheck: true },
-            files: ["index.ts"],
-        }));
+        fs.writeFileSync(
+            path.join(CONSUMER, "tsconfig.json"),
+            JSON.stringify({
+                compilerOptions: {
+                    strict: true,
+                    target: "ES2022",
+                    module: "commonjs",
+                    moduleResolution: "node",
+                    outDir: "bin",
+                    types: [],
+                    skipLibCheck: true,
+                },
+                files: ["index.ts"],
+            }),
+        );
         run(process.execPath, [TSC, "-p", "."], { cwd: CONSUMER });
         // A wrong argument type must not compile: the declarations are real, not `any`.
-        fs.writeFileSync(path.join(CONSUMER, "bad.ts"), `import { WebserverPod } from "webserver-sidecar";\nnew WebserverPod("x", { podName: 42 });\n`);
-        const bad = run(process.execPath, [TSC, "--noEmit", "--strict", "--skipLibCheck", "bad.ts"], { cwd: CONSUMER, allowFail: true });
+        fs.writeFileSync(
+            path.join(CONSUMER, "bad.ts"),
+            `import { WebserverPod } from "webserver-sidecar";\nnew WebserverPod("x", { podName: 42 });\n`,
+        );
+        const bad = run(process.execPath, [TSC, "--noEmit", "--strict", "--skipLibCheck", "bad.ts"], {
+            cwd: CONSUMER,
+            allowFail: true,
+        });
         expect(bad.code).to.not.equal(0);
         expect(bad.stdout).to.contain("bad.ts(2,").and.contain("error TS2322");
     });
@@ -92,13 +138,17 @@ describe("the component as an npm package", function () {
         const types = out.registered.map((r: any) => r.type);
         expect(types).to.deep.equal(["webserver-sidecar:index:WebserverPod", "kubernetes:core/v1:Pod"]);
         const pod = out.registered[1].inputs;
-        expect({ apiVersion: pod.apiVersion, kind: pod.kind, metadata: pod.metadata, spec: pod.spec }).to.deep.equal(seedPod());
+        expect({ apiVersion: pod.apiVersion, kind: pod.kind, metadata: pod.metadata, spec: pod.spec }).to.deep.equal(
+            seedPod(),
+        );
     });
 
     it("the consumer program gets the ConfigMap too under the restricted profile", () => {
         const out = runNode("./bin/index.js", { PROFILE: "restricted" });
         expect(out.registered.map((r: any) => r.type)).to.deep.equal([
-            "webserver-sidecar:index:WebserverPod", "kubernetes:core/v1:ConfigMap", "kubernetes:core/v1:Pod",
+            "webserver-sidecar:index:WebserverPod",
+            "kubernetes:core/v1:ConfigMap",
+            "kubernetes:core/v1:Pod",
         ]);
     });
 });

@@ -14,7 +14,11 @@ describe("multi-language schema (component schema inference)", function () {
     let schema: any;
 
     before(async () => {
-        const provider = new ComponentProvider({ components: [WebserverPod as any], dirname: ROOT, name: "webserver-sidecar" });
+        const provider = new ComponentProvider({
+            components: [WebserverPod as any],
+            dirname: ROOT,
+            name: "webserver-sidecar",
+        });
         schema = JSON.parse(await provider.getSchema());
     });
 
@@ -27,7 +31,9 @@ describe("multi-language schema (component schema inference)", function () {
     it("has every option as an optional input, documented", () => {
         const inputs = schema.resources[WEBSERVER_POD_TYPE].inputProperties;
         // The options the stack config reaches are exactly the component's inputs.
-        expect(Object.keys(inputs).sort()).to.deep.equal(Object.keys(argsFromStackConfig(new pulumi.Config("webserver-sidecar"))).sort());
+        expect(Object.keys(inputs).sort()).to.deep.equal(
+            Object.keys(argsFromStackConfig(new pulumi.Config("webserver-sidecar"))).sort(),
+        );
         expect(schema.resources[WEBSERVER_POD_TYPE].requiredInputs).to.deep.equal([]);
         for (const [name, p] of Object.entries<any>(inputs)) {
             expect(p.optional, name).to.equal(true);
@@ -39,16 +45,39 @@ describe("multi-language schema (component schema inference)", function () {
     });
 
     it("has the outputs podName, namespace, podIp, status, readyContainers", () => {
-        expect(Object.keys(schema.resources[WEBSERVER_POD_TYPE].properties).sort()).to.deep.equal(["namespace", "podIp", "podName", "readyContainers", "status"]);
+        expect(Object.keys(schema.resources[WEBSERVER_POD_TYPE].properties).sort()).to.deep.equal([
+            "namespace",
+            "podIp",
+            "podName",
+            "readyContainers",
+            "status",
+        ]);
         expect(schema.resources[WEBSERVER_POD_TYPE].properties.podIp.type).to.equal("string");
     });
 
     it("turns the option types into schema types and enums", () => {
         const t = schema.types;
-        expect(t["webserver-sidecar:index:SecurityProfile"].enum.map((e: any) => e.value)).to.deep.equal(["baseline", "restricted"]);
-        expect(t["webserver-sidecar:index:Shipper"].enum.map((e: any) => e.value)).to.deep.equal(["cat-loop", "stream"]);
-        expect(t["webserver-sidecar:index:ImagePullPolicy"].enum.map((e: any) => e.value)).to.deep.equal(["Always", "IfNotPresent", "Never"]);
-        expect(Object.keys(t["webserver-sidecar:index:ResourceQuantitiesArgs"].properties).sort()).to.deep.equal(["cpu", "ephemeralStorage", "memory"]);
-        expect(Object.keys(t["webserver-sidecar:index:RetentionArgs"].properties).sort()).to.deep.equal(["maxAge", "maxSize"]);
+        expect(t["webserver-sidecar:index:SecurityProfile"].enum.map((e: any) => e.value)).to.deep.equal([
+            "baseline",
+            "restricted",
+        ]);
+        expect(t["webserver-sidecar:index:Shipper"].enum.map((e: any) => e.value)).to.deep.equal([
+            "cat-loop",
+            "stream",
+        ]);
+        expect(t["webserver-sidecar:index:ImagePullPolicy"].enum.map((e: any) => e.value)).to.deep.equal([
+            "Always",
+            "IfNotPresent",
+            "Never",
+        ]);
+        expect(Object.keys(t["webserver-sidecar:index:ResourceQuantitiesArgs"].properties).sort()).to.deep.equal([
+            "cpu",
+            "ephemeralStorage",
+            "memory",
+        ]);
+        expect(Object.keys(t["webserver-sidecar:index:RetentionArgs"].properties).sort()).to.deep.equal([
+            "maxAge",
+            "maxSize",
+        ]);
     });
 });

@@ -26,9 +26,18 @@ describe("WebserverPod component", () => {
 
     it("registers the Pod as a child of the component", async () => {
         const seen: Array<{ type: string; name: string; parent?: pulumi.Resource }> = [];
-        const c = new WebserverPod("parented", {}, {
-            transformations: [(a) => { seen.push({ type: a.type, name: a.name, parent: a.opts.parent }); return undefined; }],
-        });
+        const c = new WebserverPod(
+            "parented",
+            {},
+            {
+                transformations: [
+                    (a) => {
+                        seen.push({ type: a.type, name: a.name, parent: a.opts.parent });
+                        return undefined;
+                    },
+                ],
+            },
+        );
         await promiseOf(c.podName);
         const pod = seen.find((s) => s.type === "kubernetes:core/v1:Pod");
         expect(pod, "Pod registered through the component").to.not.equal(undefined);
@@ -50,12 +59,21 @@ describe("WebserverPod component", () => {
             (WebserverPod.prototype as any).registerOutputs = original;
         }
         expect(calls).to.have.length(1);
-        expect(Object.keys(calls[0]).sort()).to.deep.equal(["namespace", "podIp", "podName", "readyContainers", "status"]);
+        expect(Object.keys(calls[0]).sort()).to.deep.equal([
+            "namespace",
+            "podIp",
+            "podName",
+            "readyContainers",
+            "status",
+        ]);
         expect(await promiseOf(calls[0].podIp)).to.equal(podStatus.podIP);
     });
 
     describe("outputs from the Pod's status", () => {
-        afterEach(() => { podStatus.ready = [true, true]; podStatus.phase = "Running"; });
+        afterEach(() => {
+            podStatus.ready = [true, true];
+            podStatus.phase = "Running";
+        });
 
         it("reports podIp, status, podName, namespace and 2/2 when both containers are ready", async () => {
             const c = new WebserverPod("ready");
@@ -126,5 +144,4 @@ describe("WebserverPod component", () => {
             expect(inputs.metadata).to.deep.equal({ name: "web-out", labels: { tier: "web" } });
         });
     });
-
 });

@@ -36,35 +36,68 @@ function changedKeys(args: WebserverPodArgs): string[] {
 describe("production options", () => {
     describe("each option changes only what it is for", () => {
         it("resources: per container, under Kubernetes' names", () => {
-            const args = { resources: { nginx: { requests: { cpu: "100m", memory: "64Mi" }, limits: { ephemeralStorage: "1Gi" } } } };
+            const args = {
+                resources: {
+                    nginx: { requests: { cpu: "100m", memory: "64Mi" }, limits: { ephemeralStorage: "1Gi" } },
+                },
+            };
             expect(changedKeys(args)).to.deep.equal(["nginx-container.resources"]);
-            expect(nginx(args).resources).to.deep.equal({ requests: { cpu: "100m", memory: "64Mi" }, limits: { "ephemeral-storage": "1Gi" } });
-            expect(changedKeys({ resources: { sidecar: { limits: { cpu: "0.1" } } } })).to.deep.equal(["sidecar-container.resources"]);
+            expect(nginx(args).resources).to.deep.equal({
+                requests: { cpu: "100m", memory: "64Mi" },
+                limits: { "ephemeral-storage": "1Gi" },
+            });
+            expect(changedKeys({ resources: { sidecar: { limits: { cpu: "0.1" } } } })).to.deep.equal([
+                "sidecar-container.resources",
+            ]);
         });
 
         it("probes: {} gives nginx HTTP readiness and liveness on port 80, and the sidecar nothing", () => {
-            expect(changedKeys({ probes: {} })).to.deep.equal(["nginx-container.livenessProbe", "nginx-container.readinessProbe"]);
+            expect(changedKeys({ probes: {} })).to.deep.equal([
+                "nginx-container.livenessProbe",
+                "nginx-container.readinessProbe",
+            ]);
             expect(nginx({ probes: {} }).readinessProbe).to.deep.equal({
-                httpGet: { path: "/", port: 80 }, initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3,
+                httpGet: { path: "/", port: 80 },
+                initialDelaySeconds: 0,
+                periodSeconds: 5,
+                timeoutSeconds: 2,
+                failureThreshold: 3,
             });
             expect(nginx({ probes: {} }).livenessProbe?.periodSeconds).to.equal(10);
         });
 
         it("probe timings and path are overridable; the sidecar gets a liveness probe when asked", () => {
-            const args = { probes: { readiness: { path: "/healthz", periodSeconds: 2, timeoutSeconds: 1 }, sidecarLiveness: { periodSeconds: 60 } } };
-            expect(nginx(args).readinessProbe).to.deep.include({ httpGet: { path: "/healthz", port: 80 }, periodSeconds: 2, timeoutSeconds: 1 });
-            expect(sidecar(args).livenessProbe).to.deep.include({ exec: { command: ["test", "-d", "/var/log/nginx"] }, periodSeconds: 60 });
+            const args = {
+                probes: {
+                    readiness: { path: "/healthz", periodSeconds: 2, timeoutSeconds: 1 },
+                    sidecarLiveness: { periodSeconds: 60 },
+                },
+            };
+            expect(nginx(args).readinessProbe).to.deep.include({
+                httpGet: { path: "/healthz", port: 80 },
+                periodSeconds: 2,
+                timeoutSeconds: 1,
+            });
+            expect(sidecar(args).livenessProbe).to.deep.include({
+                exec: { command: ["test", "-d", "/var/log/nginx"] },
+                periodSeconds: 60,
+            });
             expect(sidecar(args).readinessProbe).to.equal(undefined);
         });
 
         it("logVolume: sizeLimit and medium on shared-logs only", () => {
             const args = { logVolume: { sizeLimit: "128Mi", medium: "Memory" as const } };
             expect(changedKeys(args)).to.deep.equal(["spec.volumes"]);
-            expect(manifests(args).pod.spec.volumes).to.deep.equal([{ name: "shared-logs", emptyDir: { sizeLimit: "128Mi", medium: "Memory" } }]);
+            expect(manifests(args).pod.spec.volumes).to.deep.equal([
+                { name: "shared-logs", emptyDir: { sizeLimit: "128Mi", medium: "Memory" } },
+            ]);
         });
 
         it("imagePullPolicy: on both containers", () => {
-            expect(changedKeys({ imagePullPolicy: "IfNotPresent" })).to.deep.equal(["nginx-container.imagePullPolicy", "sidecar-container.imagePullPolicy"]);
+            expect(changedKeys({ imagePullPolicy: "IfNotPresent" })).to.deep.equal([
+                "nginx-container.imagePullPolicy",
+                "sidecar-container.imagePullPolicy",
+            ]);
         });
 
         it("image pinned by digest is kept as given", () => {
@@ -82,30 +115,51 @@ describe("production options", () => {
             const spec: any = m.pod.spec;
             expect(spec.automountServiceAccountToken).to.equal(false);
             expect(spec.securityContext).to.deep.equal({
-                runAsNonRoot: true, runAsUser: 101, runAsGroup: 101, fsGroup: 101, seccompProfile: { type: "RuntimeDefault" },
+                runAsNonRoot: true,
+                runAsUser: 101,
+                runAsGroup: 101,
+                fsGroup: 101,
+                seccompProfile: { type: "RuntimeDefault" },
             });
             for (const c of spec.containers) {
                 expect(c.securityContext, c.name).to.deep.equal({
-                    runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true,
-                    capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" },
+                    runAsNonRoot: true,
+                    allowPrivilegeEscalation: false,
+                    readOnlyRootFilesystem: true,
+                    capabilities: { drop: ["ALL"] },
+                    seccompProfile: { type: "RuntimeDefault" },
                 });
             }
             expect(spec.containers[0].ports).to.deep.equal([{ name: "http", containerPort: 8080, protocol: "TCP" }]);
-            expect(spec.containers[0].args).to.deep.equal(["nginx", "-c", "/etc/nginx/webserver/nginx.conf", "-g", "daemon off;"]);
+            expect(spec.containers[0].args).to.deep.equal([
+                "nginx",
+                "-c",
+                "/etc/nginx/webserver/nginx.conf",
+                "-g",
+                "daemon off;",
+            ]);
             expect(spec.containers[0].volumeMounts).to.deep.equal([
                 { name: "shared-logs", mountPath: "/var/log/nginx" },
                 { name: "nginx-tmp", mountPath: "/tmp" },
                 { name: "nginx-conf", mountPath: "/etc/nginx/webserver", readOnly: true },
             ]);
-            expect(spec.containers[1].volumeMounts).to.deep.equal([{ name: "shared-logs", mountPath: "/var/log/nginx", readOnly: true }]);
+            expect(spec.containers[1].volumeMounts).to.deep.equal([
+                { name: "shared-logs", mountPath: "/var/log/nginx", readOnly: true },
+            ]);
             expect(spec.volumes.map((v: any) => v.name)).to.deep.equal(["shared-logs", "nginx-tmp", "nginx-conf"]);
             const conf = m.nginxConfig!.data["nginx.conf"];
-            expect(conf).to.match(/listen\s+8080;/).and.match(/pid\s+\/tmp\/nginx\.pid;/).and.not.match(/^\s*user\s/m);
+            expect(conf)
+                .to.match(/listen\s+8080;/)
+                .and.match(/pid\s+\/tmp\/nginx\.pid;/)
+                .and.not.match(/^\s*user\s/m);
             expect(conf).to.contain("access_log  /var/log/nginx/access.log  main;");
         });
 
         it("restricted probes target port 8080", () => {
-            expect(nginx({ security: "restricted", probes: {} }).livenessProbe?.httpGet).to.deep.equal({ path: "/", port: 8080 });
+            expect(nginx({ security: "restricted", probes: {} }).livenessProbe?.httpGet).to.deep.equal({
+                path: "/",
+                port: 8080,
+            });
         });
 
         it("production: true turns on every option, and explicit options win", () => {
@@ -132,7 +186,12 @@ describe("production options", () => {
         });
 
         it("every single option's render validates", () => {
-            for (const args of [{ probes: { sidecarLiveness: {} } }, { logVolume: { medium: "Memory" as const } }, { imagePullPolicy: "Never" as const }, { security: "restricted" as const }]) {
+            for (const args of [
+                { probes: { sidecarLiveness: {} } },
+                { logVolume: { medium: "Memory" as const } },
+                { imagePullPolicy: "Never" as const },
+                { security: "restricted" as const },
+            ]) {
                 validateAgainstSchema(manifests(args).pod as any);
             }
         });
@@ -140,22 +199,62 @@ describe("production options", () => {
 
     describe("bad values are rejected with the argument and value", () => {
         const BAD: Array<[WebserverPodArgs, string, unknown, string]> = [
-            [{ resources: { nginx: { requests: { cpu: "100 m" } } } }, "resources.nginx.requests.cpu", "100 m", "Kubernetes quantity"],
-            [{ resources: { nginx: { limits: { memory: "64MB" } } } }, "resources.nginx.limits.memory", "64MB", "Kubernetes quantity"],
-            [{ resources: { sidecar: { limits: { ephemeralStorage: "-1Gi" } } } }, "resources.sidecar.limits.ephemeralStorage", "-1Gi", "Kubernetes quantity"],
-            [{ resources: { nginx: { requests: { memory: "1Gi" }, limits: { memory: "512Mi" } } } }, "resources.nginx.requests.memory", "1Gi", "must not exceed limits.memory (512Mi)"],
-            [{ resources: { nginx: { requests: { gpu: "1" } as any } } }, "resources.nginx.requests.gpu", "1", "is not an option"],
+            [
+                { resources: { nginx: { requests: { cpu: "100 m" } } } },
+                "resources.nginx.requests.cpu",
+                "100 m",
+                "Kubernetes quantity",
+            ],
+            [
+                { resources: { nginx: { limits: { memory: "64MB" } } } },
+                "resources.nginx.limits.memory",
+                "64MB",
+                "Kubernetes quantity",
+            ],
+            [
+                { resources: { sidecar: { limits: { ephemeralStorage: "-1Gi" } } } },
+                "resources.sidecar.limits.ephemeralStorage",
+                "-1Gi",
+                "Kubernetes quantity",
+            ],
+            [
+                { resources: { nginx: { requests: { memory: "1Gi" }, limits: { memory: "512Mi" } } } },
+                "resources.nginx.requests.memory",
+                "1Gi",
+                "must not exceed limits.memory (512Mi)",
+            ],
+            [
+                { resources: { nginx: { requests: { gpu: "1" } as any } } },
+                "resources.nginx.requests.gpu",
+                "1",
+                "is not an option",
+            ],
             [{ resources: { web: {} } as any }, "resources.web", {}, "is not an option"],
             [{ probes: { readiness: { periodSeconds: 0 } } }, "probes.readiness.periodSeconds", 0, "integer >= 1"],
             [{ probes: { liveness: { timeoutSeconds: 1.5 } } }, "probes.liveness.timeoutSeconds", 1.5, "integer >= 1"],
-            [{ probes: { liveness: { timeoutSeconds: 20 } } }, "probes.liveness.timeoutSeconds", 20, "must not exceed periodSeconds (10)"],
+            [
+                { probes: { liveness: { timeoutSeconds: 20 } } },
+                "probes.liveness.timeoutSeconds",
+                20,
+                "must not exceed periodSeconds (10)",
+            ],
             [{ probes: { readiness: { path: "healthz" } } }, "probes.readiness.path", "healthz", "absolute URL path"],
             [{ logVolume: { sizeLimit: "lots" } }, "logVolume.sizeLimit", "lots", "Kubernetes quantity"],
             [{ logVolume: { medium: "SSD" as any } }, "logVolume.medium", "SSD", 'must be one of "", "Memory"'],
-            [{ imagePullPolicy: "always" as any }, "imagePullPolicy", "always", 'must be one of "Always", "IfNotPresent", "Never"'],
+            [
+                { imagePullPolicy: "always" as any },
+                "imagePullPolicy",
+                "always",
+                'must be one of "Always", "IfNotPresent", "Never"',
+            ],
             [{ security: "privileged" as any }, "security", "privileged", 'must be one of "baseline", "restricted"'],
             [{ production: "yes" as any }, "production", "yes", "must be true or false"],
-            [{ nginxImage: `nginx@sha256:${"g".repeat(64)}` }, "nginxImage", `nginx@sha256:${"g".repeat(64)}`, "image reference"],
+            [
+                { nginxImage: `nginx@sha256:${"g".repeat(64)}` },
+                "nginxImage",
+                `nginx@sha256:${"g".repeat(64)}`,
+                "image reference",
+            ],
         ];
         for (const [args, arg, value, rule] of BAD) {
             it(`${arg} ${JSON.stringify(value)}`, () => {
@@ -173,16 +272,27 @@ describe("production options", () => {
         }
 
         it("security and production must be plain values", () => {
-            expect(() => new WebserverPod("out-sec", { security: pulumi.output("restricted") as any })).to.throw('invalid args.security "<Output>"');
+            expect(() => new WebserverPod("out-sec", { security: pulumi.output("restricted") as any })).to.throw(
+                'invalid args.security "<Output>"',
+            );
         });
     });
 
     describe("the component under the restricted profile", () => {
         it("registers nginx's ConfigMap as its child, and the Pod depends on it", async () => {
             const seen: Array<{ type: string; parent?: pulumi.Resource; dependsOn?: unknown }> = [];
-            const c = new WebserverPod("prod", { production: true }, {
-                transformations: [(a) => { seen.push({ type: a.type, parent: a.opts.parent, dependsOn: a.opts.dependsOn }); return undefined; }],
-            });
+            const c = new WebserverPod(
+                "prod",
+                { production: true },
+                {
+                    transformations: [
+                        (a) => {
+                            seen.push({ type: a.type, parent: a.opts.parent, dependsOn: a.opts.dependsOn });
+                            return undefined;
+                        },
+                    ],
+                },
+            );
             await promiseOf(c.readyContainers);
             const cm = registered("prod-nginx-conf");
             expect(cm).to.have.length(1);
@@ -192,7 +302,10 @@ describe("production options", () => {
             expect(seen.find((s) => s.type === "kubernetes:core/v1:ConfigMap")?.parent).to.equal(c);
             const pod = seen.find((s) => s.type === "kubernetes:core/v1:Pod")!;
             expect((pod.dependsOn as pulumi.Resource[]).length).to.equal(1);
-            expect(registered("prod-pod")[0].inputs.spec.volumes[2]).to.deep.equal({ name: "nginx-conf", configMap: { name: "webserver-nginx-conf" } });
+            expect(registered("prod-pod")[0].inputs.spec.volumes[2]).to.deep.equal({
+                name: "nginx-conf",
+                configMap: { name: "webserver-nginx-conf" },
+            });
         });
 
         it("registers no ConfigMap by default", async () => {

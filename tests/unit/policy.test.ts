@@ -11,7 +11,10 @@ describe("policy rules", () => {
     it("reports the seed Pod as failing every rule the linters flag on it", () => {
         const failed = evaluate(seedPod());
         expect(Object.keys(failed)).to.deep.equal(RULES.map((r) => r.id));
-        expect(failed["image-tag-pinned"]).to.deep.equal(["nginx-container: image is :latest or untagged", "sidecar-container: image is :latest or untagged"]);
+        expect(failed["image-tag-pinned"]).to.deep.equal([
+            "nginx-container: image is :latest or untagged",
+            "sidecar-container: image is :latest or untagged",
+        ]);
         expect(failed["emptydir-size-limit"]).to.deep.equal(["volume shared-logs: emptyDir without sizeLimit"]);
     });
 
@@ -25,14 +28,28 @@ describe("policy rules", () => {
 
     it("passes the security rules with security: restricted alone, and no others", () => {
         const failed = Object.keys(evaluate(podFor({ security: "restricted" })));
-        for (const id of ["run-as-non-root", "read-only-root-filesystem", "seccomp-runtime-default", "capabilities-drop-all", "no-privilege-escalation", "no-service-account-token"]) {
+        for (const id of [
+            "run-as-non-root",
+            "read-only-root-filesystem",
+            "seccomp-runtime-default",
+            "capabilities-drop-all",
+            "no-privilege-escalation",
+            "no-service-account-token",
+        ]) {
             expect(failed).to.not.include(id);
         }
-        expect(failed).to.include.members(["cpu-requests-limits", "liveness-probe", "image-tag-pinned", "emptydir-size-limit"]);
+        expect(failed).to.include.members([
+            "cpu-requests-limits",
+            "liveness-probe",
+            "image-tag-pinned",
+            "emptydir-size-limit",
+        ]);
     });
 
     it("flags what a production user turns back off", () => {
-        const failed = evaluate(podFor({ production: true, nginxImage: "nginx:latest", imagePullPolicy: "IfNotPresent" }));
+        const failed = evaluate(
+            podFor({ production: true, nginxImage: "nginx:latest", imagePullPolicy: "IfNotPresent" }),
+        );
         expect(failed["image-tag-pinned"]).to.deep.equal(["nginx-container: image is :latest or untagged"]);
         expect(failed["image-pull-policy-always"]).to.have.length(2);
     });

@@ -25,8 +25,12 @@ describe("the Pulumi program (index.ts)", () => {
         await promiseOf(program.podName);
         const [pod] = registered("webserver-pod");
         const seed = seedPod();
-        expect({ apiVersion: pod.inputs.apiVersion, kind: pod.inputs.kind, metadata: pod.inputs.metadata, spec: pod.inputs.spec })
-            .to.deep.equal(seed);
+        expect({
+            apiVersion: pod.inputs.apiVersion,
+            kind: pod.inputs.kind,
+            metadata: pod.inputs.metadata,
+            spec: pod.inputs.spec,
+        }).to.deep.equal(seed);
     });
 
     describe("stack config", () => {
@@ -81,7 +85,10 @@ describe("the Pulumi program (index.ts)", () => {
 
 describe("README", () => {
     it("documents every option the stack config reaches, in a table row", () => {
-        const readme = require("fs").readFileSync(require("path").join(__dirname, "..", "..", "README.md"), "utf8") as string;
+        const readme = require("fs").readFileSync(
+            require("path").join(__dirname, "..", "..", "README.md"),
+            "utf8",
+        ) as string;
         for (const key of Object.keys(argsFromStackConfig())) {
             expect(readme, key).to.match(new RegExp(`^\\| \`${key}(\\.[a-z]+)?\` \\|`, "m"));
         }

@@ -56,8 +56,10 @@ describe("stack config for the render", () => {
     it("qualifies keys with the project's name and JSON-encodes objects, as the engine does", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stack-"));
         fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: demo\nruntime: nodejs\n");
-        fs.writeFileSync(path.join(dir, "Pulumi.test.yaml"),
-            "config:\n  demo:podName: web\n  labels:\n    tier: web\n  kubernetes:context: kind-x\n  demo:replicas: 2\n");
+        fs.writeFileSync(
+            path.join(dir, "Pulumi.test.yaml"),
+            "config:\n  demo:podName: web\n  labels:\n    tier: web\n  kubernetes:context: kind-x\n  demo:replicas: 2\n",
+        );
         expect(readStackConfig("test", dir)).to.deep.equal({
             "demo:podName": "web",
             "demo:labels": '{"tier":"web"}',
@@ -82,17 +84,25 @@ describe("schema validation of rendered objects", () => {
     it("names the schema path of a violation", () => {
         const pod = seedPod();
         pod.spec.containers[1].volumeMounts[0].readOnly = "yes";
-        expect(() => validateAgainstSchema(pod)).to.throw(SchemaError, '/spec/containers/1/volumeMounts/0/readOnly must be boolean');
+        expect(() => validateAgainstSchema(pod)).to.throw(
+            SchemaError,
+            "/spec/containers/1/volumeMounts/0/readOnly must be boolean",
+        );
     });
 
     it("rejects a container without a name", () => {
         const pod = seedPod();
         delete pod.spec.containers[0].name;
-        expect(() => validateAgainstSchema(pod)).to.throw(SchemaError, "/spec/containers/0 must have required property name");
+        expect(() => validateAgainstSchema(pod)).to.throw(
+            SchemaError,
+            "/spec/containers/0 must have required property name",
+        );
     });
 
     it("refuses kinds it has no schema for", () => {
-        expect(() => validateAgainstSchema({ apiVersion: "v1", kind: "Nope", metadata: { name: "x" } })).to.throw("no schema known");
+        expect(() => validateAgainstSchema({ apiVersion: "v1", kind: "Nope", metadata: { name: "x" } })).to.throw(
+            "no schema known",
+        );
     });
 });
 
@@ -106,6 +116,9 @@ describe("npm run render -- --stack prod", function () {
         expect(docs.map((d) => d.kind)).to.deep.equal(["ConfigMap", "Pod"]);
         docs.forEach((d) => validateAgainstSchema(d));
         expect(docs[1].spec.securityContext.runAsNonRoot).to.equal(true);
-        expect(docs[1].metadata.labels).to.deep.equal({ "app.kubernetes.io/name": "webserver", "app.kubernetes.io/component": "web" });
+        expect(docs[1].metadata.labels).to.deep.equal({
+            "app.kubernetes.io/name": "webserver",
+            "app.kubernetes.io/component": "web",
+        });
     });
 });

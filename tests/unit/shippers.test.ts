@@ -47,14 +47,21 @@ describe("shippers", () => {
     });
 
     it("retention defaults: 24h, and 80% of logVolume.sizeLimit when that is set, else 200Mi", () => {
-        expect(validateArgs("r", { shipper: "stream", retention: {} }).retention).to.deep.equal({ maxBytes: 200 * 2 ** 20, maxAgeSeconds: 86400 });
-        expect(validateArgs("r", { shipper: "stream", retention: { maxAge: "1d12h" }, logVolume: { sizeLimit: "100Mi" } }).retention)
-            .to.deep.equal({ maxBytes: Math.floor(80 * 2 ** 20), maxAgeSeconds: 129600 });
+        expect(validateArgs("r", { shipper: "stream", retention: {} }).retention).to.deep.equal({
+            maxBytes: 200 * 2 ** 20,
+            maxAgeSeconds: 86400,
+        });
+        expect(
+            validateArgs("r", { shipper: "stream", retention: { maxAge: "1d12h" }, logVolume: { sizeLimit: "100Mi" } })
+                .retention,
+        ).to.deep.equal({ maxBytes: Math.floor(80 * 2 ** 20), maxAgeSeconds: 129600 });
     });
 
     it("retention keeps the sidecar's log mount writable under restricted; without it the mount is read-only", () => {
         expect(sidecarOf({ security: "restricted", shipper: "stream" }).volumeMounts[0].readOnly).to.equal(true);
-        expect(sidecarOf({ security: "restricted", shipper: "stream", retention: {} }).volumeMounts[0].readOnly).to.equal(undefined);
+        expect(
+            sidecarOf({ security: "restricted", shipper: "stream", retention: {} }).volumeMounts[0].readOnly,
+        ).to.equal(undefined);
     });
 
     it("production ships with stream and keeps 24h within 200Mi under the 256Mi volume limit, passing every policy rule", () => {
@@ -65,12 +72,16 @@ describe("shippers", () => {
     });
 
     describe("native sidecar", () => {
-        afterEach(() => { podStatus.ready = [true, true]; });
+        afterEach(() => {
+            podStatus.ready = [true, true];
+        });
 
         it("renders the shipper as an init container with restartPolicy Always, and validates", () => {
             const p = pod({ nativeSidecar: true, shipper: "stream" });
             expect(p.spec.containers.map((c) => c.name)).to.deep.equal(["nginx-container"]);
-            expect(p.spec.initContainers!.map((c) => [c.name, c.restartPolicy])).to.deep.equal([["sidecar-container", "Always"]]);
+            expect(p.spec.initContainers!.map((c) => [c.name, c.restartPolicy])).to.deep.equal([
+                ["sidecar-container", "Always"],
+            ]);
             validateAgainstSchema(p as any);
             expect(pod({ nativeSidecar: false }).spec.initContainers).to.equal(undefined);
         });
@@ -84,8 +95,19 @@ describe("shippers", () => {
         });
 
         it("readyContainers ignores ordinary init containers", () => {
-            const spec = { containers: [{ name: "a" }], initContainers: [{ name: "setup" }, { name: "ship", restartPolicy: "Always" }] };
-            expect(readyContainers(spec, { containerStatuses: [{ name: "a", ready: true }], initContainerStatuses: [{ name: "setup", ready: false }, { name: "ship", ready: true }] })).to.equal("2/2");
+            const spec = {
+                containers: [{ name: "a" }],
+                initContainers: [{ name: "setup" }, { name: "ship", restartPolicy: "Always" }],
+            };
+            expect(
+                readyContainers(spec, {
+                    containerStatuses: [{ name: "a", ready: true }],
+                    initContainerStatuses: [
+                        { name: "setup", ready: false },
+                        { name: "ship", ready: true },
+                    ],
+                }),
+            ).to.equal("2/2");
         });
     });
 
@@ -93,13 +115,28 @@ describe("shippers", () => {
         const BAD: Array<[WebserverPodArgs, string, unknown, string]> = [
             [{ shipper: "fluentd" as any }, "shipper", "fluentd", 'must be one of "cat-loop", "stream"'],
             [{ catLoopPeriodSeconds: 0 }, "catLoopPeriodSeconds", 0, "integer >= 1"],
-            [{ shipper: "stream", catLoopPeriodSeconds: 5 }, "catLoopPeriodSeconds", 5, 'applies to shipper "cat-loop" only'],
+            [
+                { shipper: "stream", catLoopPeriodSeconds: 5 },
+                "catLoopPeriodSeconds",
+                5,
+                'applies to shipper "cat-loop" only',
+            ],
             [{ retention: {} }, "retention", {}, 'needs shipper "stream"'],
             [{ shipper: "stream", retention: { maxAge: "1 day" } }, "retention.maxAge", "1 day", "duration"],
             [{ shipper: "stream", retention: { maxAge: "30s" } }, "retention.maxAge", "30s", "at least a minute"],
-            [{ shipper: "stream", retention: { maxSize: "200MB" } }, "retention.maxSize", "200MB", "Kubernetes quantity"],
+            [
+                { shipper: "stream", retention: { maxSize: "200MB" } },
+                "retention.maxSize",
+                "200MB",
+                "Kubernetes quantity",
+            ],
             [{ shipper: "stream", retention: { maxSize: "1Ki" } }, "retention.maxSize", "1Ki", "at least 64Ki"],
-            [{ shipper: "stream", retention: { maxSize: "300Mi" }, logVolume: { sizeLimit: "256Mi" } }, "retention.maxSize", "300Mi", "must be below logVolume.sizeLimit (256Mi)"],
+            [
+                { shipper: "stream", retention: { maxSize: "300Mi" }, logVolume: { sizeLimit: "256Mi" } },
+                "retention.maxSize",
+                "300Mi",
+                "must be below logVolume.sizeLimit (256Mi)",
+            ],
             [{ nativeSidecar: "yes" as any }, "nativeSidecar", "yes", "must be true or false"],
         ];
         for (const [args, arg, value, rule] of BAD) {

@@ -68,8 +68,14 @@ describe("validation of the args", () => {
 
     it("applies the seed's defaults", () => {
         expect(validateArgs("d")).to.deep.equal({
-            podName: "webserver", nginxImage: "nginx:latest", sidecarImage: "ubuntu:latest", security: "baseline", resources: {},
-            shipper: "cat-loop", catLoopPeriodSeconds: 30, nativeSidecar: false,
+            podName: "webserver",
+            nginxImage: "nginx:latest",
+            sidecarImage: "ubuntu:latest",
+            security: "baseline",
+            resources: {},
+            shipper: "cat-loop",
+            catLoopPeriodSeconds: 30,
+            nativeSidecar: false,
         });
     });
 
