@@ -4,7 +4,8 @@ import { expect } from "chai";
 import { poll, run } from "../../scripts/lib/exec";
 import { podman } from "../../scripts/lib/podman";
 import { requestInPod } from "../../scripts/lib/pod";
-import { countShipped, LoadResult, loadPod, nothingLeft, report, RunningPod, startPod, summarize } from "./harness";
+import { nothingLeft, report, RunningPod, startPod } from "./harness";
+import { countShipped, LoadResult, loadPod, summarize } from "../../scripts/lib/load";
 
 const SHIP_TIMEOUT_MS = 30_000;
 
@@ -70,7 +71,7 @@ describe("e2e: the stream shipper on podman", function () {
 
         it("load: every request's access-log line is shipped exactly once", async () => {
             const n = 2000;
-            const load = await loadPod(pod, n, { tag: "load" });
+            const load = await loadPod(pod.name, n, { tag: "load" });
             expect(load.ok, "requests answered 200").to.equal(n);
             const { counts, waited } = await awaitShipped(pod, load, n);
             const s = summarize(counts);
@@ -81,7 +82,7 @@ describe("e2e: the stream shipper on podman", function () {
         });
 
         it("fault: nginx killed -> restarted, earlier lines kept in the volume, later lines shipped", async () => {
-            const before = await loadPod(pod, 50, { tag: "pre-kill" });
+            const before = await loadPod(pod.name, 50, { tag: "pre-kill" });
             await awaitShipped(pod, before, 50);
             const restart = await killAndAwaitRestart(pod, "nginx-container");
             const volume = pod.exec("sidecar-container", ["cat", "/var/log/nginx/access.log"]);
@@ -92,7 +93,7 @@ describe("e2e: the stream shipper on podman", function () {
                 () => (requestInPod(pod.name, "/") === 200 ? true : undefined),
                 250,
             );
-            const after = await loadPod(pod, 200, { tag: "post-kill" });
+            const after = await loadPod(pod.name, 200, { tag: "post-kill" });
             const { counts, waited } = await awaitShipped(pod, after, 200);
             const s = summarize(counts);
             report(
@@ -106,11 +107,11 @@ describe("e2e: the stream shipper on podman", function () {
 
         it("fault: sidecar killed -> after its restart no line is missing (duplicates counted)", async () => {
             const n = 300;
-            const first = await loadPod(pod, n, { tag: "pre-sidecar-kill" });
+            const first = await loadPod(pod.name, n, { tag: "pre-sidecar-kill" });
             await awaitShipped(pod, first, n);
             const restart = await killAndAwaitRestart(pod, "sidecar-container");
             // Lines written while the shipper is (re)starting must not be lost either.
-            const during = await loadPod(pod, n, { tag: "sidecar-restart" });
+            const during = await loadPod(pod.name, n, { tag: "sidecar-restart" });
             const a = await awaitShipped(pod, first, n);
             const b = await awaitShipped(pod, during, n);
             const sa = summarize(a.counts);
@@ -151,7 +152,7 @@ describe("e2e: the stream shipper on podman", function () {
             let load: LoadResult;
             try {
                 load = await new Promise((resolve) =>
-                    setImmediate(() => resolve(loadPod(pod, n, { tag: "rot", ratePerSecond: 2000 }))),
+                    setImmediate(() => resolve(loadPod(pod.name, n, { tag: "rot", ratePerSecond: 2000 }))),
                 );
                 const { counts } = await awaitShipped(pod, load, n);
                 await new Promise((r) => setTimeout(r, 3000)); // two more retention passes

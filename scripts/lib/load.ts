@@ -1,0 +1,82 @@
+// Request load on nginx from a second process, and counting which requests reached the shipper's
+// output. Used by the e2e tests and the benchmark.
+import { spawn } from "child_process";
+import { podNetnsPid } from "./pod";
+
+export interface LoadResult {
+    sent: number;
+    ok: number;
+    seconds: number;
+    /** The request path of request i (1-based) is `${prefix}${i}`. */
+    prefix: string;
+}
+
+/**
+ * Sends `n` GET requests to nginx on the pod's loopback, from a second process (curl, in the
+ * pod's network namespace: the traffic never leaves the pod), paced at `ratePerSecond`.
+ * Bounded: curl stops after `n` requests or `timeoutMs`.
+ */
+export function loadPod(
+    podName: string,
+    n: number,
+    options: { port?: number; ratePerSecond?: number; tag?: string; timeoutMs?: number } = {},
+): Promise<LoadResult> {
+    const prefix = `/?load=${options.tag ?? Date.now().toString(36)}&i=`;
+    const url = `http://127.0.0.1:${options.port ?? 80}${prefix}[1-${n}]`;
+    const args = [
+        "-t",
+        String(podNetnsPid(podName)),
+        "-n",
+        "curl",
+        "-s",
+        "-o",
+        "/dev/null",
+        "-w",
+        "%{http_code}\\n",
+        ...(options.ratePerSecond ? ["--rate", `${options.ratePerSecond}/s`] : []),
+        "-m",
+        "5",
+        url,
+    ];
+    const start = Date.now();
+    return new Promise((resolve, reject) => {
+        // Asynchronous, so the test can sample the volume while the load runs.
+        const child = spawn("nsenter", args, { stdio: ["ignore", "pipe", "ignore"] });
+        const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 120_000);
+        let out = "";
+        child.stdout.on("data", (d) => (out += d));
+        child.on("error", reject);
+        child.on("close", () => {
+            clearTimeout(timer);
+            const codes = out.split("\n").filter(Boolean);
+            resolve({
+                sent: codes.length,
+                ok: codes.filter((c) => c === "200").length,
+                seconds: (Date.now() - start) / 1000,
+                prefix,
+            });
+        });
+    });
+}
+
+/** How often each request of a load appears as an access-log line in `text`: index i-1 holds request i's count. */
+export function countShipped(text: string, load: LoadResult, n: number): number[] {
+    const counts = new Array<number>(n).fill(0);
+    const marker = `"GET ${load.prefix}`;
+    for (const line of text.split("\n")) {
+        const at = line.indexOf(marker);
+        if (at < 0) continue;
+        const i = parseInt(line.slice(at + marker.length), 10);
+        if (i >= 1 && i <= n) counts[i - 1]++;
+    }
+    return counts;
+}
+
+export function summarize(counts: number[]): { missing: number; once: number; duplicated: number; extra: number } {
+    return {
+        missing: counts.filter((c) => c === 0).length,
+        once: counts.filter((c) => c === 1).length,
+        duplicated: counts.filter((c) => c > 1).length,
+        extra: counts.reduce((a, c) => a + Math.max(0, c - 1), 0),
+    };
+}
