@@ -78,27 +78,57 @@ async function benchStart(s: Settings, objects: KubeObject[]) {
     return { medianS: median(times), runs: times.length };
 }
 
+/** Runs a command to completion without blocking the event loop (so pollers keep running). */
+function runAsync(cmd: string, args: string[], timeoutMs = 60_000): Promise<string> {
+    return new Promise((resolve, reject) => {
+        const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "ignore"], env: process.env });
+        const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+        let out = "";
+        child.stdout.on("data", (d) => (out += d));
+        child.on("error", reject);
+        child.on("close", () => {
+            clearTimeout(timer);
+            resolve(out);
+        });
+    });
+}
+
 /**
- * Follows the sidecar's stdout (`podman logs -f`, as `kubectl logs -f` would) and notes when the
- * line of each request first appears.
+ * Watches the sidecar's stdout as the container runtime records it (conmon's log file, what
+ * `kubectl logs` / `podman logs` read), polling every 20 ms, and notes when the line of each
+ * request first lands there. Reading the file directly leaves out a log reader's own follow
+ * interval, which is not the shipper's latency.
  */
 function followShipped(container: string, marker: string) {
+    const file = podman(["inspect", container, "--format", "{{.HostConfig.LogConfig.Path}}"]).stdout.trim();
     const seen = new Map<number, number>();
-    const child = spawn("podman", ["logs", "-f", container], { stdio: ["ignore", "pipe", "ignore"], env: process.env });
-    let buf = "";
-    child.stdout.on("data", (d: Buffer) => {
+    const fd = fs.openSync(file, "r");
+    const buf = Buffer.alloc(1 << 20);
+    let offset = 0;
+    let rest = "";
+    const timer = setInterval(() => {
         const now = Date.now();
-        buf += d.toString();
-        const lines = buf.split("\n");
-        buf = lines.pop() ?? "";
-        for (const line of lines) {
-            const at = line.indexOf(marker);
-            if (at < 0) continue;
-            const i = parseInt(line.slice(at + marker.length), 10);
-            if (!seen.has(i)) seen.set(i, now);
+        for (;;) {
+            const n = fs.readSync(fd, buf, 0, buf.length, offset);
+            if (n <= 0) break;
+            offset += n;
+            const lines = (rest + buf.subarray(0, n).toString()).split("\n");
+            rest = lines.pop() ?? "";
+            for (const line of lines) {
+                const at = line.indexOf(marker);
+                if (at < 0) continue;
+                const i = parseInt(line.slice(at + marker.length), 10);
+                if (!seen.has(i)) seen.set(i, now);
+            }
         }
-    });
-    return { seen, stop: () => child.kill() };
+    }, 20);
+    return {
+        seen,
+        stop: () => {
+            clearInterval(timer);
+            fs.closeSync(fd);
+        },
+    };
 }
 
 async function benchLatency(s: Settings, shipper: "cat-loop" | "stream") {
@@ -111,13 +141,13 @@ async function benchLatency(s: Settings, shipper: "cat-loop" | "stream") {
         const follower = followShipped(containerName(name, "sidecar-container"), marker);
         await sleep(500);
         const n = s.latencyRequests;
-        // Spread over two periods for cat-loop (every phase of its cycle), every 50 ms for stream.
-        const gapMs = shipper === "cat-loop" ? (2 * s.catLoopPeriod * 1000) / n : 50;
+        // Spread over one period for cat-loop (every phase of its cycle), every 50 ms for stream.
+        const gapMs = shipper === "cat-loop" ? (s.catLoopPeriod * 1000) / n : 50;
         const pid = String(podNetnsPid(name));
         const done: number[] = [];
         for (let i = 1; i <= n; i++) {
             const t = Date.now();
-            run("nsenter", [
+            await runAsync("nsenter", [
                 "-t",
                 pid,
                 "-n",
@@ -172,7 +202,7 @@ async function benchGrowth(s: Settings, shipper: "cat-loop" | "stream") {
         const ratios: Record<number, number> = {};
         for (const k of periods) {
             await sleep(Math.max(0, start + k * s.growthPeriod * 1000 - Date.now()));
-            const out = spawnSync("podman", ["logs", sidecar], { env: process.env, maxBuffer: 1 << 30 }).stdout.length;
+            // The log first, then stdout: a line written in between is counted on stdout only once shipped.
             const logBytes = podman([
                 "exec",
                 nginx,
@@ -180,6 +210,7 @@ async function benchGrowth(s: Settings, shipper: "cat-loop" | "stream") {
                 "-c",
                 "cat /var/log/nginx/access.log /var/log/nginx/error.log | wc -c",
             ]).stdout.trim();
+            const out = spawnSync("podman", ["logs", sidecar], { env: process.env, maxBuffer: 1 << 30 }).stdout.length;
             ratios[k] = out / Number(logBytes);
         }
         await load;
@@ -199,39 +230,36 @@ function nginxAlone(objects: KubeObject[]): KubeObject[] {
     });
 }
 
-function wrk(name: string, s: Settings): number {
-    const r = run(
-        "nsenter",
-        [
-            "-t",
-            String(podNetnsPid(name)),
-            "-n",
-            "wrk",
-            "-t1",
-            `-c${s.wrkConnections}`,
-            `-d${s.wrkSeconds}s`,
-            "http://127.0.0.1/",
-        ],
-        {
-            timeoutMs: (s.wrkSeconds + 30) * 1000,
-        },
-    );
-    const m = /Requests\/sec:\s+([\d.]+)/.exec(r.stdout);
-    if (!m) throw new Error(`wrk printed no Requests/sec: ${r.stdout}`);
+async function wrk(name: string, s: Settings, seconds = s.wrkSeconds): Promise<number> {
+    const args = [
+        "-t",
+        String(podNetnsPid(name)),
+        "-n",
+        "wrk",
+        "-t1",
+        `-c${s.wrkConnections}`,
+        `-d${seconds}s`,
+        "http://127.0.0.1/",
+    ];
+    const out = await runAsync("nsenter", args, (seconds + 30) * 1000);
+    const m = /Requests\/sec:\s+([\d.]+)/.exec(out);
+    if (!m) throw new Error(`wrk printed no Requests/sec: ${out}`);
     return Number(m[1]);
 }
 
-function sidecarStats(container: string): { cpu: number; memMiB: number } | undefined {
-    const r = podman(["stats", "--no-stream", "--format", "json", container], { allowFail: true });
-    if (r.code !== 0) return undefined;
-    const [st] = JSON.parse(r.stdout);
-    const cpu = parseFloat(String(st.cpu_percent ?? st.CPU ?? "0"));
-    const mem = String(st.mem_usage ?? st.MemUsage ?? "0")
-        .split("/")[0]
-        .trim();
-    const m = /([\d.]+)\s*([kMG]?B)/i.exec(mem);
-    const factor: Record<string, number> = { B: 1 / 2 ** 20, kB: 1 / 1024, KB: 1 / 1024, MB: 1, GB: 1024 };
-    return { cpu, memMiB: m ? Number(m[1]) * (factor[m[2]] ?? 1) : NaN };
+/** CPU time (ns) and peak memory (bytes, page cache included) of a container, from its cgroup (v1 or v2). */
+function cgroupUsage(container: string): { cpuNs: number; memPeak: number } {
+    const cg = podman(["inspect", container, "--format", "{{.State.CgroupPath}}"]).stdout.trim();
+    const read = (p: string) => (fs.existsSync(p) ? fs.readFileSync(p, "utf8").trim() : undefined);
+    const v1cpu = read(`/sys/fs/cgroup/cpuacct${cg}/cpuacct.usage`);
+    if (v1cpu !== undefined) {
+        return {
+            cpuNs: Number(v1cpu),
+            memPeak: Number(read(`/sys/fs/cgroup/memory${cg}/memory.max_usage_in_bytes`) ?? NaN),
+        };
+    }
+    const usec = /usage_usec (\d+)/.exec(read(`/sys/fs/cgroup${cg}/cpu.stat`) ?? "")?.[1];
+    return { cpuNs: Number(usec ?? NaN) * 1000, memPeak: Number(read(`/sys/fs/cgroup${cg}/memory.peak`) ?? NaN) };
 }
 
 async function benchServing(s: Settings) {
@@ -245,23 +273,18 @@ async function benchServing(s: Settings) {
     for (let round = 0; round < s.servingRounds; round++) {
         for (const v of variants) {
             await withPod(v.objects, async (name) => {
-                wrk(name, { ...s, wrkSeconds: 2 }); // warm-up
-                const sampled: Array<{ cpu: number; memMiB: number }> = [];
+                await wrk(name, s, 2); // warm-up
                 const sidecar = containerName(name, "sidecar-container");
                 const hasSidecar = thePod(v.objects).spec.containers.length > 1;
-                let sampling = hasSidecar;
-                const sampler = (async () => {
-                    while (sampling) {
-                        await sleep(1000);
-                        const st = sampling ? sidecarStats(sidecar) : undefined;
-                        if (st) sampled.push(st);
-                    }
-                })();
-                const r = await new Promise<number>((resolve) => setImmediate(() => resolve(wrk(name, s))));
-                sampling = false;
-                await sampler;
+                const before = hasSidecar ? cgroupUsage(sidecar) : undefined;
+                const t = Date.now();
+                const r = await wrk(name, s);
+                if (before) {
+                    const after = cgroupUsage(sidecar);
+                    const cpu = ((after.cpuNs - before.cpuNs) / 1e6 / (Date.now() - t)) * 100;
+                    (stats[v.label] ??= []).push({ cpu, memMiB: after.memPeak / 2 ** 20 });
+                }
                 (rps[v.label] ??= []).push(r);
-                (stats[v.label] ??= []).push(...sampled);
                 log(`serving ${v.label}: ${r.toFixed(0)} req/s`);
             });
         }
@@ -273,7 +296,7 @@ async function benchServing(s: Settings) {
             label: v.label,
             rps: median(rps[v.label]),
             ratio: median(rps[v.label]) / alone,
-            sidecarCpu: st.length ? Math.max(...st.map((x) => x.cpu)) : undefined,
+            sidecarCpu: st.length ? median(st.map((x) => x.cpu)) : undefined,
             sidecarMemMiB: st.length ? Math.max(...st.map((x) => x.memMiB)) : undefined,
         };
     });
@@ -315,7 +338,7 @@ runMain(async () => {
             env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
         });
     }
-    // `podman logs -f` and `podman logs` are spawned directly: give them the private config too.
+    // `podman logs` is spawned directly by the growth measure: give it the private config too.
     process.env.CONTAINERS_CONF = containersConf();
     const machine = {
         cores: os.cpus().length,
@@ -365,9 +388,9 @@ function report(r: any): string {
         "",
         "## Serving cost (headline)",
         "",
-        `\`wrk -t1 -c${s.wrkConnections} -d${s.wrkSeconds}s\` against nginx on the pod's loopback, median of ${s.servingRounds} round(s), variants interleaved; sidecar CPU and memory: peak of \`podman stats\` samples during the load.`,
+        `\`wrk -t1 -c${s.wrkConnections} -d${s.wrkSeconds}s\` against nginx on the pod's loopback, median of ${s.servingRounds} round(s), variants interleaved. Sidecar CPU: its cgroup's CPU time during the load over the load's wall time (100% = one core), median of rounds; memory: its cgroup's peak, page cache included.`,
         "",
-        "| variant | requests/s | ratio to nginx alone | sidecar CPU % (peak) | sidecar memory MiB (peak) |",
+        "| variant | requests/s | ratio to nginx alone | sidecar CPU % | sidecar memory MiB (peak) |",
         "|---|---|---|---|---|",
         ...r.serving.map(
             (v: any) =>
@@ -376,7 +399,7 @@ function report(r: any): string {
         "",
         "## Shipping latency",
         "",
-        `From a request's completion to its line on the sidecar's stdout, read through \`podman logs -f\` (as \`kubectl logs -f\`), ${r.latency[0].n} requests each.`,
+        `From a request's completion to its line on the sidecar's stdout as the runtime records it (conmon's log file, which \`kubectl logs\` / \`podman logs\` read; polled every 20 ms), ${r.latency[0].n} requests each, one at a time, spread over one period for cat-loop.`,
         "",
         "| shipper | p50 s | p95 s | p99 s | not shipped |",
         "|---|---|---|---|---|",

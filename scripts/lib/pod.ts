@@ -72,7 +72,7 @@ export function downPod(objects: KubeObject[]): boolean {
     const pod = thePod(objects);
     const name = pod.metadata.name;
     const existed = podInfo(name) !== undefined;
-    if (existed) podman(["pod", "rm", "--force", "--time", "5", name]);
+    if (existed) podman(["pod", "rm", "--force", "--time", "1", name]);
     // `kube down` would leave ConfigMap volumes and volumes we created ourselves; remove them by name.
     let removed = existed;
     for (const v of [...volumesOf(pod, "emptyDir"), ...volumesOf(pod, "configMap")]) {
