@@ -10,7 +10,7 @@ import * as path from "path";
 import { parseFlags, runMain } from "../scripts/lib/cli";
 import { have, isRoot, poll, run } from "../scripts/lib/exec";
 import { loadPod } from "../scripts/lib/load";
-import { containerName, downPod, playPod, podNetnsPid, thePod } from "../scripts/lib/pod";
+import { containerName, curlInPodArgs, downPod, playPod, podNetnsPid, thePod } from "../scripts/lib/pod";
 import { containersConf, ensurePodman, podman, podmanVersion } from "../scripts/lib/podman";
 import { PROJECT_DIR, renderStack } from "../scripts/lib/render";
 import { renderRunnable } from "../scripts/lib/runnable";
@@ -143,22 +143,10 @@ async function benchLatency(s: Settings, shipper: "cat-loop" | "stream") {
         const n = s.latencyRequests;
         // Spread over one period for cat-loop (every phase of its cycle), every 50 ms for stream.
         const gapMs = shipper === "cat-loop" ? (s.catLoopPeriod * 1000) / n : 50;
-        const pid = String(podNetnsPid(name));
         const done: number[] = [];
         for (let i = 1; i <= n; i++) {
             const t = Date.now();
-            await runAsync("nsenter", [
-                "-t",
-                pid,
-                "-n",
-                "curl",
-                "-s",
-                "-o",
-                "/dev/null",
-                "-m",
-                "5",
-                `http://127.0.0.1/?${tag}=${i}`,
-            ]);
+            await runAsync("nsenter", curlInPodArgs(name, `http://127.0.0.1/?${tag}=${i}`));
             done[i] = Date.now();
             const wait = gapMs - (Date.now() - t);
             if (wait > 0) await sleep(wait);

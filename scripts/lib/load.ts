@@ -1,7 +1,7 @@
 // Request load on nginx from a second process, and counting which requests reached the shipper's
 // output. Used by the e2e tests and the benchmark.
 import { spawn } from "child_process";
-import { podNetnsPid } from "./pod";
+import { curlInPodArgs } from "./pod";
 
 export interface LoadResult {
     sent: number;
@@ -23,21 +23,8 @@ export function loadPod(
 ): Promise<LoadResult> {
     const prefix = `/?load=${options.tag ?? Date.now().toString(36)}&i=`;
     const url = `http://127.0.0.1:${options.port ?? 80}${prefix}[1-${n}]`;
-    const args = [
-        "-t",
-        String(podNetnsPid(podName)),
-        "-n",
-        "curl",
-        "-s",
-        "-o",
-        "/dev/null",
-        "-w",
-        "%{http_code}\\n",
-        ...(options.ratePerSecond ? ["--rate", `${options.ratePerSecond}/s`] : []),
-        "-m",
-        "5",
-        url,
-    ];
+    const rate = options.ratePerSecond ? ["--rate", `${options.ratePerSecond}/s`] : [];
+    const args = curlInPodArgs(podName, url, ["-w", "%{http_code}\\n", ...rate]);
     const start = Date.now();
     return new Promise((resolve, reject) => {
         // Asynchronous, so the test can sample the volume while the load runs.

@@ -151,27 +151,17 @@ export function podNetnsPid(podName: string): number {
 }
 
 /**
- * An HTTP GET from inside the pod's network namespace to nginx on loopback: the traffic never
- * leaves the pod. Returns the status code.
+ * argv for `nsenter` running curl inside the pod's network namespace against nginx on loopback:
+ * the traffic never leaves the pod.
  */
+export function curlInPodArgs(podName: string, url: string, curlOptions: string[] = []): string[] {
+    return ["-t", String(podNetnsPid(podName)), "-n", "curl", "-s", "-o", "/dev/null", "-m", "5", ...curlOptions, url];
+}
+
+/** An HTTP GET from inside the pod to nginx on loopback. Returns the status code (0: no answer). */
 export function requestInPod(podName: string, urlPath: string, port = 80): number {
-    const r = run(
-        "nsenter",
-        [
-            "-t",
-            String(podNetnsPid(podName)),
-            "-n",
-            "curl",
-            "-s",
-            "-o",
-            "/dev/null",
-            "-m",
-            "5",
-            "-w",
-            "%{http_code}",
-            `http://127.0.0.1:${port}${urlPath}`,
-        ],
-        { allowFail: true },
-    );
+    const r = run("nsenter", curlInPodArgs(podName, `http://127.0.0.1:${port}${urlPath}`, ["-w", "%{http_code}"]), {
+        allowFail: true,
+    });
     return Number(r.stdout.trim() || 0);
 }

@@ -155,7 +155,17 @@ describe("e2e: the stream shipper on podman", function () {
                     setImmediate(() => resolve(loadPod(pod.name, n, { tag: "rot", ratePerSecond: 2000 }))),
                 );
                 const { counts } = await awaitShipped(pod, load, n);
-                await new Promise((r) => setTimeout(r, 3000)); // two more retention passes
+                // Retention runs once a second: wait (bounded) until it has caught up with the load.
+                const settled = Date.now();
+                await poll(
+                    "retention to catch up",
+                    15_000,
+                    () => (allocated() <= maxSize ? true : undefined),
+                    250,
+                ).catch(() => undefined);
+                report(
+                    `retention caught up ${((Date.now() - settled) / 1000).toFixed(1)}s after the last line was shipped`,
+                );
                 peak = Math.max(peak, allocated());
                 const s = summarize(counts);
                 report(

@@ -6,10 +6,10 @@ import {
     PRODUCTION_PRESET,
     validateArgs,
     WebserverPod,
-    WebserverPodArgError,
     WebserverPodArgs,
 } from "../../components";
 import { seedPod } from "../helpers/fixtures";
+import { expectArgError } from "../helpers/argErrors";
 import { validateAgainstSchema } from "../../scripts/lib/schema";
 
 const manifests = (args: WebserverPodArgs) => buildManifests(validateArgs("opts", args as any));
@@ -258,16 +258,7 @@ describe("production options", () => {
         ];
         for (const [args, arg, value, rule] of BAD) {
             it(`${arg} ${JSON.stringify(value)}`, () => {
-                let err: any;
-                try {
-                    new WebserverPod(`bad-opt-${arg.replace(/[^a-z]/gi, "")}`, args);
-                } catch (e) {
-                    err = e;
-                }
-                expect(err).to.be.instanceOf(WebserverPodArgError);
-                expect(err.arg).to.equal(arg);
-                expect(err.value).to.deep.equal(value);
-                expect(err.message).to.contain(rule);
+                expectArgError(`bad-opt-${arg.replace(/[^a-z]/gi, "").toLowerCase()}`, args, arg, value, rule);
             });
         }
 

@@ -7,10 +7,10 @@ import {
     streamCommand,
     validateArgs,
     WebserverPod,
-    WebserverPodArgError,
     WebserverPodArgs,
 } from "../../components";
 import { seedPod } from "../helpers/fixtures";
+import { expectArgError } from "../helpers/argErrors";
 import { validateAgainstSchema } from "../../scripts/lib/schema";
 import { evaluate } from "../policy/rules";
 
@@ -141,16 +141,7 @@ describe("shippers", () => {
         ];
         for (const [args, arg, value, rule] of BAD) {
             it(`${arg} ${JSON.stringify(value)}`, () => {
-                let err: any;
-                try {
-                    new WebserverPod(`bad-ship-${arg.replace(/[^a-z]/gi, "")}`, args);
-                } catch (e) {
-                    err = e;
-                }
-                expect(err).to.be.instanceOf(WebserverPodArgError);
-                expect(err.arg).to.equal(arg);
-                expect(err.value).to.deep.equal(value);
-                expect(err.message).to.contain(rule);
+                expectArgError(`bad-ship-${arg.replace(/[^a-z]/gi, "").toLowerCase()}`, args, arg, value, rule);
             });
         }
     });

@@ -1,7 +1,8 @@
 import { registered, settle } from "../helpers/mocks";
+import { expectArgError } from "../helpers/argErrors";
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
-import { validateArgs, WebserverPod, WebserverPodArgError, WebserverPodArgs } from "../../components";
+import { validateArgs, WebserverPod, WebserverPodArgs } from "../../components";
 
 // Each bad input: the arg it is given as, the args, and a fragment of the rule the message must state.
 const BAD: Array<[string, WebserverPodArgs, string, unknown]> = [
@@ -35,18 +36,7 @@ describe("validation of the args", () => {
         const shown = JSON.stringify(value);
         it(`rejects ${arg} ${shown.length > 40 ? shown.slice(0, 37) + '..."' : shown} before registering anything`, async () => {
             const name = `bad-${Math.random().toString(36).slice(2, 8)}`;
-            let error: unknown;
-            try {
-                new WebserverPod(name, args);
-            } catch (e) {
-                error = e;
-            }
-            expect(error, "constructor throws").to.be.instanceOf(WebserverPodArgError);
-            const err = error as WebserverPodArgError;
-            expect(err.arg).to.equal(arg);
-            expect(err.value).to.deep.equal(value);
-            expect(err.message).to.contain(`WebserverPod "${name}": invalid args.${arg} ${JSON.stringify(value)}`);
-            expect(err.message).to.contain(rule);
+            expectArgError(name, args, arg, value, rule);
             await settle();
             expect(registered(name), "component registered").to.have.length(0);
             expect(registered(`${name}-pod`), "Pod registered").to.have.length(0);
