@@ -26,6 +26,15 @@ export const RETENTION_INTERVAL_SECONDS = 1;
 export const RETENTION_CHECKPOINT_EVERY = 60;
 
 /**
+ * GNU tail follows with inotify only if at least one file exists when it starts; otherwise it
+ * polls. nginx creates both files as it starts, so the shipper waits for them (a started sidecar
+ * with no nginx yet has nothing to ship anyway). `-s 0.2` bounds the delay should tail still
+ * fall back to polling (for example when inotify instances run out).
+ */
+const WAIT_FOR_LOGS = "until [ -f access.log ] && [ -f error.log ]; do sleep 0.2; done";
+const TAIL = "tail -q -n +1 -F -s 0.2 access.log error.log";
+
+/**
  * The stream shipper: every line of access.log and error.log once, in order per file, as soon
  * as nginx writes it, from the beginning of the files, following truncation and re-creation
  * (`tail -F`). With no retention it is just that one `tail`.
@@ -41,10 +50,11 @@ export const RETENTION_CHECKPOINT_EVERY = 60;
  */
 export function streamCommand(retention?: RetentionSettings): string[] {
     const dir = SEED.logDir;
-    if (!retention) return ["sh", "-c", `cd ${dir} && exec tail -q -n +1 -F access.log error.log`];
+    if (!retention) return ["sh", "-c", `cd ${dir} && ${WAIT_FOR_LOGS} && exec ${TAIL}`];
     const perFile = Math.floor(retention.maxBytes / 2);
     const script = `cd ${dir} || exit 1
-tail -q -n +1 -F access.log error.log | stdbuf -o0 tr -d '\\000' &
+${WAIT_FOR_LOGS}
+${TAIL} | stdbuf -o0 tr -d '\\000' &
 ship=$!
 trap 'kill $ship 2>/dev/null; exit 0' TERM INT
 keep=${perFile}; age=${retention.maxAgeSeconds}; n=0; tailpid=""
