@@ -1,3 +1,4 @@
+import { createHash } from "crypto";
 import { SecurityProfile, SEED, Shipper } from "./args";
 import {
     NGINX_CONF_DIR,
@@ -92,9 +93,14 @@ export function nginxPort(args: ValidatedArgs): number {
     return args.security === SecurityProfile.Restricted ? RESTRICTED_NGINX_PORT : 80;
 }
 
-/** Name of the ConfigMap holding nginx.conf under the restricted profile. */
+/**
+ * Name of the ConfigMap holding nginx.conf under the restricted profile. It carries a hash of the
+ * config, as kustomize's configMapGenerator does: a changed config is a new ConfigMap and a new
+ * Pod, since nginx would not reload a ConfigMap changed in place.
+ */
 export function nginxConfigMapName(args: ValidatedArgs): string {
-    return `${args.podName}-nginx-conf`;
+    const hash = createHash("sha256").update(restrictedNginxConf()).digest("hex").slice(0, 8);
+    return `${args.podName}-nginx-conf-${hash}`;
 }
 
 const TMP_VOLUME = "nginx-tmp";

@@ -1,13 +1,8 @@
 import { registered, promiseOf } from "../helpers/mocks";
 import { expect } from "chai";
+import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
-import {
-    buildManifests,
-    PRODUCTION_PRESET,
-    validateArgs,
-    WebserverPod,
-    WebserverPodArgs,
-} from "../../components";
+import { buildManifests, PRODUCTION_PRESET, validateArgs, WebserverPod, WebserverPodArgs } from "../../components";
 import { seedPod } from "../helpers/fixtures";
 import { expectArgError } from "../helpers/argErrors";
 import { validateAgainstSchema } from "../../scripts/lib/schema";
@@ -288,14 +283,16 @@ describe("production options", () => {
             const cm = registered("prod-nginx-conf");
             expect(cm).to.have.length(1);
             expect(cm[0].type).to.equal("kubernetes:core/v1:ConfigMap");
-            expect(cm[0].inputs.metadata).to.deep.equal({ name: "webserver-nginx-conf" });
+            // The name carries the config's hash, so a changed config replaces the ConfigMap and the Pod.
+            const hash = createHash("sha256").update(cm[0].inputs.data["nginx.conf"]).digest("hex").slice(0, 8);
+            expect(cm[0].inputs.metadata).to.deep.equal({ name: `webserver-nginx-conf-${hash}` });
             expect(cm[0].inputs.data["nginx.conf"]).to.contain("listen       8080;");
             expect(seen.find((s) => s.type === "kubernetes:core/v1:ConfigMap")?.parent).to.equal(c);
             const pod = seen.find((s) => s.type === "kubernetes:core/v1:Pod")!;
             expect((pod.dependsOn as pulumi.Resource[]).length).to.equal(1);
             expect(registered("prod-pod")[0].inputs.spec.volumes[2]).to.deep.equal({
                 name: "nginx-conf",
-                configMap: { name: "webserver-nginx-conf" },
+                configMap: { name: cm[0].inputs.metadata.name },
             });
         });
 
