@@ -26,13 +26,14 @@ export const RETENTION_INTERVAL_SECONDS = 1;
 export const RETENTION_CHECKPOINT_EVERY = 60;
 
 /**
- * GNU tail follows with inotify only if at least one file exists when it starts; otherwise it
- * polls. nginx creates both files as it starts, so the shipper waits for them (a started sidecar
- * with no nginx yet has nothing to ship anyway). `-s 0.2` bounds the delay should tail still
- * fall back to polling (for example when inotify instances run out).
+ * GNU tail, polling every 0.2 s instead of waking on every inotify event: at high request rates
+ * inotify wakes the shipper for each line nginx writes and it forwards line by line (the
+ * benchmark measured 0.60 of nginx-alone throughput and a quarter of a core on two cores);
+ * polling reads and forwards what accumulated in 8 KiB writes, for at most 0.2 s more latency.
+ * `---disable-inotify` is GNU coreutils' own (undocumented) switch for this: the stream shipper
+ * needs a GNU userland in the sidecar image (ubuntu, debian), not busybox.
  */
-const WAIT_FOR_LOGS = "until [ -f access.log ] && [ -f error.log ]; do sleep 0.2; done";
-const TAIL = "tail -q -n +1 -F -s 0.2 access.log error.log";
+const TAIL = "tail ---disable-inotify -q -n +1 -F -s 0.2 access.log error.log";
 
 /**
  * The stream shipper: every line of access.log and error.log once, in order per file, as soon
@@ -50,10 +51,9 @@ const TAIL = "tail -q -n +1 -F -s 0.2 access.log error.log";
  */
 export function streamCommand(retention?: RetentionSettings): string[] {
     const dir = SEED.logDir;
-    if (!retention) return ["sh", "-c", `cd ${dir} && ${WAIT_FOR_LOGS} && exec ${TAIL}`];
+    if (!retention) return ["sh", "-c", `cd ${dir} && exec ${TAIL}`];
     const perFile = Math.floor(retention.maxBytes / 2);
     const script = `cd ${dir} || exit 1
-${WAIT_FOR_LOGS}
 ${TAIL} | stdbuf -o0 tr -d '\\000' &
 ship=$!
 trap 'kill $ship 2>/dev/null; exit 0' TERM INT

@@ -37,13 +37,15 @@ describe("shippers", () => {
         expect(cmd).to.deep.equal([
             "sh",
             "-c",
-            "cd /var/log/nginx && until [ -f access.log ] && [ -f error.log ]; do sleep 0.2; done && exec tail -q -n +1 -F -s 0.2 access.log error.log",
+            "cd /var/log/nginx && exec tail ---disable-inotify -q -n +1 -F -s 0.2 access.log error.log",
         ]);
     });
 
     it("stream with retention frees space only behind what tail has read, by punching holes", () => {
         const script = sidecarOf({ shipper: "stream", retention: { maxAge: "24h", maxSize: "100Mi" } }).command![2];
-        expect(script).to.contain("tail -q -n +1 -F -s 0.2 access.log error.log | stdbuf -o0 tr -d '\\000' &");
+        expect(script).to.contain(
+            "tail ---disable-inotify -q -n +1 -F -s 0.2 access.log error.log | stdbuf -o0 tr -d '\\000' &",
+        );
         expect(script).to.contain(`keep=${50 * 2 ** 20}; age=86400;`);
         expect(script).to.contain("fallocate --punch-hole --offset 0 --length $target");
         expect(script).to.contain("safe=$((shipped - 131072)); [ $target -gt $safe ] && target=$safe");
