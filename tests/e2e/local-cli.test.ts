@@ -1,0 +1,59 @@
+// `npm run local` and `npm run local:down` as a user runs them: the outputs table, idempotence,
+// and nothing left behind.
+import { expect } from "chai";
+import { spawnSync } from "child_process";
+import * as path from "path";
+import { podman } from "../../scripts/lib/podman";
+import { report } from "./harness";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+
+function npmRun(script: string): { code: number; out: string } {
+    const r = spawnSync("npm", ["run", "-s", script], { cwd: ROOT, encoding: "utf8", timeout: 600_000 });
+    return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
+}
+
+function leftovers(): string[] {
+    const pods = podman(["pod", "ls", "--format", "{{.Name}}"])
+        .stdout.split("\n")
+        .filter((n) => n === "webserver");
+    const containers = podman(["ps", "-a", "--format", "{{.Names}}"])
+        .stdout.split("\n")
+        .filter((n) => n.startsWith("webserver-"));
+    const volumes = podman(["volume", "ls", "--format", "{{.Name}}"])
+        .stdout.split("\n")
+        .filter((n) => n === "shared-logs");
+    return [...pods, ...containers, ...volumes];
+}
+
+describe("e2e: npm run local / local:down", function () {
+    this.timeout(15 * 60_000);
+
+    after(() => npmRun("local:down"));
+
+    it("prints the pod IP and 2/2 Running, twice in a row (it replaces the earlier pod)", () => {
+        for (const round of [1, 2]) {
+            const r = npmRun("local");
+            expect(r.code, r.out).to.equal(0);
+            expect(r.out).to.match(/^podIp\s+\d+\.\d+\.\d+\.\d+$/m);
+            expect(r.out).to.match(/^podStatus\s+Running$/m);
+            expect(r.out).to.match(/^readyContainers\s+2\/2$/m);
+            report(
+                `npm run local #${round}: ${r.out
+                    .split("\n")
+                    .filter((l) => /^(podIp|readyContainers|nginx-container|sidecar-container)\s/.test(l))
+                    .join(" | ")}`,
+            );
+        }
+    });
+
+    it("local:down leaves no pod, container or volume, and says so when run again", () => {
+        const first = npmRun("local:down");
+        expect(first.code, first.out).to.equal(0);
+        expect(first.out).to.contain("removed pod webserver and its volumes");
+        expect(leftovers()).to.deep.equal([]);
+        const again = npmRun("local:down");
+        expect(again.code).to.equal(0);
+        expect(again.out).to.contain("nothing to remove (no pod webserver)");
+    });
+});
