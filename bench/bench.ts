@@ -259,9 +259,11 @@ async function benchServing(s: Settings) {
     const rps: Record<string, number[]> = {};
     const stats: Record<string, Array<{ cpu: number; memMiB: number }>> = {};
     for (let round = 0; round < s.servingRounds; round++) {
-        for (const v of variants) {
+        // Rotate the order each round, so no variant always runs first (a warm-up bias showed).
+        const order = variants.map((_, i) => variants[(i + round + 1) % variants.length]);
+        for (const v of order) {
             await withPod(v.objects, async (name) => {
-                await wrk(name, s, 2); // warm-up
+                await wrk(name, s, s.quick ? 1 : 2); // warm-up
                 const sidecar = containerName(name, "sidecar-container");
                 const hasSidecar = thePod(v.objects).spec.containers.length > 1;
                 const before = hasSidecar ? cgroupUsage(sidecar) : undefined;
@@ -301,7 +303,7 @@ runMain(async () => {
               latencyRequests: 200,
               growthPeriod: 2,
               growthRate: 50,
-              wrkSeconds: 5,
+              wrkSeconds: 4,
               wrkConnections: 16,
               servingRounds: 1,
           }
@@ -376,7 +378,7 @@ function report(r: any): string {
         "",
         "## Serving cost (headline)",
         "",
-        `\`wrk -t1 -c${s.wrkConnections} -d${s.wrkSeconds}s\` against nginx on the pod's loopback, median of ${s.servingRounds} round(s), variants interleaved. Sidecar CPU: its cgroup's CPU time during the load over the load's wall time (100% = one core), median of rounds; memory: its cgroup's peak, page cache included.`,
+        `\`wrk -t1 -c${s.wrkConnections} -d${s.wrkSeconds}s\` against nginx on the pod's loopback, median of ${s.servingRounds} round(s), variants interleaved in an order rotated each round. Sidecar CPU: its cgroup's CPU time during the load over the load's wall time (100% = one core), median of rounds; memory: its cgroup's peak, page cache included.`,
         "",
         "| variant | requests/s | ratio to nginx alone | sidecar CPU % | sidecar memory MiB (peak) |",
         "|---|---|---|---|---|",
