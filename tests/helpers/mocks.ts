@@ -7,6 +7,8 @@ export interface Registration {
     name: string;
     inputs: any;
     custom: boolean;
+    /** Provider reference (`<provider urn>::<id>`) the engine was asked to use, if any. */
+    provider?: string;
 }
 
 /** Every resource registered since the process started, in order. */
@@ -25,7 +27,13 @@ export const MOCK_PROJECT = "webserver-sidecar";
 pulumi.runtime.setMocks(
     {
         newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: any } {
-            registrations.push({ type: args.type, name: args.name, inputs: args.inputs, custom: args.custom ?? false });
+            registrations.push({
+                type: args.type,
+                name: args.name,
+                inputs: args.inputs,
+                custom: args.custom ?? false,
+                provider: args.provider,
+            });
             if (args.type !== "kubernetes:core/v1:Pod") {
                 return { id: `${args.name}-id`, state: args.inputs };
             }

@@ -1,5 +1,6 @@
 import { podStatus, promiseOf, registered } from "../helpers/mocks";
 import { expect } from "chai";
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { WebserverPod, WebserverPodArgs, WEBSERVER_POD_TYPE } from "../../components";
 import { seedPod } from "../helpers/fixtures";
@@ -43,6 +44,17 @@ describe("WebserverPod component", () => {
         expect(pod, "Pod registered through the component").to.not.equal(undefined);
         expect(pod!.parent).to.equal(c);
         expect(registered("parented").map((r) => r.type)).to.deep.equal([WEBSERVER_POD_TYPE]);
+    });
+
+    it("passes a Kubernetes provider from its resource options to the Pod", async () => {
+        const kind = new k8s.Provider("kind", { context: "kind-webserver" });
+        const c = new WebserverPod("with-provider", {}, { providers: [kind] });
+        await promiseOf(c.podName);
+        const providerUrn = await promiseOf(kind.urn);
+        const [pod] = registered("with-provider-pod");
+        expect(pod.provider, "the Pod's provider reference").to.match(
+            new RegExp(`^${providerUrn.replace(/[$]/g, "\\$")}::`),
+        );
     });
 
     it("registers its outputs", async () => {
