@@ -62,6 +62,19 @@ export function chooseImage(
     kind: StandinKind,
     log: (line: string) => void = console.log,
 ): ImageChoice {
+    // One answer per process: the e2e tests and the benchmark render many Pods with the same
+    // images, and a registry that refused a pull a moment ago would refuse it again.
+    const key = `${kind} ${requested}`;
+    const known = choices.get(key);
+    if (known) return { ...known, how: `${known.how} (decided earlier in this run)` };
+    const choice = decideImage(requested, kind, log);
+    choices.set(key, choice);
+    return choice;
+}
+
+const choices = new Map<string, ImageChoice>();
+
+function decideImage(requested: string, kind: StandinKind, log: (line: string) => void): ImageChoice {
     if (podman(["image", "exists", requested], { allowFail: true }).code === 0) {
         return { requested, used: requested, how: "present locally" };
     }
