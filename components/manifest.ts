@@ -99,9 +99,12 @@ export function nginxPort(args: ValidatedArgs): number {
  * Pod, since nginx would not reload a ConfigMap changed in place.
  */
 export function nginxConfigMapName(args: ValidatedArgs): string {
-    const hash = createHash("sha256").update(restrictedNginxConf()).digest("hex").slice(0, 8);
-    return `${args.podName}-nginx-conf-${hash}`;
+    return `${args.podName}-nginx-conf-${NGINX_CONF_HASH}`;
 }
+
+// The config depends on no argument: generate and hash it once, not on every render.
+const NGINX_CONF = restrictedNginxConf();
+const NGINX_CONF_HASH = createHash("sha256").update(NGINX_CONF).digest("hex").slice(0, 8);
 
 const TMP_VOLUME = "nginx-tmp";
 const CONF_VOLUME = "nginx-conf";
@@ -220,7 +223,7 @@ export function buildManifests(args: ValidatedArgs): Manifests {
             apiVersion: "v1",
             kind: "ConfigMap",
             metadata,
-            data: { [NGINX_CONF_FILE]: restrictedNginxConf() },
+            data: { [NGINX_CONF_FILE]: NGINX_CONF },
         },
     };
 }
