@@ -4,6 +4,14 @@ import tseslint from "typescript-eslint";
 
 export default tseslint.config(
   { ignores: ["node_modules/", "dist/", "bin/", ".pack-test/"] },
+  {
+    // CommonJS scripts run by actions/github-script on GitHub's runner.
+    files: ["scripts/ci/**/*.js"],
+    languageOptions: {
+      sourceType: "commonjs",
+      globals: { module: "writable", require: "readonly", process: "readonly" },
+    },
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 
-/** The seed's values: with no options, the component renders exactly ../shared/seed/webserver.yaml. */
+/** The seed's values: with no options, the component renders exactly the seed spec (the classic sidecar example). */
 export const SEED = {
     podName: "webserver",
     volumeName: "shared-logs",

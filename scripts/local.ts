@@ -9,8 +9,9 @@ import { renderStack } from "./lib/render";
 import { renderRunnable } from "./lib/runnable";
 
 runMain(async () => {
-    const [command, ...rest] = process.argv.slice(2);
-    const flags = parseFlags(rest, { stack: "dev" });
+    const flags = parseFlags(process.argv.slice(2), { stack: "dev" });
+    const [command, ...extra] = flags.positionals;
+    if (extra.length > 0) throw new UsageError(`unexpected argument ${extra[0]}`);
     if (command !== "up" && command !== "down") throw new UsageError(`unknown command ${command}; use up or down`);
     ensurePodman();
     if (command === "down") {

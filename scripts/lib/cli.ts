@@ -1,27 +1,32 @@
 // Small helpers shared by the command-line scripts.
-
-/** Parses `--name value` / `--name=value` / `--flag` into the given defaults' keys; unknown flags are errors. */
-export function parseFlags<T extends Record<string, string | boolean>>(argv: string[], defaults: T): T {
-    const out: Record<string, string | boolean> = { ...defaults };
-    for (let i = 0; i < argv.length; i++) {
-        const m = /^--([\w-]+)(?:=(.*))?$/.exec(argv[i]);
-        if (!m || !(m[1] in defaults))
-            throw new UsageError(
-                `unknown argument ${argv[i]}; known: ${Object.keys(defaults)
-                    .map((k) => `--${k}`)
-                    .join(" ")}`,
-            );
-        if (typeof defaults[m[1]] === "boolean") out[m[1]] = true;
-        else {
-            const value = m[2] ?? argv[++i];
-            if (value === undefined) throw new UsageError(`--${m[1]} needs a value`);
-            out[m[1]] = value;
-        }
-    }
-    return out as T;
-}
+import { parseArgs } from "util";
 
 export class UsageError extends Error {}
+
+/**
+ * Parses `--name value` / `--name=value` / `--flag` into the given defaults' keys with Node's own
+ * `util.parseArgs` (strict: an unknown flag or a missing value is a {@link UsageError}).
+ * Positional arguments are returned beside the flags.
+ */
+export function parseFlags<T extends Record<string, string | boolean>>(
+    argv: string[],
+    defaults: T,
+): T & { positionals: string[] } {
+    const options = Object.fromEntries(
+        Object.entries(defaults).map(([k, v]) => [k, { type: typeof v === "boolean" ? "boolean" : "string" }]),
+    ) as Record<string, { type: "string" | "boolean" }>;
+    try {
+        const { values, positionals } = parseArgs({ args: argv, options, strict: true, allowPositionals: true });
+        return { ...defaults, ...values, positionals } as T & { positionals: string[] };
+    } catch (e: any) {
+        const known = Object.keys(defaults)
+            .map((k) => `--${k}`)
+            .join(" ");
+        const unknown = /Unknown option '([^']+)'/.exec(e?.message ?? "");
+        if (unknown) throw new UsageError(`unknown argument ${unknown[1]}; known: ${known}`);
+        throw new UsageError(`${e?.message ?? e}; known: ${known}`);
+    }
+}
 
 /** Runs a script's main; an error ends it with one line on stderr and exit code 1, not a stack trace. */
 export function runMain(main: () => Promise<void>): void {

@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import { tearDown } from "./teardown";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 // What the program needs to run, copied so the stack's encryption salt never lands in the repo.
@@ -73,13 +74,13 @@ describe("integration: pulumi up of the dev stack (Automation API)", function ()
         );
     });
 
-    after(async () => {
-        if (stack) {
-            await stack.destroy({ onOutput: (o) => process.stdout.write(o) });
-            await stack.workspace.removeStack("dev");
-        }
-        for (const d of [workDir, stateDir]) if (d) fs.rmSync(d, { recursive: true, force: true });
-    });
+    // Even when destroy throws, nothing is left: the Pod is deleted with kubectl, the stack and the
+    // temporary directories are removed (tests/unit/teardown.test.ts proves it).
+    after(() =>
+        tearDown(stack, [workDir, stateDir], () => {
+            sh("kubectl", ["delete", "pod", "webserver", "--ignore-not-found", "--wait=false"]);
+        }),
+    );
 
     it("comes up with the stack outputs a user expects", async () => {
         const started = Date.now();

@@ -5,12 +5,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { run } from "../../scripts/lib/exec";
 import { seedPod } from "../helpers/fixtures";
+import { Consumer, ROOT } from "./consumer";
 
-const ROOT = path.resolve(__dirname, "..", "..");
-// Inside the project, so the consumer resolves the one copy of @pulumi/* (the peer dependencies)
-// from the project's node_modules, as a real consumer resolves its own.
-const WORK = path.join(ROOT, ".pack-test");
-const CONSUMER = path.join(WORK, "consumer");
+const WORK = path.join(ROOT, ".pack-test", "tarball");
 const TSC = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
 
 const CONSUMER_PROGRAM = `import * as pulumi from "@pulumi/pulumi";
@@ -21,46 +18,17 @@ const web = new WebserverPod("consumer", args);
 export const ready: pulumi.Output<string> = web.readyContainers;
 `;
 
-// Sets mocks, then loads a module, and prints what it registered as JSON.
-const RUNNER = `const pulumi = require("@pulumi/pulumi");
-const registered = [];
-pulumi.runtime.setMocks({
-    newResource: (a) => { registered.push({ type: a.type, name: a.name, inputs: a.inputs }); return { id: a.name + "-id", state: a.inputs }; },
-    call: (a) => a.inputs,
-}, "consumer", "test", false);
-const mod = require(process.argv[2]);
-pulumi.runtime.disconnect().then(() => {
-    console.log(JSON.stringify({ exports: Object.keys(mod).sort(), registered }));
-});
-`;
-
-function runNode(script: string, extraEnv: Record<string, string> = {}): any {
-    const r = run(process.execPath, [path.join(CONSUMER, "runner.js"), script], {
-        cwd: CONSUMER,
-        env: { ...process.env, ...extraEnv },
-    });
-    return JSON.parse(r.stdout.trim().split("\n").pop()!);
-}
-
 describe("the component as an npm package", function () {
     this.timeout(300_000);
-    let tarball: string;
+    let consumer: Consumer;
+    let CONSUMER: string;
 
     before(() => {
-        fs.rmSync(WORK, { recursive: true, force: true });
-        fs.mkdirSync(CONSUMER, { recursive: true });
-        run("npm", ["run", "-s", "build"], { cwd: ROOT });
+        consumer = new Consumer(path.join(WORK, "consumer"));
+        CONSUMER = consumer.dir;
+        // npm pack runs the package's `prepare` (the build), as npm publish does.
         const packed = JSON.parse(run("npm", ["pack", "--json", "--pack-destination", WORK], { cwd: ROOT }).stdout);
-        tarball = path.join(WORK, packed[0].filename);
-        fs.writeFileSync(
-            path.join(CONSUMER, "package.json"),
-            JSON.stringify({ name: "consumer", version: "1.0.0", private: true }),
-        );
-        // --legacy-peer-deps: the peers come from the project above, not a second copy of the SDK.
-        run("npm", ["install", "--no-audit", "--no-fund", "--legacy-peer-deps", "--no-package-lock", tarball], {
-            cwd: CONSUMER,
-        });
-        fs.writeFileSync(path.join(CONSUMER, "runner.js"), RUNNER);
+        consumer.install(path.join(WORK, packed[0].filename));
     });
 
     after(() => fs.rmSync(WORK, { recursive: true, force: true }));
@@ -92,7 +60,7 @@ describe("the component as an npm package", function () {
     });
 
     it("registers no resource when imported", () => {
-        const out = runNode("webserver-sidecar");
+        const out = consumer.requireUnderMocks("webserver-sidecar");
         expect(out.registered).to.deep.equal([]);
         expect(out.exports).to.include.members([
             "WebserverPod",
@@ -134,7 +102,7 @@ describe("the component as an npm package", function () {
     });
 
     it("the consumer program registers the seed Pod under the component", () => {
-        const out = runNode("./bin/index.js");
+        const out = consumer.requireUnderMocks("./bin/index.js");
         const types = out.registered.map((r: any) => r.type);
         expect(types).to.deep.equal(["webserver-sidecar:index:WebserverPod", "kubernetes:core/v1:Pod"]);
         const pod = out.registered[1].inputs;
@@ -144,7 +112,7 @@ describe("the component as an npm package", function () {
     });
 
     it("the consumer program gets the ConfigMap too under the restricted profile", () => {
-        const out = runNode("./bin/index.js", { PROFILE: "restricted" });
+        const out = consumer.requireUnderMocks("./bin/index.js", false, { PROFILE: "restricted" });
         expect(out.registered.map((r: any) => r.type)).to.deep.equal([
             "webserver-sidecar:index:WebserverPod",
             "kubernetes:core/v1:ConfigMap",

@@ -1,0 +1,129 @@
+// The scripts the workflows call, run here as GitHub would run them: the state backend chooser
+// (scripts/ci/pulumi-backend.sh) and the preview comment (scripts/ci/preview-comment.js).
+import { expect } from "chai";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const postPreviewComment = require("../../scripts/ci/preview-comment.js");
+
+/** Runs the backend chooser with only the given variables; returns its step outputs. */
+function chooseBackend(env: Record<string, string>): { outputs: Record<string, string>; runnerTemp: string } {
+    const runnerTemp = fs.mkdtempSync(path.join(os.tmpdir(), "runner-temp-"));
+    const outFile = path.join(runnerTemp, "github-output");
+    const r = spawnSync("bash", [path.join(ROOT, "scripts", "ci", "pulumi-backend.sh")], {
+        encoding: "utf8",
+        env: { PATH: process.env.PATH, RUNNER_TEMP: runnerTemp, GITHUB_OUTPUT: outFile, ...env },
+    });
+    expect(r.status, r.stderr).to.equal(0);
+    const outputs = Object.fromEntries(
+        fs
+            .readFileSync(outFile, "utf8")
+            .trim()
+            .split("\n")
+            .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
+    );
+    return { outputs, runnerTemp };
+}
+
+describe("scripts/ci/pulumi-backend.sh", () => {
+    it("without a configured backend: throw-away file:// state whose directory exists, and a note saying so", () => {
+        const { outputs, runnerTemp } = chooseBackend({});
+        expect(outputs.kind).to.equal("throwaway");
+        expect(outputs.url).to.equal(`file://${runnerTemp}/pulumi-state`);
+        expect(fs.statSync(outputs.url.slice("file://".length)).isDirectory()).to.equal(true);
+        expect(outputs.note).to.contain("throw-away").and.contain("every resource shows as a create");
+    });
+
+    it("with the PULUMI_BACKEND_URL variable: that backend, persistent", () => {
+        const { outputs } = chooseBackend({ STATE_BACKEND_URL: "s3://team-pulumi-state" });
+        expect(outputs).to.deep.include({ url: "s3://team-pulumi-state", kind: "persistent" });
+        expect(outputs.note).to.contain("`s3` backend").and.contain("last `pulumi up`");
+    });
+
+    it("with only a Pulumi Cloud token: Pulumi Cloud, persistent", () => {
+        const { outputs } = chooseBackend({ PULUMI_ACCESS_TOKEN: "pul-123" });
+        expect(outputs).to.deep.include({ url: "https://api.pulumi.com", kind: "persistent" });
+        expect(JSON.stringify(outputs)).to.not.contain("pul-123");
+    });
+
+    it("a persistent file:// backend (self-hosted runner) is created too", () => {
+        const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "state-")), "nested", "state");
+        const { outputs } = chooseBackend({ STATE_BACKEND_URL: `file://${dir}` });
+        expect(outputs.kind).to.equal("persistent");
+        expect(fs.statSync(dir).isDirectory()).to.equal(true);
+    });
+});
+
+describe("scripts/ci/preview-comment.js", () => {
+    /** A stand-in for github-script's Octokit client, recording what the script does. */
+    function fakeGithub(existing: Array<{ id: number; body: string }>) {
+        const calls: Array<{ method: string; args: any }> = [];
+        const listComments = async () => ({ data: existing });
+        return {
+            calls,
+            github: {
+                paginate: async (fn: any, args: any) => {
+                    expect(fn).to.equal(listComments);
+                    calls.push({ method: "list", args });
+                    return existing;
+                },
+                rest: {
+                    issues: {
+                        listComments,
+                        createComment: async (args: any) => {
+                            calls.push({ method: "create", args });
+                            return { data: { id: 99 } };
+                        },
+                        updateComment: async (args: any) => {
+                            calls.push({ method: "update", args });
+                            return { data: { id: args.comment_id } };
+                        },
+                    },
+                },
+            },
+        };
+    }
+    const context = {
+        repo: { owner: "acme", repo: "webserver-sidecar" },
+        payload: { pull_request: { number: 7 } },
+        serverUrl: "https://github.com",
+        runId: 42,
+    };
+    const core = { info: () => undefined };
+    const env = {
+        STACK: "dev",
+        NOTE: "State: throw-away ...",
+        PREVIEW: "\u001b[1mPreviewing update (dev)\u001b[0m\n+ 2 to create",
+    };
+
+    it("creates one comment with the stack, the backend's note and the preview, without colour codes", async () => {
+        const { github, calls } = fakeGithub([{ id: 1, body: "LGTM" }]);
+        const body: string = await postPreviewComment({ github, context, core, env });
+        expect(calls.map((c) => c.method)).to.deep.equal(["list", "create"]);
+        expect(calls[1].args).to.deep.include({ owner: "acme", repo: "webserver-sidecar", issue_number: 7 });
+        expect(body.startsWith(postPreviewComment.MARKER)).to.equal(true);
+        expect(body).to.contain("stack `dev`").and.contain("State: throw-away").and.contain("+ 2 to create");
+        expect(body).to.not.contain("\u001b[");
+        expect(body).to.contain("https://github.com/acme/webserver-sidecar/actions/runs/42");
+    });
+
+    it("updates its own earlier comment instead of adding another", async () => {
+        const { github, calls } = fakeGithub([
+            { id: 1, body: "LGTM" },
+            { id: 5, body: `${postPreviewComment.MARKER}\nold preview` },
+        ]);
+        await postPreviewComment({ github, context, core, env });
+        expect(calls.map((c) => c.method)).to.deep.equal(["list", "update"]);
+        expect(calls[1].args.comment_id).to.equal(5);
+    });
+
+    it("keeps a long preview under GitHub's comment limit, keeping its end (the summary)", () => {
+        const output = `${"x".repeat(100_000)}\nResources:\n    + 2 to create`;
+        const body: string = postPreviewComment.commentBody({ stack: "dev", note: "n", output, runUrl: "u" });
+        expect(body.length).to.be.below(65_536);
+        expect(body).to.contain("+ 2 to create").and.contain("trimmed");
+    });
+});

@@ -1,0 +1,245 @@
+// The GitHub workflows cannot run here, so this test checks what they would hand each tool:
+// every action pinned to a commit whose action.yml is vendored under tests/fixtures/actions
+// (inputs declared there, a current runtime), Node on a maintained LTS with npm caching, a
+// file:// state backend created before it is used, and no step that writes to a pull request
+// running for a fork (GitHub gives fork PRs a read-only token).
+import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const WORKFLOWS = path.join(ROOT, ".github", "workflows");
+const VENDORED = path.join(ROOT, "tests", "fixtures", "actions");
+
+/** Node majors GitHub's hosted runners and Node.js itself still maintain. */
+const MAINTAINED_NODE = [22, 24];
+/** Action runtimes GitHub still runs (node20 was retired in 2026). */
+const CURRENT_RUNTIMES = ["node24", "composite", "docker"];
+/** The condition under which a pull request comes from this repository, not a fork. */
+const SAME_REPO = "github.event.pull_request.head.repo.full_name == github.repository";
+
+interface Step {
+    id?: string;
+    name?: string;
+    if?: string;
+    uses?: string;
+    run?: string;
+    with?: Record<string, unknown>;
+    env?: Record<string, string>;
+}
+interface Job {
+    permissions?: Record<string, string>;
+    env?: Record<string, string>;
+    steps: Step[];
+    strategy?: { matrix?: Record<string, unknown> };
+}
+interface Workflow {
+    file: string;
+    text: string;
+    on: any;
+    permissions?: Record<string, string>;
+    env?: Record<string, string>;
+    jobs: Record<string, Job>;
+}
+
+interface VendoredAction {
+    sha: string;
+    tag: string;
+    inputs: Record<string, { required?: boolean; default?: unknown }>;
+    using: string;
+}
+
+function workflows(): Workflow[] {
+    return fs
+        .readdirSync(WORKFLOWS)
+        .filter((f) => f.endsWith(".yml") || f.endsWith(".yaml"))
+        .map((file) => {
+            const text = fs.readFileSync(path.join(WORKFLOWS, file), "utf8");
+            const doc = parse(text);
+            // YAML 1.1 readers (GitHub's included) take a bare `on:` key as the boolean true.
+            return {
+                file,
+                text,
+                on: doc.on ?? doc[true as any],
+                permissions: doc.permissions,
+                env: doc.env,
+                jobs: doc.jobs,
+            };
+        });
+}
+
+/** The action.yml vendored for owner/repo, with the commit and tag its header names. */
+function vendored(action: string): VendoredAction | undefined {
+    const file = path.join(VENDORED, action, "action.yml");
+    if (!fs.existsSync(file)) return undefined;
+    const text = fs.readFileSync(file, "utf8");
+    const header = /blob\/([0-9a-f]{40})\/action\.yml \((v[\d.]+)\)/.exec(text);
+    if (!header) throw new Error(`${file}: header must name the commit and tag it was copied from`);
+    const doc = parse(text);
+    return { sha: header[1], tag: header[2], inputs: doc.inputs ?? {}, using: doc.runs?.using };
+}
+
+function allSteps(): Array<{ wf: Workflow; jobName: string; job: Job; step: Step; index: number }> {
+    return workflows().flatMap((wf) =>
+        Object.entries(wf.jobs).flatMap(([jobName, job]) =>
+            job.steps.map((step, index) => ({ wf, jobName, job, step, index })),
+        ),
+    );
+}
+
+const where = (wf: Workflow, jobName: string, step: Step, index: number) =>
+    `${wf.file} job ${jobName} step ${step.name ?? step.id ?? step.uses ?? index}`;
+
+/** owner/repo of a `uses:` (without a subpath or ref). */
+const actionOf = (uses: string) => uses.split("@")[0].split("/").slice(0, 2).join("/");
+
+/** The state backend URL a step hands to Pulumi, and the shell text that must create it. */
+function backendOf(wf: Workflow, job: Job, step: Step): string | undefined {
+    if (step.uses && actionOf(step.uses) === "pulumi/actions" && step.with?.command) {
+        return String(step.with["cloud-url"] ?? "");
+    }
+    const env = { ...wf.env, ...job.env, ...step.env };
+    if (step.run && /\bpulumi\b/.test(step.run)) {
+        const login = /pulumi login\s+("?)([^\s"]+)\1/.exec(step.run);
+        if (login) {
+            // `pulumi login "$BACKEND"`: the value of that variable in the step's environment.
+            const variable = /^\$\{?(\w+)\}?$/.exec(login[2]);
+            return variable ? (env[variable[1]] ?? login[2]) : login[2];
+        }
+        if (env.PULUMI_BACKEND_URL) return env.PULUMI_BACKEND_URL;
+    }
+    return undefined;
+}
+
+describe("GitHub workflows (checked here; they run only on GitHub)", () => {
+    it("pin every action to the commit of a vendored action.yml, with its tag in a comment", () => {
+        const problems: string[] = [];
+        for (const wf of workflows()) {
+            for (const line of wf.text.split("\n")) {
+                const m = /^\s*(?:- )?uses:\s*([^\s#]+)\s*(?:#\s*(\S+))?/.exec(line);
+                if (!m) continue;
+                const [, uses, comment] = m;
+                const [, ref] = uses.split("@");
+                const v = vendored(actionOf(uses));
+                if (!v) problems.push(`${wf.file}: ${uses}: no tests/fixtures/actions/${actionOf(uses)}/action.yml`);
+                else if (ref !== v.sha) problems.push(`${wf.file}: ${uses}: pin ${v.sha} (${v.tag}), as vendored`);
+                else if (comment !== v.tag) problems.push(`${wf.file}: ${uses}: comment must say # ${v.tag}`);
+            }
+        }
+        expect(problems).to.deep.equal([]);
+    });
+
+    it("give each action only inputs its action.yml declares, and every required one", () => {
+        const problems: string[] = [];
+        for (const { wf, jobName, step, index } of allSteps()) {
+            if (!step.uses) continue;
+            const v = vendored(actionOf(step.uses));
+            if (!v) continue; // reported by the pinning test
+            for (const key of Object.keys(step.with ?? {})) {
+                if (!(key in v.inputs)) problems.push(`${where(wf, jobName, step, index)}: input ${key} not declared`);
+            }
+            for (const [key, spec] of Object.entries(v.inputs)) {
+                if (spec?.required === true && spec.default === undefined && !(key in (step.with ?? {})))
+                    problems.push(`${where(wf, jobName, step, index)}: required input ${key} missing`);
+            }
+        }
+        expect(problems).to.deep.equal([]);
+    });
+
+    it("use actions that run on a current runtime (not the retired node20)", () => {
+        const used = new Set(allSteps().flatMap(({ step }) => (step.uses ? [actionOf(step.uses)] : [])));
+        for (const a of used) {
+            const v = vendored(a);
+            if (v) expect(CURRENT_RUNTIMES, `${a} runs.using`).to.include(v.using);
+        }
+    });
+
+    it("set up a maintained Node LTS with npm caching", () => {
+        const problems: string[] = [];
+        for (const { wf, jobName, job, step, index } of allSteps()) {
+            if (!step.uses || actionOf(step.uses) !== "actions/setup-node") continue;
+            const spec = String(step.with?.["node-version"] ?? "");
+            const m = /^\$\{\{\s*matrix\.([\w-]+)\s*\}\}$/.exec(spec);
+            const versions = m ? ((job.strategy?.matrix?.[m[1]] as unknown[]) ?? []).map(String) : [spec];
+            for (const ver of versions) {
+                if (!MAINTAINED_NODE.includes(Number(ver.split(".")[0])))
+                    problems.push(`${where(wf, jobName, step, index)}: node-version ${ver}`);
+            }
+            if (step.with?.cache !== "npm") problems.push(`${where(wf, jobName, step, index)}: no cache: npm`);
+        }
+        expect(problems).to.deep.equal([]);
+    });
+
+    it("create a file:// state backend's directory before Pulumi uses it", () => {
+        const problems: string[] = [];
+        for (const wf of workflows()) {
+            for (const [jobName, job] of Object.entries(wf.jobs)) {
+                job.steps.forEach((step, index) => {
+                    const url = backendOf(wf, job, step);
+                    if (url === undefined) return;
+                    const earlier = job.steps.slice(0, index);
+                    const fromStep = /^\$\{\{\s*steps\.([\w-]+)\.outputs\.[\w-]+\s*\}\}$/.exec(url);
+                    if (fromStep) {
+                        // Chosen at run time by the backend script, which creates a file:// directory itself
+                        // (tests/unit/ci-scripts.test.ts runs it).
+                        const chooser = earlier.find((s) => s.id === fromStep[1]);
+                        if (!chooser?.run?.includes("scripts/ci/pulumi-backend.sh"))
+                            problems.push(`${where(wf, jobName, step, index)}: ${url} is not set by an earlier step`);
+                        return;
+                    }
+                    if (!url.startsWith("file://")) return;
+                    const dir = url.slice("file://".length);
+                    const created = [...earlier, step].some(
+                        (s) =>
+                            s.run !== undefined &&
+                            s !== step &&
+                            /mkdir -p/.test(s.run) &&
+                            (s.run.includes(dir) || s.run.includes("${PULUMI_BACKEND_URL#file://}")),
+                    );
+                    const createdInStep =
+                        step.run !== undefined && /mkdir -p\s+"?\$\{PULUMI_BACKEND_URL#file:\/\/\}/.test(step.run);
+                    if (!created && !createdInStep)
+                        problems.push(`${where(wf, jobName, step, index)}: ${url} used before mkdir -p creates it`);
+                });
+            }
+        }
+        expect(problems).to.deep.equal([]);
+    });
+
+    it("write to a pull request only when it comes from this repository, and then with the permission to", () => {
+        const problems: string[] = [];
+        for (const { wf, jobName, job, step, index } of allSteps()) {
+            const pulumiComment =
+                step.uses !== undefined &&
+                actionOf(step.uses) === "pulumi/actions" &&
+                String(step.with?.["comment-on-pr"] ?? "false") !== "false";
+            const scriptComment =
+                step.uses !== undefined &&
+                actionOf(step.uses) === "actions/github-script" &&
+                /createComment|updateComment|preview-comment/.test(String(step.with?.script ?? ""));
+            if (!pulumiComment && !scriptComment) continue;
+            const guarded =
+                (step.if ?? "").includes(SAME_REPO) || String(step.with?.["comment-on-pr"] ?? "").includes(SAME_REPO);
+            if (!guarded) problems.push(`${where(wf, jobName, step, index)}: comments on fork PRs too`);
+            if ((job.permissions ?? wf.permissions)?.["pull-requests"] !== "write")
+                problems.push(`${where(wf, jobName, step, index)}: job lacks pull-requests: write`);
+        }
+        expect(problems).to.deep.equal([]);
+    });
+
+    it("preview every pull request, forks included, into the job summary", () => {
+        const previews = allSteps().filter(
+            ({ wf, step }) =>
+                wf.on?.pull_request !== undefined &&
+                step.uses !== undefined &&
+                actionOf(step.uses) === "pulumi/actions" &&
+                step.with?.command === "preview",
+        );
+        expect(previews, "a pulumi preview step on pull requests").to.have.length.greaterThan(0);
+        for (const { step } of previews) {
+            expect(String(step.with?.["comment-on-summary"]), "preview written to the job summary").to.equal("true");
+            expect(step.if ?? "", "the preview itself runs for forks").to.not.include(SAME_REPO);
+        }
+    });
+});
