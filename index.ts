@@ -4,7 +4,10 @@
 import { WebserverPod } from "./components";
 import { argsFromStackConfig } from "./program/stackConfig";
 
-const webserver = new WebserverPod("webserver", argsFromStackConfig());
+/** The component's name, and so (by default) the Pod's: the seed's `webserver`. */
+const NAME = "webserver";
+
+const webserver = new WebserverPod(NAME, argsFromStackConfig(NAME));
 
 export const podIp = webserver.podIp;
 export const podStatus = webserver.status;

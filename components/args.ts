@@ -1,16 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
 
-/** The seed's values: with no options, the component renders exactly the seed spec (the classic sidecar example). */
-export const SEED = {
-    podName: "webserver",
-    volumeName: "shared-logs",
-    logDir: "/var/log/nginx",
-    nginxContainer: "nginx-container",
-    nginxImage: "nginx:latest",
-    sidecarContainer: "sidecar-container",
-    sidecarImage: "ubuntu:latest",
-} as const;
-
 /** Pod Security Standards level the Pod is built to meet. */
 export const SecurityProfile = {
     /** The seed's level: no securityContext; nginx runs as the image's root master on port 80. */
@@ -49,9 +38,9 @@ export type Shipper = (typeof Shipper)[keyof typeof Shipper];
 
 /** Bounds on what the `shared-logs` volume keeps (needs the stream shipper). */
 export interface RetentionArgs {
-    /** Lines older than this are freed, e.g. "24h", "90m", "1d12h". @default "24h" */
+    /** Lines older than this are freed, e.g. "24h", "90m", "1d12h"; at least a minute. @default "24h" */
     readonly maxAge?: pulumi.Input<string>;
-    /** Space both files may use together (each at most half), a quantity. @default "200Mi", or 80% of logVolume.sizeLimit when that is set */
+    /** Space both files may use together (each at most half), a quantity of whole bytes, at least 264Ki and below logVolume.sizeLimit. @default "200Mi", or 80% of logVolume.sizeLimit when that is set */
     readonly maxSize?: pulumi.Input<string>;
 }
 
@@ -59,9 +48,9 @@ export interface RetentionArgs {
 export interface ResourceQuantitiesArgs {
     /** CPU, e.g. "100m" or "0.5". @default unset */
     readonly cpu?: pulumi.Input<string>;
-    /** Memory, e.g. "64Mi". @default unset */
+    /** Memory in whole bytes, e.g. "64Mi" ("64m" would be 0.064 bytes and is rejected). @default unset */
     readonly memory?: pulumi.Input<string>;
-    /** Local ephemeral storage (`ephemeral-storage`), e.g. "256Mi". @default unset */
+    /** Local ephemeral storage (`ephemeral-storage`) in whole bytes, e.g. "256Mi". @default unset */
     readonly ephemeralStorage?: pulumi.Input<string>;
 }
 
@@ -81,17 +70,17 @@ export interface ResourcesArgs {
     readonly sidecar?: ContainerResourcesArgs;
 }
 
-/** Timings (and, for HTTP probes, the path) of one probe. Unset fields take the documented default. */
+/** Timings (and, for nginx's HTTP probes, the path) of one probe. Unset fields take the documented default; integers up to 2147483647 (int32). */
 export interface ProbeArgs {
-    /** HTTP path nginx is probed on (nginx probes only). @default "/" */
+    /** HTTP path nginx is probed on (nginx's probes only; the sidecar's probe runs a command). @default "/" */
     readonly path?: pulumi.Input<string>;
-    /** @default 0 */
+    /** Seconds before the first probe. @default 0 */
     readonly initialDelaySeconds?: pulumi.Input<number>;
-    /** @default 5 for readiness, 10 for liveness */
+    /** Seconds between probes. @default 5 for readiness, 10 for liveness, 30 for the sidecar's liveness */
     readonly periodSeconds?: pulumi.Input<number>;
-    /** @default 2 */
+    /** Seconds a probe may take, at most periodSeconds. @default 2 */
     readonly timeoutSeconds?: pulumi.Input<number>;
-    /** @default 3 */
+    /** Failures in a row before the container counts as failed. @default 3 */
     readonly failureThreshold?: pulumi.Input<number>;
 }
 
@@ -107,9 +96,9 @@ export interface ProbesArgs {
 
 /** The `shared-logs` emptyDir. */
 export interface LogVolumeArgs {
-    /** `emptyDir.sizeLimit`, a quantity such as "256Mi"; the kubelet evicts the Pod beyond it. @default unset (unbounded) */
+    /** `emptyDir.sizeLimit`, a quantity of whole bytes such as "256Mi"; the kubelet evicts the Pod beyond it. @default unset (unbounded); production: "256Mi" */
     readonly sizeLimit?: pulumi.Input<string>;
-    /** `emptyDir.medium`: "" (disk) or "Memory" (tmpfs). @default unset (disk) */
+    /** `emptyDir.medium`: "" (disk) or "Memory" (tmpfs, counted against nginx's memory limit). @default unset (disk) */
     readonly medium?: pulumi.Input<StorageMedium>;
 }
 
@@ -140,7 +129,7 @@ export interface WebserverPodArgs {
     readonly logVolume?: LogVolumeArgs;
     /** The sidecar's shipper. @default "cat-loop" (the seed's command); production: "stream" */
     readonly shipper?: pulumi.Input<Shipper>;
-    /** Seconds between two `cat`s of the cat-loop shipper. @default 30 */
+    /** Seconds between two `cat`s of the cat-loop shipper, 1 to 86400. @default 30 */
     readonly catLoopPeriodSeconds?: pulumi.Input<number>;
     /** Keep the volume's logs within an age and a size, never freeing an unshipped line (stream shipper only). @default none; production: maxAge "24h", maxSize "200Mi" */
     readonly retention?: RetentionArgs;
@@ -151,10 +140,33 @@ export interface WebserverPodArgs {
     /**
      * Turns on every production option with the values in README's table (restricted security,
      * resources, probes, bounded log volume, pinned image tags, pull policy Always). Options set
-     * explicitly win over the preset's. A plain value. @default false
+     * explicitly win over the preset's, field by field. A plain value. @default false
      */
     readonly production?: boolean;
 }
 
 /** The args with every Input resolved to its plain value: what validation and the manifest builder see. */
 export type ResolvedWebserverPodArgs = pulumi.Unwrap<WebserverPodArgs>;
+
+/**
+ * Every key of {@link WebserverPodArgs}, for the checks of unknown keys (component args and stack
+ * config alike). Typed so that a key added to the interface and not here does not compile.
+ */
+export const WEBSERVER_POD_ARG_KEYS = Object.keys({
+    namespace: true,
+    podName: true,
+    nginxImage: true,
+    sidecarImage: true,
+    labels: true,
+    annotations: true,
+    imagePullPolicy: true,
+    resources: true,
+    probes: true,
+    logVolume: true,
+    shipper: true,
+    catLoopPeriodSeconds: true,
+    retention: true,
+    nativeSidecar: true,
+    security: true,
+    production: true,
+} satisfies Record<keyof WebserverPodArgs, true>) as ReadonlyArray<keyof WebserverPodArgs>;

@@ -1,15 +1,10 @@
 import { createHash } from "crypto";
-import { SecurityProfile, SEED, Shipper } from "./args";
-import {
-    NGINX_CONF_DIR,
-    NGINX_CONF_FILE,
-    NGINX_TMP_DIR,
-    RESTRICTED_NGINX_PORT,
-    restrictedNginxConf,
-} from "./nginxConf";
-import { containerSecurity, podSecurity, SecurityContext } from "./security";
+import { Shipper } from "./args";
+import { NGINX, SEED } from "./defaults";
+import { ValidatedArgs, ValidatedProbe, Quantities } from "./model";
+import { restrictedNginxConf } from "./nginxConf";
+import { profileSettings, SecurityContext } from "./profile";
 import { catLoopCommand, streamCommand } from "./shippers";
-import { Quantities, ValidatedArgs, ValidatedProbe } from "./validate";
 
 // Plain Kubernetes shapes: only the fields this component writes. The builder is pure
 // (validated args in, plain objects out), so the component, the offline render, the podman
@@ -88,28 +83,23 @@ export interface Manifests {
     nginxConfig?: ConfigMapManifest;
 }
 
-/** The port nginx listens on: the image's 80, or 8080 when it runs unprivileged. */
+/** The port nginx listens on under the args' profile. */
 export function nginxPort(args: ValidatedArgs): number {
-    return args.security === SecurityProfile.Restricted ? RESTRICTED_NGINX_PORT : 80;
-}
-
-/**
- * Name of the ConfigMap holding nginx.conf under the restricted profile. It carries a hash of the
- * config, as kustomize's configMapGenerator does: a changed config is a new ConfigMap and a new
- * Pod, since nginx would not reload a ConfigMap changed in place.
- */
-export function nginxConfigMapName(args: ValidatedArgs): string {
-    return `${args.podName}-nginx-conf-${NGINX_CONF_HASH}`;
+    return profileSettings(args.security).nginxPort;
 }
 
 // The config depends on no argument: generate and hash it once, not on every render.
 const NGINX_CONF = restrictedNginxConf();
 const NGINX_CONF_HASH = createHash("sha256").update(NGINX_CONF).digest("hex").slice(0, 8);
 
-const TMP_VOLUME = "nginx-tmp";
-const CONF_VOLUME = "nginx-conf";
-/** nginx's pid and temp files only: small. */
-const TMP_SIZE_LIMIT = "64Mi";
+/**
+ * Name of the ConfigMap holding nginx.conf when the profile manages nginx's config. It carries a
+ * hash of the config, as kustomize's configMapGenerator does: a changed config is a new ConfigMap
+ * and a new Pod, since nginx would not reload a ConfigMap changed in place.
+ */
+export function nginxConfigMapName(args: ValidatedArgs): string {
+    return `${args.podName}-nginx-conf-${NGINX_CONF_HASH}`;
+}
 
 /** Builds the Pod's metadata; fields that are not set are left out. */
 export function buildMetadata(args: ValidatedArgs): ObjectMeta {
@@ -126,30 +116,32 @@ function probe(p: ValidatedProbe, action: Pick<Probe, "httpGet" | "exec">): Prob
     return { ...action, initialDelaySeconds, periodSeconds, timeoutSeconds, failureThreshold };
 }
 
+const httpProbe = (p: ValidatedProbe, port: number) => probe(p, { httpGet: { path: p.path ?? "/", port } });
+
 function buildNginxContainer(args: ValidatedArgs): Container {
-    const restricted = args.security === SecurityProfile.Restricted;
-    const port = nginxPort(args);
-    const security = containerSecurity(args.security);
+    const profile = profileSettings(args.security);
+    const managed = profile.managedNginxConfig;
+    const port = profile.nginxPort;
     const resources = args.resources.nginx;
     return {
         name: SEED.nginxContainer,
         image: args.nginxImage,
         ...(args.imagePullPolicy && { imagePullPolicy: args.imagePullPolicy }),
         // The image's entrypoint still runs; only nginx's config file changes.
-        ...(restricted && { args: ["nginx", "-c", `${NGINX_CONF_DIR}/${NGINX_CONF_FILE}`, "-g", "daemon off;"] }),
-        ...(restricted && { ports: [{ name: "http", containerPort: port, protocol: "TCP" }] }),
+        ...(managed && { args: ["nginx", "-c", `${NGINX.confDir}/${NGINX.confFile}`, "-g", "daemon off;"] }),
+        ...(managed && { ports: [{ name: "http", containerPort: port, protocol: "TCP" }] }),
         ...(resources && { resources }),
         ...(args.probes && {
-            readinessProbe: probe(args.probes.readiness, { httpGet: { path: args.probes.readiness.path, port } }),
-            livenessProbe: probe(args.probes.liveness, { httpGet: { path: args.probes.liveness.path, port } }),
+            readinessProbe: httpProbe(args.probes.readiness, port),
+            livenessProbe: httpProbe(args.probes.liveness, port),
         }),
-        ...(security && { securityContext: security }),
+        ...(profile.container && { securityContext: profile.container }),
         volumeMounts: [
             { name: SEED.volumeName, mountPath: SEED.logDir },
-            ...(restricted
+            ...(managed
                 ? [
-                      { name: TMP_VOLUME, mountPath: NGINX_TMP_DIR },
-                      { name: CONF_VOLUME, mountPath: NGINX_CONF_DIR, readOnly: true },
+                      { name: NGINX.tmpVolume, mountPath: NGINX.tmpDir },
+                      { name: NGINX.confVolume, mountPath: NGINX.confDir, readOnly: true },
                   ]
                 : []),
         ],
@@ -161,10 +153,9 @@ function shipperCommand(args: ValidatedArgs): string[] {
 }
 
 function buildSidecarContainer(args: ValidatedArgs): Container {
-    // The shipper only reads, so under "restricted" its mount is read-only -- unless it also
-    // enforces retention, which frees space in the files (a documented trade-off).
-    const readOnlyLogs = args.security === SecurityProfile.Restricted && !args.retention;
-    const security = containerSecurity(args.security);
+    const profile = profileSettings(args.security);
+    // The shipper only reads -- unless it also enforces retention, which frees space in the files.
+    const readOnlyLogs = profile.readOnlyLogReader && !args.retention;
     const resources = args.resources.sidecar;
     const liveness = args.probes?.sidecarLiveness;
     return {
@@ -175,23 +166,23 @@ function buildSidecarContainer(args: ValidatedArgs): Container {
         command: shipperCommand(args),
         ...(resources && { resources }),
         ...(liveness && { livenessProbe: probe(liveness, { exec: { command: ["test", "-d", SEED.logDir] } }) }),
-        ...(security && { securityContext: security }),
+        ...(profile.container && { securityContext: profile.container }),
         volumeMounts: [{ name: SEED.volumeName, mountPath: SEED.logDir, ...(readOnlyLogs && { readOnly: true }) }],
     };
 }
 
 /** Builds the Pod spec: the seed's volume and two containers, plus what the options turn on. */
 export function buildPodSpec(args: ValidatedArgs): PodSpec {
-    const restricted = args.security === SecurityProfile.Restricted;
+    const profile = profileSettings(args.security);
     const emptyDir = { ...args.logVolume };
     return {
-        ...podSecurity(args.security),
+        ...profile.pod,
         volumes: [
             { name: SEED.volumeName, emptyDir },
-            ...(restricted
+            ...(profile.managedNginxConfig
                 ? [
-                      { name: TMP_VOLUME, emptyDir: { sizeLimit: TMP_SIZE_LIMIT } },
-                      { name: CONF_VOLUME, configMap: { name: nginxConfigMapName(args) } },
+                      { name: NGINX.tmpVolume, emptyDir: { sizeLimit: NGINX.tmpSizeLimit } },
+                      { name: NGINX.confVolume, configMap: { name: nginxConfigMapName(args) } },
                   ]
                 : []),
         ],
@@ -208,22 +199,23 @@ export function buildPodManifest(args: ValidatedArgs): PodManifest {
     return { apiVersion: "v1", kind: "Pod", metadata: buildMetadata(args), spec: buildPodSpec(args) };
 }
 
+/** The ConfigMap holding nginx.conf, for a profile that manages nginx's config. */
+export function buildNginxConfigMap(args: ValidatedArgs): ConfigMapManifest {
+    return {
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: {
+            name: nginxConfigMapName(args),
+            ...(args.namespace !== undefined && { namespace: args.namespace }),
+            ...(args.labels !== undefined && { labels: args.labels }),
+        },
+        data: { [NGINX.confFile]: NGINX_CONF },
+    };
+}
+
 /** Every object the component declares for these args. */
 export function buildManifests(args: ValidatedArgs): Manifests {
     const pod = buildPodManifest(args);
-    if (args.security !== SecurityProfile.Restricted) return { pod };
-    const metadata: ObjectMeta = {
-        name: nginxConfigMapName(args),
-        ...(args.namespace !== undefined && { namespace: args.namespace }),
-        ...(args.labels !== undefined && { labels: args.labels }),
-    };
-    return {
-        pod,
-        nginxConfig: {
-            apiVersion: "v1",
-            kind: "ConfigMap",
-            metadata,
-            data: { [NGINX_CONF_FILE]: NGINX_CONF },
-        },
-    };
+    if (!profileSettings(args.security).managedNginxConfig) return { pod };
+    return { pod, nginxConfig: buildNginxConfigMap(args) };
 }

@@ -1,29 +1,15 @@
 // The sidecar's command for each shipper. Pure: settings in, argv out.
-import { SEED } from "./args";
+import { RETENTION_LOOP, SEED } from "./defaults";
+import { RetentionSettings } from "./model";
 
 /** The seed's shipper, with its period: print both log files every `periodSeconds`. */
-export function catLoopCommand(periodSeconds = 30): string[] {
+export function catLoopCommand(periodSeconds: number = SEED.catLoopPeriodSeconds): string[] {
     return [
         "sh",
         "-c",
         `while true; do cat ${SEED.logDir}/access.log ${SEED.logDir}/error.log; sleep ${periodSeconds}; done`,
     ];
 }
-
-/** The seed's exact command (period 30 s). */
-export const CAT_LOOP_COMMAND = catLoopCommand(30);
-
-/** Retention in bytes and seconds, as the shipper script uses them. */
-export interface RetentionSettings {
-    /** Allocated bytes both log files may keep together; each keeps at most half. */
-    maxBytes: number;
-    /** Seconds a line is kept after it was written. */
-    maxAgeSeconds: number;
-}
-
-/** How often the retention loop runs (between passes a file may grow; the loop keeps that much room), and how often it notes a (time, size) checkpoint for maxAge. */
-export const RETENTION_INTERVAL_SECONDS = 1;
-export const RETENTION_CHECKPOINT_EVERY = 60;
 
 /**
  * GNU tail, polling every 0.2 s instead of waking on every inotify event: at high request rates
@@ -61,7 +47,7 @@ keep=${perFile}; age=${retention.maxAgeSeconds}; n=0; tailpid=""
 cp_access=""; cp_error=""
 pos() { for fd in /proc/$tailpid/fd/*; do [ "$(readlink "$fd")" = "${dir}/$1" ] && sed -n 's/^pos:[[:space:]]*//p' "/proc/$tailpid/fdinfo/\${fd##*/}" && return; done; echo 0; }
 while kill -0 $ship 2>/dev/null; do
-  sleep ${RETENTION_INTERVAL_SECONDS}
+  sleep ${RETENTION_LOOP.intervalSeconds}
   if [ -z "$tailpid" ] || [ ! -d "/proc/$tailpid" ]; then
     tailpid=""; for p in /proc/[0-9]*; do [ "$(cat "$p/comm" 2>/dev/null)" = tail ] && tailpid=\${p#/proc/} && break; done
     [ -n "$tailpid" ] || continue
@@ -72,12 +58,12 @@ while kill -0 $ship 2>/dev/null; do
     size=$(stat -c %s "$f.log"); shipped=$(pos "$f.log"); shipped=\${shipped:-0}
     eval "cps=\\$cp_$f; last=\\$size_$f"
     grow=$((size - \${last:-$size})); room=$((keep - grow)); [ $room -lt 0 ] && room=0
-    [ $((n % ${RETENTION_CHECKPOINT_EVERY})) -eq 1 ] && cps="$cps $now:$size"
+    [ $((n % ${RETENTION_LOOP.checkpointEvery})) -eq 1 ] && cps="$cps $now:$size"
     old=0; rest=""
     for c in $cps; do if [ "\${c%%:*}" -le $((now - age)) ]; then old=\${c#*:}; else rest="$rest $c"; fi; done
     target=$((size - room)); [ $old -gt $target ] && target=$old
-    safe=$((shipped - 131072)); [ $target -gt $safe ] && target=$safe
-    target=$((target / 4096 * 4096))
+    safe=$((shipped - ${RETENTION_LOOP.unfreedBehindShipperBytes})); [ $target -gt $safe ] && target=$safe
+    target=$((target / ${RETENTION_LOOP.blockBytes} * ${RETENTION_LOOP.blockBytes}))
     [ $target -gt 0 ] && fallocate --punch-hole --offset 0 --length $target "$f.log"
     eval "size_$f=$size; cp_$f=\\"$rest\\""
   done

@@ -1,8 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ResolvedWebserverPodArgs, SecurityProfile, WebserverPodArgs } from "./args";
-import { buildManifests, Manifests } from "./manifest";
-import { PRODUCTION_PRESET } from "./production";
+import { ResolvedWebserverPodArgs, WebserverPodArgs } from "./args";
+import { buildManifests, buildNginxConfigMap } from "./manifest";
+import { isProfile, profileSettings, requestedProfile } from "./profile";
 import { readyContainers } from "./status";
 import { validateArgs, WebserverPodArgError } from "./validate";
 
@@ -14,18 +14,6 @@ function isKnown(value: unknown): boolean {
     if (pulumi.Output.isInstance(value) || value instanceof Promise) return false;
     if (value !== null && typeof value === "object") return Object.values(value).every(isKnown);
     return true;
-}
-
-/**
- * The profile decides which resources exist, so it must be known now, not when Outputs resolve.
- * The value itself is validated with the rest of the args.
- */
-function profileOf(name: string, args: WebserverPodArgs): unknown {
-    for (const key of ["security", "production"] as const) {
-        if (!isKnown(args[key]))
-            throw new WebserverPodArgError(name, key, "<Output>", "must be a plain value, not an Output");
-    }
-    return args.security ?? (args.production === true ? PRODUCTION_PRESET.security : SecurityProfile.Baseline);
 }
 
 /**
@@ -50,38 +38,38 @@ export class WebserverPod extends pulumi.ComponentResource {
     constructor(name: string, args: WebserverPodArgs = {}, opts: pulumi.ComponentResourceOptions = {}) {
         // Args that are already plain are validated before anything, the component included, is
         // registered. Args holding Outputs are validated when they resolve, with the same message.
-        const restricted = profileOf(name, args) === SecurityProfile.Restricted;
+        // The security profile decides which resources exist, so it must be plain either way.
+        const plain = ["security", "production"] as const;
+        const late = plain.filter((k) => !isKnown(args[k]));
+        if (late.length > 0)
+            throw new WebserverPodArgError(
+                name,
+                late.map((arg) => ({ arg, value: "<Output>", rule: "must be a plain value, not an Output" })),
+            );
         const known = isKnown(args) ? validateArgs(name, args as ResolvedWebserverPodArgs) : undefined;
+        const profile = requestedProfile(args);
         super(WEBSERVER_POD_TYPE, name, {}, opts);
 
         const validated = known
             ? pulumi.output(known)
             : pulumi.output(args).apply((resolved) => validateArgs(name, resolved as ResolvedWebserverPodArgs));
-        const manifests: pulumi.Output<Manifests> = validated.apply(buildManifests);
-        const manifest = manifests.pod;
+        const manifest = validated.apply(buildManifests).pod;
 
-        // Under "restricted", nginx reads its config from a ConfigMap this component owns.
-        const nginxConfig = restricted
-            ? new k8s.core.v1.ConfigMap(
-                  `${name}-nginx-conf`,
-                  {
-                      apiVersion: "v1",
-                      kind: "ConfigMap",
-                      metadata: manifests.apply((m) => m.nginxConfig!.metadata),
-                      data: manifests.apply((m) => m.nginxConfig!.data),
-                  },
-                  { parent: this },
-              )
-            : undefined;
+        // nginx reads its config from a ConfigMap this component owns when the profile manages it.
+        // An invalid profile never gets here with plain args; with Output args validation fails the Pod.
+        let nginxConfig: k8s.core.v1.ConfigMap | undefined;
+        if (isProfile(profile) && profileSettings(profile).managedNginxConfig) {
+            const cm = validated.apply(buildNginxConfigMap);
+            nginxConfig = new k8s.core.v1.ConfigMap(
+                `${name}-nginx-conf`,
+                { apiVersion: "v1", kind: "ConfigMap", metadata: cm.metadata, data: cm.data },
+                { parent: this },
+            );
+        }
 
         const pod = new k8s.core.v1.Pod(
             `${name}-pod`,
-            {
-                apiVersion: "v1",
-                kind: "Pod",
-                metadata: manifest.metadata,
-                spec: manifest.spec,
-            },
+            { apiVersion: "v1", kind: "Pod", metadata: manifest.metadata, spec: manifest.spec },
             { parent: this, dependsOn: nginxConfig ? [nginxConfig] : [] },
         );
 

@@ -8,8 +8,8 @@ import { ensurePodman } from "./lib/podman";
 import { renderStack } from "./lib/render";
 import { renderRunnable } from "./lib/runnable";
 
-runMain(async () => {
-    const flags = parseFlags(process.argv.slice(2), { stack: "dev" });
+export async function main(argv: string[]): Promise<void> {
+    const flags = parseFlags(argv, { stack: "dev" });
     const [command, ...extra] = flags.positionals;
     if (extra.length > 0) throw new UsageError(`unexpected argument ${extra[0]}`);
     if (command !== "up" && command !== "down") throw new UsageError(`unknown command ${command}; use up or down`);
@@ -36,4 +36,6 @@ runMain(async () => {
     const width = Math.max(...rows.map(([k]) => k.length));
     for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
     console.log(`\nsidecar's output: podman logs -f ${info.podName}-sidecar-container    remove: npm run local:down`);
-});
+}
+
+if (require.main === module) runMain(() => main(process.argv.slice(2)));

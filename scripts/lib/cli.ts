@@ -28,12 +28,17 @@ export function parseFlags<T extends Record<string, string | boolean>>(
     }
 }
 
-/** Runs a script's main; an error ends it with one line on stderr and exit code 1, not a stack trace. */
+/** How a script reports an error: one line (or one block, for a list of problems), not a stack trace. */
+export function errorText(e: any): string {
+    return `error: ${e?.message ?? e}`;
+}
+
+/** Runs a script's main; an error ends it with {@link errorText} on stderr and exit code 1. */
 export function runMain(main: () => Promise<void>): void {
     main().then(
         () => process.exit(process.exitCode ?? 0),
         (e: any) => {
-            console.error(`error: ${e?.message ?? e}`);
+            console.error(errorText(e));
             if (process.env.DEBUG) console.error(e);
             process.exit(1);
         },

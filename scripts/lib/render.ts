@@ -16,29 +16,90 @@ export function projectName(projectDir = PROJECT_DIR): string {
     return parse(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8")).name;
 }
 
-/**
- * The stack's config from `Pulumi.<stack>.yaml`, as the engine hands it to the program:
- * `namespace:key` -> string (objects and numbers JSON-encoded).
- */
-export function readStackConfig(stack: string, projectDir = PROJECT_DIR): Record<string, string> {
-    const file = path.join(projectDir, `Pulumi.${stack}.yaml`);
+const isMapping = (v: unknown): v is Record<string, unknown> =>
+    v !== null && typeof v === "object" && !Array.isArray(v);
+
+/** How the engine hands a config value to a program: strings as they are, everything else JSON. */
+const engineValue = (v: unknown): string => (typeof v === "string" ? v : JSON.stringify(v));
+
+/** A value of a project config type ("string", "integer", "boolean", "array"), as the CLI checks it. */
+function hasProjectType(type: string, value: unknown): boolean {
+    switch (type) {
+        case "string":
+            return typeof value === "string";
+        case "integer":
+            return typeof value === "number" && Number.isInteger(value);
+        case "boolean":
+            return typeof value === "boolean";
+        case "array":
+            return Array.isArray(value);
+        default:
+            return false;
+    }
+}
+
+/** The stack config file a render reads: `configFile`, or `Pulumi.<stack>.yaml` of the project. */
+export function stackConfigFile(stack: string, projectDir = PROJECT_DIR, configFile?: string): string {
+    return configFile ?? path.join(projectDir, `Pulumi.${stack}.yaml`);
+}
+
+/** The values a stack file sets itself, keys qualified with the project's namespace. */
+export function stackFileValues(file: string, project: string): Record<string, unknown> {
     if (!fs.existsSync(file)) throw new RenderError(`no stack config ${file} (stacks are Pulumi.<stack>.yaml)`);
-    const config: Record<string, unknown> = parse(fs.readFileSync(file, "utf8"))?.config ?? {};
-    const project = projectName(projectDir);
-    const out: Record<string, string> = {};
+    const config: unknown = parse(fs.readFileSync(file, "utf8"))?.config ?? {};
+    if (!isMapping(config)) throw new RenderError(`${file}: config: must be a mapping of keys to values`);
+    const values: Record<string, unknown> = {};
     for (const [rawKey, value] of Object.entries(config)) {
         const key = rawKey.includes(":") ? rawKey : `${project}:${rawKey}`;
-        if (value !== null && typeof value === "object" && "secure" in value) {
+        if (value === null)
+            throw new RenderError(`${file}: ${key} has no value (YAML null); give it one, or remove the key`);
+        if (isMapping(value) && "secure" in value)
             throw new RenderError(`${file}: ${key} is a secret; the offline render cannot decrypt it`);
-        }
-        out[key] = typeof value === "string" ? value : JSON.stringify(value);
+        values[key] = value;
     }
+    return values;
+}
+
+/**
+ * The stack's config, as the engine hands it to the program: the stack file (`Pulumi.<stack>.yaml`,
+ * or `configFile` as `pulumi --config-file`) over the project-level `config:` of Pulumi.yaml, whose
+ * typed keys are checked and defaulted as the Pulumi CLI does. `namespace:key` -> string (objects
+ * and numbers JSON-encoded).
+ */
+export function readStackConfig(stack: string, projectDir = PROJECT_DIR, configFile?: string): Record<string, string> {
+    const file = stackConfigFile(stack, projectDir, configFile);
+    const project = projectName(projectDir);
+    const stackValues = stackFileValues(file, project);
+    const out: Record<string, string> = Object.fromEntries(
+        Object.entries(stackValues).map(([k, v]) => [k, engineValue(v)]),
+    );
+    // Project-level config (Pulumi.yaml `config:`): typed declarations are checked against the stack's
+    // values and give their default when the stack sets none; plain values are defaults.
+    const projectConfig: unknown = parse(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8"))?.config ?? {};
+    const problems: string[] = [];
+    for (const [rawKey, decl] of Object.entries(isMapping(projectConfig) ? projectConfig : {})) {
+        const key = rawKey.includes(":") ? rawKey : `${project}:${rawKey}`;
+        const typed = isMapping(decl) && typeof decl.type === "string";
+        if (key in stackValues) {
+            if (typed && !hasProjectType(decl.type as string, stackValues[key]))
+                problems.push(
+                    `${key} ${JSON.stringify(stackValues[key])} must be of type '${decl.type}' (Pulumi.yaml)`,
+                );
+            continue;
+        }
+        const fallback = typed ? decl.default : isMapping(decl) && "value" in decl ? decl.value : decl;
+        if (fallback !== undefined && fallback !== null) out[key] = engineValue(fallback);
+        else if (key.startsWith(`${project}:`)) problems.push(`${key} is required by Pulumi.yaml and not set`);
+    }
+    if (problems.length > 0) throw new RenderError(`${file}: ${problems.join("; ")}`);
     return out;
 }
 
 export interface RenderOptions {
     /** Stack whose Pulumi.<stack>.yaml is read. @default "dev" */
     stack?: string;
+    /** A stack config file to read instead of Pulumi.<stack>.yaml (as `pulumi --config-file`). */
+    configFile?: string;
     /** Config set on top of the stack file, e.g. stand-in images: `{ nginxImage: "localhost/..." }`. */
     overrides?: Record<string, string>;
     /** Validate each object against the Kubernetes schema. @default true */
@@ -65,7 +126,7 @@ export async function renderStack(options: RenderOptions = {}): Promise<KubeObje
     const stack = options.stack ?? "dev";
     const projectDir = options.projectDir ?? PROJECT_DIR;
     const project = projectName(projectDir);
-    const config = readStackConfig(stack, projectDir);
+    const config = readStackConfig(stack, projectDir, options.configFile);
     for (const [k, v] of Object.entries(options.overrides ?? {})) config[k.includes(":") ? k : `${project}:${k}`] = v;
 
     const objects: KubeObject[] = [];

@@ -225,8 +225,13 @@ describe("production options", () => {
                 "is not an option",
             ],
             [{ resources: { web: {} } as any }, "resources.web", {}, "is not an option"],
-            [{ probes: { readiness: { periodSeconds: 0 } } }, "probes.readiness.periodSeconds", 0, "integer >= 1"],
-            [{ probes: { liveness: { timeoutSeconds: 1.5 } } }, "probes.liveness.timeoutSeconds", 1.5, "integer >= 1"],
+            [{ probes: { readiness: { periodSeconds: 0 } } }, "probes.readiness.periodSeconds", 0, "integer from 1 to"],
+            [
+                { probes: { liveness: { timeoutSeconds: 1.5 } } },
+                "probes.liveness.timeoutSeconds",
+                1.5,
+                "integer from 1 to",
+            ],
             [
                 { probes: { liveness: { timeoutSeconds: 20 } } },
                 "probes.liveness.timeoutSeconds",

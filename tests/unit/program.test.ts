@@ -2,7 +2,8 @@ import { promiseOf, registered, podStatus } from "../helpers/mocks";
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import { seedPod } from "../helpers/fixtures";
-import { argsFromStackConfig } from "../../program/stackConfig";
+import { PRODUCTION_PRESET } from "../../components";
+import { readStackArgs, STACK_KEYS } from "../../program/stackConfig";
 
 describe("the Pulumi program (index.ts)", () => {
     let program: typeof import("../../index");
@@ -56,7 +57,8 @@ describe("the Pulumi program (index.ts)", () => {
                 [`${project}:retention`]: JSON.stringify({ maxAge: "1h" }),
                 [`${project}:nativeSidecar`]: "true",
             });
-            expect(argsFromStackConfig()).to.deep.equal({
+            expect(readStackArgs().problems).to.deep.equal([]);
+            expect(readStackArgs().args).to.deep.equal({
                 imagePullPolicy: "Always",
                 resources: { nginx: { limits: { cpu: "1" } } },
                 probes: { readiness: { path: "/healthz" } },
@@ -77,20 +79,38 @@ describe("the Pulumi program (index.ts)", () => {
         });
 
         it("leaves unset keys unset, so the component's defaults apply", () => {
-            const args = argsFromStackConfig();
-            expect(Object.values(args).filter((v) => v !== undefined)).to.deep.equal([]);
+            expect(readStackArgs()).to.deep.equal({ args: {}, problems: [] });
         });
     });
 });
 
 describe("README", () => {
-    it("documents every option the stack config reaches, in a table row", () => {
+    /** The rows of README's Options table: option (up to the first dot) -> its cells. */
+    function optionRows(): Array<{ option: string; cells: string[] }> {
         const readme = require("fs").readFileSync(
             require("path").join(__dirname, "..", "..", "README.md"),
             "utf8",
         ) as string;
-        for (const key of Object.keys(argsFromStackConfig())) {
-            expect(readme, key).to.match(new RegExp(`^\\| \`${key}(\\.[a-z]+)?\` \\|`, "m"));
-        }
+        const section = readme.slice(readme.indexOf("### Options"));
+        const table = section.slice(
+            section.indexOf("| option |"),
+            section.indexOf("\n\n", section.indexOf("| option |")),
+        );
+        return table
+            .split("\n")
+            .slice(2)
+            .map((line) => line.split(" | ").map((c) => c.replace(/^\| /, "").trim()))
+            .map((cells) => ({ option: /^`([a-zA-Z]+)/.exec(cells[0])![1], cells }));
+    }
+
+    it("lists exactly the options of the component (and of the stack config) in its Options table", () => {
+        expect([...new Set(optionRows().map((r) => r.option))].sort()).to.deep.equal(Object.keys(STACK_KEYS).sort());
+    });
+
+    it("gives a production value exactly for the options the preset sets", () => {
+        const withPreset = optionRows()
+            .filter((r) => r.cells[2] !== "—")
+            .map((r) => r.option);
+        expect([...new Set(withPreset)].sort()).to.deep.equal(Object.keys(PRODUCTION_PRESET).sort());
     });
 });

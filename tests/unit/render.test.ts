@@ -1,52 +1,46 @@
 // `npm run render` runs the program itself under the SDK's mock monitor in a process of its own
-// (the runtime is global), so these tests run the CLI as a user would.
+// (the runtime is global): these command lines run in the CLI batch child (tests/helpers/children.ts).
 import { expect } from "chai";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parseAllDocuments } from "yaml";
 import { seedPod } from "../helpers/fixtures";
+import { cliCase } from "../helpers/children";
 import { readStackConfig } from "../../scripts/lib/render";
 import { SchemaError, validateAgainstSchema } from "../../scripts/lib/schema";
 
-const ROOT = path.resolve(__dirname, "..", "..");
-
-function render(...args: string[]): { code: number; stdout: string; stderr: string } {
-    const r = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "-T", "scripts/render.ts", ...args], {
-        cwd: ROOT,
-        encoding: "utf8",
-    });
-    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+const outFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "render-")), "dev.yaml");
+const devStack = cliCase({ script: "render", argv: [] });
+const toFile = cliCase({ script: "render", argv: ["--stack", "dev", "--out", outFile] });
+const noStack = cliCase({ script: "render", argv: ["--stack", "no-such-stack"] });
+const badFlag = cliCase({ script: "render", argv: ["--stak", "dev"] });
+const prodStack = cliCase({ script: "render", argv: ["--stack", "prod"] });
 
 describe("npm run render", function () {
-    this.timeout(60_000);
-
     it("renders the dev stack as exactly the seed Pod", () => {
-        const r = render();
+        const r = devStack();
         expect(r.code, r.stderr).to.equal(0);
         const docs = parseAllDocuments(r.stdout).map((d) => d.toJS());
         expect(docs).to.deep.equal([seedPod()]);
     });
 
     it("writes to --out and names the stack", () => {
-        const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "render-")), "dev.yaml");
-        const r = render("--stack", "dev", "--out", out);
+        const r = toFile();
         expect(r.code, r.stderr).to.equal(0);
         expect(r.stderr).to.contain("stack dev");
-        expect(parseAllDocuments(fs.readFileSync(out, "utf8")).map((d) => d.toJS())).to.deep.equal([seedPod()]);
+        expect(parseAllDocuments(fs.readFileSync(outFile, "utf8")).map((d) => d.toJS())).to.deep.equal([seedPod()]);
     });
 
     it("fails in one line for a stack without config", () => {
-        const r = render("--stack", "no-such-stack");
+        const r = noStack();
         expect(r.code).to.equal(1);
         expect(r.stderr.trim()).to.match(/^error: no stack config .*Pulumi\.no-such-stack\.yaml/);
         expect(r.stderr).to.not.contain("    at ");
     });
 
     it("rejects an unknown flag", () => {
-        const r = render("--stak", "dev");
+        const r = badFlag();
         expect(r.code).to.equal(1);
         expect(r.stderr).to.contain("unknown argument --stak");
     });
@@ -107,10 +101,8 @@ describe("schema validation of rendered objects", () => {
 });
 
 describe("npm run render -- --stack prod", function () {
-    this.timeout(60_000);
-
     it("renders nginx's ConfigMap before the restricted Pod, both schema-valid", () => {
-        const r = render("--stack", "prod");
+        const r = prodStack();
         expect(r.code, r.stderr).to.equal(0);
         const docs = parseAllDocuments(r.stdout).map((d) => d.toJS());
         expect(docs.map((d) => d.kind)).to.deep.equal(["ConfigMap", "Pod"]);

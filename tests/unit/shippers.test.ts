@@ -1,14 +1,8 @@
 import { podStatus, promiseOf } from "../helpers/mocks";
 import { expect } from "chai";
-import {
-    buildManifests,
-    catLoopCommand,
-    readyContainers,
-    streamCommand,
-    validateArgs,
-    WebserverPod,
-    WebserverPodArgs,
-} from "../../components";
+import { buildManifests, validateArgs, WebserverPod, WebserverPodArgs } from "../../components";
+import { catLoopCommand, streamCommand } from "../../components/shippers";
+import { readyContainers } from "../../components/status";
 import { seedPod } from "../helpers/fixtures";
 import { expectArgError } from "../helpers/argErrors";
 import { validateAgainstSchema } from "../../scripts/lib/schema";
@@ -120,7 +114,7 @@ describe("shippers", () => {
     describe("bad values", () => {
         const BAD: Array<[WebserverPodArgs, string, unknown, string]> = [
             [{ shipper: "fluentd" as any }, "shipper", "fluentd", 'must be one of "cat-loop", "stream"'],
-            [{ catLoopPeriodSeconds: 0 }, "catLoopPeriodSeconds", 0, "integer >= 1"],
+            [{ catLoopPeriodSeconds: 0 }, "catLoopPeriodSeconds", 0, "integer from 1 to"],
             [
                 { shipper: "stream", catLoopPeriodSeconds: 5 },
                 "catLoopPeriodSeconds",
@@ -136,7 +130,7 @@ describe("shippers", () => {
                 "200MB",
                 "Kubernetes quantity",
             ],
-            [{ shipper: "stream", retention: { maxSize: "1Ki" } }, "retention.maxSize", "1Ki", "at least 64Ki"],
+            [{ shipper: "stream", retention: { maxSize: "1Ki" } }, "retention.maxSize", "1Ki", "at least 264Ki"],
             [
                 { shipper: "stream", retention: { maxSize: "300Mi" }, logVolume: { sizeLimit: "256Mi" } },
                 "retention.maxSize",

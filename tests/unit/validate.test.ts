@@ -1,6 +1,8 @@
 import { registered, settle } from "../helpers/mocks";
 import { expectArgError } from "../helpers/argErrors";
-import { runLateCases } from "../helpers/lateArgs";
+import { lateCase } from "../helpers/children";
+
+const lateBad = lateCase({ name: "late-bad", args: { podName: "Not_A_Label" }, outputs: ["podName"] });
 import { expect } from "chai";
 import { validateArgs, WebserverPodArgs } from "../../components";
 
@@ -70,11 +72,11 @@ describe("validation of the args", () => {
     });
 
     it("checks a value that arrives as an Output when it resolves, with the same message, registering no Pod", () => {
-        // In a process of its own, as `pulumi up` runs a program: the failed check ends that run.
-        const results = runLateCases([{ name: "late-bad", args: { podName: "Not_A_Label" }, outputs: ["podName"] }]);
-        expect(results["late-bad"].thrown, "not thrown: the value was unknown at construction").to.equal(undefined);
-        expect(results["late-bad"].rejected).to.contain('WebserverPod "late-bad": invalid args.podName "Not_A_Label"');
-        expect(results["late-bad"].registered, "only the component reached the engine").to.deep.equal([
+        // In a process of its own (tests/helpers/children.ts), as `pulumi up` runs a program.
+        const result = lateBad();
+        expect(result.thrown, "not thrown: the value was unknown at construction").to.equal(undefined);
+        expect(result.rejected).to.contain('WebserverPod "late-bad": invalid args.podName "Not_A_Label"');
+        expect(result.registered, "only the component reached the engine").to.deep.equal([
             "webserver-sidecar:index:WebserverPod",
         ]);
     });

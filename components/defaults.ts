@@ -1,0 +1,123 @@
+// Every default, preset value and bound of the component, in one place. The checkers in
+// validate/ apply them; the manifest builder reads the validated model only.
+import { ResolvedWebserverPodArgs } from "./args";
+
+/** The seed's values: with no options, the component renders exactly the seed spec (the classic sidecar example). */
+export const SEED = {
+    podName: "webserver",
+    volumeName: "shared-logs",
+    logDir: "/var/log/nginx",
+    nginxContainer: "nginx-container",
+    nginxImage: "nginx:latest",
+    sidecarContainer: "sidecar-container",
+    sidecarImage: "ubuntu:latest",
+    /** The seed's `sleep 30` between two `cat`s. */
+    catLoopPeriodSeconds: 30,
+} as const;
+
+/** The timings of a probe, and (nginx's HTTP probes) its path. */
+export interface ProbeDefaults {
+    path?: string;
+    initialDelaySeconds: number;
+    periodSeconds: number;
+    timeoutSeconds: number;
+    failureThreshold: number;
+}
+
+/** What an option that is not given becomes (other than the seed's names and images above). */
+export const DEFAULTS = {
+    security: "baseline",
+    shipper: "cat-loop",
+    nativeSidecar: false,
+    probes: {
+        readiness: { path: "/", initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3 },
+        liveness: { path: "/", initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 },
+        // The sidecar serves nothing: its probe runs a command, so it has no path.
+        sidecarLiveness: { initialDelaySeconds: 0, periodSeconds: 30, timeoutSeconds: 2, failureThreshold: 3 },
+    } satisfies Record<string, ProbeDefaults>,
+    retention: {
+        maxAge: "24h",
+        maxSize: "200Mi",
+        /** With logVolume.sizeLimit and no maxSize: this share of the sizeLimit. */
+        maxSizeShareOfSizeLimit: 0.8,
+    },
+} as const;
+
+/** Bounds that keep a value meaningful where Kubernetes or the shipper would accept nonsense. */
+export const LIMITS = {
+    /** Kubernetes' probe fields are int32. */
+    int32: 2 ** 31 - 1,
+    /** A cat-loop period beyond a day would not ship the last 24 hours at all. */
+    catLoopPeriodSecondsMax: 86_400,
+    /** retention.maxAge: the checkpoints it is measured on are a minute apart. */
+    retentionMinAgeSeconds: 60,
+    /** The API server's limit on a Pod's annotations, keys and values together. */
+    annotationsTotalBytes: 256 * 1024,
+} as const;
+
+/** nginx under each profile: the image's port 80, or an unprivileged port with a managed config. */
+export const NGINX = {
+    port: 80,
+    restrictedPort: 8080,
+    /** The official image's `nginx` user and group; the sidecar runs as it too, to read the logs. */
+    nonRootUid: 101,
+    confDir: "/etc/nginx/webserver",
+    confFile: "nginx.conf",
+    /** Writable emptyDir for nginx's pid and temp files under a read-only root filesystem. */
+    tmpDir: "/tmp",
+    tmpVolume: "nginx-tmp",
+    tmpSizeLimit: "64Mi",
+    confVolume: "nginx-conf",
+} as const;
+
+/** How the stream shipper's retention loop runs (components/shippers.ts). */
+export const RETENTION_LOOP = {
+    /** Seconds between two passes; between passes a file may grow, and each pass leaves room for that. */
+    intervalSeconds: 1,
+    /** Every this many passes it notes a (time, size) checkpoint for maxAge. */
+    checkpointEvery: 60,
+    /**
+     * Bytes behind tail's read position that are never freed: more than the pipe to `tr` and its
+     * buffer can hold, so every freed byte was already shipped.
+     */
+    unfreedBehindShipperBytes: 128 * 1024,
+    /** Holes are punched in whole filesystem blocks. */
+    blockBytes: 4096,
+} as const;
+
+/**
+ * The smallest retention.maxSize the shipper can honour: each file keeps at most half of it, and
+ * the newest bytes behind the shipper (plus a block) are never freed.
+ */
+export const RETENTION_MIN_BYTES = 2 * (RETENTION_LOOP.unfreedBehindShipperBytes + RETENTION_LOOP.blockBytes);
+
+/**
+ * What `production: true` turns on. Options given explicitly win over these, field by field
+ * (your `resources.nginx.limits.cpu` replaces only that quantity). Each value answers a linter
+ * finding on the seed (README's policy table names them).
+ */
+export const PRODUCTION_PRESET = {
+    // Pinned tags instead of :latest (pin a digest, name@sha256:..., for full immutability).
+    nginxImage: "nginx:1.28",
+    sidecarImage: "ubuntu:24.04",
+    imagePullPolicy: "Always",
+    security: "restricted",
+    resources: {
+        nginx: {
+            requests: { cpu: "100m", memory: "64Mi", ephemeralStorage: "64Mi" },
+            // The Pod's ephemeral-storage limit is the sum of its containers'; the emptyDirs count
+            // against it, so it must exceed logVolume.sizeLimit plus nginx's /tmp.
+            limits: { cpu: "500m", memory: "128Mi", ephemeralStorage: "512Mi" },
+        },
+        sidecar: {
+            requests: { cpu: "10m", memory: "16Mi", ephemeralStorage: "16Mi" },
+            limits: { cpu: "100m", memory: "64Mi", ephemeralStorage: "128Mi" },
+        },
+    },
+    // nginx readiness + liveness; the sidecar serves nothing, so liveness only.
+    probes: { sidecarLiveness: {} },
+    logVolume: { sizeLimit: "256Mi" },
+    // Ship each line once, and keep the last 24 hours in the volume, well inside its sizeLimit.
+    shipper: "stream",
+    retention: { maxAge: "24h", maxSize: "200Mi" },
+} as const satisfies ResolvedWebserverPodArgs;

@@ -1,0 +1,46 @@
+// The args after validation: every default and the production preset applied, every value
+// checked. Pure data; the manifest builder reads only this.
+import { ImagePullPolicy, SecurityProfile, Shipper, StorageMedium } from "./args";
+
+/** Quantities of one container's requests or limits, under Kubernetes' own names. */
+export type Quantities = Partial<Record<"cpu" | "memory" | "ephemeral-storage", string>>;
+
+export interface ValidatedResources {
+    requests?: Quantities;
+    limits?: Quantities;
+}
+
+export interface ValidatedProbe {
+    /** The HTTP path (nginx's probes); absent on the sidecar's exec probe. */
+    path?: string;
+    initialDelaySeconds: number;
+    periodSeconds: number;
+    timeoutSeconds: number;
+    failureThreshold: number;
+}
+
+/** Retention in bytes and seconds, as the shipper script uses them. */
+export interface RetentionSettings {
+    /** Allocated bytes both log files may keep together; each keeps at most half. */
+    maxBytes: number;
+    /** Seconds a line is kept after it was written. */
+    maxAgeSeconds: number;
+}
+
+export interface ValidatedArgs {
+    readonly podName: string;
+    readonly namespace?: string;
+    readonly nginxImage: string;
+    readonly sidecarImage: string;
+    readonly labels?: Record<string, string>;
+    readonly annotations?: Record<string, string>;
+    readonly imagePullPolicy?: ImagePullPolicy;
+    readonly resources: { nginx?: ValidatedResources; sidecar?: ValidatedResources };
+    readonly probes?: { readiness: ValidatedProbe; liveness: ValidatedProbe; sidecarLiveness?: ValidatedProbe };
+    readonly logVolume?: { sizeLimit?: string; medium?: StorageMedium };
+    readonly security: SecurityProfile;
+    readonly shipper: Shipper;
+    readonly catLoopPeriodSeconds: number;
+    readonly retention?: RetentionSettings;
+    readonly nativeSidecar: boolean;
+}

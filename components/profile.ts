@@ -1,0 +1,87 @@
+// What each security profile changes, decided here once. The component reads it to know which
+// resources exist (nginx's ConfigMap), the manifest builder to write the Pod.
+import { SecurityProfile } from "./args";
+import { DEFAULTS, NGINX, PRODUCTION_PRESET } from "./defaults";
+
+export interface SecurityContext {
+    runAsNonRoot?: boolean;
+    runAsUser?: number;
+    runAsGroup?: number;
+    fsGroup?: number;
+    seccompProfile?: { type: string };
+    allowPrivilegeEscalation?: boolean;
+    readOnlyRootFilesystem?: boolean;
+    capabilities?: { drop?: string[]; add?: string[] };
+}
+
+export interface ProfileSettings {
+    readonly profile: SecurityProfile;
+    /** The port nginx listens on. */
+    readonly nginxPort: number;
+    /**
+     * nginx runs with the component's nginx.conf, from a ConfigMap the component owns, and a
+     * writable /tmp emptyDir (a read-only root filesystem and no root to bind port 80).
+     */
+    readonly managedNginxConfig: boolean;
+    /** Pod-level fields: securityContext and whether the service account token is mounted. */
+    readonly pod: { securityContext?: SecurityContext; automountServiceAccountToken?: boolean };
+    /** Each container's securityContext. */
+    readonly container?: SecurityContext;
+    /** The sidecar reads the logs through a read-only mount (unless retention must free space in them). */
+    readonly readOnlyLogReader: boolean;
+}
+
+const PROFILES: Record<SecurityProfile, ProfileSettings> = {
+    // The seed: nothing is written; nginx runs as the image's root master on port 80.
+    baseline: {
+        profile: "baseline",
+        nginxPort: NGINX.port,
+        managedNginxConfig: false,
+        pod: {},
+        readOnlyLogReader: false,
+    },
+    // Pod Security Standards "restricted": non-root, RuntimeDefault seccomp, no token, no escalation,
+    // no capabilities, read-only root filesystems.
+    restricted: {
+        profile: "restricted",
+        nginxPort: NGINX.restrictedPort,
+        managedNginxConfig: true,
+        pod: {
+            automountServiceAccountToken: false,
+            securityContext: {
+                runAsNonRoot: true,
+                runAsUser: NGINX.nonRootUid,
+                runAsGroup: NGINX.nonRootUid,
+                fsGroup: NGINX.nonRootUid,
+                seccompProfile: { type: "RuntimeDefault" },
+            },
+        },
+        container: {
+            runAsNonRoot: true,
+            allowPrivilegeEscalation: false,
+            readOnlyRootFilesystem: true,
+            capabilities: { drop: ["ALL"] },
+            seccompProfile: { type: "RuntimeDefault" },
+        },
+        readOnlyLogReader: true,
+    },
+};
+
+/** The settings of a (valid) profile. */
+export function profileSettings(profile: SecurityProfile): ProfileSettings {
+    return PROFILES[profile];
+}
+
+/**
+ * The profile the args ask for, before validation: `security`, else the production preset's,
+ * else the default. The value is returned as given; validation judges it.
+ */
+export function requestedProfile(args: { security?: unknown; production?: unknown }): unknown {
+    if (args.security !== undefined) return args.security;
+    return args.production === true ? PRODUCTION_PRESET.security : DEFAULTS.security;
+}
+
+/** True for a value that names a profile. */
+export function isProfile(value: unknown): value is SecurityProfile {
+    return typeof value === "string" && value in PROFILES;
+}

@@ -1,0 +1,55 @@
+// Validates raw args and applies the defaults and the production preset: one checker per option
+// group, every problem of one call reported together, each under the path the user wrote.
+import { ResolvedWebserverPodArgs, SecurityProfile, WEBSERVER_POD_ARG_KEYS } from "../args";
+import { DEFAULTS, PRODUCTION_PRESET } from "../defaults";
+import { ValidatedArgs } from "../model";
+import { Checker, WebserverPodArgError } from "./checker";
+import { checkImages } from "./images";
+import { checkMetadata } from "./metadata";
+import { checkProbes } from "./probes";
+import { checkResources } from "./resources";
+import { checkShipping } from "./shipping";
+import { checkLogVolume } from "./storage";
+
+export { WebserverPodArgError } from "./checker";
+export type { ArgIssue } from "./checker";
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+    v !== null && typeof v === "object" && !Array.isArray(v);
+
+/**
+ * The preset under what was given, field by field: a given leaf (even in a nested object) wins,
+ * every leaf the user did not give keeps the preset's value. No preset bound is lost because
+ * one field beside it was set.
+ */
+export function applyPreset(preset: unknown, given: unknown): unknown {
+    if (given === undefined) return preset;
+    if (!isPlainObject(preset) || !isPlainObject(given)) return given;
+    const out: Record<string, unknown> = { ...preset };
+    for (const [k, v] of Object.entries(given)) if (v !== undefined) out[k] = applyPreset(preset[k], v);
+    return out;
+}
+
+/**
+ * Validates raw args and applies defaults (and the production preset, if asked for). Throws one
+ * {@link WebserverPodArgError} listing every problem found.
+ */
+export function validateArgs(component: string, given: ResolvedWebserverPodArgs = {}): ValidatedArgs {
+    const c = new Checker(given);
+    if (c.object("", given, WEBSERVER_POD_ARG_KEYS) === undefined) throw new WebserverPodArgError(component, c.issues);
+    const production = given.production === undefined ? false : c.boolean("production", given.production);
+    const raw = (production ? applyPreset(PRODUCTION_PRESET, given) : given) as ResolvedWebserverPodArgs;
+
+    const security =
+        raw.security === undefined
+            ? (DEFAULTS.security as SecurityProfile)
+            : (c.oneOf("security", raw.security, SecurityProfile) ?? (DEFAULTS.security as SecurityProfile));
+    const metadata = checkMetadata(c, raw);
+    const images = checkImages(c, raw);
+    const resources = checkResources(c, raw);
+    const probes = checkProbes(c, raw);
+    const logVolume = checkLogVolume(c, raw, resources.resources);
+    const shipping = checkShipping(c, raw, logVolume.logVolume);
+    if (c.issues.length > 0) throw new WebserverPodArgError(component, c.issues);
+    return { ...metadata, ...images, security, ...resources, ...probes, ...logVolume, ...shipping };
+}

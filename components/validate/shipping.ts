@@ -1,0 +1,114 @@
+// shipper, catLoopPeriodSeconds, retention and nativeSidecar.
+import { ResolvedWebserverPodArgs, Shipper, StorageMedium } from "../args";
+import { DEFAULTS, LIMITS, RETENTION_LOOP, RETENTION_MIN_BYTES, SEED } from "../defaults";
+import { durationSeconds, formatBytes, quantityValue } from "../grammar";
+import { RetentionSettings, ValidatedArgs } from "../model";
+import { Checker } from "./checker";
+
+const MIN_RULE =
+    `the shipper never frees the newest ${formatBytes(RETENTION_LOOP.unfreedBehindShipperBytes)} of a file ` +
+    "behind what it shipped, and each file keeps at most half of retention.maxSize";
+
+function checkRetention(
+    c: Checker,
+    value: unknown,
+    shipper: Shipper,
+    logVolume: ValidatedArgs["logVolume"],
+): RetentionSettings | undefined {
+    const r = c.object("retention", value, ["maxAge", "maxSize"]);
+    if (!r) return undefined;
+    if (shipper !== Shipper.Stream)
+        return c.fail("retention", value, 'needs shipper "stream": only it knows which lines were shipped');
+    const maxAge = c.string("retention.maxAge", r.maxAge ?? DEFAULTS.retention.maxAge);
+    const maxAgeSeconds = maxAge === undefined ? undefined : durationSeconds(maxAge);
+    if (maxAge !== undefined && (maxAgeSeconds === undefined || maxAgeSeconds < LIMITS.retentionMinAgeSeconds))
+        c.fail("retention.maxAge", maxAge, 'must be a duration of at least a minute such as "24h", "90m" or "1d12h"');
+
+    const sizeLimit = logVolume?.sizeLimit;
+    if (logVolume?.medium === StorageMedium.Memory && sizeLimit === undefined) {
+        return c.fail(
+            "logVolume.medium",
+            StorageMedium.Memory,
+            "with retention, a Memory volume needs logVolume.sizeLimit: without it the retained logs are " +
+                "bounded by nothing but the node's memory",
+        );
+    }
+    let maxBytes: number | undefined;
+    if (r.maxSize !== undefined) {
+        const maxSize = c.quantity("retention.maxSize", r.maxSize, true);
+        if (maxSize === undefined) return undefined;
+        maxBytes = quantityValue(maxSize);
+        if (maxBytes < RETENTION_MIN_BYTES)
+            return c.fail(
+                "retention.maxSize",
+                maxSize,
+                `must be at least ${formatBytes(RETENTION_MIN_BYTES)}: ${MIN_RULE}`,
+            );
+        if (sizeLimit !== undefined && maxBytes >= quantityValue(sizeLimit)) {
+            // Name the one the user wrote, when the other came from the production preset.
+            const [arg, v, rule] =
+                c.wrote("logVolume.sizeLimit") && !c.wrote("retention.maxSize")
+                    ? [
+                          "logVolume.sizeLimit",
+                          sizeLimit,
+                          `must be above retention.maxSize (${maxSize}), or the kubelet evicts the Pod first`,
+                      ]
+                    : [
+                          "retention.maxSize",
+                          maxSize,
+                          `must be below logVolume.sizeLimit (${sizeLimit}), or the kubelet evicts the Pod first`,
+                      ];
+            return c.fail(arg, v, rule);
+        }
+    } else if (sizeLimit !== undefined) {
+        const share = DEFAULTS.retention.maxSizeShareOfSizeLimit;
+        maxBytes = Math.floor(quantityValue(sizeLimit) * share);
+        if (maxBytes < RETENTION_MIN_BYTES) {
+            return c.fail(
+                "logVolume.sizeLimit",
+                sizeLimit,
+                `with retention (which keeps ${share * 100}% of it when retention.maxSize is unset), must be at least ` +
+                    `${formatBytes(RETENTION_MIN_BYTES / share)}: ${MIN_RULE}`,
+            );
+        }
+    } else {
+        maxBytes = quantityValue(DEFAULTS.retention.maxSize);
+    }
+    if (maxAgeSeconds === undefined) return undefined;
+    return { maxBytes, maxAgeSeconds };
+}
+
+export function checkShipping(
+    c: Checker,
+    raw: ResolvedWebserverPodArgs,
+    logVolume: ValidatedArgs["logVolume"],
+): Pick<ValidatedArgs, "shipper" | "catLoopPeriodSeconds" | "retention" | "nativeSidecar"> {
+    const shipper =
+        raw.shipper === undefined ? (DEFAULTS.shipper as Shipper) : c.oneOf("shipper", raw.shipper, Shipper);
+    let catLoopPeriodSeconds: number = SEED.catLoopPeriodSeconds;
+    if (raw.catLoopPeriodSeconds !== undefined) {
+        if (shipper !== undefined && shipper !== Shipper.CatLoop)
+            c.fail("catLoopPeriodSeconds", raw.catLoopPeriodSeconds, 'applies to shipper "cat-loop" only');
+        else
+            catLoopPeriodSeconds =
+                c.integer(
+                    "catLoopPeriodSeconds",
+                    raw.catLoopPeriodSeconds,
+                    1,
+                    LIMITS.catLoopPeriodSecondsMax,
+                    " (a day: a longer period would not ship the last 24 hours)",
+                ) ?? catLoopPeriodSeconds;
+    }
+    const retention =
+        raw.retention === undefined || shipper === undefined
+            ? undefined
+            : checkRetention(c, raw.retention, shipper, logVolume);
+    const nativeSidecar =
+        raw.nativeSidecar === undefined ? DEFAULTS.nativeSidecar : c.boolean("nativeSidecar", raw.nativeSidecar);
+    return {
+        shipper: shipper ?? (DEFAULTS.shipper as Shipper),
+        catLoopPeriodSeconds,
+        nativeSidecar: nativeSidecar === true,
+        ...(retention !== undefined && { retention }),
+    };
+}

@@ -1,0 +1,131 @@
+// Stack config as the program and `npm run render` read it: project-level declarations in
+// Pulumi.yaml that agree with the program, values checked as the Pulumi CLI checks them, and
+// keys nobody reads rejected with the key that was meant.
+import { expect } from "chai";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parse } from "yaml";
+import { validateArgs } from "../../components";
+import { readStackArgs, STACK_KEYS } from "../../program/stackConfig";
+import { readStackConfig } from "../../scripts/lib/render";
+import { seedPod } from "../helpers/fixtures";
+import { cliCase } from "../helpers/children";
+import { parseAllDocuments } from "yaml";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const PROJECT = "webserver-sidecar";
+
+/** A project directory with this Pulumi.yaml and one stack file. */
+function project(stackYaml: string): { dir: string; stack: string } {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stackcfg-"));
+    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    fs.writeFileSync(path.join(dir, "Pulumi.t.yaml"), stackYaml);
+    return { dir, stack: "t" };
+}
+
+const emptyConfig = (() => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "empty-")), "Pulumi.empty.yaml");
+    fs.writeFileSync(file, "config:\n");
+    return cliCase({ script: "render", argv: ["--config-file", file] });
+})();
+
+describe("Pulumi.yaml's project-level config", () => {
+    const declared: Record<string, any> = parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")).config;
+
+    it("declares only options of the program, with the program's type", () => {
+        const asProjectType = { string: "string", integer: "integer", boolean: "boolean" } as Record<string, string>;
+        for (const [key, decl] of Object.entries(declared)) {
+            expect(STACK_KEYS, key).to.have.property(key);
+            expect(decl.type, key).to.equal(asProjectType[STACK_KEYS[key as keyof typeof STACK_KEYS]]);
+            expect(decl.description, `${key} is described`).to.be.a("string");
+        }
+    });
+
+    it("gives each declared key the component's own default, so declaring it changes nothing", () => {
+        const defaults = validateArgs("webserver");
+        expect(declared.podName.default).to.equal(defaults.podName);
+        expect(declared.nativeSidecar.default).to.equal(defaults.nativeSidecar);
+        expect(declared.production.default).to.equal(false);
+    });
+
+    it("the render applies those defaults where the stack sets none, as the CLI does", () => {
+        const p = project("config:\n  webserver-sidecar:shipper: stream\n");
+        expect(readStackConfig(p.stack, p.dir)).to.deep.equal({
+            [`${PROJECT}:shipper`]: "stream",
+            [`${PROJECT}:podName`]: "webserver",
+            [`${PROJECT}:nativeSidecar`]: "false",
+            [`${PROJECT}:production`]: "false",
+        });
+    });
+
+    it("the render rejects a value of the wrong type for a declared key, as the CLI does", () => {
+        const p = project('config:\n  webserver-sidecar:production: "yes"\n');
+        expect(() => readStackConfig(p.stack, p.dir)).to.throw(
+            `${PROJECT}:production "yes" must be of type 'boolean' (Pulumi.yaml)`,
+        );
+    });
+});
+
+describe("stack files the render refuses", () => {
+    it("a key with no value (YAML null), naming the key", () => {
+        const p = project("config:\n  webserver-sidecar:podName:\n");
+        expect(() => readStackConfig(p.stack, p.dir)).to.throw(`${PROJECT}:podName has no value (YAML null)`);
+    });
+
+    it("a config: that is not a mapping", () => {
+        const p = project("config:\n  - podName\n");
+        expect(() => readStackConfig(p.stack, p.dir)).to.throw("config: must be a mapping of keys to values");
+    });
+
+    it("an empty config: renders the defaults, and says so", () => {
+        const r = emptyConfig();
+        expect(r.code, r.stderr).to.equal(0);
+        expect(r.stderr).to.contain(`sets no ${PROJECT} option: every option at its default`);
+        expect(parseAllDocuments(r.stdout).map((d) => d.toJS())).to.deep.equal([seedPod()]);
+    });
+});
+
+describe("the program's reading of stack config", () => {
+    const read = (config: Record<string, string>) => readStackArgs(PROJECT, config);
+
+    it("leaves other packages' keys alone", () => {
+        expect(read({ "kubernetes:context": "kind-webserver", "pulumi:tags": "{}" })).to.deep.equal({
+            args: {},
+            problems: [],
+        });
+    });
+
+    it("rejects an option under another namespace, with the key meant", () => {
+        expect(read({ "webserver:podName": "web" }).problems).to.deep.equal([
+            `webserver:podName is under the namespace "webserver", which nothing reads; did you mean ${PROJECT}:podName?`,
+        ]);
+    });
+
+    it("rejects a value of the wrong type, naming key and value", () => {
+        expect(
+            read({
+                [`${PROJECT}:catLoopPeriodSeconds`]: "soon",
+                [`${PROJECT}:nativeSidecar`]: "yes",
+                [`${PROJECT}:labels`]: "tier=web",
+            }).problems,
+        ).to.have.members([
+            `${PROJECT}:catLoopPeriodSeconds "soon": must be an integer`,
+            `${PROJECT}:labels "tier=web": must be a mapping (YAML object)`,
+            `${PROJECT}:nativeSidecar "yes": must be true or false`,
+        ]);
+    });
+
+    it("reads numbers, booleans and objects as the engine encodes them", () => {
+        expect(
+            read({
+                [`${PROJECT}:catLoopPeriodSeconds`]: "5",
+                [`${PROJECT}:production`]: "true",
+                [`${PROJECT}:logVolume`]: '{"sizeLimit":"1Gi"}',
+            }),
+        ).to.deep.equal({
+            args: { catLoopPeriodSeconds: 5, production: true, logVolume: { sizeLimit: "1Gi" } },
+            problems: [],
+        });
+    });
+});
