@@ -31,7 +31,7 @@ export type StorageMedium = (typeof StorageMedium)[keyof typeof StorageMedium];
 export const Shipper = {
     /** The seed's: `cat` both files every period (30 s). Re-emits every line every period. */
     CatLoop: "cat-loop",
-    /** `tail -F` from the start of both files: each line once, in order per file, within a second. */
+    /** components/shipper/stream.sh: each line once, in order per file, within a poll (0.2 s); resumes from its checkpoint after a restart. */
     Stream: "stream",
 } as const;
 export type Shipper = (typeof Shipper)[keyof typeof Shipper];
@@ -40,7 +40,7 @@ export type Shipper = (typeof Shipper)[keyof typeof Shipper];
 export interface RetentionArgs {
     /** Lines older than this are freed, e.g. "24h", "90m", "1d12h"; at least a minute. @default "24h" */
     readonly maxAge?: pulumi.Input<string>;
-    /** Space both files may use together (each at most half), a quantity of whole bytes, at least 264Ki and below logVolume.sizeLimit. @default "200Mi", or 80% of logVolume.sizeLimit when that is set */
+    /** Space both files may use together (each at most half), a quantity of whole bytes, at least 192Ki and below logVolume.sizeLimit (64Ki of it for the shipper's state). @default "200Mi", or 80% of logVolume.sizeLimit when that is set */
     readonly maxSize?: pulumi.Input<string>;
 }
 

@@ -70,26 +70,25 @@ export const NGINX = {
     confVolume: "nginx-conf",
 } as const;
 
-/** How the stream shipper's retention loop runs (components/shippers.ts). */
-export const RETENTION_LOOP = {
-    /** Seconds between two passes; between passes a file may grow, and each pass leaves room for that. */
-    intervalSeconds: 1,
-    /** Every this many passes it notes a (time, size) checkpoint for maxAge. */
-    checkpointEvery: 60,
+/** How the stream shipper runs (components/shipper/stream.sh). */
+export const STREAM_SHIPPER = {
+    /** Seconds between two polls of the logs: the most a line waits before it is shipped. */
+    pollSeconds: 0.2,
     /**
-     * Bytes behind tail's read position that are never freed: more than the pipe to `tr` and its
-     * buffer can hold, so every freed byte was already shipped.
+     * Seconds between two checkpoints while lines flow (and one after every quiet poll): the bound
+     * on lines shipped again after the sidecar is killed. Fixed in the script.
      */
-    unfreedBehindShipperBytes: 128 * 1024,
-    /** Holes are punched in whole filesystem blocks. */
-    blockBytes: 4096,
+    checkpointSeconds: 1,
+    /** Seconds between two (time, size) age checkpoints of each log, what maxAge is measured on. */
+    ageCheckpointSeconds: 60,
+    /** Of retention.maxSize, what the script's state files and block rounding may use. */
+    stateReserveBytes: 64 * 1024,
+    /** The least each log may keep: room for its newest, partly shipped lines and a pass's growth. */
+    minBytesPerLog: 64 * 1024,
 } as const;
 
-/**
- * The smallest retention.maxSize the shipper can honour: each file keeps at most half of it, and
- * the newest bytes behind the shipper (plus a block) are never freed.
- */
-export const RETENTION_MIN_BYTES = 2 * (RETENTION_LOOP.unfreedBehindShipperBytes + RETENTION_LOOP.blockBytes);
+/** The smallest retention.maxSize the shipper can honour: the state reserve and two logs' minimum. */
+export const RETENTION_MIN_BYTES = STREAM_SHIPPER.stateReserveBytes + 2 * STREAM_SHIPPER.minBytesPerLog;
 
 /**
  * What `production: true` turns on. Options given explicitly win over these, field by field

@@ -154,8 +154,9 @@ function shipperCommand(args: ValidatedArgs): string[] {
 
 function buildSidecarContainer(args: ValidatedArgs): Container {
     const profile = profileSettings(args.security);
-    // The shipper only reads -- unless it also enforces retention, which frees space in the files.
-    const readOnlyLogs = profile.readOnlyLogReader && !args.retention;
+    // The cat-loop shipper only reads; the stream shipper keeps its checkpoint in the volume (and,
+    // with retention, frees space in the logs), so it needs its mount writable.
+    const readOnlyLogs = profile.readOnlyLogReader && args.shipper === Shipper.CatLoop;
     const resources = args.resources.sidecar;
     const liveness = args.probes?.sidecarLiveness;
     return {

@@ -1,13 +1,13 @@
 // shipper, catLoopPeriodSeconds, retention and nativeSidecar.
 import { ResolvedWebserverPodArgs, Shipper, StorageMedium } from "../args";
-import { DEFAULTS, LIMITS, RETENTION_LOOP, RETENTION_MIN_BYTES, SEED } from "../defaults";
+import { DEFAULTS, LIMITS, RETENTION_MIN_BYTES, SEED, STREAM_SHIPPER } from "../defaults";
 import { durationSeconds, formatBytes, quantityValue } from "../grammar";
 import { RetentionSettings, ValidatedArgs } from "../model";
 import { Checker } from "./checker";
 
 const MIN_RULE =
-    `the shipper never frees the newest ${formatBytes(RETENTION_LOOP.unfreedBehindShipperBytes)} of a file ` +
-    "behind what it shipped, and each file keeps at most half of retention.maxSize";
+    `${formatBytes(STREAM_SHIPPER.stateReserveBytes)} of it hold the shipper's state, and each log keeps half ` +
+    `of the rest, at least ${formatBytes(STREAM_SHIPPER.minBytesPerLog)} for its newest lines and a second's growth`;
 
 function checkRetention(
     c: Checker,

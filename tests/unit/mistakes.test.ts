@@ -67,13 +67,13 @@ const MISTAKES: Mistake[] = [
     },
     {
         title: "a retention bound the shipper cannot hold",
-        args: { shipper: "stream", retention: { maxSize: "200Ki" } },
-        issues: [["retention.maxSize", "200Ki", "must be at least 264Ki: the shipper never frees the newest 128Ki"]],
+        args: { shipper: "stream", retention: { maxSize: "150Ki" } },
+        issues: [["retention.maxSize", "150Ki", "must be at least 192Ki: 64Ki of it hold the shipper's state"]],
     },
     {
         title: "a size limit too small for the retention it derives",
-        args: { shipper: "stream", retention: {}, logVolume: { sizeLimit: "300Ki" } },
-        issues: [["logVolume.sizeLimit", "300Ki", "must be at least 330Ki"]],
+        args: { shipper: "stream", retention: {}, logVolume: { sizeLimit: "200Ki" } },
+        issues: [["logVolume.sizeLimit", "200Ki", "must be at least 240Ki"]],
     },
     {
         title: "a Memory volume beside the preset's memory limits",
@@ -191,7 +191,7 @@ describe("mistakes are reported, all at once, naming the argument as written", (
     it("never names a value the user did not set", () => {
         let message = "";
         try {
-            validateArgs("derived", { shipper: "stream", retention: {}, logVolume: { sizeLimit: "300Ki" } });
+            validateArgs("derived", { shipper: "stream", retention: {}, logVolume: { sizeLimit: "200Ki" } });
         } catch (e) {
             message = (e as Error).message;
         }

@@ -1,7 +1,8 @@
 import { podStatus, promiseOf } from "../helpers/mocks";
 import { expect } from "chai";
 import { buildManifests, validateArgs, WebserverPod, WebserverPodArgs } from "../../components";
-import { catLoopCommand, streamCommand } from "../../components/shippers";
+import * as fs from "fs";
+import { catLoopCommand, streamCommand, STREAM_SHIPPER_SCRIPT_FILE } from "../../components/shippers";
 import { readyContainers } from "../../components/status";
 import { seedPod } from "../helpers/fixtures";
 import { expectArgError } from "../helpers/argErrors";
@@ -26,24 +27,27 @@ describe("shippers", () => {
         );
     });
 
-    it("stream follows both files by name from their first line, without headers", () => {
+    it("stream runs components/shipper/stream.sh with bash: the log dir, no retention, the poll and age interval", () => {
         const cmd = sidecarOf({ shipper: "stream" }).command!;
-        expect(cmd).to.deep.equal([
-            "sh",
-            "-c",
-            "cd /var/log/nginx && exec tail ---disable-inotify -q -n +1 -F -s 0.2 access.log error.log",
+        expect(cmd.slice(0, 2)).to.deep.equal(["bash", "-c"]);
+        expect(cmd.slice(3)).to.deep.equal(["stream-shipper", "/var/log/nginx", "0", "0", "0.2", "60"]);
+        // The file without its comments and blank lines, under a line naming it.
+        const file = fs.readFileSync(STREAM_SHIPPER_SCRIPT_FILE, "utf8").split("\n");
+        const code = file.filter((l) => l.trim() !== "" && !/^\s*#/.test(l));
+        expect(cmd[2].split("\n")).to.deep.equal([
+            "# webserver-sidecar: components/shipper/stream.sh (comments stripped)",
+            ...code,
         ]);
+        expect(code.length, "the script has code").to.be.above(100);
     });
 
-    it("stream with retention frees space only behind what tail has read, by punching holes", () => {
-        const script = sidecarOf({ shipper: "stream", retention: { maxAge: "24h", maxSize: "100Mi" } }).command![2];
-        expect(script).to.contain(
-            "tail ---disable-inotify -q -n +1 -F -s 0.2 access.log error.log | stdbuf -o0 tr -d '\\000' &",
-        );
-        expect(script).to.contain(`keep=${50 * 2 ** 20}; age=86400;`);
-        expect(script).to.contain("fallocate --punch-hole --offset 0 --length $target");
-        expect(script).to.contain("safe=$((shipped - 131072)); [ $target -gt $safe ] && target=$safe");
-        expect(streamCommand({ maxBytes: 1024 * 1024, maxAgeSeconds: 60 })[2]).to.contain("keep=524288; age=60;");
+    it("stream with retention passes maxBytes and maxAge in bytes and seconds", () => {
+        const cmd = sidecarOf({ shipper: "stream", retention: { maxAge: "24h", maxSize: "100Mi" } }).command!;
+        expect(cmd.slice(5, 7)).to.deep.equal([String(100 * 2 ** 20), "86400"]);
+        expect(streamCommand({ maxBytes: 1024 * 1024, maxAgeSeconds: 60 }).slice(5, 7)).to.deep.equal([
+            "1048576",
+            "60",
+        ]);
     });
 
     it("retention defaults: 24h, and 80% of logVolume.sizeLimit when that is set, else 200Mi", () => {
@@ -57,8 +61,9 @@ describe("shippers", () => {
         ).to.deep.equal({ maxBytes: Math.floor(80 * 2 ** 20), maxAgeSeconds: 129600 });
     });
 
-    it("retention keeps the sidecar's log mount writable under restricted; without it the mount is read-only", () => {
-        expect(sidecarOf({ security: "restricted", shipper: "stream" }).volumeMounts[0].readOnly).to.equal(true);
+    it("under restricted, the cat-loop reads the logs read-only; the stream shipper writes its checkpoint", () => {
+        expect(sidecarOf({ security: "restricted" }).volumeMounts[0].readOnly).to.equal(true);
+        expect(sidecarOf({ security: "restricted", shipper: "stream" }).volumeMounts[0].readOnly).to.equal(undefined);
         expect(
             sidecarOf({ security: "restricted", shipper: "stream", retention: {} }).volumeMounts[0].readOnly,
         ).to.equal(undefined);
@@ -66,7 +71,7 @@ describe("shippers", () => {
 
     it("production ships with stream and keeps 24h within 200Mi under the 256Mi volume limit, passing every policy rule", () => {
         const p = pod({ production: true });
-        expect(p.spec.containers[1].command![2]).to.contain(`keep=${100 * 2 ** 20}; age=86400;`);
+        expect(p.spec.containers[1].command!.slice(5, 7)).to.deep.equal([String(200 * 2 ** 20), "86400"]);
         expect(p.spec.volumes[0].emptyDir).to.deep.equal({ sizeLimit: "256Mi" });
         expect(evaluate(p)).to.deep.equal({});
     });
@@ -130,7 +135,7 @@ describe("shippers", () => {
                 "200MB",
                 "Kubernetes quantity",
             ],
-            [{ shipper: "stream", retention: { maxSize: "1Ki" } }, "retention.maxSize", "1Ki", "at least 264Ki"],
+            [{ shipper: "stream", retention: { maxSize: "1Ki" } }, "retention.maxSize", "1Ki", "at least 192Ki"],
             [
                 { shipper: "stream", retention: { maxSize: "300Mi" }, logVolume: { sizeLimit: "256Mi" } },
                 "retention.maxSize",

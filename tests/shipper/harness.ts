@@ -1,0 +1,165 @@
+// Runs the stream shipper as it runs in the sidecar -- the same script text, `bash -c`, the same
+// arguments -- as a plain process on this machine, against a temp directory that a writer appends
+// to the way nginx does (O_APPEND, one write per line). No podman needed.
+import { ChildProcess, spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { STREAM_SHIPPER } from "../../components/defaults";
+import { streamCommand } from "../../components/shippers";
+
+export interface ShipperOptions {
+    /** retention.maxSize in bytes; 0: no retention. */
+    maxBytes?: number;
+    maxAgeSeconds?: number;
+    /** Seconds between age checkpoints (the component passes 60). */
+    ageEverySeconds?: number;
+    env?: NodeJS.ProcessEnv;
+}
+
+/** Pads test lines to about the length of an nginx access-log line (~110 bytes). */
+const PADDING = '- - [25/Nov/2026:01:00:00 +0000] "GET /pad HTTP/1.1" 200 615 "-" "curl/7.88.1"';
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `probe` every 50 ms until it is true, for at most `ms`; returns the seconds it took. */
+export async function until(what: string, ms: number, probe: () => boolean): Promise<number> {
+    const start = Date.now();
+    while (!probe()) {
+        if (Date.now() - start > ms) throw new Error(`timed out after ${ms / 1000}s waiting for ${what}`);
+        await sleep(50);
+    }
+    return (Date.now() - start) / 1000;
+}
+
+export class ShipperRun {
+    readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "shipper-"));
+    /** Everything every run of the shipper wrote to stdout, in order. */
+    out = "";
+    err = "";
+    private child?: ChildProcess;
+    private readonly fds = new Map<string, number>();
+
+    constructor(private readonly options: ShipperOptions = {}) {}
+
+    /** argv as the component renders it, with the temp dir in place of /var/log/nginx. */
+    argv(): string[] {
+        const o = this.options;
+        const argv = streamCommand(
+            o.maxBytes ? { maxBytes: o.maxBytes, maxAgeSeconds: o.maxAgeSeconds ?? 86_400 } : undefined,
+        );
+        argv[4] = this.dir;
+        if (o.ageEverySeconds !== undefined) argv[8] = String(o.ageEverySeconds);
+        return argv;
+    }
+
+    start(): this {
+        const [cmd, ...args] = this.argv();
+        const child = spawn(cmd, args, {
+            env: { ...process.env, ...this.options.env },
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+        child.stdout!.on("data", (d) => (this.out += d));
+        child.stderr!.on("data", (d) => (this.err += d));
+        this.child = child;
+        return this;
+    }
+
+    get pid(): number {
+        return this.child!.pid!;
+    }
+
+    /** Stops reading the shipper's stdout (the pipe fills, its writes block) or resumes. */
+    pauseOutput(paused: boolean): void {
+        if (paused) this.child!.stdout!.pause();
+        else this.child!.stdout!.resume();
+    }
+
+    /** Sends a signal and waits until the process has ended. */
+    async stop(signal: NodeJS.Signals = "SIGKILL"): Promise<void> {
+        const child = this.child;
+        if (!child || child.exitCode !== null || child.signalCode !== null) return;
+        const ended = new Promise((r) => child.once("close", r));
+        child.kill(signal);
+        await ended;
+    }
+
+    /** Appends one line per write, O_APPEND, as nginx does. */
+    write(log: "access.log" | "error.log", lines: string[]): void {
+        let fd = this.fds.get(log);
+        if (fd === undefined) {
+            fd = fs.openSync(path.join(this.dir, log), "a");
+            this.fds.set(log, fd);
+        }
+        for (const l of lines) fs.writeSync(fd, `${l}\n`);
+    }
+
+    /** Writes `n` lines at about `perSecond`, asynchronously; the lines are `${tag} <i> <padding>`, about as long as an access-log line. */
+    async writeAt(log: "access.log" | "error.log", tag: string, n: number, perSecond: number): Promise<void> {
+        const batch = Math.max(1, Math.round(perSecond / 50));
+        for (let i = 0; i < n; i += batch) {
+            this.write(
+                log,
+                Array.from({ length: Math.min(batch, n - i) }, (_, k) => `${tag} ${i + k} ${PADDING}`),
+            );
+            await sleep(20);
+        }
+    }
+
+    /** How often each line `${tag} <i> ...` (i < n) was shipped: index i holds line i's count. */
+    counts(tag: string, n: number): number[] {
+        const c = new Array<number>(n).fill(0);
+        for (const line of this.out.split("\n")) {
+            if (!line.startsWith(`${tag} `)) continue;
+            const i = Number(line.split(" ")[1]);
+            if (Number.isInteger(i) && i >= 0 && i < n) c[i]++;
+        }
+        return c;
+    }
+
+    file(name: string): string {
+        return path.join(this.dir, name);
+    }
+
+    /** Bytes the directory's files occupy on disk (what a kubelet counts against sizeLimit). */
+    allocated(): number {
+        let total = 0;
+        const walk = (d: string) => {
+            for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+                const p = path.join(d, e.name);
+                if (e.isDirectory()) walk(p);
+                else total += fs.statSync(p).blocks * 512;
+            }
+        };
+        walk(this.dir);
+        return total;
+    }
+
+    /** A state file's "<inode> <offset>" offset, or undefined. */
+    stateOffset(log: string, kind: "pos" | "freed"): number | undefined {
+        const f = path.join(this.dir, ".shipper", `${log}.${kind}`);
+        return fs.existsSync(f) ? Number(fs.readFileSync(f, "utf8").trim().split(" ")[1]) : undefined;
+    }
+
+    async dispose(): Promise<void> {
+        await this.stop("SIGKILL");
+        for (const fd of this.fds.values()) fs.closeSync(fd);
+        this.fds.clear();
+        fs.rmSync(this.dir, { recursive: true, force: true });
+    }
+}
+
+export const POLL_MS = STREAM_SHIPPER.pollSeconds * 1000;
+
+export function summarize(counts: number[]) {
+    return {
+        missing: counts.filter((c) => c === 0).length,
+        once: counts.filter((c) => c === 1).length,
+        duplicated: counts.filter((c) => c > 1).length,
+        extra: counts.reduce((a, c) => a + Math.max(0, c - 1), 0),
+    };
+}
+
+export function report(line: string): void {
+    console.log(`      | ${line}`);
+}

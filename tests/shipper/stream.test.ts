@@ -1,0 +1,288 @@
+// The stream shipper as a plain process (tests/shipper/harness.ts): every line once, whole lines,
+// checkpointed restarts, truncation, retention within its bound and never past what was shipped,
+// a start that costs the same after 20 GiB of freed history. Each test prints what it measured.
+import { expect } from "chai";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { POLL_MS, report, ShipperRun, sleep, summarize, until } from "./harness";
+
+describe("stream shipper (a plain process, no podman)", function () {
+    this.timeout(60_000);
+    let run: ShipperRun;
+    afterEach(async () => {
+        if (run) await run.dispose();
+    });
+
+    it("ships every line of both logs once, in order per log, within a poll or two", async () => {
+        run = new ShipperRun().start();
+        run.write("access.log", ["first"]);
+        const latency = await until("the first line", 5_000, () => run.out.includes("first\n"));
+        await Promise.all([run.writeAt("access.log", "a", 5000, 5000), run.writeAt("error.log", "e", 300, 300)]);
+        await until(
+            "every line",
+            10_000,
+            () => !run.counts("a", 5000).includes(0) && !run.counts("e", 300).includes(0),
+        );
+        const a = summarize(run.counts("a", 5000));
+        const e = summarize(run.counts("e", 300));
+        const order = (tag: string) =>
+            run.out
+                .split("\n")
+                .filter((l) => l.startsWith(`${tag} `))
+                .map((l) => Number(l.split(" ")[1]));
+        report(
+            `first line shipped after ${latency.toFixed(2)}s (poll ${POLL_MS} ms); access: ${JSON.stringify(a)}; error: ${JSON.stringify(e)}`,
+        );
+        expect(a).to.deep.equal({ missing: 0, once: 5000, duplicated: 0, extra: 0 });
+        expect(e).to.deep.equal({ missing: 0, once: 300, duplicated: 0, extra: 0 });
+        expect(order("a")).to.deep.equal([...Array(5000).keys()]);
+        expect(latency).to.be.below(1.5);
+    });
+
+    it("never breaks a line: one still being written waits, and the other log's lines wait for it", async () => {
+        run = new ShipperRun().start();
+        run.write("access.log", ["a 0"]);
+        await until("a 0", 5_000, () => run.out.includes("a 0\n"));
+        const fd = fs.openSync(run.file("access.log"), "a");
+        fs.writeSync(fd, "a 1 first half");
+        await sleep(POLL_MS * 2);
+        run.write("error.log", ["e 0", "e 1"]);
+        await sleep(POLL_MS * 2);
+        fs.writeSync(fd, " second half\n");
+        fs.closeSync(fd);
+        await until("both logs", 5_000, () => run.out.includes("second half\n") && run.out.includes("e 1\n"));
+        report(`stdout: ${JSON.stringify(run.out)}`);
+        expect(run.out.split("\n")).to.include("a 1 first half second half");
+        expect(run.out.split("\n").filter((l) => l.startsWith("e "))).to.deep.equal(["e 0", "e 1"]);
+    });
+
+    it("kill -9 under load: nothing missing, at most about a second of lines shipped again", async () => {
+        run = new ShipperRun().start();
+        const n = 12_000;
+        const rate = 2000;
+        const load = run.writeAt("access.log", "k", n, rate);
+        await sleep(2500);
+        await run.stop("SIGKILL");
+        const killedAt = Date.now();
+        await sleep(300);
+        run.start();
+        await load;
+        await until("every line after the restart", 15_000, () => !run.counts("k", n).includes(0));
+        const s = summarize(run.counts("k", n));
+        report(
+            `kill -9 at ${rate} lines/s, restarted after ${Date.now() - killedAt > 0 ? "0.3" : "?"}s: ${JSON.stringify(s)}; bound: ${rate} lines (1 s)`,
+        );
+        expect(s.missing).to.equal(0);
+        expect(s.extra).to.be.at.most(rate * 1.3);
+    });
+
+    it("after a quiet poll, or a TERM, a restart ships nothing again", async () => {
+        run = new ShipperRun().start();
+        run.write(
+            "access.log",
+            Array.from({ length: 500 }, (_, i) => `q ${i}`),
+        );
+        await until("the lines", 5_000, () => !run.counts("q", 500).includes(0));
+        await sleep(POLL_MS * 3);
+        await run.stop("SIGKILL");
+        run.start();
+        run.write(
+            "access.log",
+            Array.from({ length: 500 }, (_, i) => `t ${i}`),
+        );
+        await until("the next lines", 5_000, () => !run.counts("t", 500).includes(0));
+        await run.stop("SIGTERM");
+        run.start();
+        run.write("access.log", ["after"]);
+        await until("the last line", 5_000, () => run.out.includes("after\n"));
+        const q = summarize(run.counts("q", 500));
+        const t = summarize(run.counts("t", 500));
+        report(`quiet then kill -9: ${JSON.stringify(q)}; lines flowing then TERM: ${JSON.stringify(t)}`);
+        expect(q).to.deep.equal({ missing: 0, once: 500, duplicated: 0, extra: 0 });
+        expect(t).to.deep.equal({ missing: 0, once: 500, duplicated: 0, extra: 0 });
+    });
+
+    it("a truncated log (`: > access.log`) is followed from its new start; nothing before or after is lost", async () => {
+        run = new ShipperRun().start();
+        run.write(
+            "access.log",
+            Array.from({ length: 300 }, (_, i) => `b ${i}`),
+        );
+        await until("lines before", 5_000, () => !run.counts("b", 300).includes(0));
+        fs.truncateSync(run.file("access.log"), 0);
+        await sleep(POLL_MS * 2);
+        run.write(
+            "access.log",
+            Array.from({ length: 300 }, (_, i) => `t ${i}`),
+        );
+        await until("lines after", 5_000, () => !run.counts("t", 300).includes(0));
+        const b = summarize(run.counts("b", 300));
+        const t = summarize(run.counts("t", 300));
+        report(`truncate: before ${JSON.stringify(b)}; after ${JSON.stringify(t)}`);
+        expect(b.missing + t.missing).to.equal(0);
+        expect(b.extra + t.extra).to.equal(0);
+    });
+
+    describe("retention", () => {
+        const MiB = 2 ** 20;
+
+        it("keeps the volume within maxSize while every line is shipped once, and frees nothing unshipped", async () => {
+            const maxBytes = 1 * MiB;
+            run = new ShipperRun({ maxBytes }).start();
+            const n = 40_000; // ~110 bytes a line: four times the bound
+            let peak = 0;
+            let freedPastCheckpoint = 0;
+            const sampler = setInterval(() => {
+                peak = Math.max(peak, run.allocated());
+                const freed = run.stateOffset("access.log", "freed") ?? 0;
+                const pos = run.stateOffset("access.log", "pos") ?? 0;
+                if (freed > pos) freedPastCheckpoint++;
+            }, 50);
+            try {
+                await run.writeAt("access.log", "r", n, 8000);
+                await until("every line", 15_000, () => !run.counts("r", n).includes(0));
+                await sleep(1500); // a retention pass after the last line
+            } finally {
+                clearInterval(sampler);
+            }
+            const written = fs.statSync(run.file("access.log")).size;
+            const s = summarize(run.counts("r", n));
+            report(
+                `retention 1Mi: wrote ${(written / MiB).toFixed(2)} MiB; volume now ${(run.allocated() / MiB).toFixed(2)} MiB, peak ${(peak / MiB).toFixed(2)} MiB (sampled every 50 ms); freed past the checkpoint in ${freedPastCheckpoint} samples; ${JSON.stringify(s)}`,
+            );
+            expect(written).to.be.above(3 * maxBytes);
+            expect(peak).to.be.at.most(maxBytes);
+            expect(freedPastCheckpoint).to.equal(0);
+            expect(s).to.deep.equal({ missing: 0, once: n, duplicated: 0, extra: 0 });
+        });
+
+        it("with stdout blocked, frees nothing unshipped (the bound yields); after it drains, nothing is missing", async () => {
+            const maxBytes = 256 * 1024;
+            run = new ShipperRun({ maxBytes }).start();
+            run.write(
+                "access.log",
+                Array.from({ length: 100 }, (_, i) => `pre ${i}`),
+            );
+            await until("first lines", 5_000, () => !run.counts("pre", 100).includes(0));
+            run.pauseOutput(true);
+            const n = 20_000; // ~2 MiB: more than the pipe holds and more than the bound
+            await run.writeAt("access.log", "s", n, 10_000);
+            await sleep(2500);
+            const pos = run.stateOffset("access.log", "pos") ?? 0;
+            const freed = run.stateOffset("access.log", "freed") ?? 0;
+            const size = fs.statSync(run.file("access.log")).size;
+            const held = run.allocated();
+            run.pauseOutput(false);
+            await until("every line after the stall", 15_000, () => !run.counts("s", n).includes(0));
+            const s = summarize(run.counts("s", n));
+            report(
+                `stalled stdout: log ${size} bytes, checkpoint ${pos}, freed ${freed}, volume ${held} bytes (bound ${maxBytes}: yielded); after draining ${JSON.stringify(s)}`,
+            );
+            expect(freed).to.be.at.most(pos);
+            expect(held, "the bound yielded to unshipped lines").to.be.above(maxBytes);
+            expect(s).to.deep.equal({ missing: 0, once: n, duplicated: 0, extra: 0 });
+        });
+
+        it("frees lines older than maxAge even below the size bound", async () => {
+            run = new ShipperRun({ maxBytes: 64 * MiB, maxAgeSeconds: 2, ageEverySeconds: 1 }).start();
+            run.write(
+                "access.log",
+                Array.from({ length: 2000 }, (_, i) => `old ${i}`),
+            );
+            await until("the lines", 5_000, () => !run.counts("old", 2000).includes(0));
+            const size = fs.statSync(run.file("access.log")).size;
+            const secs = await until(
+                "freed by age",
+                8_000,
+                () => (run.stateOffset("access.log", "freed") ?? 0) >= Math.floor(size / 4096) * 4096,
+            );
+            report(
+                `maxAge 2s: ${size} bytes written at once were freed ${secs.toFixed(1)}s later (age checkpoints every 1 s)`,
+            );
+            expect(fs.statSync(run.file("access.log")).blocks * 512).to.be.below(size);
+        });
+
+        it("says once on stderr when it cannot free space, not every second", async () => {
+            const bin = fs.mkdtempSync(path.join(run?.dir ?? "/tmp", "..", "fakebin-"));
+            fs.writeFileSync(
+                path.join(bin, "fallocate"),
+                "#!/bin/sh\necho 'fallocate: Operation not supported' >&2\nexit 1\n",
+                { mode: 0o755 },
+            );
+            run = new ShipperRun({ maxBytes: 256 * 1024, env: { PATH: `${bin}:${process.env.PATH}` } }).start();
+            await run.writeAt("access.log", "f", 20_000, 10_000);
+            await until("the lines", 10_000, () => !run.counts("f", 20_000).includes(0));
+            await sleep(3000);
+            const messages = run.err.split("\n").filter((l) => l.includes("cannot free space"));
+            report(`stderr after ~5 retention passes that failed: ${JSON.stringify(run.err.trim())}`);
+            expect(messages).to.have.length(1);
+            expect(messages[0]).to.contain("access.log").and.contain("Operation not supported");
+            fs.rmSync(bin, { recursive: true, force: true });
+        });
+    });
+
+    describe("start cost independent of freed history", () => {
+        const GiB = 2 ** 30;
+
+        /** A log whose first 20 GiB are a hole (freed history), then lines. */
+        function longHistory(r: ShipperRun, tag: string, n: number): void {
+            fs.writeFileSync(r.file("access.log"), "");
+            fs.truncateSync(r.file("access.log"), 20 * GiB);
+            r.write(
+                "access.log",
+                Array.from({ length: n }, (_, i) => `${tag} ${i}`),
+            );
+        }
+
+        it("with no checkpoint: the first line after 20 GiB of holes within 2 s, and no NUL shipped", async () => {
+            run = new ShipperRun();
+            longHistory(run, "h", 100);
+            const started = Date.now();
+            run.start();
+            await until("the lines after the hole", 10_000, () => !run.counts("h", 100).includes(0));
+            const secs = (Date.now() - started) / 1000;
+            report(
+                `20 GiB hole, no checkpoint: all lines after it shipped ${secs.toFixed(2)}s after start; stdout ${run.out.length} bytes`,
+            );
+            expect(secs).to.be.below(2);
+            expect(run.out.includes("\0")).to.equal(false);
+            expect(summarize(run.counts("h", 100)).extra).to.equal(0);
+        });
+
+        it("with a stale checkpoint before the hole, or retention's record of it: the same", async () => {
+            run = new ShipperRun();
+            longHistory(run, "s", 100);
+            const ino = fs.statSync(run.file("access.log")).ino;
+            fs.mkdirSync(path.join(run.dir, ".shipper"));
+            fs.writeFileSync(path.join(run.dir, ".shipper", "access.log.pos"), `${ino} 4096\n`);
+            const started = Date.now();
+            run.start();
+            await until("the lines after the hole", 10_000, () => !run.counts("s", 100).includes(0));
+            const stale = (Date.now() - started) / 1000;
+            await run.stop("SIGKILL");
+            fs.rmSync(path.join(run.dir, ".shipper", "access.log.pos"));
+            fs.writeFileSync(path.join(run.dir, ".shipper", "access.log.freed"), `${ino} ${20 * GiB} ${20 * GiB}\n`);
+            run.out = "";
+            const again = Date.now();
+            run.start();
+            await until("the lines after the freed record", 10_000, () => !run.counts("s", 100).includes(0));
+            const fromRecord = (Date.now() - again) / 1000;
+            report(
+                `20 GiB hole: stale checkpoint -> shipped in ${stale.toFixed(2)}s; retention's record only -> ${fromRecord.toFixed(2)}s`,
+            );
+            expect(stale).to.be.below(2);
+            expect(fromRecord).to.be.below(2);
+            expect(run.out.includes("\0")).to.equal(false);
+        });
+    });
+
+    it("passes ShellCheck", () => {
+        const r = spawnSync("shellcheck", [path.join(__dirname, "..", "..", "components", "shipper", "stream.sh")], {
+            encoding: "utf8",
+        });
+        expect(r.error, "shellcheck is installed (Debian: shellcheck)").to.equal(undefined);
+        expect(r.stdout + r.stderr).to.equal("");
+        expect(r.status).to.equal(0);
+    });
+});
