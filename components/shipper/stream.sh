@@ -12,7 +12,8 @@
 #
 # The component renders this file into the sidecar's command (components/shippers.ts).
 # Needs bash, coreutils (stat, dd, tr, head, wc, mv, mkdir, mkfifo) and, for retention,
-# util-linux's fallocate: a stock ubuntu or debian image has them all (busybox does not).
+# util-linux's fallocate; perl, when there, finds data past a hole in one step (lseek SEEK_DATA).
+# A stock ubuntu or debian image has them all (busybox does not).
 #
 # State, in DIR/.shipper/ (on the shared volume, so it survives a restart of this container; each
 # file replaced atomically with mv):
@@ -62,13 +63,42 @@ byte_at() { # FILE OFFSET -> nl, nul, none (past the end) or other
     case $c in x) echo none ;; $'\001'x) echo nl ;; $'\002'x) echo nul ;; *) echo other ;; esac
 }
 
-first_data_byte() { # LO HI FILE: the first offset in [LO, HI) that is not a NUL (not in a hole)
-    local lo=$1 hi=$2 mid
+binary_search_data() { # LO HI FILE [nul]: the first offset in [LO, HI) that is not a NUL (or, with
+    # "nul", that is one), by halving: the bytes before it are all NULs (all data), the rest not.
+    local lo=$1 hi=$2 mid want=${4:-data} b
     while [ "$lo" -lt "$hi" ]; do
         mid=$(((lo + hi) / 2))
-        if [ "$(byte_at "$3" "$mid")" = nul ]; then lo=$((mid + 1)); else hi=$mid; fi
+        b=$(byte_at "$3" "$mid")
+        if { [ "$b" = nul ] && [ "$want" = data ]; } || { [ "$b" != nul ] && [ "$want" = nul ]; }; then
+            lo=$((mid + 1))
+        else
+            hi=$mid
+        fi
     done
     echo "$lo"
+}
+
+seek() { # FILE OFFSET WHENCE: lseek(SEEK_DATA=3 or SEEK_HOLE=4) through perl (in every debian and ubuntu image)
+    perl -e 'open(my $f, "<", $ARGV[0]) or exit 1; my $p = sysseek($f, $ARGV[1], $ARGV[2]); exit 1 unless defined $p; print $p + 0' "$@" 2>/dev/null
+}
+
+first_data_byte() { # LO HI FILE: the first offset in [LO, HI) that is not a NUL (not in a hole)
+    local lo=$1 hi=$2 p end tries=0
+    # SEEK_DATA finds the next block holding data in one step; the byte is then searched within
+    # that block (its start may be zeros). Without perl, or when that fails, halving [LO, HI).
+    while [ "$lo" -lt "$hi" ] && [ $((tries += 1)) -le 8 ]; do
+        p=$(seek "$3" "$lo" 3)
+        if [ -z "$p" ] || [ "$p" -lt "$lo" ] || [ "$p" -ge "$hi" ]; then break; fi
+        end=$(((p / block + 1) * block))
+        [ "$end" -gt "$hi" ] && end=$hi
+        p=$(binary_search_data "$p" "$end" "$3")
+        if [ "$p" -lt "$end" ]; then
+            echo "$p"
+            return
+        fi
+        lo=$end
+    done
+    binary_search_data "$lo" "$hi" "$3"
 }
 
 next_line_start() { # FILE OFFSET: the offset after the first newline at or after OFFSET
@@ -139,12 +169,33 @@ ship() { # INDEX
     fi
     seen[i]=$size
     [ "$size" -gt "${off[i]}" ] || return 0
-    if ! dd if="$f" iflag=skip_bytes,count_bytes skip="${off[i]}" count=$((size - off[i])) bs=1M status=none; then
+    local end=$size hole
+    if [ $((size - off[i])) -gt $((64 << 20)) ]; then
+        # More than nginx writes in a poll: the file was extended with a hole. Ship up to the hole,
+        # and skip it on the next poll, never shipping its NULs.
+        hole=$(seek "$f" "${off[i]}" 4)
+        if [ "$hole" = "${off[i]}" ]; then
+            off[i]=$(first_data_byte "${off[i]}" "$size" "$f")
+            return 0
+        fi
+        if [ -n "$hole" ] && [ "$hole" -lt "$size" ]; then
+            # The hole starts at a block boundary; the data before it ends at the block's first NUL.
+            local from=$((hole - block))
+            [ "$from" -lt "${off[i]}" ] && from=${off[i]}
+            end=$(binary_search_data "$from" "$hole" "$f" nul)
+        fi
+    fi
+    if [ "$end" -le "${off[i]}" ]; then
+        # Only NULs up to the hole: the data resumes past it.
+        off[i]=$(first_data_byte "${off[i]}" "$size" "$f")
+        return 0
+    fi
+    if ! dd if="$f" iflag=skip_bytes,count_bytes skip="${off[i]}" count=$((end - off[i])) bs=1M status=none; then
         say_once "read-$f" "cannot read $f from offset ${off[i]}; retrying every poll"
         return 0
     fi
     clear_said "read-$f"
-    off[i]=$size unchecked[i]=1 partial[i]=0 waited[i]=0
+    off[i]=$end unchecked[i]=1 partial[i]=0 waited[i]=0
 }
 
 # True when another log than INDEX ended its last chunk inside a line and may still complete it
@@ -218,8 +269,9 @@ while :; do
     for i in "${!logs[@]}"; do if [ "${partial[i]:-0}" = 1 ]; then order=("$i" "${order[@]}"); else order+=("$i"); fi; done
     for i in "${order[@]}"; do
         f=${logs[i]}
-        # Nothing to do unless the log grew, shrank (truncated) or is another file.
-        [ "${size_of[$f]:-0}" != "${seen[i]:-}" ] || [ "${ino_of[$f]:-}" != "${ino[i]:-}" ] || continue
+        # Nothing to do unless the log has unshipped bytes, shrank (truncated) or is another file.
+        [ "${size_of[$f]:-0}" -gt "${off[i]:-0}" ] || [ "${size_of[$f]:-0}" != "${seen[i]:-}" ] ||
+            [ "${ino_of[$f]:-}" != "${ino[i]:-}" ] || continue
         blocked_by_other "$i" && continue
         ship "$i"
     done

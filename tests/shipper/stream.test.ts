@@ -250,19 +250,64 @@ describe("stream shipper (a plain process, no podman)", function () {
             expect(summarize(run.counts("h", 100)).extra).to.equal(0);
         });
 
+        it("a log extended by a 20 GiB hole while shipping: the hole is skipped, its NULs never shipped", async () => {
+            run = new ShipperRun().start();
+            run.write(
+                "access.log",
+                Array.from({ length: 50 }, (_, i) => `b ${i}`),
+            );
+            await until("lines before", 5_000, () => !run.counts("b", 50).includes(0));
+            const log = run.file("access.log");
+            fs.truncateSync(log, fs.statSync(log).size + 20 * GiB);
+            run.write(
+                "access.log",
+                Array.from({ length: 50 }, (_, i) => `a ${i}`),
+            );
+            const secs = await until("lines after the hole", 10_000, () => !run.counts("a", 50).includes(0));
+            report(
+                `20 GiB hole appended while running: lines after it shipped in ${secs.toFixed(2)}s; stdout ${run.out.length} bytes`,
+            );
+            expect(run.out.includes("\0")).to.equal(false);
+            expect(secs).to.be.below(2);
+        });
+
+        it("without perl (no SEEK_DATA), by halving: the same", async () => {
+            const bin = fs.mkdtempSync(path.join(path.dirname(fs.mkdtempSync("/tmp/x-")), "noperl-"));
+            fs.writeFileSync(path.join(bin, "perl"), "#!/bin/sh\nexit 127\n", { mode: 0o755 });
+            run = new ShipperRun({ env: { PATH: `${bin}:${process.env.PATH}` } });
+            longHistory(run, "p", 100);
+            const started = Date.now();
+            run.start();
+            await until("the lines after the hole", 10_000, () => !run.counts("p", 100).includes(0));
+            const secs = (Date.now() - started) / 1000;
+            report(`20 GiB hole, no perl: shipped ${secs.toFixed(2)}s after start`);
+            expect(secs).to.be.below(2);
+            expect(run.out.includes("\0")).to.equal(false);
+            fs.rmSync(bin, { recursive: true, force: true });
+        });
+
         it("with a stale checkpoint before the hole, or retention's record of it: the same", async () => {
             run = new ShipperRun();
-            longHistory(run, "s", 100);
+            // Old lines, checkpointed; then 20 GiB of hole from the middle of their last block; then new lines.
+            fs.writeFileSync(run.file("access.log"), "x old line\n".repeat(30));
+            fs.truncateSync(run.file("access.log"), 330 + 20 * GiB);
+            run.write(
+                "access.log",
+                Array.from({ length: 100 }, (_, i) => `s ${i}`),
+            );
             const ino = fs.statSync(run.file("access.log")).ino;
             fs.mkdirSync(path.join(run.dir, ".shipper"));
-            fs.writeFileSync(path.join(run.dir, ".shipper", "access.log.pos"), `${ino} 4096\n`);
+            fs.writeFileSync(path.join(run.dir, ".shipper", "access.log.pos"), `${ino} 330\n`);
             const started = Date.now();
             run.start();
             await until("the lines after the hole", 10_000, () => !run.counts("s", 100).includes(0));
             const stale = (Date.now() - started) / 1000;
             await run.stop("SIGKILL");
             fs.rmSync(path.join(run.dir, ".shipper", "access.log.pos"));
-            fs.writeFileSync(path.join(run.dir, ".shipper", "access.log.freed"), `${ino} ${20 * GiB} ${20 * GiB}\n`);
+            fs.writeFileSync(
+                path.join(run.dir, ".shipper", "access.log.freed"),
+                `${ino} ${20 * GiB} ${330 + 20 * GiB}\n`,
+            );
             run.out = "";
             const again = Date.now();
             run.start();
