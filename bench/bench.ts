@@ -9,7 +9,7 @@ import * as os from "os";
 import * as path from "path";
 import { parseFlags, runMain } from "../scripts/lib/cli";
 import { have, isRoot, poll, run } from "../scripts/lib/exec";
-import { loadPod } from "../scripts/lib/load";
+import { countShipped, loadPod } from "../scripts/lib/load";
 import { containerName, curlInPodArgs, downPod, playPod, podNetnsPid, thePod } from "../scripts/lib/pod";
 import { containersConf, ensurePodman, podman, podmanVersion } from "../scripts/lib/podman";
 import { PROJECT_DIR, renderStack } from "../scripts/lib/render";
@@ -27,6 +27,9 @@ interface Settings {
     wrkSeconds: number;
     wrkConnections: number;
     servingRounds: number;
+    /** Tagged requests per second sent beside wrk, whose lines' shipping latency is measured. */
+    saturationTagRate: number;
+    recoveryRounds: number;
 }
 
 const log = (line: string) => console.error(`[bench] ${line}`);
@@ -251,14 +254,70 @@ function cgroupUsage(container: string): { cpuNs: number; memPeak: number } {
     return { cpuNs: Number(usec ?? NaN) * 1000, memPeak: Number(read(`/sys/fs/cgroup${cg}/memory.peak`) ?? NaN) };
 }
 
+/** The stream shipper as production runs it: with retention (the preset's bounds). */
+const STREAM_RETAINED = { shipper: "stream", retention: JSON.stringify({ maxAge: "24h", maxSize: "200Mi" }) };
+
+/** The runtime's timestamp of a line in its log file (k8s-file: "<RFC 3339 ns> stdout F <line>"), in ms. */
+function logLineMs(line: string): number | undefined {
+    const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)\.(\d+)(Z|[+-]\d\d:\d\d)/.exec(line);
+    return m ? Date.parse(`${m[1]}${m[3]}`) + Number(`0.${m[2]}`) * 1000 : undefined;
+}
+
+/**
+ * While wrk saturates nginx, a shell loop in the pod's network namespace sends `rate` requests a
+ * second, each carrying its send time (ms) in its URL. Afterwards each one's line is found in the
+ * runtime's log of the sidecar, with the runtime's own timestamp: the shipping latency at full
+ * load, measured by neither this (busy) process's timers nor its polling.
+ */
+function tagDuringLoad(name: string, tag: string, rate: number, seconds: number) {
+    const script =
+        `i=0; end=$(( $(date +%s) + ${seconds} )); while [ "$(date +%s)" -lt "$end" ]; do i=$((i+1)); ` +
+        `curl -s -o /dev/null -m 5 "http://127.0.0.1/?${tag}=$i&t=$(date +%s%3N)"; sleep ${(1 / rate).toFixed(3)}; done; echo "$i"`;
+    const sender = runAsync(
+        "nsenter",
+        ["-t", String(podNetnsPid(name)), "-n", "sh", "-c", script],
+        (seconds + 30) * 1000,
+    );
+    const logFile = podman([
+        "inspect",
+        containerName(name, "sidecar-container"),
+        "--format",
+        "{{.HostConfig.LogConfig.Path}}",
+    ]).stdout.trim();
+    return {
+        async finish(): Promise<number[]> {
+            const sent = Number((await sender).trim().split("\n").pop());
+            const marker = new RegExp(`[?]${tag}=(\\d+)&t=(\\d+)`);
+            const latency = new Map<number, number>();
+            await poll(
+                "tagged lines shipped",
+                10_000,
+                () => {
+                    for (const line of fs.readFileSync(logFile, "utf8").split("\n")) {
+                        const m = marker.exec(line);
+                        const at = m ? logLineMs(line) : undefined;
+                        if (m && at !== undefined && !latency.has(Number(m[1])))
+                            latency.set(Number(m[1]), (at - Number(m[2])) / 1000);
+                    }
+                    return latency.size >= sent ? true : undefined;
+                },
+                250,
+            ).catch(() => undefined);
+            // A request not shipped within the wait counts as the worst latency.
+            return Array.from({ length: sent }, (_, k) => latency.get(k + 1) ?? Infinity);
+        },
+    };
+}
+
 async function benchServing(s: Settings) {
-    const variants: Array<{ label: string; objects: KubeObject[] }> = [];
-    const base = (await renderRunnable("dev", { shipper: "stream" }, log)).objects;
+    const variants: Array<{ label: string; objects: KubeObject[]; tagged?: boolean }> = [];
+    const base = (await renderRunnable("dev", STREAM_RETAINED, log)).objects;
     variants.push({ label: "nginx alone", objects: nginxAlone(base) });
     variants.push({ label: "Pod, cat-loop (30 s)", objects: (await renderRunnable("dev", {}, log)).objects });
-    variants.push({ label: "Pod, stream", objects: base });
+    variants.push({ label: "Pod, stream + retention", objects: base, tagged: true });
     const rps: Record<string, number[]> = {};
     const stats: Record<string, Array<{ cpu: number; memMiB: number }>> = {};
+    const saturated: number[] = [];
     for (let round = 0; round < s.servingRounds; round++) {
         // Rotate the order each round, so no variant always runs first (a warm-up bias showed).
         const order = variants.map((_, i) => variants[(i + round + 1) % variants.length]);
@@ -268,6 +327,9 @@ async function benchServing(s: Settings) {
                 const sidecar = containerName(name, "sidecar-container");
                 const hasSidecar = thePod(v.objects).spec.containers.length > 1;
                 const before = hasSidecar ? cgroupUsage(sidecar) : undefined;
+                const tags = v.tagged
+                    ? tagDuringLoad(name, `sat${round}`, s.saturationTagRate, s.wrkSeconds)
+                    : undefined;
                 const t = Date.now();
                 const r = await wrk(name, s);
                 if (before) {
@@ -275,22 +337,123 @@ async function benchServing(s: Settings) {
                     const cpu = ((after.cpuNs - before.cpuNs) / 1e6 / (Date.now() - t)) * 100;
                     (stats[v.label] ??= []).push({ cpu, memMiB: after.memPeak / 2 ** 20 });
                 }
+                if (tags) saturated.push(...(await tags.finish()));
                 (rps[v.label] ??= []).push(r);
                 log(`serving ${v.label}: ${r.toFixed(0)} req/s`);
             });
         }
     }
     const alone = median(rps["nginx alone"]);
-    return variants.map((v) => {
+    // The ratio of each round to the nginx-alone run of the same round, then the median and spread.
+    const ratios = (label: string) => rps[label].map((r, k) => r / rps["nginx alone"][k]);
+    const serving = variants.map((v) => {
         const st = stats[v.label] ?? [];
+        const rs = ratios(v.label);
         return {
             label: v.label,
             rps: median(rps[v.label]),
+            rpsMin: Math.min(...rps[v.label]),
+            rpsMax: Math.max(...rps[v.label]),
             ratio: median(rps[v.label]) / alone,
+            ratioMin: Math.min(...rs),
+            ratioMax: Math.max(...rs),
             sidecarCpu: st.length ? median(st.map((x) => x.cpu)) : undefined,
             sidecarMemMiB: st.length ? Math.max(...st.map((x) => x.memMiB)) : undefined,
         };
     });
+    const finite = saturated.filter(Number.isFinite);
+    return {
+        serving,
+        saturation: {
+            n: saturated.length,
+            missing: saturated.length - finite.length,
+            p50: percentile(saturated, 50),
+            p95: percentile(saturated, 95),
+            p99: percentile(saturated, 99),
+            max: Math.max(...saturated),
+        },
+    };
+}
+
+/** When a container's process started, and the runtime timestamp (ns) of its first log line with `marker` after that. */
+function firstLineAfterStart(
+    container: string,
+    marker: string,
+    sinceMs: number,
+): { startedNs: bigint; firstNs?: bigint } {
+    const startedNs = BigInt(podman(["inspect", container, "--format", "{{.State.StartedAt.UnixNano}}"]).stdout.trim());
+    const out = podman(["logs", "--timestamps", "--since", new Date(sinceMs).toISOString(), container]).stdout;
+    for (const line of out.split("\n")) {
+        if (!line.includes(marker)) continue;
+        const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)\.(\d+)(Z|[+-]\d\d:\d\d)/.exec(line);
+        if (!m) continue;
+        const ns = BigInt(Date.parse(`${m[1]}${m[3]}`)) * 1_000_000n + BigInt(m[2].padEnd(9, "0").slice(0, 9));
+        if (ns >= startedNs) return { startedNs, firstNs: ns };
+    }
+    return { startedNs };
+}
+
+/**
+ * The stream shipper with retention, killed under load (recovery time and lines shipped again),
+ * and restarted on a 20 GiB freed history (recovery time).
+ */
+async function benchRecovery(s: Settings) {
+    const { objects } = await renderRunnable("dev", STREAM_RETAINED, log);
+    const kill: Array<{ restartS: number; firstLineS: number; reshipped: number; perSecond: number }> = [];
+    const history: number[] = [];
+    for (let round = 0; round < s.recoveryRounds; round++) {
+        await withPod(objects, async (name) => {
+            const sidecar = containerName(name, "sidecar-container");
+            const pid = () => Number(podman(["inspect", sidecar, "--format", "{{.State.Pid}}"]).stdout.trim());
+            // curl paces at most 1000 requests a second (whole milliseconds).
+            const rate = 500;
+            const n = rate * 8;
+            const loading = loadPod(name, n, { tag: `rec${round}`, ratePerSecond: rate, timeoutMs: 60_000 });
+            await sleep(2500);
+            const before = pid();
+            const t0 = Date.now();
+            run("kill", ["-9", String(before)]);
+            await poll("sidecar restarted", 30_000, () => (pid() > 0 && pid() !== before ? true : undefined), 20);
+            const restartS = (Date.now() - t0) / 1000;
+            const load = await loading;
+            await poll(
+                "every line shipped",
+                30_000,
+                () => (countShipped(podman(["logs", sidecar]).stdout, load, n).every((c) => c > 0) ? true : undefined),
+                250,
+            );
+            const counts = countShipped(podman(["logs", sidecar]).stdout, load, n);
+            const { startedNs, firstNs } = firstLineAfterStart(sidecar, `"GET ${load.prefix}`, t0 - 1000);
+            kill.push({
+                restartS,
+                firstLineS: firstNs ? Number(firstNs - startedNs) / 1e9 : NaN,
+                reshipped: counts.reduce((a, c) => a + Math.max(0, c - 1), 0),
+                perSecond: load.ok / load.seconds,
+            });
+            log(`recovery round ${round + 1}: kill ${JSON.stringify(kill[kill.length - 1])}`);
+
+            // 20 GiB of freed history between what was shipped and what comes next.
+            podman(["stop", "--time", "5", sidecar]);
+            const volume = podman(["volume", "inspect", "shared-logs", "--format", "{{.Mountpoint}}"]).stdout.trim();
+            const file = path.join(volume, "access.log");
+            fs.truncateSync(file, fs.statSync(file).size + 20 * 2 ** 30);
+            const fresh = await loadPod(name, 50, { tag: `hist${round}` });
+            const t1 = Date.now();
+            podman(["start", sidecar]);
+            await poll(
+                "first line after the history",
+                30_000,
+                () => (countShipped(podman(["logs", sidecar]).stdout, fresh, 50).some((c) => c > 0) ? true : undefined),
+                100,
+            );
+            const h = firstLineAfterStart(sidecar, `"GET ${fresh.prefix}`, t1 - 1000);
+            history.push(h.firstNs ? Number(h.firstNs - h.startedNs) / 1e9 : NaN);
+            log(
+                `recovery round ${round + 1}: 20 GiB history -> first line ${history[history.length - 1].toFixed(2)} s`,
+            );
+        });
+    }
+    return { kill, history };
 }
 
 runMain(async () => {
@@ -306,7 +469,9 @@ runMain(async () => {
               growthRate: 50,
               wrkSeconds: 4,
               wrkConnections: 16,
-              servingRounds: 1,
+              servingRounds: 2,
+              saturationTagRate: 10,
+              recoveryRounds: 2,
           }
         : {
               quick,
@@ -317,7 +482,9 @@ runMain(async () => {
               growthRate: 100,
               wrkSeconds: 15,
               wrkConnections: 16,
-              servingRounds: 3,
+              servingRounds: 5,
+              saturationTagRate: 10,
+              recoveryRounds: 5,
           };
     const started = Date.now();
     ensurePodman(log);
@@ -352,11 +519,13 @@ runMain(async () => {
     const latency = [await benchLatency(s, "cat-loop"), await benchLatency(s, "stream")];
     log("output growth ...");
     const growth = [await benchGrowth(s, "cat-loop"), await benchGrowth(s, "stream")];
-    log("serving cost ...");
-    const serving = await benchServing(s);
+    log("serving cost and latency at saturation ...");
+    const { serving, saturation } = await benchServing(s);
+    log("restart recovery ...");
+    const recovery = await benchRecovery(s);
     const seconds = (Date.now() - started) / 1000;
 
-    const md = report({ s, machine, images, render, start, latency, growth, serving, seconds });
+    const md = report({ s, machine, images, render, start, latency, growth, serving, saturation, recovery, seconds });
     console.log(md);
     const out = path.join(PROJECT_DIR, "bench", quick ? "results-quick.md" : "results.md");
     fs.writeFileSync(out, md);
@@ -377,15 +546,40 @@ function report(r: any): string {
         "",
         "![latency and output growth](" + (s.quick ? "chart-quick.svg" : "chart.svg") + ")",
         "",
-        "## Serving cost (headline)",
+        "## Serving cost and latency at saturation (headline)",
         "",
-        `\`wrk -t1 -c${s.wrkConnections} -d${s.wrkSeconds}s\` against nginx on the pod's loopback, median of ${s.servingRounds} round(s), variants interleaved in an order rotated each round. Sidecar CPU: its cgroup's CPU time during the load over the load's wall time (100% = one core), median of rounds; memory: its cgroup's peak, page cache included.`,
+        `\`wrk -t1 -c${s.wrkConnections} -d${s.wrkSeconds}s\` against nginx on the pod's loopback, ${s.servingRounds} round(s), variants interleaved in an order rotated each round; medians, with the spread (min-max) across rounds. The ratio is taken per round against that round's nginx-alone run. Sidecar CPU: its cgroup's CPU time during the load over the load's wall time (100% = one core), median of rounds; memory: its cgroup's peak, page cache included. The stream shipper runs with retention (maxAge 24h, maxSize 200Mi), as production does.`,
         "",
-        "| variant | requests/s | ratio to nginx alone | sidecar CPU % | sidecar memory MiB (peak) |",
+        "| variant | requests/s (min-max) | ratio to nginx alone (min-max) | sidecar CPU % | sidecar memory MiB (peak) |",
         "|---|---|---|---|---|",
         ...r.serving.map(
             (v: any) =>
-                `| ${v.label} | ${f(v.rps, 0)} | **${f(v.ratio)}** | ${f(v.sidecarCpu, 1)} | ${f(v.sidecarMemMiB, 1)} |`,
+                `| ${v.label} | ${f(v.rps, 0)} (${f(v.rpsMin, 0)}-${f(v.rpsMax, 0)}) | **${f(v.ratio)}** (${f(v.ratioMin)}-${f(v.ratioMax)}) | ${f(v.sidecarCpu, 1)} | ${f(v.sidecarMemMiB, 1)} |`,
+        ),
+        "",
+        `Shipping latency while wrk saturates nginx (stream + retention): about ${s.saturationTagRate} requests a second sent beside wrk by a shell loop in the pod's network namespace, each carrying its send time; latency = the runtime's timestamp of its line in the sidecar's log (conmon's log file) minus that send time. ${r.saturation.n} requests over all rounds, ${r.saturation.missing} not shipped within 10 s.`,
+        "",
+        "| p50 s | p95 s | p99 s | max s |",
+        "|---|---|---|---|",
+        `| ${f(r.saturation.p50)} | ${f(r.saturation.p95)} | **${f(r.saturation.p99)}** | ${f(r.saturation.max)} |`,
+        "",
+        "## Restart recovery (stream + retention)",
+        "",
+        `${s.recoveryRounds} round(s). Kill: \`kill -9\` of the sidecar 2.5 s into an 8 s load of 500 requests/s; podman restarts it. History: the sidecar stopped, 20 GiB of freed history (a hole) put between what it shipped and what nginx writes next, then started. Times from the runtime's own timestamps (container start to the first new line in its log).`,
+        "",
+        "| measure | median | min-max |",
+        "|---|---|---|",
+        ...[
+            ["kill -9: process restarted after (s)", r.recovery.kill.map((k: any) => k.restartS)],
+            ["kill -9: first new line after the restart (s)", r.recovery.kill.map((k: any) => k.firstLineS)],
+            ["kill -9: lines shipped again", r.recovery.kill.map((k: any) => k.reshipped)],
+            [
+                "kill -9: lines shipped again, in seconds of traffic",
+                r.recovery.kill.map((k: any) => k.reshipped / k.perSecond),
+            ],
+            ["20 GiB history: first new line after the start (s)", r.recovery.history],
+        ].map(
+            ([label, xs]: any) => `| ${label} | **${f(median(xs))}** | ${f(Math.min(...xs))}-${f(Math.max(...xs))} |`,
         ),
         "",
         "## Shipping latency",

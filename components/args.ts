@@ -36,6 +36,15 @@ export const Shipper = {
 } as const;
 export type Shipper = (typeof Shipper)[keyof typeof Shipper];
 
+/** What keeps the webserver running: the seed's bare Pod, or a Deployment of such pods. */
+export const Workload = {
+    /** The seed: one Pod, recreated by nothing if its node goes. */
+    Pod: "Pod",
+    /** An apps/v1 Deployment of `replicas` such pods, spread over nodes, with a Service and a PodDisruptionBudget. */
+    Deployment: "Deployment",
+} as const;
+export type Workload = (typeof Workload)[keyof typeof Workload];
+
 /** Bounds on what the `shared-logs` volume keeps (needs the stream shipper). */
 export interface RetentionArgs {
     /** Lines older than this are freed, e.g. "24h", "90m", "1d12h"; at least a minute. @default "24h" */
@@ -109,7 +118,7 @@ export interface LogVolumeArgs {
 export interface WebserverPodArgs {
     /** Namespace of the Pod. @default unset: the provider's (kubeconfig context's) namespace */
     readonly namespace?: pulumi.Input<string>;
-    /** `metadata.name` of the Pod, a DNS-1123 label. @default "webserver" */
+    /** `metadata.name` of the Pod (or of the Deployment, Service and PodDisruptionBudget), a DNS-1123 label (starting with a letter when there is a Service). @default the component's name (the program's: "webserver") */
     readonly podName?: pulumi.Input<string>;
     /** Image of `nginx-container`. @default "nginx:latest" */
     readonly nginxImage?: pulumi.Input<string>;
@@ -135,6 +144,12 @@ export interface WebserverPodArgs {
     readonly retention?: RetentionArgs;
     /** Run the shipper as a native sidecar: an init container with `restartPolicy: Always` (Kubernetes 1.29+), started before nginx and stopped after it. @default false */
     readonly nativeSidecar?: pulumi.Input<boolean>;
+    /** "Pod" (the seed) or "Deployment"; a plain value, since it decides which resources exist. @default "Pod" */
+    readonly workload?: Workload;
+    /** Pods of the Deployment (workload "Deployment" only), 1 to 1000; a plain value (above 1 it adds a PodDisruptionBudget). @default 2 */
+    readonly replicas?: number;
+    /** A ClusterIP Service on port 80 to nginx's named port `http`; a plain value. @default false for a Pod, true for a Deployment */
+    readonly service?: boolean;
     /** Security profile, a plain value since it decides which resources exist. @default "baseline"; production: "restricted" */
     readonly security?: SecurityProfile;
     /**
@@ -167,6 +182,9 @@ export const WEBSERVER_POD_ARG_KEYS = Object.keys({
     catLoopPeriodSeconds: true,
     retention: true,
     nativeSidecar: true,
+    workload: true,
+    replicas: true,
+    service: true,
     security: true,
     production: true,
 } satisfies Record<keyof WebserverPodArgs, true>) as ReadonlyArray<keyof WebserverPodArgs>;

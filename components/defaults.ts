@@ -26,6 +26,9 @@ export interface ProbeDefaults {
 
 /** What an option that is not given becomes (other than the seed's names and images above). */
 export const DEFAULTS = {
+    workload: "Pod",
+    /** Pods of a Deployment: two, so one can be drained or replaced while the other serves. */
+    replicas: 2,
     security: "baseline",
     shipper: "cat-loop",
     nativeSidecar: false,
@@ -53,7 +56,19 @@ export const LIMITS = {
     retentionMinAgeSeconds: 60,
     /** The API server's limit on a Pod's annotations, keys and values together. */
     annotationsTotalBytes: 256 * 1024,
+    /** More replicas than this is a typo, not a webserver with a log sidecar. */
+    replicasMax: 1000,
 } as const;
+
+/** The labels that select one instance's pods: unique per instance (its name) in a namespace. */
+export const SELECTOR_LABELS = {
+    name: "app.kubernetes.io/name",
+    nameValue: "webserver",
+    instance: "app.kubernetes.io/instance",
+} as const;
+
+/** The Service: port 80 to nginx's named container port. */
+export const SERVICE = { port: 80, targetPortName: "http" } as const;
 
 /** nginx under each profile: the image's port 80, or an unprivileged port with a managed config. */
 export const NGINX = {

@@ -14,6 +14,11 @@ export function isDnsLabel(s: string): boolean {
     return s.length <= 63 && DNS1123_LABEL.test(s);
 }
 
+/** A DNS-1035 label: a DNS-1123 label that starts with a letter, what a Service's name must be. */
+export function isDns1035Label(s: string): boolean {
+    return isDnsLabel(s) && /^[a-z]/.test(s);
+}
+
 /** A DNS-1123 subdomain of at most 253 characters (a label key's prefix). */
 export function isDnsSubdomain(s: string): boolean {
     return s.length > 0 && s.length <= 253 && DNS1123_SUBDOMAIN.test(s);

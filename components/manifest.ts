@@ -1,6 +1,6 @@
 import { createHash } from "crypto";
-import { Shipper } from "./args";
-import { NGINX, SEED } from "./defaults";
+import { Shipper, Workload } from "./args";
+import { NGINX, SEED, SELECTOR_LABELS, SERVICE } from "./defaults";
 import { ValidatedArgs, ValidatedProbe, Quantities } from "./model";
 import { restrictedNginxConf } from "./nginxConf";
 import { profileSettings, SecurityContext } from "./profile";
@@ -55,9 +55,17 @@ export interface Volume {
     configMap?: { name: string };
 }
 
+export interface TopologySpreadConstraint {
+    maxSkew: number;
+    topologyKey: string;
+    whenUnsatisfiable: string;
+    labelSelector: { matchLabels: Record<string, string> };
+}
+
 export interface PodSpec {
     automountServiceAccountToken?: boolean;
     securityContext?: SecurityContext;
+    topologySpreadConstraints?: TopologySpreadConstraint[];
     volumes: Volume[];
     initContainers?: Container[];
     containers: Container[];
@@ -77,9 +85,46 @@ export interface ConfigMapManifest {
     data: Record<string, string>;
 }
 
-/** Everything the component declares: the Pod, and nginx's ConfigMap under the restricted profile. */
+export interface DeploymentManifest {
+    apiVersion: "apps/v1";
+    kind: "Deployment";
+    metadata: ObjectMeta;
+    spec: {
+        replicas: number;
+        selector: { matchLabels: Record<string, string> };
+        strategy: { type: "RollingUpdate"; rollingUpdate: { maxUnavailable: number; maxSurge: number } };
+        template: { metadata: Omit<ObjectMeta, "name" | "namespace">; spec: PodSpec };
+    };
+}
+
+export interface ServiceManifest {
+    apiVersion: "v1";
+    kind: "Service";
+    metadata: ObjectMeta;
+    spec: {
+        type: "ClusterIP";
+        selector: Record<string, string>;
+        ports: Array<{ name: string; port: number; targetPort: string; protocol: string }>;
+    };
+}
+
+export interface PodDisruptionBudgetManifest {
+    apiVersion: "policy/v1";
+    kind: "PodDisruptionBudget";
+    metadata: ObjectMeta;
+    spec: { minAvailable: number; selector: { matchLabels: Record<string, string> } };
+}
+
+/**
+ * Everything the component declares: the Pod or the Deployment; with a Deployment of more than one
+ * replica its PodDisruptionBudget; the Service when asked for; nginx's ConfigMap when the profile
+ * manages nginx's config.
+ */
 export interface Manifests {
-    pod: PodManifest;
+    pod?: PodManifest;
+    deployment?: DeploymentManifest;
+    service?: ServiceManifest;
+    podDisruptionBudget?: PodDisruptionBudgetManifest;
     nginxConfig?: ConfigMapManifest;
 }
 
@@ -101,12 +146,31 @@ export function nginxConfigMapName(args: ValidatedArgs): string {
     return `${args.podName}-nginx-conf-${NGINX_CONF_HASH}`;
 }
 
-/** Builds the Pod's metadata; fields that are not set are left out. */
-export function buildMetadata(args: ValidatedArgs): ObjectMeta {
+/** The labels that select this instance's pods (the name is unique per instance in a namespace). */
+export function selectorLabels(args: ValidatedArgs): Record<string, string> {
+    return { [SELECTOR_LABELS.name]: SELECTOR_LABELS.nameValue, [SELECTOR_LABELS.instance]: args.podName };
+}
+
+/** The pods' labels: the user's, plus the selector's when something selects them. */
+function podLabels(args: ValidatedArgs): Record<string, string> | undefined {
+    const selected = args.workload === Workload.Deployment || args.service;
+    if (!selected) return args.labels;
+    return { ...args.labels, ...selectorLabels(args) };
+}
+
+/** Metadata of an object the component names: name, namespace, labels; fields not set are left out. */
+function objectMeta(args: ValidatedArgs, labels: Record<string, string> | undefined): ObjectMeta {
     return {
         name: args.podName,
         ...(args.namespace !== undefined && { namespace: args.namespace }),
-        ...(args.labels !== undefined && { labels: args.labels }),
+        ...(labels !== undefined && { labels }),
+    };
+}
+
+/** Builds the Pod's metadata; fields that are not set are left out. */
+export function buildMetadata(args: ValidatedArgs): ObjectMeta {
+    return {
+        ...objectMeta(args, podLabels(args)),
         ...(args.annotations !== undefined && { annotations: args.annotations }),
     };
 }
@@ -129,7 +193,10 @@ function buildNginxContainer(args: ValidatedArgs): Container {
         ...(args.imagePullPolicy && { imagePullPolicy: args.imagePullPolicy }),
         // The image's entrypoint still runs; only nginx's config file changes.
         ...(managed && { args: ["nginx", "-c", `${NGINX.confDir}/${NGINX.confFile}`, "-g", "daemon off;"] }),
-        ...(managed && { ports: [{ name: "http", containerPort: port, protocol: "TCP" }] }),
+        // The named port a Service targets; under a managed config, the unprivileged port nginx uses.
+        ...((managed || args.service) && {
+            ports: [{ name: SERVICE.targetPortName, containerPort: port, protocol: "TCP" }],
+        }),
         ...(resources && { resources }),
         ...(args.probes && {
             readinessProbe: httpProbe(args.probes.readiness, port),
@@ -200,6 +267,80 @@ export function buildPodManifest(args: ValidatedArgs): PodManifest {
     return { apiVersion: "v1", kind: "Pod", metadata: buildMetadata(args), spec: buildPodSpec(args) };
 }
 
+/**
+ * The Deployment: its pod template is exactly the Pod the same args give (plus a spread over
+ * nodes), rolled without ever dropping below the desired replicas (maxUnavailable 0); a changed
+ * nginx config is a new ConfigMap name in the template, so it rolls the pods too.
+ */
+export function buildDeploymentManifest(args: ValidatedArgs): DeploymentManifest {
+    const selector = selectorLabels(args);
+    const pod = buildPodManifest(args);
+    return {
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: { ...objectMeta(args, { ...args.labels, ...selector }) },
+        spec: {
+            replicas: args.replicas,
+            selector: { matchLabels: selector },
+            strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+            template: {
+                metadata: {
+                    labels: pod.metadata.labels!,
+                    ...(pod.metadata.annotations && { annotations: pod.metadata.annotations }),
+                },
+                spec: {
+                    ...pod.spec,
+                    // Replicas on different nodes when there are several; still scheduled when there are not.
+                    topologySpreadConstraints: [
+                        {
+                            maxSkew: 1,
+                            topologyKey: "kubernetes.io/hostname",
+                            whenUnsatisfiable: "ScheduleAnyway",
+                            labelSelector: { matchLabels: selector },
+                        },
+                    ],
+                },
+            },
+        },
+    };
+}
+
+/** A ClusterIP Service on port 80 to nginx's named port. */
+export function buildServiceManifest(args: ValidatedArgs): ServiceManifest {
+    return {
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: objectMeta(args, { ...args.labels, ...selectorLabels(args) }),
+        spec: {
+            type: "ClusterIP",
+            selector: selectorLabels(args),
+            ports: [
+                {
+                    name: SERVICE.targetPortName,
+                    port: SERVICE.port,
+                    targetPort: SERVICE.targetPortName,
+                    protocol: "TCP",
+                },
+            ],
+        },
+    };
+}
+
+/** Voluntary disruptions (node drains) take one pod at a time: the others keep serving. */
+export function buildPodDisruptionBudgetManifest(args: ValidatedArgs): PodDisruptionBudgetManifest {
+    return {
+        apiVersion: "policy/v1",
+        kind: "PodDisruptionBudget",
+        metadata: objectMeta(args, { ...args.labels, ...selectorLabels(args) }),
+        spec: { minAvailable: args.replicas - 1, selector: { matchLabels: selectorLabels(args) } },
+    };
+}
+
+/** Whether the args' workload gets a PodDisruptionBudget: only when it can be satisfied and protects something. */
+export function hasPodDisruptionBudget(args: Pick<ValidatedArgs, "workload" | "replicas">): boolean {
+    return args.workload === Workload.Deployment && args.replicas > 1;
+}
+
 /** The ConfigMap holding nginx.conf, for a profile that manages nginx's config. */
 export function buildNginxConfigMap(args: ValidatedArgs): ConfigMapManifest {
     return {
@@ -216,7 +357,12 @@ export function buildNginxConfigMap(args: ValidatedArgs): ConfigMapManifest {
 
 /** Every object the component declares for these args. */
 export function buildManifests(args: ValidatedArgs): Manifests {
-    const pod = buildPodManifest(args);
-    if (!profileSettings(args.security).managedNginxConfig) return { pod };
-    return { pod, nginxConfig: buildNginxConfigMap(args) };
+    return {
+        ...(args.workload === Workload.Deployment
+            ? { deployment: buildDeploymentManifest(args) }
+            : { pod: buildPodManifest(args) }),
+        ...(args.service && { service: buildServiceManifest(args) }),
+        ...(hasPodDisruptionBudget(args) && { podDisruptionBudget: buildPodDisruptionBudgetManifest(args) }),
+        ...(profileSettings(args.security).managedNginxConfig && { nginxConfig: buildNginxConfigMap(args) }),
+    };
 }

@@ -1,6 +1,6 @@
 // The args after validation: every default and the production preset applied, every value
 // checked. Pure data; the manifest builder reads only this.
-import { ImagePullPolicy, SecurityProfile, Shipper, StorageMedium } from "./args";
+import { ImagePullPolicy, SecurityProfile, Shipper, StorageMedium, Workload } from "./args";
 
 /** Quantities of one container's requests or limits, under Kubernetes' own names. */
 export type Quantities = Partial<Record<"cpu" | "memory" | "ephemeral-storage", string>>;
@@ -28,7 +28,13 @@ export interface RetentionSettings {
 }
 
 export interface ValidatedArgs {
+    /** The Pod's name, or the Deployment's (and its Service's and PodDisruptionBudget's). */
     readonly podName: string;
+    readonly workload: Workload;
+    /** Pods of the Deployment; 1 for the Pod workload. */
+    readonly replicas: number;
+    /** Whether a Service selects the pods. */
+    readonly service: boolean;
     readonly namespace?: string;
     readonly nginxImage: string;
     readonly sidecarImage: string;

@@ -1,13 +1,24 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ResolvedWebserverPodArgs, WebserverPodArgs } from "./args";
-import { buildManifests, buildNginxConfigMap } from "./manifest";
+import { ResolvedWebserverPodArgs, WebserverPodArgs, Workload } from "./args";
+import { DEFAULTS } from "./defaults";
+import {
+    buildDeploymentManifest,
+    buildNginxConfigMap,
+    buildPodDisruptionBudgetManifest,
+    buildPodManifest,
+    buildServiceManifest,
+    hasPodDisruptionBudget,
+} from "./manifest";
 import { isProfile, profileSettings, requestedProfile } from "./profile";
 import { readyContainers } from "./status";
 import { validateArgs, WebserverPodArgError } from "./validate";
 
 /** The component's type token (`<package>:<module>:<type>`). */
 export const WEBSERVER_POD_TYPE = "webserver-sidecar:index:WebserverPod";
+
+/** The args that decide which resources exist: they must be known when the component is built. */
+const PLAIN_ARGS = ["security", "production", "workload", "replicas", "service"] as const;
 
 /** True when no Output or Promise is nested anywhere in `value`, so it can be checked right now. */
 function isKnown(value: unknown): boolean {
@@ -18,29 +29,38 @@ function isKnown(value: unknown): boolean {
 
 /**
  * The `webserver` Pod: nginx writing its logs into the `shared-logs` emptyDir and a sidecar
- * that ships them to stdout. With no args it declares exactly the seed spec.
+ * that ships them. With no args it declares exactly the seed spec; with `workload: "Deployment"`
+ * the same pod as the template of a Deployment, with a Service and a PodDisruptionBudget.
  *
- * Pass a Kubernetes `provider` (or `providers`) in the resource options to target a cluster
- * other than the current kubeconfig context.
+ * Object names derive from the component's name (override with `podName`). Pass a Kubernetes
+ * `provider` (or `providers`) in the resource options to target a cluster other than the current
+ * kubeconfig context.
  */
 export class WebserverPod extends pulumi.ComponentResource {
-    /** `metadata.name` of the Pod. */
+    /** "Pod" or "Deployment". */
+    public readonly workload: pulumi.Output<string>;
+    /** `metadata.name` of the Pod, or of the Deployment (and its Service and PodDisruptionBudget). */
     public readonly podName: pulumi.Output<string>;
-    /** Namespace the Pod landed in (the provider fills in its default when none was given). */
+    /** Namespace the objects landed in (the provider fills in its default when none was given). */
     public readonly namespace: pulumi.Output<string>;
-    /** `status.podIP` of the Pod. */
-    public readonly podIp: pulumi.Output<string>;
-    /** `status.phase` of the Pod, for example `Running`. */
-    public readonly status: pulumi.Output<string>;
-    /** Ready containers over containers in the spec, as `kubectl get pod` prints it, for example `2/2`. */
-    public readonly readyContainers: pulumi.Output<string>;
+    /** `status.podIP` of the Pod; unset for a Deployment, whose pods come and go. */
+    public readonly podIp: pulumi.Output<string | undefined>;
+    /** `status.phase` of the Pod, for example `Running`; unset for a Deployment. */
+    public readonly status: pulumi.Output<string | undefined>;
+    /** The Pod's ready containers over its containers, as `kubectl get pod` prints READY (`2/2`); unset for a Deployment. */
+    public readonly readyContainers: pulumi.Output<string | undefined>;
+    /** The Deployment's ready replicas over its desired replicas, as `kubectl get deploy` prints READY (`2/2`); unset for a Pod. */
+    public readonly readyReplicas: pulumi.Output<string | undefined>;
+    /** The Service's name, when there is one. */
+    public readonly serviceName: pulumi.Output<string | undefined>;
+    /** The Service's cluster IP, when there is one. */
+    public readonly serviceIp: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: WebserverPodArgs = {}, opts: pulumi.ComponentResourceOptions = {}) {
         // Args that are already plain are validated before anything, the component included, is
         // registered. Args holding Outputs are validated when they resolve, with the same message.
-        // The security profile decides which resources exist, so it must be plain either way.
-        const plain = ["security", "production"] as const;
-        const late = plain.filter((k) => !isKnown(args[k]));
+        // The args that decide which resources exist must be plain either way.
+        const late = PLAIN_ARGS.filter((k) => !isKnown(args[k]));
         if (late.length > 0)
             throw new WebserverPodArgError(
                 name,
@@ -48,45 +68,94 @@ export class WebserverPod extends pulumi.ComponentResource {
             );
         const known = isKnown(args) ? validateArgs(name, args as ResolvedWebserverPodArgs) : undefined;
         const profile = requestedProfile(args);
+        const workload = args.workload ?? DEFAULTS.workload;
+        const deployment = workload === Workload.Deployment;
+        const service = args.service ?? deployment;
+        const pdb = hasPodDisruptionBudget({ workload, replicas: args.replicas ?? DEFAULTS.replicas });
         super(WEBSERVER_POD_TYPE, name, {}, opts);
 
         const validated = known
             ? pulumi.output(known)
             : pulumi.output(args).apply((resolved) => validateArgs(name, resolved as ResolvedWebserverPodArgs));
-        const manifest = validated.apply(buildManifests).pod;
+        const child = { parent: this };
 
         // nginx reads its config from a ConfigMap this component owns when the profile manages it.
-        // An invalid profile never gets here with plain args; with Output args validation fails the Pod.
+        // An invalid profile never gets here with plain args; with Output args validation fails first.
         let nginxConfig: k8s.core.v1.ConfigMap | undefined;
         if (isProfile(profile) && profileSettings(profile).managedNginxConfig) {
             const cm = validated.apply(buildNginxConfigMap);
             nginxConfig = new k8s.core.v1.ConfigMap(
                 `${name}-nginx-conf`,
                 { apiVersion: "v1", kind: "ConfigMap", metadata: cm.metadata, data: cm.data },
-                { parent: this },
+                child,
+            );
+        }
+        const afterConfig = { ...child, dependsOn: nginxConfig ? [nginxConfig] : [] };
+
+        let objectMeta: pulumi.Output<k8s.types.output.meta.v1.ObjectMeta>;
+        if (deployment) {
+            const d = validated.apply(buildDeploymentManifest);
+            // The provider waits for the rollout: after `pulumi up`, readyReplicas is desired/desired.
+            const dep = new k8s.apps.v1.Deployment(
+                `${name}-deployment`,
+                { apiVersion: "apps/v1", kind: "Deployment", metadata: d.metadata, spec: d.spec },
+                afterConfig,
+            );
+            objectMeta = dep.metadata;
+            this.podIp = pulumi.output(undefined);
+            this.status = pulumi.output(undefined);
+            this.readyContainers = pulumi.output(undefined);
+            this.readyReplicas = pulumi
+                .all([dep.spec, dep.status])
+                .apply(([spec, status]) => `${status?.readyReplicas ?? 0}/${spec?.replicas ?? 0}`);
+        } else {
+            const p = validated.apply(buildPodManifest);
+            const pod = new k8s.core.v1.Pod(
+                `${name}-pod`,
+                { apiVersion: "v1", kind: "Pod", metadata: p.metadata, spec: p.spec },
+                afterConfig,
+            );
+            objectMeta = pod.metadata;
+            this.podIp = pod.status.podIP;
+            this.status = pod.status.phase;
+            this.readyContainers = pulumi.all([p, pod.status]).apply(([m, status]) => readyContainers(m.spec, status));
+            this.readyReplicas = pulumi.output(undefined);
+        }
+        if (service) {
+            const sv = validated.apply(buildServiceManifest);
+            const svc = new k8s.core.v1.Service(
+                `${name}-service`,
+                { apiVersion: "v1", kind: "Service", metadata: sv.metadata, spec: sv.spec },
+                child,
+            );
+            this.serviceName = svc.metadata.name;
+            this.serviceIp = svc.spec.clusterIP;
+        } else {
+            this.serviceName = pulumi.output(undefined);
+            this.serviceIp = pulumi.output(undefined);
+        }
+        if (pdb) {
+            const b = validated.apply(buildPodDisruptionBudgetManifest);
+            new k8s.policy.v1.PodDisruptionBudget(
+                `${name}-pdb`,
+                { apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata: b.metadata, spec: b.spec },
+                child,
             );
         }
 
-        const pod = new k8s.core.v1.Pod(
-            `${name}-pod`,
-            { apiVersion: "v1", kind: "Pod", metadata: manifest.metadata, spec: manifest.spec },
-            { parent: this, dependsOn: nginxConfig ? [nginxConfig] : [] },
-        );
-
-        this.podName = pod.metadata.name;
-        this.namespace = pod.metadata.namespace;
-        this.podIp = pod.status.podIP;
-        this.status = pod.status.phase;
-        this.readyContainers = pulumi
-            .all([manifest, pod.status])
-            .apply(([m, status]) => readyContainers(m.spec, status));
-
+        this.workload = pulumi.output(workload);
+        this.podName = objectMeta.name;
+        this.namespace = objectMeta.namespace;
         this.registerOutputs({
+            workload: this.workload,
             podName: this.podName,
             namespace: this.namespace,
             podIp: this.podIp,
             status: this.status,
             readyContainers: this.readyContainers,
+            readyReplicas: this.readyReplicas,
+            serviceName: this.serviceName,
+            serviceIp: this.serviceIp,
         });
     }
 }

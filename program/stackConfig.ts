@@ -25,6 +25,9 @@ export const STACK_KEYS: { readonly [K in keyof Required<WebserverPodArgs>]: Sta
     catLoopPeriodSeconds: "integer",
     retention: "object",
     nativeSidecar: "boolean",
+    workload: "string",
+    replicas: "integer",
+    service: "boolean",
     security: "string",
     production: "boolean",
 };

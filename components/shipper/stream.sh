@@ -1,7 +1,8 @@
 #!/bin/bash
-# The stream shipper: ships every line nginx appends to access.log and error.log to stdout once,
-# in order per file, within a poll interval; resumes from a checkpoint after a restart; and, with
-# retention, frees the oldest shipped bytes of each file so the volume stays within a bound.
+# The stream shipper: ships every line nginx appends to access.log (to stdout) and error.log (to
+# stderr, as the official nginx image sends it) once, in order, within a poll interval; resumes
+# from a checkpoint after a restart; and, with retention, frees the oldest shipped bytes of each
+# file so the volume stays within a bound.
 #
 #   stream.sh DIR MAX_BYTES MAX_AGE_SECONDS [POLL_SECONDS] [AGE_CHECKPOINT_SECONDS]
 #
@@ -11,35 +12,40 @@
 #   MAX_AGE_SECONDS  lines older than this are freed (retention only)
 #
 # The component renders this file into the sidecar's command (components/shippers.ts).
-# Needs bash, coreutils (stat, dd, tr, head, wc, mv, mkdir, mkfifo) and, for retention,
-# util-linux's fallocate; perl, when there, finds data past a hole in one step (lseek SEEK_DATA).
-# A stock ubuntu or debian image has them all (busybox does not).
+# Needs bash, coreutils (tail, stat, dd, head, wc, mkdir, mkfifo) and, for retention, util-linux's
+# fallocate; perl, when there, finds data past a hole in one step (lseek SEEK_DATA). A stock
+# ubuntu or debian image has them all (busybox does not).
 #
-# State, in DIR/.shipper/ (on the shared volume, so it survives a restart of this container; each
-# file replaced atomically with mv):
-#   <log>.pos    "<inode> <offset>": every byte before <offset> is on stdout; a line boundary
+# How: one GNU `tail -f` per log does the shipping -- a long-running process, so shipping costs no
+# process per poll. Its input is this script's own file descriptor for the log, positioned at the
+# checkpoint: tail's reads move that descriptor's offset, which this script reads once a second
+# from /proc/self/fdinfo (no process) as what has been shipped. tail writes each read (at most
+# BUFSIZ, 8 KiB) before the next, so everything before `pos - 8 KiB` is on stdout; and all of it
+# once tail sleeps between polls with nothing in flight (its wchan says so).
+#
+# State, in DIR/.shipper/ (on the shared volume, so it survives a restart of this container). Each
+# record is written to one of two slots in turn, as "<seq> <fields...> <seq>", so that a write cut
+# short by a kill leaves the other slot valid: no record is ever lost or half-read.
+#   <log>.pos    "<inode> <offset>": every byte before <offset> is on stdout
 #   <log>.freed  "<inode> <offset> <shipped>": retention freed (punched holes over) the bytes before
 #                <offset>, when the checkpoint was <shipped> (where to resume if the .pos is lost)
-#   <log>.ages   "<epoch>:<size>" words: the file's size at each age checkpoint, for MAX_AGE_SECONDS
-#
-# Why a poll loop and not `tail -F`: tail cannot say how much of what it read reached stdout, so a
-# restarted tail starts over, re-shipping everything retained and reading every freed hole. Here a
-# chunk is on stdout (dd has written it) before its end is recorded: after `kill -9` at most the
-# lines of one checkpoint interval (a second) are shipped again; after a quiet poll, none.
+#   <log>.ages   "<epoch>:<size>" words: the log's size at each age checkpoint, for MAX_AGE_SECONDS
 set -u
 
 dir=$1 max_bytes=$2 max_age=$3 poll=${4:-0.2} age_every=${5:-60}
 state=$dir/.shipper
 logs=(access.log error.log)
+out=(1 2)     # the container's stream for each log
+bufsize=8192  # GNU tail's read size: at most this much is read and not yet written
 block=4096    # holes are punched in whole filesystem blocks
 reserve=65536 # of MAX_BYTES, for the state files and block rounding
 keep=$(((max_bytes - reserve) / 2))
+min_punch=65536 # free in steps of at least this much, so that retention costs few processes
 
-# Per log (indexed like `logs`): inode; offset shipped; offset in the checkpoint; offset freed;
-# size at the last retention pass; size at the last poll; whether its last chunk is yet to be
-# checked for ending inside a line, whether it did, and for how many polls; its age checkpoints.
-ino=() off=() saved=() freed=() last_pass=() seen=() unchecked=() partial=() waited=() ages=()
-declare -A said=() size_of=() ino_of=()
+# Per log (indexed like `logs`): its descriptor, tail's pid, inode, where this run started, the
+# offset in the checkpoint, offset freed, offset at the last retention pass, its age checkpoints.
+fd=() tail_pid=() ino=() run_start=() saved=() freed=() last_pass=() ages=()
+declare -A said=() seq=()
 
 say_once() { # KEY MESSAGE: a problem on stderr once, until clear_said KEY
     [ -n "${said[$1]:-}" ] && return
@@ -48,13 +54,29 @@ say_once() { # KEY MESSAGE: a problem on stderr once, until clear_said KEY
 }
 clear_said() { unset "said[$1]"; }
 
-write_state() { # FILE CONTENT: replace a state file atomically
-    printf '%s\n' "$2" >"$1.tmp" && mv -f "$1.tmp" "$1"
+write_record() { # NAME FIELDS...: write a state record to the next of its two slots
+    local name=$1 s
+    shift
+    s=$((${seq[$name]:-0} + 1))
+    seq[$name]=$s
+    printf '%s %s %s\n' "$s" "$*" "$s" >"$state/$name.$((s % 2))"
 }
 
-read_fields() { # FILE -> its words on stdout, or nothing
-    local w
-    [ -f "$1" ] && read -r -a w <"$1" && echo "${w[*]}"
+read_record() { # NAME: the fields of its newest complete record into REC ("" when none), its seq noted
+    local name=$1 slot words n best_seq=0
+    REC=""
+    for slot in 0 1; do
+        [ -f "$state/$name.$slot" ] || continue
+        read -r -a words <"$state/$name.$slot" || true
+        n=${#words[@]}
+        # A record cut short by a kill does not end with its sequence number: the other slot holds.
+        if [ "$n" -ge 3 ] && [ "${words[0]}" = "${words[n - 1]}" ] && [[ ${words[0]} =~ ^[0-9]+$ ]] &&
+            [ "${words[0]}" -gt "$best_seq" ]; then
+            best_seq=${words[0]}
+            REC="${words[*]:1:n-2}"
+        fi
+    done
+    seq[$name]=$best_seq
 }
 
 byte_at() { # FILE OFFSET -> nl, nul, none (past the end) or other
@@ -63,23 +85,17 @@ byte_at() { # FILE OFFSET -> nl, nul, none (past the end) or other
     case $c in x) echo none ;; $'\001'x) echo nl ;; $'\002'x) echo nul ;; *) echo other ;; esac
 }
 
-binary_search_data() { # LO HI FILE [nul]: the first offset in [LO, HI) that is not a NUL (or, with
-    # "nul", that is one), by halving: the bytes before it are all NULs (all data), the rest not.
-    local lo=$1 hi=$2 mid want=${4:-data} b
+binary_search_data() { # LO HI FILE: the first offset in [LO, HI) that is not a NUL, by halving
+    local lo=$1 hi=$2 mid
     while [ "$lo" -lt "$hi" ]; do
         mid=$(((lo + hi) / 2))
-        b=$(byte_at "$3" "$mid")
-        if { [ "$b" = nul ] && [ "$want" = data ]; } || { [ "$b" != nul ] && [ "$want" = nul ]; }; then
-            lo=$((mid + 1))
-        else
-            hi=$mid
-        fi
+        if [ "$(byte_at "$3" "$mid")" = nul ]; then lo=$((mid + 1)); else hi=$mid; fi
     done
     echo "$lo"
 }
 
-seek() { # FILE OFFSET WHENCE: lseek(SEEK_DATA=3 or SEEK_HOLE=4) through perl (in every debian and ubuntu image)
-    perl -e 'open(my $f, "<", $ARGV[0]) or exit 1; my $p = sysseek($f, $ARGV[1], $ARGV[2]); exit 1 unless defined $p; print $p + 0' "$@" 2>/dev/null
+seek_data() { # FILE OFFSET: lseek(SEEK_DATA) through perl (in every debian and ubuntu image)
+    perl -e 'open(my $f, "<", $ARGV[0]) or exit 1; my $p = sysseek($f, $ARGV[1], 3); exit 1 unless defined $p; print $p + 0' "$1" "$2" 2>/dev/null
 }
 
 first_data_byte() { # LO HI FILE: the first offset in [LO, HI) that is not a NUL (not in a hole)
@@ -87,7 +103,7 @@ first_data_byte() { # LO HI FILE: the first offset in [LO, HI) that is not a NUL
     # SEEK_DATA finds the next block holding data in one step; the byte is then searched within
     # that block (its start may be zeros). Without perl, or when that fails, halving [LO, HI).
     while [ "$lo" -lt "$hi" ] && [ $((tries += 1)) -le 8 ]; do
-        p=$(seek "$3" "$lo" 3)
+        p=$(seek_data "$3" "$lo")
         if [ -z "$p" ] || [ "$p" -lt "$lo" ] || [ "$p" -ge "$hi" ]; then break; fi
         end=$(((p / block + 1) * block))
         [ "$end" -gt "$hi" ] && end=$hi
@@ -101,120 +117,106 @@ first_data_byte() { # LO HI FILE: the first offset in [LO, HI) that is not a NUL
     binary_search_data "$lo" "$hi" "$3"
 }
 
+line_start() { # FILE OFFSET: where the line holding OFFSET starts (OFFSET itself after a newline)
+    local from n
+    [ "$2" -le 0 ] && { echo 0; return; }
+    from=$(($2 > 65536 ? $2 - 65536 : 0))
+    # The length of the last (partial) line of [from, OFFSET): what follows its last newline.
+    # A NUL (a freed hole) ends a line as a newline does: what was freed was shipped.
+    n=$({ dd if="$1" iflag=skip_bytes,count_bytes skip="$from" count=$(($2 - from)) status=none | tr '\000' '\n'; echo; } | tail -n 1 | wc -c)
+    echo $(($2 - n + 1))
+}
+
 next_line_start() { # FILE OFFSET: the offset after the first newline at or after OFFSET
     local n
     n=$(dd if="$1" iflag=skip_bytes skip="$2" bs=64K count=1 status=none | head -n 1 | wc -c)
     echo $(($2 + n))
 }
 
-stat_logs() { # the inode and size of each log that exists, into ino_of and size_of
-    local name i s
-    ino_of=() size_of=()
-    while read -r name i s; do ino_of[$name]=$i size_of[$name]=$s; done < <(stat -c '%n %i %s' "${logs[@]}" 2>/dev/null)
-}
-
-# Where to start a log at a (re)start: its checkpoint; past what retention freed (at the next
-# line); and never inside a hole. Cost independent of how much was ever freed.
-resume() { # INDEX
-    local i=$1 f=${logs[$1]} size=${size_of[${logs[$1]}]} cur=${ino_of[${logs[$1]}]} start=0 p fr
-    read -r -a p <<<"$(read_fields "$state/$f.pos")"
-    read -r -a fr <<<"$(read_fields "$state/$f.freed")"
-    [ "${p[0]:-}" = "$cur" ] && start=${p[1]}
+# Where to start a log at a (re)start, into START: the start of the line holding its checkpoint;
+# past what retention freed; and never inside a hole. Cost independent of how much was ever freed.
+resume_offset() { # INDEX INODE SIZE
+    local i=$1 f=${logs[$1]} cur=$2 size=$3 p fr
+    START=0
+    read_record "$f.pos"
+    read -r -a p <<<"$REC"
+    read_record "$f.freed"
+    read -r -a fr <<<"$REC"
+    [ "${p[0]:-}" = "$cur" ] && START=${p[1]}
     freed[i]=0
     if [ "${fr[0]:-}" = "$cur" ]; then
         freed[i]=${fr[1]}
         # The checkpoint is lost or older than what was freed: resume where retention knew it was.
-        if [ "${freed[i]}" -gt "$start" ]; then
-            if [ -n "${fr[2]:-}" ]; then start=${fr[2]}; else start=$(next_line_start "$f" "${freed[i]}"); fi
+        if [ "${freed[i]}" -gt "$START" ]; then
+            if [ -n "${fr[2]:-}" ]; then START=${fr[2]}; else START=$(next_line_start "$f" "${freed[i]}"); fi
         fi
     fi
-    [ "$start" -gt "$size" ] && start=0 # truncated since the checkpoint
-    if [ "$start" -lt "$size" ] && [ "$(byte_at "$f" "$start")" = nul ]; then
-        start=$(first_data_byte "$start" "$size" "$f")
+    [ "$START" -gt "$size" ] && START=0 # truncated since the checkpoint
+    if [ "$START" -lt "$size" ] && [ "$(byte_at "$f" "$START")" = nul ]; then
+        START=$(first_data_byte "$START" "$size" "$f")
+    elif [ "$START" -gt 0 ] && [ "$(byte_at "$f" $((START - 1)))" = other ]; then
+        # The checkpoint may fall inside a line (up to 8 KiB before what was read): ship it whole.
+        START=$(line_start "$f" "$START")
     fi
-    ino[i]=$cur off[i]=$start saved[i]=$start seen[i]=$size last_pass[i]=$size
-    unchecked[i]=0 partial[i]=0 waited[i]=0
-    ages[i]=$(cat "$state/$f.ages" 2>/dev/null)
 }
 
-# Whether a log's last chunk ended inside a line (a write in progress): checked once per chunk,
-# and only when it matters -- before another log's lines would be written after it, and before a
-# checkpoint -- so that quiet logs cost no process per poll.
-mid_line() { # INDEX: true when the log's last shipped chunk ended inside a line
+start_log() { # INDEX: open the log at its resume offset and start its tail
+    local i=$1 f=${logs[$1]} cur size newfd
+    read -r cur size < <(stat -c '%i %s' "$f" 2>/dev/null) || return 1
+    resume_offset "$i" "$cur" "$size"
+    exec {newfd}<"$f" || return 1
+    fd[i]=$newfd
+    # Position the descriptor (tail's input) at the start: dd seeks it and reads nothing.
+    dd bs=1 skip="$START" count=0 status=none <&"$newfd"
+    # --pid: a tail outlives no shipper (outside a container nothing else would end it).
+    tail ---disable-inotify -s "$poll" --pid=$$ -c +1 -f <&"$newfd" >&"${out[i]}" 2>>"$state/$f.tail.err" &
+    tail_pid[i]=$!
+    ino[i]=$cur run_start[i]=$START saved[i]=$START last_pass[i]=$START
+    read_record "$f.ages"
+    ages[i]=$REC
+}
+
+stop_log() { # INDEX
     local i=$1
-    if [ "${unchecked[i]:-0}" = 1 ]; then
-        unchecked[i]=0
-        if [ "$(byte_at "${logs[i]}" $((off[i] - 1)))" = nl ]; then partial[i]=0; else partial[i]=1; fi
-    fi
-    [ "${partial[i]:-0}" = 1 ]
+    [ -n "${tail_pid[i]:-}" ] && kill "${tail_pid[i]}" 2>/dev/null && wait "${tail_pid[i]}" 2>/dev/null
+    [ -n "${fd[i]:-}" ] && eval "exec ${fd[i]}<&-"
+    tail_pid[i]="" fd[i]="" ino[i]=""
 }
 
-checkpoint() { # INDEX: record what is shipped, at a line boundary
+# What is certainly on stdout, into SHIPPED: tail's read offset, less what it may have read and
+# not yet written (nothing while it sleeps between polls, seen in /proc/<pid>/wchan; else at most
+# BUFSIZ). A read offset that went back means tail found the log truncated and started it over.
+shipped() { # INDEX
+    local i=$1 k v pos=0 wchan=""
+    while read -r k v; do [ "$k" = pos: ] && pos=$v && break; done <"/proc/self/fdinfo/${fd[i]}"
+    read -r wchan <"/proc/${tail_pid[i]}/wchan" 2>/dev/null
+    if [ "$pos" -lt "${saved[i]}" ]; then
+        run_start[i]=0 freed[i]=0 last_pass[i]=0 ages[i]="" saved[i]=-1
+        write_record "${logs[i]}.freed" "${ino[i]} 0 0"
+    fi
+    case $wchan in
+        *nanosleep*) SHIPPED=$pos ;;
+        *) SHIPPED=$((pos - bufsize > run_start[i] ? pos - bufsize : run_start[i])) ;;
+    esac
+}
+
+checkpoint() { # INDEX
     local i=$1
-    [ -n "${ino[i]:-}" ] && [ "${off[i]}" != "${saved[i]}" ] || return 0
-    mid_line "$i" && return 0 # keep the last boundary until the line is complete
-    write_state "$state/${logs[i]}.pos" "${ino[i]} ${off[i]}" && saved[i]=${off[i]}
-}
-
-# Ships what was appended to one log since the last poll.
-ship() { # INDEX
-    local i=$1 f=${logs[$1]} cur=${ino_of[${logs[$1]}]:-} size=${size_of[${logs[$1]}]:-}
-    [ -n "$cur" ] || return 0
-    if [ "$cur" != "${ino[i]:-}" ]; then
-        resume "$i" # nginx created the log, or it was re-created
-    elif [ "$size" -lt "${seen[i]}" ]; then
-        # Truncated (`: > access.log`): what follows starts at offset 0.
-        off[i]=0 saved[i]=-1 freed[i]=0 last_pass[i]=0 ages[i]="" unchecked[i]=0 partial[i]=0 waited[i]=0
-        write_state "$state/$f.freed" "$cur 0 0"
-    fi
-    seen[i]=$size
-    [ "$size" -gt "${off[i]}" ] || return 0
-    local end=$size hole
-    if [ $((size - off[i])) -gt $((64 << 20)) ]; then
-        # More than nginx writes in a poll: the file was extended with a hole. Ship up to the hole,
-        # and skip it on the next poll, never shipping its NULs.
-        hole=$(seek "$f" "${off[i]}" 4)
-        if [ "$hole" = "${off[i]}" ]; then
-            off[i]=$(first_data_byte "${off[i]}" "$size" "$f")
-            return 0
-        fi
-        if [ -n "$hole" ] && [ "$hole" -lt "$size" ]; then
-            # The hole starts at a block boundary; the data before it ends at the block's first NUL.
-            local from=$((hole - block))
-            [ "$from" -lt "${off[i]}" ] && from=${off[i]}
-            end=$(binary_search_data "$from" "$hole" "$f" nul)
-        fi
-    fi
-    if [ "$end" -le "${off[i]}" ]; then
-        # Only NULs up to the hole: the data resumes past it.
-        off[i]=$(first_data_byte "${off[i]}" "$size" "$f")
-        return 0
-    fi
-    if ! dd if="$f" iflag=skip_bytes,count_bytes skip="${off[i]}" count=$((end - off[i])) bs=1M status=none; then
-        say_once "read-$f" "cannot read $f from offset ${off[i]}; retrying every poll"
-        return 0
-    fi
-    clear_said "read-$f"
-    off[i]=$end unchecked[i]=1 partial[i]=0 waited[i]=0
-}
-
-# True when another log than INDEX ended its last chunk inside a line and may still complete it
-# (for at most a second): INDEX's lines must not be written into that line.
-blocked_by_other() { # INDEX
-    local j
-    for j in "${!logs[@]}"; do
-        if [ "$j" != "$1" ] && [ -n "${ino[j]:-}" ] && [ "${off[j]}" -gt 0 ] && mid_line "$j" && [ "${waited[j]}" -le 5 ]; then
-            return 0
-        fi
-    done
-    return 1
+    [ -n "${tail_pid[i]:-}" ] || return 0
+    shipped "$i"
+    [ "$SHIPPED" = "${saved[i]}" ] && return 0
+    write_record "${logs[i]}.pos" "${ino[i]} $SHIPPED"
+    saved[i]=$SHIPPED
 }
 
 # Frees the oldest bytes of one log, never past its checkpoint (what is on stdout): no unshipped
 # line is lost. The file keeps at most `keep` allocated bytes plus one pass's growth.
 retain() { # INDEX NOW
-    local i=$1 now=$2 f=${logs[$1]} size=${seen[$1]} grow room target old=0 rest="" a newest
+    local i=$1 now=$2 f=${logs[$1]} size grow room target old=0 rest="" a newest k v
+    size=${saved[i]}
+    while read -r k v; do [ "$k" = pos: ] && size=$v && break; done <"/proc/self/fdinfo/${fd[i]}"
     grow=$((size - last_pass[i]))
+    [ "$grow" -lt 0 ] && grow=0
     last_pass[i]=$size
     room=$((keep - grow))
     [ "$room" -lt 0 ] && room=0
@@ -226,7 +228,7 @@ retain() { # INDEX NOW
     newest=${rest##* }
     if [ -z "$newest" ] || [ $((now - ${newest%%:*})) -ge "$age_every" ]; then
         rest="$rest $now:$size"
-        write_state "$state/$f.ages" "$rest"
+        write_record "$f.ages" "$rest"
     fi
     ages[i]=$rest
     [ "$old" -gt "$target" ] && target=$old
@@ -241,50 +243,63 @@ retain() { # INDEX NOW
     fi
     target=$((target / block * block))
     [ "$target" -gt "${freed[i]}" ] || return 0
+    # Punch in steps of min_punch (a process each), unless the bound or maxAge needs it now.
+    if [ $((target - freed[i])) -lt "$min_punch" ] && [ $((size - freed[i])) -le "$keep" ] && [ "$old" -le "${freed[i]}" ]; then
+        return 0
+    fi
     # Record first, then punch: a restart never resumes inside a hole it does not know of.
-    write_state "$state/$f.freed" "${ino[i]} $target ${saved[i]}"
+    write_record "$f.freed" "${ino[i]} $target ${saved[i]}"
     if fallocate --punch-hole --offset "${freed[i]}" --length $((target - freed[i])) "$f" 2>"$state/punch.err"; then
         freed[i]=$target
         clear_said "punch-$f"
     else
-        say_once "punch-$f" "retention cannot free space in $f: $(cat "$state/punch.err")"
+        say_once "punch-$f" "retention cannot free space in $f: $(<"$state/punch.err")"
     fi
 }
 
 cd "$dir" || exit 1
 mkdir -p "$state" || exit 1
+for f in "${logs[@]}"; do : >>"$state/$f.tail.err"; done
 rm -f "$state/tick"
-# `read -t` on a FIFO nobody writes: a sleep without a process per poll.
+# `read -t` on a FIFO nobody writes: a wait that costs no process.
 mkfifo "$state/tick" && exec 9<>"$state/tick" || exit 1
-
-checkpoint_all() { for i in "${!logs[@]}"; do checkpoint "$i"; done; }
-trap 'checkpoint_all; exit 0' TERM INT
-
-last_checkpoint=$SECONDS last_retention=$SECONDS
-while :; do
-    stat_logs
-    before="${off[*]}"
-    # A log whose last chunk ended inside a line goes first, so its line is completed unbroken.
-    order=()
-    for i in "${!logs[@]}"; do if [ "${partial[i]:-0}" = 1 ]; then order=("$i" "${order[@]}"); else order+=("$i"); fi; done
-    for i in "${order[@]}"; do
-        f=${logs[i]}
-        # Nothing to do unless the log has unshipped bytes, shrank (truncated) or is another file.
-        [ "${size_of[$f]:-0}" -gt "${off[i]:-0}" ] || [ "${size_of[$f]:-0}" != "${seen[i]:-}" ] ||
-            [ "${ino_of[$f]:-}" != "${ino[i]:-}" ] || continue
-        blocked_by_other "$i" && continue
-        ship "$i"
+stop_all() {
+    for i in "${!logs[@]}"; do
+        checkpoint "$i"
+        stop_log "$i"
     done
-    for i in "${!logs[@]}"; do [ "${partial[i]:-0}" = 1 ] && waited[i]=$((waited[i] + 1)); done
-    # Checkpoint once a second while lines flow, and at once after a poll that shipped nothing.
-    if [ "${off[*]}" = "$before" ] || [ $((SECONDS - last_checkpoint)) -ge 1 ]; then
-        checkpoint_all
-        last_checkpoint=$SECONDS
+}
+trap 'stop_all; exit 0' TERM INT
+
+last_stat=0
+while :; do
+    for i in "${!logs[@]}"; do
+        f=${logs[i]}
+        if [ -z "${tail_pid[i]:-}" ]; then
+            [ -e "$f" ] && start_log "$i"
+        elif ! kill -0 "${tail_pid[i]}" 2>/dev/null; then
+            say_once "tail-$f" "tail of $f ended ($(tail -n 1 "$state/$f.tail.err")); starting it again"
+            checkpoint "$i"
+            stop_log "$i"
+        fi
+    done
+    # Every few seconds: a log re-created under the same name (another inode) is followed anew.
+    if [ $((SECONDS - last_stat)) -ge 5 ]; then
+        last_stat=$SECONDS
+        while read -r name cur; do
+            for i in "${!logs[@]}"; do
+                if [ "${logs[i]}" = "$name" ] && [ -n "${ino[i]:-}" ] && [ "$cur" != "${ino[i]}" ]; then
+                    checkpoint "$i"
+                    stop_log "$i"
+                fi
+            done
+        done < <(stat -c '%n %i' "${logs[@]}" 2>/dev/null)
     fi
-    if [ "$max_bytes" -gt 0 ] && [ $((SECONDS - last_retention)) -ge 1 ]; then
+    for i in "${!logs[@]}"; do checkpoint "$i"; done
+    if [ "$max_bytes" -gt 0 ]; then
         printf -v now '%(%s)T' -1
-        for i in "${!logs[@]}"; do [ -n "${ino[i]:-}" ] && retain "$i" "$now"; done
-        last_retention=$SECONDS
+        for i in "${!logs[@]}"; do [ -n "${tail_pid[i]:-}" ] && retain "$i" "$now"; done
     fi
-    read -rt "$poll" -u 9 _ || true
+    # Once a second; a trapped TERM interrupts the wait.
+    read -rt 1 -u 9 _ || true
 done

@@ -96,13 +96,14 @@ export class Checker {
         return this.fail(arg, value, `must be an integer from ${min} to ${max}${why}`);
     }
 
-    dnsLabel(arg: string, value: unknown): string | undefined {
+    /** A DNS-1123 label; `why` prefixes the rule (e.g. where a default came from). */
+    dnsLabel(arg: string, value: unknown, why = ""): string | undefined {
         const s = this.string(arg, value);
         if (s === undefined || isDnsLabel(s)) return s;
         return this.fail(
             arg,
             value,
-            "must be a DNS-1123 label: at most 63 lowercase letters, digits or '-', starting and ending with a letter or digit",
+            `${why}must be a DNS-1123 label: at most 63 lowercase letters, digits or '-', starting and ending with a letter or digit`,
         );
     }
 

@@ -10,6 +10,7 @@ import { checkProbes } from "./probes";
 import { checkResources } from "./resources";
 import { checkShipping } from "./shipping";
 import { checkLogVolume } from "./storage";
+import { checkWorkload } from "./workload";
 
 export { WebserverPodArgError } from "./checker";
 export type { ArgIssue } from "./checker";
@@ -44,12 +45,13 @@ export function validateArgs(component: string, given: ResolvedWebserverPodArgs 
         raw.security === undefined
             ? (DEFAULTS.security as SecurityProfile)
             : (c.oneOf("security", raw.security, SecurityProfile) ?? (DEFAULTS.security as SecurityProfile));
-    const metadata = checkMetadata(c, raw);
+    const metadata = checkMetadata(c, raw, component);
+    const workload = checkWorkload(c, raw, metadata.podName);
     const images = checkImages(c, raw);
     const resources = checkResources(c, raw);
     const probes = checkProbes(c, raw);
     const logVolume = checkLogVolume(c, raw, resources.resources);
     const shipping = checkShipping(c, raw, logVolume.logVolume);
     if (c.issues.length > 0) throw new WebserverPodArgError(component, c.issues);
-    return { ...metadata, ...images, security, ...resources, ...probes, ...logVolume, ...shipping };
+    return { ...metadata, ...workload, ...images, security, ...resources, ...probes, ...logVolume, ...shipping };
 }

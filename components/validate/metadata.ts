@@ -1,6 +1,6 @@
 // podName, namespace, labels and annotations.
 import { ResolvedWebserverPodArgs } from "../args";
-import { LIMITS, SEED } from "../defaults";
+import { LIMITS } from "../defaults";
 import { isLabelValue, qualifiedKeyProblem } from "../grammar";
 import { ValidatedArgs } from "../model";
 import { Checker } from "./checker";
@@ -29,8 +29,14 @@ function stringMap(
 export function checkMetadata(
     c: Checker,
     raw: ResolvedWebserverPodArgs,
+    component: string,
 ): Pick<ValidatedArgs, "podName" | "namespace" | "labels" | "annotations"> {
-    const podName = c.dnsLabel("podName", raw.podName ?? SEED.podName) ?? SEED.podName;
+    // Object names derive from the component's name, as Pulumi names children: two instances in
+    // one namespace never fight over one Pod. The program's component is "webserver": the seed's.
+    const podName =
+        raw.podName === undefined
+            ? (c.dnsLabel("podName", component, `(unset: the component's name is its default) `) ?? component)
+            : (c.dnsLabel("podName", raw.podName) ?? component);
     const namespace = raw.namespace === undefined ? undefined : c.dnsLabel("namespace", raw.namespace);
     const labels =
         raw.labels === undefined

@@ -13,7 +13,8 @@ export interface LoadResult {
 
 /**
  * Sends `n` GET requests to nginx on the pod's loopback, from a second process (curl, in the
- * pod's network namespace: the traffic never leaves the pod), paced at `ratePerSecond`.
+ * pod's network namespace: the traffic never leaves the pod), paced at `ratePerSecond` (curl's
+ * --rate waits whole milliseconds, so it paces at most 1000 requests a second; unpaced without it).
  * Bounded: curl stops after `n` requests or `timeoutMs`.
  */
 export function loadPod(

@@ -108,7 +108,7 @@ export interface RenderOptions {
 }
 
 // Objects a Pod refers to come first, so `podman kube play` and `kubectl apply -f` find them.
-const KIND_ORDER = ["ConfigMap", "Pod"];
+const KIND_ORDER = ["ConfigMap", "Service", "Pod", "Deployment", "PodDisruptionBudget"];
 
 /** Forgets the project's own modules, so the program registers its resources again on the next require. */
 function forgetProjectModules(projectDir: string): void {
@@ -177,6 +177,11 @@ const KEY_ORDER = [
     "annotations",
     "data",
     "spec",
+    "replicas",
+    "selector",
+    "strategy",
+    "template",
+    "type",
     "automountServiceAccountToken",
     "shareProcessNamespace",
     "volumes",

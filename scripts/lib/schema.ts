@@ -1,7 +1,10 @@
 // Validates rendered objects against the Kubernetes OpenAPI schema (kubernetes-models 4.5,
 // generated from Kubernetes 1.33), so a render the API server would reject fails here first.
+import { Deployment } from "kubernetes-models/apps/v1/Deployment";
+import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { Pod } from "kubernetes-models/v1/Pod";
+import { Service } from "kubernetes-models/v1/Service";
 
 export interface KubeObject {
     apiVersion: string;
@@ -13,6 +16,9 @@ export interface KubeObject {
 const MODELS: Record<string, new (data: any) => { validate(): void }> = {
     "v1/Pod": Pod,
     "v1/ConfigMap": ConfigMap,
+    "v1/Service": Service,
+    "apps/v1/Deployment": Deployment,
+    "policy/v1/PodDisruptionBudget": PodDisruptionBudget,
 };
 
 export class SchemaError extends Error {}

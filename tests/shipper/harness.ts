@@ -55,9 +55,11 @@ export class ShipperRun {
 
     start(): this {
         const [cmd, ...args] = this.argv();
+        // A process group of its own, so a kill reaches its tails too, as a container's end would.
         const child = spawn(cmd, args, {
             env: { ...process.env, ...this.options.env },
             stdio: ["ignore", "pipe", "pipe"],
+            detached: true,
         });
         child.stdout!.on("data", (d) => (this.out += d));
         child.stderr!.on("data", (d) => (this.err += d));
@@ -75,12 +77,16 @@ export class ShipperRun {
         else this.child!.stdout!.resume();
     }
 
-    /** Sends a signal and waits until the process has ended. */
+    /**
+     * Sends a signal and waits until the process and its output have ended: SIGKILL to the whole
+     * process group (as when a container's init dies), other signals to the script alone.
+     */
     async stop(signal: NodeJS.Signals = "SIGKILL"): Promise<void> {
         const child = this.child;
         if (!child || child.exitCode !== null || child.signalCode !== null) return;
         const ended = new Promise((r) => child.once("close", r));
-        child.kill(signal);
+        if (signal === "SIGKILL") process.kill(-child.pid!, signal);
+        else child.kill(signal);
         await ended;
     }
 
@@ -106,10 +112,10 @@ export class ShipperRun {
         }
     }
 
-    /** How often each line `${tag} <i> ...` (i < n) was shipped: index i holds line i's count. */
-    counts(tag: string, n: number): number[] {
+    /** How often each line `${tag} <i> ...` (i < n) was shipped to stdout (or stderr): index i holds line i's count. */
+    counts(tag: string, n: number, stream: "out" | "err" = "out"): number[] {
         const c = new Array<number>(n).fill(0);
-        for (const line of this.out.split("\n")) {
+        for (const line of this[stream].split("\n")) {
             if (!line.startsWith(`${tag} `)) continue;
             const i = Number(line.split(" ")[1]);
             if (Number.isInteger(i) && i >= 0 && i < n) c[i]++;
@@ -135,10 +141,10 @@ export class ShipperRun {
         return total;
     }
 
-    /** A state file's "<inode> <offset>" offset, or undefined. */
+    /** The offset in a state record ("<inode> <offset> ..."), or undefined. */
     stateOffset(log: string, kind: "pos" | "freed"): number | undefined {
-        const f = path.join(this.dir, ".shipper", `${log}.${kind}`);
-        return fs.existsSync(f) ? Number(fs.readFileSync(f, "utf8").trim().split(" ")[1]) : undefined;
+        const r = readShipperRecord(this.dir, `${log}.${kind}`);
+        return r ? Number(r[1]) : undefined;
     }
 
     async dispose(): Promise<void> {
@@ -147,6 +153,29 @@ export class ShipperRun {
         this.fds.clear();
         fs.rmSync(this.dir, { recursive: true, force: true });
     }
+}
+
+/**
+ * The fields of the shipper's newest complete state record NAME in DIR/.shipper (two slots,
+ * "<seq> <fields...> <seq>"), as the script reads it; undefined when there is none.
+ */
+export function readShipperRecord(dir: string, name: string): string[] | undefined {
+    let best: { seq: number; fields: string[] } | undefined;
+    for (const slot of [0, 1]) {
+        const f = path.join(dir, ".shipper", `${name}.${slot}`);
+        if (!fs.existsSync(f)) continue;
+        const w = fs.readFileSync(f, "utf8").trim().split(/\s+/);
+        if (w.length < 3 || w[0] !== w[w.length - 1] || !/^\d+$/.test(w[0])) continue;
+        if (!best || Number(w[0]) > best.seq) best = { seq: Number(w[0]), fields: w.slice(1, -1) };
+    }
+    return best?.fields;
+}
+
+/** Writes a state record as the script does (slot 1, sequence 1), to set up a restart. */
+export function writeShipperRecord(dir: string, name: string, fields: Array<string | number>): void {
+    fs.mkdirSync(path.join(dir, ".shipper"), { recursive: true });
+    for (const slot of [0, 1]) fs.rmSync(path.join(dir, ".shipper", `${name}.${slot}`), { force: true });
+    fs.writeFileSync(path.join(dir, ".shipper", `${name}.1`), `1 ${fields.join(" ")} 1\n`);
 }
 
 export const POLL_MS = STREAM_SHIPPER.pollSeconds * 1000;

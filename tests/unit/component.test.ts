@@ -15,14 +15,20 @@ async function podInputsOf(name: string, args?: WebserverPodArgs): Promise<any> 
 }
 
 describe("WebserverPod component", () => {
-    it("declares exactly the seed Pod when given no options", async () => {
+    it("declares exactly the seed Pod when given no options, named after the component", async () => {
         const inputs = await podInputsOf("seed");
         const seed = seedPod();
         expect(inputs.apiVersion).to.equal(seed.apiVersion);
         expect(inputs.kind).to.equal(seed.kind);
-        expect(inputs.metadata).to.deep.equal(seed.metadata);
+        // The seed's name is the program's component name, "webserver" (tests/unit/program.test.ts).
+        expect(inputs.metadata).to.deep.equal({ name: "seed" });
         expect(inputs.spec).to.deep.equal(seed.spec);
         expect(Object.keys(inputs).sort()).to.deep.equal(["apiVersion", "kind", "metadata", "spec"]);
+    });
+
+    it("two instances in one namespace get their own objects (names from the component's names)", async () => {
+        const [a, b] = [new WebserverPod("web-a"), new WebserverPod("web-b")];
+        expect([await promiseOf(a.podName), await promiseOf(b.podName)]).to.deep.equal(["web-a", "web-b"]);
     });
 
     it("registers the Pod as a child of the component", async () => {
@@ -76,7 +82,11 @@ describe("WebserverPod component", () => {
             "podIp",
             "podName",
             "readyContainers",
+            "readyReplicas",
+            "serviceIp",
+            "serviceName",
             "status",
+            "workload",
         ]);
         expect(await promiseOf(calls[0].podIp)).to.equal(podStatus.podIP);
     });
@@ -91,7 +101,7 @@ describe("WebserverPod component", () => {
             const c = new WebserverPod("ready");
             expect(await promiseOf(c.podIp)).to.equal("10.244.0.7");
             expect(await promiseOf(c.status)).to.equal("Running");
-            expect(await promiseOf(c.podName)).to.equal("webserver");
+            expect(await promiseOf(c.podName)).to.equal("ready");
             expect(await promiseOf(c.namespace)).to.equal("default");
             expect(await promiseOf(c.readyContainers)).to.equal("2/2");
         });
@@ -116,7 +126,7 @@ describe("WebserverPod component", () => {
 
         it("namespace goes to metadata.namespace only", async () => {
             const inputs = await podInputsOf("ns", { namespace: "team-a" });
-            expect(inputs.metadata).to.deep.equal({ name: "webserver", namespace: "team-a" });
+            expect(inputs.metadata).to.deep.equal({ name: "ns", namespace: "team-a" });
             expect(inputs.spec).to.deep.equal(seed().spec);
         });
 
@@ -144,7 +154,7 @@ describe("WebserverPod component", () => {
             const labels = { "app.kubernetes.io/name": "webserver", tier: "web" };
             const annotations = { "example.com/owner": "platform team, room 4" };
             const inputs = await podInputsOf("meta", { labels, annotations });
-            expect(inputs.metadata).to.deep.equal({ name: "webserver", labels, annotations });
+            expect(inputs.metadata).to.deep.equal({ name: "meta", labels, annotations });
             expect(inputs.spec).to.deep.equal(seed().spec);
         });
 

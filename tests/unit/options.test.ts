@@ -8,13 +8,13 @@ import { expectArgError } from "../helpers/argErrors";
 import { validateAgainstSchema } from "../../scripts/lib/schema";
 
 const manifests = (args: WebserverPodArgs) => buildManifests(validateArgs("opts", args as any));
-const nginx = (args: WebserverPodArgs) => manifests(args).pod.spec.containers[0];
-const sidecar = (args: WebserverPodArgs) => manifests(args).pod.spec.containers[1];
+const nginx = (args: WebserverPodArgs) => manifests(args).pod!.spec.containers[0];
+const sidecar = (args: WebserverPodArgs) => manifests(args).pod!.spec.containers[1];
 
 /** The keys of each container and of the Pod spec that differ from the seed's. */
 function changedKeys(args: WebserverPodArgs): string[] {
     const seed = seedPod().spec;
-    const spec: any = manifests(args).pod.spec;
+    const spec: any = manifests(args).pod!.spec;
     const out: string[] = [];
     for (const k of new Set([...Object.keys(seed), ...Object.keys(spec)])) {
         if (k === "containers") continue;
@@ -83,7 +83,7 @@ describe("production options", () => {
         it("logVolume: sizeLimit and medium on shared-logs only", () => {
             const args = { logVolume: { sizeLimit: "128Mi", medium: "Memory" as const } };
             expect(changedKeys(args)).to.deep.equal(["spec.volumes"]);
-            expect(manifests(args).pod.spec.volumes).to.deep.equal([
+            expect(manifests(args).pod!.spec.volumes).to.deep.equal([
                 { name: "shared-logs", emptyDir: { sizeLimit: "128Mi", medium: "Memory" } },
             ]);
         });
@@ -107,7 +107,7 @@ describe("production options", () => {
 
         it("security: restricted meets the PSS restricted profile and makes nginx work unprivileged", () => {
             const m = manifests({ security: "restricted" });
-            const spec: any = m.pod.spec;
+            const spec: any = m.pod!.spec;
             expect(spec.automountServiceAccountToken).to.equal(false);
             expect(spec.securityContext).to.deep.equal({
                 runAsNonRoot: true,
@@ -159,12 +159,12 @@ describe("production options", () => {
 
         it("production: true turns on every option, and explicit options win", () => {
             const m = manifests({ production: true });
-            expect(m.pod.spec.containers[0].image).to.equal(PRODUCTION_PRESET.nginxImage);
-            expect(m.pod.spec.volumes[0].emptyDir).to.deep.equal({ sizeLimit: "256Mi" });
+            expect(m.pod!.spec.containers[0].image).to.equal(PRODUCTION_PRESET.nginxImage);
+            expect(m.pod!.spec.volumes[0].emptyDir).to.deep.equal({ sizeLimit: "256Mi" });
             expect(m.nginxConfig).to.not.equal(undefined);
             const mine = manifests({ production: true, nginxImage: "nginx:1.27.3", logVolume: { sizeLimit: "1Gi" } });
-            expect(mine.pod.spec.containers[0].image).to.equal("nginx:1.27.3");
-            expect(mine.pod.spec.volumes[0].emptyDir).to.deep.equal({ sizeLimit: "1Gi" });
+            expect(mine.pod!.spec.containers[0].image).to.equal("nginx:1.27.3");
+            expect(mine.pod!.spec.volumes[0].emptyDir).to.deep.equal({ sizeLimit: "1Gi" });
             expect(manifests({ production: true, security: "baseline" }).nginxConfig).to.equal(undefined);
         });
 
@@ -176,7 +176,7 @@ describe("production options", () => {
     describe("schema", () => {
         it("the production Pod and its ConfigMap validate against the Kubernetes schema", () => {
             const m = manifests({ production: true, namespace: "web", labels: { app: "web" } });
-            validateAgainstSchema(m.pod as any);
+            validateAgainstSchema(m.pod! as any);
             validateAgainstSchema(m.nginxConfig as any);
         });
 
@@ -187,7 +187,7 @@ describe("production options", () => {
                 { imagePullPolicy: "Never" as const },
                 { security: "restricted" as const },
             ]) {
-                validateAgainstSchema(manifests(args).pod as any);
+                validateAgainstSchema(manifests(args).pod! as any);
             }
         });
     });
@@ -290,7 +290,7 @@ describe("production options", () => {
             expect(cm[0].type).to.equal("kubernetes:core/v1:ConfigMap");
             // The name carries the config's hash, so a changed config replaces the ConfigMap and the Pod.
             const hash = createHash("sha256").update(cm[0].inputs.data["nginx.conf"]).digest("hex").slice(0, 8);
-            expect(cm[0].inputs.metadata).to.deep.equal({ name: `webserver-nginx-conf-${hash}` });
+            expect(cm[0].inputs.metadata).to.deep.equal({ name: `prod-nginx-conf-${hash}` });
             expect(cm[0].inputs.data["nginx.conf"]).to.contain("listen       8080;");
             expect(seen.find((s) => s.type === "kubernetes:core/v1:ConfigMap")?.parent).to.equal(c);
             const pod = seen.find((s) => s.type === "kubernetes:core/v1:Pod")!;

@@ -5,7 +5,7 @@ import { buildManifests, validateArgs } from "../../components";
 import { evaluate, RULES } from "../policy/rules";
 import { seedPod } from "../helpers/fixtures";
 
-const podFor = (args: Parameters<typeof validateArgs>[1]) => buildManifests(validateArgs("policy", args)).pod;
+const podFor = (args: Parameters<typeof validateArgs>[1]) => buildManifests(validateArgs("policy", args)).pod!;
 
 describe("policy rules", () => {
     it("reports the seed Pod as failing every rule the linters flag on it", () => {

@@ -9,7 +9,7 @@ import { expectArgError } from "../helpers/argErrors";
 import { validateAgainstSchema } from "../../scripts/lib/schema";
 import { evaluate } from "../policy/rules";
 
-const pod = (args: WebserverPodArgs) => buildManifests(validateArgs("ship", args as any)).pod;
+const pod = (args: WebserverPodArgs) => buildManifests(validateArgs("ship", args as any)).pod!;
 const sidecarOf = (args: WebserverPodArgs) => {
     const p = pod(args);
     return [...(p.spec.initContainers ?? []), ...p.spec.containers].find((c) => c.name === "sidecar-container")!;

@@ -58,9 +58,12 @@ describe("validation of the args", () => {
         expect(v.labels).to.deep.equal({ "app.kubernetes.io/name": "web", empty: "", "x_y.z": "A-b_c.9" });
     });
 
-    it("applies the seed's defaults", () => {
+    it("applies the seed's defaults (the Pod named after the component)", () => {
         expect(validateArgs("d")).to.deep.equal({
-            podName: "webserver",
+            podName: "d",
+            workload: "Pod",
+            replicas: 1,
+            service: false,
             nginxImage: "nginx:latest",
             sidecarImage: "ubuntu:latest",
             security: "baseline",
