@@ -24,6 +24,64 @@ export function thePod(objects: KubeObject[]): KubeObject & { spec: any } {
     return pods[0] as KubeObject & { spec: any };
 }
 
+/** The pod spec a render declares: the Pod's, or the Deployment's pod template's. */
+export function podSpecOf(objects: KubeObject[]): any {
+    const d = objects.find((o) => o.kind === "Deployment") as any;
+    return d ? d.spec.template.spec : thePod(objects).spec;
+}
+
+/**
+ * The pods a render declares, as podman plays them: the Pod itself; or, for a Deployment, its pod
+ * template once per replica, as Pods named `<deployment>-<i>` (a cluster names them
+ * `<deployment>-<hash>-<random>`). podman 4.3 plays a Deployment's replicas with one volume per
+ * emptyDir name, shared by all of them; here each replica's emptyDirs are its own
+ * (`<pod>-<volume>`), as a kubelet gives each pod its own. Services and PodDisruptionBudgets have
+ * no podman equivalent and are not played.
+ */
+export function podsOf(objects: KubeObject[]): Array<KubeObject & { spec: any }> {
+    const d = objects.find((o) => o.kind === "Deployment") as any;
+    if (!d) return [thePod(objects)];
+    return Array.from({ length: d.spec.replicas }, (_, i) => {
+        const name = `${d.metadata.name}-${i}`;
+        const spec = structuredClone(d.spec.template.spec);
+        const renamed = new Map<string, string>();
+        for (const v of spec.volumes ?? []) {
+            if (v.emptyDir === undefined) continue;
+            renamed.set(v.name, `${name}-${v.name}`);
+            v.name = renamed.get(v.name);
+        }
+        for (const c of [...(spec.initContainers ?? []), ...spec.containers])
+            for (const m of c.volumeMounts ?? []) m.name = renamed.get(m.name) ?? m.name;
+        return {
+            apiVersion: "v1",
+            kind: "Pod",
+            metadata: {
+                name,
+                ...(d.metadata.namespace && { namespace: d.metadata.namespace }),
+                ...d.spec.template.metadata,
+            },
+            spec,
+        };
+    });
+}
+
+/**
+ * podman 4.3 publishes each `containerPort` on the host (a kubelet does not), so two replicas
+ * would fight over one host port: the played copy leaves `ports` out. They are informational in
+ * Kubernetes; nginx listens on its port either way, at the pod's IP.
+ */
+function withoutPorts(o: KubeObject): KubeObject {
+    if (o.kind !== "Pod") return o;
+    const pod = structuredClone(o) as any;
+    for (const c of [...(pod.spec.initContainers ?? []), ...pod.spec.containers]) delete c.ports;
+    return pod;
+}
+
+/** What podman plays for one pod of a render: the ConfigMaps it may mount, and the pod. */
+export function objectsForPod(objects: KubeObject[], pod: KubeObject): KubeObject[] {
+    return [...objects.filter((o) => o.kind === "ConfigMap"), pod];
+}
+
 /** Podman names a played container `<pod>-<container>`. */
 export function containerName(pod: string, container: string): string {
     return `${pod}-${container}`;
@@ -74,12 +132,18 @@ export function downPod(objects: KubeObject[]): boolean {
     const existed = podInfo(name) !== undefined;
     if (existed) podman(["pod", "rm", "--force", "--time", "1", name]);
     // `kube down` would leave ConfigMap volumes and volumes we created ourselves; remove them by name.
+    // A ConfigMap's volume is shared by the replicas of a Deployment: removed only when no other
+    // pod's container still uses it (`--force` would remove those containers too).
     let removed = existed;
-    for (const v of [...volumesOf(pod, "emptyDir"), ...volumesOf(pod, "configMap")]) {
+    for (const v of volumesOf(pod, "emptyDir")) {
         if (podman(["volume", "exists", v], { allowFail: true }).code === 0) {
             podman(["volume", "rm", "--force", v]);
             removed = true;
         }
+    }
+    for (const v of volumesOf(pod, "configMap")) {
+        if (podman(["volume", "exists", v], { allowFail: true }).code === 0)
+            removed = podman(["volume", "rm", v], { allowFail: true }).code === 0 || removed;
     }
     return removed;
 }
@@ -114,7 +178,7 @@ export async function playPod(objects: KubeObject[], options: PlayOptions = {}):
     }
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "webserver-play-"));
     const file = path.join(dir, "pod.yaml");
-    fs.writeFileSync(file, toYaml(objects));
+    fs.writeFileSync(file, toYaml(objects.map(withoutPorts)));
     try {
         log(`podman kube play (pod ${name}) ...`);
         const played = podman(["kube", "play", file], { allowFail: true });

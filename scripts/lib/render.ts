@@ -100,8 +100,8 @@ export interface RenderOptions {
     stack?: string;
     /** A stack config file to read instead of Pulumi.<stack>.yaml (as `pulumi --config-file`). */
     configFile?: string;
-    /** Config set on top of the stack file, e.g. stand-in images: `{ nginxImage: "localhost/..." }`. */
-    overrides?: Record<string, string>;
+    /** Config set on top of the stack file, e.g. stand-in images: `{ nginxImage: "localhost/..." }`; null removes a key. */
+    overrides?: Record<string, string | null>;
     /** Validate each object against the Kubernetes schema. @default true */
     validate?: boolean;
     projectDir?: string;
@@ -127,7 +127,11 @@ export async function renderStack(options: RenderOptions = {}): Promise<KubeObje
     const projectDir = options.projectDir ?? PROJECT_DIR;
     const project = projectName(projectDir);
     const config = readStackConfig(stack, projectDir, options.configFile);
-    for (const [k, v] of Object.entries(options.overrides ?? {})) config[k.includes(":") ? k : `${project}:${k}`] = v;
+    for (const [k, v] of Object.entries(options.overrides ?? {})) {
+        const key = k.includes(":") ? k : `${project}:${k}`;
+        if (v === null) delete config[key];
+        else config[key] = v;
+    }
 
     const objects: KubeObject[] = [];
     const failures: unknown[] = [];

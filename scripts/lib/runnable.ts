@@ -4,7 +4,7 @@
 import { chooseImage, ImageChoice, StandinKind } from "./images";
 import { renderStack } from "./render";
 import { KubeObject } from "./schema";
-import { thePod } from "./pod";
+import { podSpecOf } from "./pod";
 
 // Which config key sets each container's image, and which stand-in replaces it.
 const IMAGE_OPTIONS: Array<{ container: string; configKey: string; kind: StandinKind }> = [
@@ -21,11 +21,13 @@ export interface RunnableRender {
 
 export async function renderRunnable(
     stack: string,
-    overrides: Record<string, string> = {},
+    overrides: Record<string, string | null> = {},
     log: (line: string) => void = console.log,
+    configFile?: string,
 ): Promise<RunnableRender> {
-    const declared = await renderStack({ stack, overrides });
-    const containers = [...(thePod(declared).spec.initContainers ?? []), ...thePod(declared).spec.containers];
+    const declared = await renderStack({ stack, overrides, configFile });
+    const spec = podSpecOf(declared);
+    const containers = [...(spec.initContainers ?? []), ...spec.containers];
     const images = IMAGE_OPTIONS.map(({ container, kind }) => {
         const c = containers.find((x: { name: string }) => x.name === container);
         if (!c) throw new Error(`the render has no ${container}`);
@@ -44,6 +46,8 @@ export async function renderRunnable(
         notes.push("imagePullPolicy Always -> IfNotPresent: the stand-in images exist only in local storage");
     }
     const objects =
-        Object.keys(swaps).length > 0 ? await renderStack({ stack, overrides: { ...overrides, ...swaps } }) : declared;
+        Object.keys(swaps).length > 0
+            ? await renderStack({ stack, configFile, overrides: { ...overrides, ...swaps } })
+            : declared;
     return { objects, images, notes };
 }

@@ -1,6 +1,15 @@
 // Shared steps of the podman end-to-end tests: render a stack with runnable images, play it,
 // and tear it down afterwards, whatever happened. Each step prints what it ran and measured.
-import { containerName, downPod, playPod, podInfo, PodInfo, thePod } from "../../scripts/lib/pod";
+import {
+    containerName,
+    downPod,
+    objectsForPod,
+    playPod,
+    podInfo,
+    PodInfo,
+    podsOf,
+    thePod,
+} from "../../scripts/lib/pod";
 import { ensurePodman, podman, podmanVersion } from "../../scripts/lib/podman";
 import { renderRunnable } from "../../scripts/lib/runnable";
 import { poll } from "../../scripts/lib/exec";
@@ -22,8 +31,8 @@ export interface RunningPod {
     down(): void;
 }
 
-/** Renders `stack` (+ overrides), plays it on podman, waits for every container to run. */
-export async function startPod(stack: string, overrides: Record<string, string> = {}): Promise<RunningPod> {
+/** Renders `stack` (+ overrides) with runnable images, saying which images run. */
+async function renderForPodman(stack: string, overrides: Record<string, string | null>): Promise<KubeObject[]> {
     ensurePodman(report);
     report(`podman ${podmanVersion()}`);
     const { objects, images, notes } = await renderRunnable(stack, overrides, report);
@@ -32,13 +41,19 @@ export async function startPod(stack: string, overrides: Record<string, string> 
         report(
             `${i.container}: ${i.used}${i.used === i.requested ? "" : ` standing in for ${i.requested}`} (${i.how})`,
         );
-    const name = thePod(objects).metadata.name;
+    return objects;
+}
+
+/** Plays one pod of a render and waits for it; removes it again if that fails. */
+async function playOne(objects: KubeObject[], pod: KubeObject & { spec: any }): Promise<RunningPod> {
+    const own = objectsForPod(objects, pod);
+    const name = pod.metadata.name;
     const started = Date.now();
     let info: PodInfo;
     try {
-        info = await playPod(objects, { log: report });
+        info = await playPod(own, { log: report });
     } catch (e) {
-        downPod(objects);
+        downPod(own);
         throw e;
     }
     report(
@@ -46,7 +61,7 @@ export async function startPod(stack: string, overrides: Record<string, string> 
     );
     const container = (c: string) => containerName(name, c);
     return {
-        objects,
+        objects: own,
         info,
         name,
         container,
@@ -56,10 +71,32 @@ export async function startPod(stack: string, overrides: Record<string, string> 
             return r.stdout + r.stderr;
         },
         down: () => {
-            downPod(objects);
+            downPod(own);
             report(`removed pod ${name}`);
         },
     };
+}
+
+/** Renders `stack` (+ overrides) as a Pod, plays it on podman, waits for every container to run. */
+export async function startPod(stack: string, overrides: Record<string, string | null> = {}): Promise<RunningPod> {
+    const objects = await renderForPodman(stack, overrides);
+    return playOne(objects, thePod(objects));
+}
+
+/**
+ * Renders `stack` (+ overrides) and plays every pod it declares (each replica of a Deployment as
+ * a pod of its own; scripts/lib/pod.ts, podsOf); all are removed again if one fails to start.
+ */
+export async function startPods(stack: string, overrides: Record<string, string | null> = {}): Promise<RunningPod[]> {
+    const objects = await renderForPodman(stack, overrides);
+    const pods: RunningPod[] = [];
+    try {
+        for (const p of podsOf(objects)) pods.push(await playOne(objects, p));
+    } catch (e) {
+        for (const p of pods) p.down();
+        throw e;
+    }
+    return pods;
 }
 
 /** Waits (bounded) until `text` shows up in a container's logs; returns the seconds it took. */

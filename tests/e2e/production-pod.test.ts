@@ -1,4 +1,5 @@
-// The production preset on a real podman: both containers run as non-root with read-only root
+// The production preset on a real podman, as a Pod (the prod stack's workload is a Deployment:
+// tests/e2e/deployment.test.ts): both containers run as non-root with read-only root
 // filesystems, no capabilities and seccomp; nginx answers on 8080; the sidecar still ships.
 import { expect } from "chai";
 import { requestInPod } from "../../scripts/lib/pod";
@@ -12,7 +13,7 @@ describe("e2e: the production Pod on podman", function () {
     let pod: RunningPod;
 
     before(async () => {
-        pod = await startPod("prod");
+        pod = await startPod("prod", { workload: "Pod", replicas: null });
     });
 
     after(() => {

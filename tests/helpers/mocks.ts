@@ -21,6 +21,9 @@ export const podStatus = {
     ready: [true, true] as boolean[],
 };
 
+/** Ready replicas the mocked cluster reports for a Deployment (undefined: all of them). */
+export const deploymentReady: { count?: number } = {};
+
 export const MOCK_STACK = "dev";
 export const MOCK_PROJECT = "webserver-sidecar";
 
@@ -34,6 +37,20 @@ pulumi.runtime.setMocks(
                 custom: args.custom ?? false,
                 provider: args.provider,
             });
+            // What the API server would add: a Deployment's rollout status, a Service's cluster IP.
+            if (args.type === "kubernetes:apps/v1:Deployment") {
+                const replicas = args.inputs.spec?.replicas ?? 1;
+                return {
+                    id: `${args.name}-id`,
+                    state: { ...args.inputs, status: { replicas, readyReplicas: deploymentReady.count ?? replicas } },
+                };
+            }
+            if (args.type === "kubernetes:core/v1:Service") {
+                return {
+                    id: `${args.name}-id`,
+                    state: { ...args.inputs, spec: { ...args.inputs.spec, clusterIP: "10.96.0.42" } },
+                };
+            }
             if (args.type !== "kubernetes:core/v1:Pod") {
                 return { id: `${args.name}-id`, state: args.inputs };
             }

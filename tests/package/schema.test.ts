@@ -41,13 +41,17 @@ describe("multi-language schema (component schema inference)", function () {
         expect(inputs.security.plain, "security decides which resources exist").to.equal(true);
     });
 
-    it("has the outputs podName, namespace, podIp, status, readyContainers", () => {
+    it("has the outputs of both workloads", () => {
         expect(Object.keys(schema.resources[WEBSERVER_POD_TYPE].properties).sort()).to.deep.equal([
             "namespace",
             "podIp",
             "podName",
             "readyContainers",
+            "readyReplicas",
+            "serviceIp",
+            "serviceName",
             "status",
+            "workload",
         ]);
         expect(schema.resources[WEBSERVER_POD_TYPE].properties.podIp.type).to.equal("string");
     });
@@ -62,6 +66,7 @@ describe("multi-language schema (component schema inference)", function () {
             "cat-loop",
             "stream",
         ]);
+        expect(t["webserver-sidecar:index:Workload"].enum.map((e: any) => e.value)).to.deep.equal(["Pod", "Deployment"]);
         expect(t["webserver-sidecar:index:ImagePullPolicy"].enum.map((e: any) => e.value)).to.deep.equal([
             "Always",
             "IfNotPresent",

@@ -20,6 +20,10 @@ describe("the Pulumi program (index.ts)", () => {
         expect(await promiseOf(program.readyContainers)).to.equal("2/2");
         expect(await promiseOf(program.podName)).to.equal("webserver");
         expect(await promiseOf(program.namespace)).to.equal("default");
+        expect(await promiseOf(program.workload)).to.equal("Pod");
+        // What a Pod has no use for is left unset (undefined outputs are not shown by `pulumi stack output`).
+        expect(await promiseOf(program.readyReplicas)).to.equal(undefined);
+        expect(await promiseOf(program.serviceName)).to.equal(undefined);
     });
 
     it("declares the seed Pod with no stack config", async () => {

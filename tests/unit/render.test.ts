@@ -101,16 +101,20 @@ describe("schema validation of rendered objects", () => {
 });
 
 describe("npm run render -- --stack prod", function () {
-    it("renders nginx's ConfigMap before the restricted Pod, both schema-valid", () => {
+    it("renders nginx's ConfigMap, the Service, the 2-replica restricted Deployment and its PodDisruptionBudget, all schema-valid", () => {
         const r = prodStack();
         expect(r.code, r.stderr).to.equal(0);
         const docs = parseAllDocuments(r.stdout).map((d) => d.toJS());
-        expect(docs.map((d) => d.kind)).to.deep.equal(["ConfigMap", "Pod"]);
+        expect(docs.map((d) => d.kind)).to.deep.equal(["ConfigMap", "Service", "Deployment", "PodDisruptionBudget"]);
         docs.forEach((d) => validateAgainstSchema(d));
-        expect(docs[1].spec.securityContext.runAsNonRoot).to.equal(true);
-        expect(docs[1].metadata.labels).to.deep.equal({
-            "app.kubernetes.io/name": "webserver",
+        const deployment = docs[2];
+        expect(deployment.spec.replicas).to.equal(2);
+        expect(deployment.spec.template.spec.securityContext.runAsNonRoot).to.equal(true);
+        expect(deployment.metadata.labels).to.deep.equal({
             "app.kubernetes.io/component": "web",
+            "app.kubernetes.io/name": "webserver",
+            "app.kubernetes.io/instance": "webserver",
         });
+        expect(docs[3].spec.minAvailable).to.equal(1);
     });
 });

@@ -242,4 +242,12 @@ describe("GitHub workflows (checked here; they run only on GitHub)", () => {
             expect(step.if ?? "", "the preview itself runs for forks").to.not.include(SAME_REPO);
         }
     });
+
+    it("run on a kind cluster with two workers, so a Deployment's replicas are spread over nodes", () => {
+        const kind = parse(fs.readFileSync(path.join(ROOT, "kind-config.yaml"), "utf8"));
+        expect(kind.nodes.filter((n: { role: string }) => n.role === "worker")).to.have.length(2);
+        const up = workflows().find((w) => w.file === "up.yml")!;
+        expect(up.text).to.contain("kubectl rollout status deployment/webserver");
+        expect(up.text, "up.yml checks the replicas landed on two nodes").to.match(/test "\$nodes" = 2/);
+    });
 });
