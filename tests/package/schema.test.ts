@@ -66,7 +66,10 @@ describe("multi-language schema (component schema inference)", function () {
             "cat-loop",
             "stream",
         ]);
-        expect(t["webserver-sidecar:index:Workload"].enum.map((e: any) => e.value)).to.deep.equal(["Pod", "Deployment"]);
+        expect(t["webserver-sidecar:index:Workload"].enum.map((e: any) => e.value)).to.deep.equal([
+            "Pod",
+            "Deployment",
+        ]);
         expect(t["webserver-sidecar:index:ImagePullPolicy"].enum.map((e: any) => e.value)).to.deep.equal([
             "Always",
             "IfNotPresent",
