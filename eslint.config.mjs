@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", "bin/", ".pack-test/"] },
+  { ignores: ["node_modules/", "policy/node_modules/", "dist/", "bin/", ".pack-test/"] },
   {
     // CommonJS scripts run by actions/github-script on GitHub's runner.
     files: ["scripts/ci/**/*.js"],
@@ -21,7 +21,7 @@ export default tseslint.config(
   },
   {
     // Tests, scripts and the benchmark handle parsed YAML and JSON from other tools: `any` is honest there.
-    files: ["tests/**/*.ts", "scripts/**/*.ts", "bench/**/*.ts"],
+    files: ["tests/**/*.ts", "scripts/**/*.ts", "bench/**/*.ts", "policy/**/*.ts"],
     rules: {
       "@typescript-eslint/no-explicit-any": "off",
       "@typescript-eslint/no-require-imports": "off",

@@ -94,27 +94,31 @@ binary_search_data() { # LO HI FILE: the first offset in [LO, HI) that is not a 
     echo "$lo"
 }
 
-seek_data() { # FILE OFFSET: lseek(SEEK_DATA) through perl (in every debian and ubuntu image)
-    perl -e 'open(my $f, "<", $ARGV[0]) or exit 1; my $p = sysseek($f, $ARGV[1], 3); exit 1 unless defined $p; print $p + 0' "$1" "$2" 2>/dev/null
-}
-
 first_data_byte() { # LO HI FILE: the first offset in [LO, HI) that is not a NUL (not in a hole)
-    local lo=$1 hi=$2 p end tries=0
-    # SEEK_DATA finds the next block holding data in one step; the byte is then searched within
-    # that block (its start may be zeros). Without perl, or when that fails, halving [LO, HI).
-    while [ "$lo" -lt "$hi" ] && [ $((tries += 1)) -le 8 ]; do
-        p=$(seek_data "$3" "$lo")
-        if [ -z "$p" ] || [ "$p" -lt "$lo" ] || [ "$p" -ge "$hi" ]; then break; fi
-        end=$(((p / block + 1) * block))
-        [ "$end" -gt "$hi" ] && end=$hi
-        p=$(binary_search_data "$p" "$end" "$3")
-        if [ "$p" -lt "$end" ]; then
-            echo "$p"
-            return
-        fi
-        lo=$end
-    done
-    binary_search_data "$lo" "$hi" "$3"
+    local p
+    # One perl process (perl-base is in every debian and ubuntu image): lseek(SEEK_DATA) to the next
+    # block holding data, then the first non-NUL byte in it. Without perl, or where the filesystem
+    # has no SEEK_DATA, halving [LO, HI) with a few processes per step.
+    # shellcheck disable=SC2016 # perl code, not shell
+    if p=$(perl -e '
+        my ($f, $p, $hi) = @ARGV;
+        open(my $h, "<", $f) or exit 1;
+        binmode $h;
+        while ($p < $hi) {
+            my $d = sysseek($h, $p, 3);
+            exit 1 unless defined $d;
+            $p = $d + 0;
+            last if $p >= $hi;
+            my $n = sysread($h, my $buf, 65536);
+            exit 1 unless $n;
+            if ($buf =~ /[^\0]/) { print $p + $-[0]; exit 0; }
+            $p += $n;
+        }
+        print $hi;' "$3" "$1" "$2" 2>/dev/null) && [ -n "$p" ]; then
+        echo "$p"
+    else
+        binary_search_data "$1" "$2" "$3"
+    fi
 }
 
 line_start() { # FILE OFFSET: where the line holding OFFSET starts (OFFSET itself after a newline)

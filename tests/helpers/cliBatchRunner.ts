@@ -23,6 +23,7 @@ async function runCase(c: Case): Promise<{ code: number; stdout: string; stderr:
     try {
         const { main } = await import(`../../scripts/${c.script}`);
         await main(c.argv);
+        code = Number(process.exitCode ?? 0); // as runMain exits
     } catch (e) {
         err.push(`${errorText(e)}\n`);
         code = 1;
@@ -32,6 +33,7 @@ async function runCase(c: Case): Promise<{ code: number; stdout: string; stderr:
         console.error = saved.error;
         for (const k of Object.keys(process.env)) if (!(k in saved.env)) delete process.env[k];
         Object.assign(process.env, saved.env);
+        process.exitCode = 0;
     }
     return { code, stdout: out.join(""), stderr: err.join("") };
 }

@@ -14,7 +14,7 @@ pulumi.runtime.setMocks({
     call: (a) => a.inputs,
 }, "consumer", "test", false);
 const mod = require(process.argv[2]);
-if (process.argv[3] === "construct") new mod.WebserverPod("consumer-cjs");
+if (process.argv[3] === "construct") new mod.WebserverPod("webserver"); // the seed's name: object names derive from it
 pulumi.runtime.disconnect().then(() => {
     console.log(JSON.stringify({ exports: Object.keys(mod).sort(), registered }));
 });

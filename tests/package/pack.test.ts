@@ -14,8 +14,8 @@ const CONSUMER_PROGRAM = `import * as pulumi from "@pulumi/pulumi";
 import { WebserverPod, WebserverPodArgs, SecurityProfile } from "webserver-sidecar";
 
 const args: WebserverPodArgs = process.env.PROFILE === "restricted" ? { security: SecurityProfile.Restricted } : {};
-const web = new WebserverPod("consumer", args);
-export const ready: pulumi.Output<string> = web.readyContainers;
+const web = new WebserverPod("webserver", args); // the seed's name: object names derive from it
+export const ready: pulumi.Output<string | undefined> = web.readyContainers;
 `;
 
 describe("the component as an npm package", function () {

@@ -1,70 +1,131 @@
+// The policy pack (policy/): its policies evaluated directly on rendered objects, the same
+// definitions as README's policy table, and configs that make the right policies mandatory.
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { buildManifests, validateArgs } from "../../components";
-import { evaluate, RULES } from "../policy/rules";
+import { checkObjects, enforcementLevel } from "../../policy/offline";
+import { POLICIES } from "../../policy/policies";
+import { evaluate, RULES, WORKLOADS } from "../../policy/rules";
 import { seedPod } from "../helpers/fixtures";
 
-const podFor = (args: Parameters<typeof validateArgs>[1]) => buildManifests(validateArgs("policy", args)).pod!;
+const ROOT = path.resolve(__dirname, "..", "..");
+const objectsFor = (args: Parameters<typeof validateArgs>[1]) =>
+    Object.values(buildManifests(validateArgs("policy", args))).filter(Boolean) as any[];
+const failedPolicies = (objects: any[]) => [...new Set(checkObjects(objects).map((f) => f.policy))];
+const readJson = (f: string) => JSON.parse(fs.readFileSync(path.join(ROOT, "policy", f), "utf8"));
 
-describe("policy rules", () => {
-    it("reports the seed Pod as failing every rule the linters flag on it", () => {
-        const failed = evaluate(seedPod());
-        expect(Object.keys(failed)).to.deep.equal(RULES.map((r) => r.id));
-        expect(failed["image-tag-pinned"]).to.deep.equal([
-            "nginx-container: image is :latest or untagged",
-            "sidecar-container: image is :latest or untagged",
-        ]);
-        expect(failed["emptydir-size-limit"]).to.deep.equal(["volume shared-logs: emptyDir without sizeLimit"]);
-    });
+/** README's policy table: rule id -> its cells. */
+function readmeTable(): Map<string, string[]> {
+    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+    const rows = readme
+        .split("\n")
+        .filter((l) => /^\| `[a-z-]+` \| /.test(l) && RULES.some((r) => l.startsWith(`| \`${r.id}\``)));
+    const all = readme
+        .split("\n")
+        .filter((l) => /^\| `[a-z0-9-]+` \| .* \| (fail|pass) \| (fail|pass) \| (fail|pass) \|$/.test(l));
+    expect(all.length, "every row of the policy table is a rule").to.equal(rows.length);
+    return new Map(
+        rows.map((l) => [/^\| `([a-z-]+)`/.exec(l)![1], l.split(" | ").map((c) => c.replace(/\s*\|$/, "").trim())]),
+    );
+}
 
-    it("the default render fails exactly as the seed does", () => {
-        expect(evaluate(podFor({}))).to.deep.equal(evaluate(seedPod()));
-    });
-
-    it("passes every rule with production: true", () => {
-        expect(evaluate(podFor({ production: true }))).to.deep.equal({});
-    });
-
-    it("passes the security rules with security: restricted alone, and no others", () => {
-        const failed = Object.keys(evaluate(podFor({ security: "restricted" })));
-        for (const id of [
-            "run-as-non-root",
-            "read-only-root-filesystem",
-            "seccomp-runtime-default",
-            "capabilities-drop-all",
-            "no-privilege-escalation",
-            "no-service-account-token",
-        ]) {
-            expect(failed).to.not.include(id);
+describe("policy pack", () => {
+    it("has one policy per rule, described with its linters and remediated with a component option", () => {
+        expect(POLICIES.map((p) => p.name)).to.deep.equal(RULES.map((r) => r.id));
+        for (const [i, p] of POLICIES.entries()) {
+            expect(p.enforcementLevel, p.name).to.equal("advisory");
+            for (const l of RULES[i].linters) expect(p.description, p.name).to.contain(l);
+            expect(p.remediationSteps, p.name).to.match(/With the WebserverPod component: set `/);
         }
-        expect(failed).to.include.members([
-            "cpu-requests-limits",
-            "liveness-probe",
-            "image-tag-pinned",
-            "emptydir-size-limit",
+    });
+
+    it("reports on the seed render exactly the rules README's table marks fail for it", () => {
+        const table = readmeTable();
+        const expected = RULES.filter((r) => table.get(r.id)![3] === "fail").map((r) => r.id);
+        expect(failedPolicies(objectsFor({}))).to.deep.equal(expected);
+        expect(expected).to.deep.equal(RULES.map((r) => r.id)); // the seed fails them all
+        const messages = checkObjects(objectsFor({})).filter((f) => f.policy === "image-tag-pinned");
+        expect(messages.map((f) => `${f.resource}: ${f.message}`)).to.deep.equal([
+            "Pod policy: nginx-container: image is :latest or untagged. Fix: set `nginxImage` / `sidecarImage` to a version or digest (or `production: true`).",
+            "Pod policy: sidecar-container: image is :latest or untagged. Fix: set `nginxImage` / `sidecarImage` to a version or digest (or `production: true`).",
         ]);
     });
 
-    it("flags what a production user turns back off", () => {
+    it("matches README's table for security: restricted and production (Pod and Deployment)", () => {
+        const table = readmeTable();
+        const restricted = failedPolicies(objectsFor({ security: "restricted" }));
+        for (const r of RULES) expect(table.get(r.id)![4], r.id).to.equal(restricted.includes(r.id) ? "fail" : "pass");
+        expect(failedPolicies(objectsFor({ production: true }))).to.deep.equal([]);
+        expect(failedPolicies(objectsFor({ production: true, workload: "Deployment" }))).to.deep.equal([]);
+        for (const r of RULES) expect(table.get(r.id)![5], r.id).to.equal("pass");
+    });
+
+    it("checks every workload kind that carries a pod spec the same way as the seed Pod", () => {
+        const spec = seedPod().spec;
+        const template = { metadata: { labels: { app: "x" } }, spec };
+        const workloads = [
+            { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "d" }, spec: { template } },
+            { apiVersion: "apps/v1", kind: "StatefulSet", metadata: { name: "s" }, spec: { template } },
+            { apiVersion: "apps/v1", kind: "DaemonSet", metadata: { name: "ds" }, spec: { template } },
+            { apiVersion: "batch/v1", kind: "Job", metadata: { name: "j" }, spec: { template } },
+            {
+                apiVersion: "batch/v1",
+                kind: "CronJob",
+                metadata: { name: "c" },
+                spec: { jobTemplate: { spec: { template } } },
+            },
+        ];
+        const seedFailures = Object.keys(evaluate(spec));
+        for (const w of workloads) expect(failedPolicies([w]), w.kind).to.deep.equal(seedFailures);
+        expect(Object.keys(WORKLOADS)).to.include.members(workloads.map((w) => `kubernetes:${w.apiVersion}:${w.kind}`));
+        expect(
+            failedPolicies([{ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "cm" }, data: {} }]),
+        ).to.deep.equal([]);
+    });
+
+    it("flags what a production user turns back off, and accepts images pinned by digest", () => {
         const failed = evaluate(
-            podFor({ production: true, nginxImage: "nginx:latest", imagePullPolicy: "IfNotPresent" }),
+            objectsFor({ production: true, nginxImage: "nginx:latest", imagePullPolicy: "IfNotPresent" })[0].spec,
         );
         expect(failed["image-tag-pinned"]).to.deep.equal(["nginx-container: image is :latest or untagged"]);
         expect(failed["image-pull-policy-always"]).to.have.length(2);
+        expect(
+            failedPolicies(objectsFor({ production: true, nginxImage: `nginx@sha256:${"0".repeat(64)}` })),
+        ).to.deep.equal([]);
     });
 
-    it("accepts images pinned by digest", () => {
-        const failed = evaluate(podFor({ production: true, nginxImage: `nginx@sha256:${"0".repeat(64)}` }));
-        expect(failed).to.deep.equal({});
+    it("config/restricted-mandatory.json makes exactly the Pod Security Standards rules mandatory", () => {
+        const config = readJson("config/restricted-mandatory.json");
+        const mandatory = RULES.filter((r) => enforcementLevel(r.id, config) === "mandatory").map((r) => r.id);
+        expect(mandatory).to.deep.equal(RULES.filter((r) => r.pssRestricted).map((r) => r.id));
+        expect(mandatory).to.deep.equal([
+            "run-as-non-root",
+            "seccomp-runtime-default",
+            "capabilities-drop-all",
+            "no-privilege-escalation",
+        ]);
+        const all = readJson("config/all-mandatory.json");
+        expect(RULES.every((r) => enforcementLevel(r.id, all) === "mandatory")).to.equal(true);
+        expect(
+            checkObjects(objectsFor({}), config)
+                .filter((f) => f.enforcementLevel === "mandatory")
+                .map((f) => f.policy),
+        ).to.include("run-as-non-root");
     });
 
-    it("README's policy table lists every rule with its linters", () => {
-        const readme = fs.readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
-        for (const r of RULES) {
-            const row = readme.split("\n").find((l) => l.startsWith(`| \`${r.id}\``));
-            expect(row, `README row for ${r.id}`).to.not.equal(undefined);
-            for (const l of r.linters) expect(row).to.contain(l);
+    it("is a pack the Pulumi CLI can load: PulumiPolicy.yaml, index.ts starting it, its own package.json and lock", () => {
+        expect(fs.readFileSync(path.join(ROOT, "policy", "PulumiPolicy.yaml"), "utf8")).to.match(/^runtime: nodejs$/m);
+        const index = fs.readFileSync(path.join(ROOT, "policy", "index.ts"), "utf8");
+        expect(index).to.contain('new PolicyPack("webserver-sidecar"').and.contain("policies: POLICIES");
+        const pkg = readJson("package.json");
+        const lock = readJson("package-lock.json");
+        expect(pkg.dependencies).to.have.keys("@pulumi/policy", "@pulumi/pulumi", "ts-node", "typescript");
+        expect(lock.packages[""].dependencies).to.deep.equal(pkg.dependencies);
+        // The pack must stand alone (pulumi policy publish ships only this folder): no imports from outside it.
+        for (const f of ["index.ts", "policies.ts", "rules.ts", "offline.ts"]) {
+            const text = fs.readFileSync(path.join(ROOT, "policy", f), "utf8");
+            expect(text, f).to.not.match(/from "\.\.\//);
         }
     });
 });

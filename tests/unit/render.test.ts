@@ -8,6 +8,7 @@ import { parseAllDocuments } from "yaml";
 import { seedPod } from "../helpers/fixtures";
 import { cliCase } from "../helpers/children";
 import { readStackConfig } from "../../scripts/lib/render";
+import { RULES } from "../../policy/rules";
 import { SchemaError, validateAgainstSchema } from "../../scripts/lib/schema";
 
 const outFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "render-")), "dev.yaml");
@@ -16,6 +17,12 @@ const toFile = cliCase({ script: "render", argv: ["--stack", "dev", "--out", out
 const noStack = cliCase({ script: "render", argv: ["--stack", "no-such-stack"] });
 const badFlag = cliCase({ script: "render", argv: ["--stak", "dev"] });
 const prodStack = cliCase({ script: "render", argv: ["--stack", "prod"] });
+const devPolicy = cliCase({ script: "render", argv: ["--policy"] });
+const devPolicyRestricted = cliCase({
+    script: "render",
+    argv: ["--policy", "--policy-config", "policy/config/restricted-mandatory.json"],
+});
+const prodPolicy = cliCase({ script: "render", argv: ["--stack", "prod", "--policy"] });
 
 describe("npm run render", function () {
     it("renders the dev stack as exactly the seed Pod", () => {
@@ -116,5 +123,28 @@ describe("npm run render -- --stack prod", function () {
             "app.kubernetes.io/instance": "webserver",
         });
         expect(docs[3].spec.minAvailable).to.equal(1);
+    });
+});
+
+describe("npm run render -- --policy", () => {
+    it("prints the policy pack's findings on the dev stack (the seed fails every rule), advisory: exit 0", () => {
+        const r = devPolicy();
+        expect(r.code, r.stderr).to.equal(0);
+        for (const rule of RULES)
+            expect(r.stdout, rule.id).to.match(new RegExp(`^advisory +${rule.id} +Pod webserver: `, "m"));
+        expect(r.stdout.trim().split("\n").pop()).to.match(/^\d+ finding\(s\), 0 mandatory, on Pod webserver/);
+    });
+
+    it("with a pack config making rules mandatory: they say so, and it exits 1", () => {
+        const r = devPolicyRestricted();
+        expect(r.code).to.equal(1);
+        expect(r.stdout).to.match(/^mandatory +run-as-non-root +Pod webserver: nginx-container: may run as root/m);
+        expect(r.stdout).to.match(/^advisory +cpu-requests-limits /m);
+    });
+
+    it("finds nothing on the prod stack's Deployment", () => {
+        const r = prodPolicy();
+        expect(r.code, r.stderr).to.equal(0);
+        expect(r.stdout.trim()).to.equal("0 finding(s), 0 mandatory, on Deployment webserver (policy pack: policy/)");
     });
 });

@@ -7,7 +7,7 @@ import { readyContainers } from "../../components/status";
 import { seedPod } from "../helpers/fixtures";
 import { expectArgError } from "../helpers/argErrors";
 import { validateAgainstSchema } from "../../scripts/lib/schema";
-import { evaluate } from "../policy/rules";
+import { evaluate } from "../../policy/rules";
 
 const pod = (args: WebserverPodArgs) => buildManifests(validateArgs("ship", args as any)).pod!;
 const sidecarOf = (args: WebserverPodArgs) => {
@@ -73,7 +73,7 @@ describe("shippers", () => {
         const p = pod({ production: true });
         expect(p.spec.containers[1].command!.slice(5, 7)).to.deep.equal([String(200 * 2 ** 20), "86400"]);
         expect(p.spec.volumes[0].emptyDir).to.deep.equal({ sizeLimit: "256Mi" });
-        expect(evaluate(p)).to.deep.equal({});
+        expect(evaluate(p.spec)).to.deep.equal({});
     });
 
     describe("native sidecar", () => {

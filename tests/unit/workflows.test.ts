@@ -250,4 +250,27 @@ describe("GitHub workflows (checked here; they run only on GitHub)", () => {
         expect(up.text).to.contain("kubectl rollout status deployment/webserver");
         expect(up.text, "up.yml checks the replicas landed on two nodes").to.match(/test "\$nodes" = 2/);
     });
+
+    it("run the policy pack after installing its dependencies: advisory on previews, mandatory on the prod stack's up", () => {
+        const packUses: string[] = [];
+        for (const { wf, jobName, job, step, index } of allSteps()) {
+            const viaAction =
+                step.uses !== undefined && actionOf(step.uses) === "pulumi/actions" && step.with?.policyPacks;
+            const viaCli = step.run !== undefined && /--policy-pack\s/.test(step.run);
+            if (!viaAction && !viaCli) continue;
+            packUses.push(`${wf.file}:${jobName}`);
+            const installed = job.steps.slice(0, index).some((s) => /npm ci --prefix policy\b/.test(s.run ?? ""));
+            expect(installed, `${where(wf, jobName, step, index)}: npm ci --prefix policy before`).to.equal(true);
+            for (const m of (step.run ?? "").matchAll(/--policy-pack-config\s+(\S+)/g))
+                expect(fs.existsSync(path.join(ROOT, m[1])), m[1]).to.equal(true);
+        }
+        expect(packUses).to.include.members(["preview.yml:preview", "up.yml:up"]);
+        const preview = allSteps().find(({ step }) => step.with?.command === "preview")!.step;
+        expect(preview.with?.policyPacks).to.equal("policy");
+        expect(preview.with?.policyPackConfigs, "advisory on previews").to.equal(undefined);
+        const upText = workflows().find((w) => w.file === "up.yml")!.text;
+        expect(upText).to.match(
+            /pulumi stack select prod[\s\S]*--policy-pack policy --policy-pack-config policy\/config\/all-mandatory\.json/,
+        );
+    });
 });

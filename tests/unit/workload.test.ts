@@ -6,7 +6,7 @@ import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import { buildManifests, validateArgs, WebserverPod, WebserverPodArgs } from "../../components";
 import { validateAgainstSchema } from "../../scripts/lib/schema";
-import { evaluate } from "../policy/rules";
+import { evaluate } from "../../policy/rules";
 import { expectArgError } from "../helpers/argErrors";
 
 const manifests = (args: WebserverPodArgs, name = "web") => buildManifests(validateArgs(name, args as any));
@@ -88,7 +88,7 @@ describe("workload: Deployment", () => {
                 if (o) validateAgainstSchema(o as any);
         }
         expect(
-            evaluate({ spec: manifests({ workload: "Deployment", production: true }).deployment!.spec.template.spec }),
+            evaluate(manifests({ workload: "Deployment", production: true }).deployment!.spec.template.spec),
         ).to.deep.equal({});
     });
 

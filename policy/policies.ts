@@ -1,0 +1,20 @@
+// The rules of rules.ts as Pulumi policies (CrossGuard): each validates every resource that carries
+// a pod spec -- Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job,
+// CronJob -- whatever program declared it. Advisory unless the pack's config says otherwise
+// (config/*.json). No policy server starts here: index.ts starts it; tests use these directly.
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { podSpecOf, RULES } from "./rules";
+
+export const POLICIES: ResourceValidationPolicy[] = RULES.map((rule) => ({
+    name: rule.id,
+    description: `${rule.title}. Reported by: ${rule.linters.join("; ")}.`,
+    enforcementLevel: "advisory",
+    severity: rule.severity,
+    tags: rule.pssRestricted ? ["kubernetes", "pod-security-standards-restricted"] : ["kubernetes"],
+    remediationSteps: `With the WebserverPod component: ${rule.remediation}.`,
+    validateResource: (args, reportViolation) => {
+        const spec = podSpecOf(args.type, args.props);
+        if (!spec) return;
+        for (const v of rule.check(spec)) reportViolation(`${v}. Fix: ${rule.remediation}.`);
+    },
+}));

@@ -1,0 +1,288 @@
+// The rules of the policy pack: one per finding the common Kubernetes linters report on the seed
+// Pod, each checking a pod spec. Pure (no @pulumi/policy at run time), so the pack (index.ts),
+// the offline findings of `npm run render -- --policy`, the unit tests and README's table all use
+// these same definitions.
+
+type PodSpec = any;
+type Container = any;
+
+export interface Rule {
+    /** The policy's name in the pack. */
+    id: string;
+    title: string;
+    /** The rule names of the linters that report the same finding. */
+    linters: string[];
+    /** What fixes it: the WebserverPod option first, then the Kubernetes field for any workload. */
+    remediation: string;
+    /** Part of the Pod Security Standards "restricted" profile (mandatory under config/restricted-mandatory.json). */
+    pssRestricted: boolean;
+    severity: "low" | "medium" | "high";
+    /** The violations in a pod spec (an empty list: it passes). */
+    check(spec: PodSpec): string[];
+}
+
+const containers = (spec: PodSpec): Container[] => [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
+const each = (spec: PodSpec, bad: (c: Container) => boolean, what: string): string[] =>
+    containers(spec)
+        .filter(bad)
+        .map((c) => `${c.name}: ${what}`);
+/** A container's effective securityContext field: its own, else the pod's. */
+const effective = (spec: PodSpec, c: Container, key: string): unknown =>
+    c.securityContext?.[key] ?? spec.securityContext?.[key];
+
+const RESTRICTED = "set `security: restricted` (or `production: true`)";
+
+export const RULES: Rule[] = [
+    {
+        id: "cpu-requests-limits",
+        title: "CPU requests and limits set",
+        linters: [
+            "kube-score container-resources",
+            "kube-linter unset-cpu-requirements",
+            "Polaris cpuRequestsMissing/cpuLimitsMissing",
+            "Checkov CKV_K8S_10/CKV_K8S_11",
+        ],
+        remediation: "set `resources` (or `production: true`); elsewhere resources.requests/limits.cpu",
+        pssRestricted: false,
+        severity: "medium",
+        check: (spec) =>
+            each(spec, (c) => !c.resources?.requests?.cpu || !c.resources?.limits?.cpu, "no cpu request or limit"),
+    },
+    {
+        id: "memory-requests-limits",
+        title: "Memory requests and limits set",
+        linters: [
+            "kube-score container-resources",
+            "kube-linter unset-memory-requirements",
+            "Polaris memoryRequestsMissing/memoryLimitsMissing",
+            "Checkov CKV_K8S_12/CKV_K8S_13",
+        ],
+        remediation: "set `resources` (or `production: true`); elsewhere resources.requests/limits.memory",
+        pssRestricted: false,
+        severity: "medium",
+        check: (spec) =>
+            each(
+                spec,
+                (c) => !c.resources?.requests?.memory || !c.resources?.limits?.memory,
+                "no memory request or limit",
+            ),
+    },
+    {
+        id: "ephemeral-storage-requests-limits",
+        title: "Ephemeral storage requests and limits set",
+        linters: ["kube-score container-ephemeral-storage-request-and-limit"],
+        remediation:
+            "set `resources.*.ephemeralStorage` (or `production: true`); elsewhere resources.requests/limits.ephemeral-storage",
+        pssRestricted: false,
+        severity: "low",
+        check: (spec) =>
+            each(
+                spec,
+                (c) => !c.resources?.requests?.["ephemeral-storage"] || !c.resources?.limits?.["ephemeral-storage"],
+                "no ephemeral-storage request or limit",
+            ),
+    },
+    {
+        id: "readiness-probe",
+        title: "Serving containers (with ports, or nginx-container) have a readiness probe",
+        linters: [
+            "kube-linter no-readiness-probe",
+            "Polaris readinessProbeMissing",
+            "Checkov CKV_K8S_9",
+            "kube-score pod-probes",
+        ],
+        remediation: "set `probes: {}` (or `production: true`); elsewhere readinessProbe",
+        pssRestricted: false,
+        severity: "medium",
+        check: (spec) =>
+            each(
+                spec,
+                (c) => (c.name === "nginx-container" || (c.ports ?? []).length > 0) && !c.readinessProbe,
+                "no readiness probe",
+            ),
+    },
+    {
+        id: "liveness-probe",
+        title: "Every container has a liveness probe",
+        linters: ["kube-linter no-liveness-probe", "Polaris livenessProbeMissing", "Checkov CKV_K8S_8"],
+        remediation: "set `probes: { sidecarLiveness: {} }` (or `production: true`); elsewhere livenessProbe",
+        pssRestricted: false,
+        severity: "medium",
+        check: (spec) => each(spec, (c) => !c.livenessProbe, "no liveness probe"),
+    },
+    {
+        id: "image-tag-pinned",
+        title: "Images pinned by tag or digest, not :latest",
+        linters: [
+            "kube-score container-image-tag",
+            "kube-linter latest-tag",
+            "Polaris tagNotSpecified",
+            "Checkov CKV_K8S_14",
+        ],
+        remediation: "set `nginxImage` / `sidecarImage` to a version or digest (or `production: true`)",
+        pssRestricted: false,
+        severity: "medium",
+        check: (spec) =>
+            each(
+                spec,
+                (c) => {
+                    const image: string = String(c.image ?? "").split("@")[0];
+                    const lastPart = image.slice(image.lastIndexOf("/") + 1);
+                    return !String(c.image).includes("@") && (!lastPart.includes(":") || lastPart.endsWith(":latest"));
+                },
+                "image is :latest or untagged",
+            ),
+    },
+    {
+        id: "image-pull-policy-always",
+        title: "imagePullPolicy: Always",
+        linters: ["kube-score container-image-pull-policy", "Polaris pullPolicyNotAlways", "Checkov CKV_K8S_15"],
+        remediation: "set `imagePullPolicy: Always` (or `production: true`)",
+        pssRestricted: false,
+        severity: "low",
+        check: (spec) => each(spec, (c) => c.imagePullPolicy !== "Always", "imagePullPolicy is not Always"),
+    },
+    {
+        id: "run-as-non-root",
+        title: "Containers run as a non-root user",
+        linters: [
+            "kube-linter run-as-non-root",
+            "Polaris runAsRootAllowed",
+            "Checkov CKV_K8S_23",
+            "Pod Security Standards restricted",
+        ],
+        remediation: `${RESTRICTED}; elsewhere securityContext.runAsNonRoot: true`,
+        pssRestricted: true,
+        severity: "high",
+        check: (spec) =>
+            each(
+                spec,
+                (c) => effective(spec, c, "runAsNonRoot") !== true || effective(spec, c, "runAsUser") === 0,
+                "may run as root",
+            ),
+    },
+    {
+        id: "read-only-root-filesystem",
+        title: "Read-only root filesystems",
+        linters: [
+            "kube-score container-security-context-readonlyrootfilesystem",
+            "kube-linter no-read-only-root-fs",
+            "Polaris notReadOnlyRootFilesystem",
+            "Checkov CKV_K8S_22",
+        ],
+        remediation: `${RESTRICTED}; elsewhere securityContext.readOnlyRootFilesystem: true`,
+        pssRestricted: false,
+        severity: "medium",
+        check: (spec) =>
+            each(spec, (c) => c.securityContext?.readOnlyRootFilesystem !== true, "root filesystem is writable"),
+    },
+    {
+        id: "seccomp-runtime-default",
+        title: "seccompProfile RuntimeDefault (or Localhost)",
+        linters: ["Checkov CKV_K8S_31", "Pod Security Standards restricted"],
+        remediation: `${RESTRICTED}; elsewhere securityContext.seccompProfile.type: RuntimeDefault`,
+        pssRestricted: true,
+        severity: "high",
+        check: (spec) =>
+            each(
+                spec,
+                (c) => !["RuntimeDefault", "Localhost"].includes((effective(spec, c, "seccompProfile") as any)?.type),
+                "no seccomp profile",
+            ),
+    },
+    {
+        id: "capabilities-drop-all",
+        title: "All capabilities dropped (NET_BIND_SERVICE the only one added back)",
+        linters: [
+            "Checkov CKV_K8S_37/CKV_K8S_28",
+            "kube-linter drop-net-raw-capability",
+            "Polaris insecureCapabilities",
+            "Pod Security Standards restricted",
+        ],
+        remediation: `${RESTRICTED}; elsewhere securityContext.capabilities.drop: [ALL]`,
+        pssRestricted: true,
+        severity: "high",
+        check: (spec) =>
+            each(
+                spec,
+                (c) =>
+                    !(c.securityContext?.capabilities?.drop ?? []).includes("ALL") ||
+                    (c.securityContext?.capabilities?.add ?? []).some((cap: string) => cap !== "NET_BIND_SERVICE"),
+                "capabilities not dropped",
+            ),
+    },
+    {
+        id: "no-privilege-escalation",
+        title: "allowPrivilegeEscalation: false",
+        linters: [
+            "kube-linter privilege-escalation-container",
+            "Polaris privilegeEscalationAllowed",
+            "Checkov CKV_K8S_20",
+            "Pod Security Standards restricted",
+        ],
+        remediation: `${RESTRICTED}; elsewhere securityContext.allowPrivilegeEscalation: false`,
+        pssRestricted: true,
+        severity: "high",
+        check: (spec) =>
+            each(spec, (c) => c.securityContext?.allowPrivilegeEscalation !== false, "privilege escalation allowed"),
+    },
+    {
+        id: "no-service-account-token",
+        title: "Service account token not mounted",
+        linters: ["Checkov CKV_K8S_38"],
+        remediation: `${RESTRICTED}; elsewhere automountServiceAccountToken: false`,
+        pssRestricted: false,
+        severity: "medium",
+        check: (spec) =>
+            spec.automountServiceAccountToken === false ? [] : ["pod: automountServiceAccountToken is not false"],
+    },
+    {
+        id: "emptydir-size-limit",
+        title: "Every emptyDir has a sizeLimit",
+        linters: ["Kyverno add-emptydir-sizelimit"],
+        remediation: "set `logVolume.sizeLimit` (or `production: true`); elsewhere emptyDir.sizeLimit",
+        pssRestricted: false,
+        severity: "medium",
+        check: (spec) =>
+            (spec.volumes ?? [])
+                .filter((v: any) => v.emptyDir && !v.emptyDir.sizeLimit)
+                .map((v: any) => `volume ${v.name}: emptyDir without sizeLimit`),
+    },
+];
+
+/** The Pulumi types of the workloads that carry a pod spec, and where it is. */
+export const WORKLOADS: Record<string, (props: any) => PodSpec | undefined> = {
+    "kubernetes:core/v1:Pod": (p) => p.spec,
+    "kubernetes:apps/v1:Deployment": (p) => p.spec?.template?.spec,
+    "kubernetes:apps/v1:StatefulSet": (p) => p.spec?.template?.spec,
+    "kubernetes:apps/v1:DaemonSet": (p) => p.spec?.template?.spec,
+    "kubernetes:apps/v1:ReplicaSet": (p) => p.spec?.template?.spec,
+    "kubernetes:core/v1:ReplicationController": (p) => p.spec?.template?.spec,
+    "kubernetes:batch/v1:Job": (p) => p.spec?.template?.spec,
+    "kubernetes:batch/v1:CronJob": (p) => p.spec?.jobTemplate?.spec?.template?.spec,
+};
+
+/** The Pulumi type of a Kubernetes object, from its apiVersion and kind ("v1" is "core/v1"). */
+export function pulumiType(apiVersion: string, kind: string): string {
+    return `kubernetes:${apiVersion.includes("/") ? apiVersion : `core/${apiVersion}`}:${kind}`;
+}
+
+/** The pod spec a resource carries (Pulumi type and inputs), or undefined for other resources. */
+export function podSpecOf(type: string, props: any): PodSpec | undefined {
+    return WORKLOADS[type]?.(props);
+}
+
+/** The rules a pod spec fails, with their violations. */
+export function evaluate(spec: PodSpec): Record<string, string[]> {
+    return Object.fromEntries(RULES.map((r) => [r.id, r.check(spec)]).filter(([, v]) => v.length > 0));
+}
+
+/** The rules a Kubernetes object (as rendered) fails; {} for an object without a pod spec. */
+export function evaluateObject(obj: {
+    apiVersion: string;
+    kind: string;
+    [k: string]: unknown;
+}): Record<string, string[]> {
+    const spec = podSpecOf(pulumiType(obj.apiVersion, obj.kind), obj);
+    return spec ? evaluate(spec) : {};
+}
