@@ -10,7 +10,15 @@ import * as path from "path";
 import { parseFlags, runMain } from "../scripts/lib/cli";
 import { have, isRoot, poll, run } from "../scripts/lib/exec";
 import { countShipped, loadPod } from "../scripts/lib/load";
-import { containerName, curlInPodArgs, downPod, playPod, podNetnsPid, thePod } from "../scripts/lib/pod";
+import {
+    containerName,
+    curlInPodArgs,
+    downPod,
+    playPod,
+    podNetnsPid,
+    thePod,
+    withOwnEmptyDirs,
+} from "../scripts/lib/pod";
 import { containersConf, ensurePodman, podman, podmanVersion } from "../scripts/lib/podman";
 import { PROJECT_DIR, renderStack } from "../scripts/lib/render";
 import { renderRunnable } from "../scripts/lib/runnable";
@@ -26,7 +34,10 @@ interface Settings {
     growthRate: number;
     wrkSeconds: number;
     wrkConnections: number;
-    servingRounds: number;
+    /** Cycles of the serving comparison, each a window of every variant. */
+    servingCycles: number;
+    servingWindowSeconds: number;
+    saturationRounds: number;
     /** Tagged requests per second sent beside wrk, whose lines' shipping latency is measured. */
     saturationTagRate: number;
     recoveryRounds: number;
@@ -326,73 +337,95 @@ function tagDuringLoad(name: string, tag: string, rate: number, seconds: number)
     };
 }
 
+/** The render's Pod as a Pod of its own name, with its own emptyDirs, to play beside others. */
+function asPod(objects: KubeObject[], name: string): KubeObject[] {
+    return objects.map((o) => {
+        if (o.kind !== "Pod") return o;
+        const pod = o as any;
+        return { ...pod, metadata: { ...pod.metadata, name }, spec: withOwnEmptyDirs(pod.spec, name) };
+    });
+}
+
+/**
+ * Serving cost: the three variants run as three pods side by side, idle but for the one under
+ * load, and wrk loads each in turn for a short window, many cycles, the order rotated each cycle.
+ * Each cycle's ratio compares windows seconds apart, so a neighbour's load on this shared machine,
+ * which shifts over minutes, cancels out of the ratio; the spread across cycles says how much.
+ */
 async function benchServing(s: Settings) {
-    const variants: Array<{ label: string; objects: KubeObject[]; tagged?: boolean }> = [];
     const base = (await renderRunnable("dev", STREAM_RETAINED, log)).objects;
-    variants.push({ label: "nginx alone", objects: nginxAlone(base) });
-    variants.push({ label: "Pod, cat-loop (30 s)", objects: (await renderRunnable("dev", {}, log)).objects });
-    variants.push({ label: "Pod, stream + retention", objects: base, tagged: true });
-    const rps: Record<string, number[]> = {};
-    const stats: Record<string, Array<{ cpu: number; memMiB: number }>> = {};
-    const saturated: number[] = [];
-    for (let round = 0; round < s.servingRounds; round++) {
-        // Rotate the order each round, so no variant always runs first (a warm-up bias showed).
-        const order = variants.map((_, i) => variants[(i + round + 1) % variants.length]);
-        for (const v of order) {
-            await withPod(v.objects, async (name) => {
-                await wrk(name, s, s.quick ? 1 : 2); // warm-up
-                const sidecar = containerName(name, "sidecar-container");
-                const hasSidecar = thePod(v.objects).spec.containers.length > 1;
-                const before = hasSidecar ? cgroupUsage(sidecar) : undefined;
+    const variants = [
+        { label: "nginx alone", objects: asPod(nginxAlone(base), "bench-alone") },
+        {
+            label: "Pod, cat-loop (30 s)",
+            objects: asPod((await renderRunnable("dev", {}, log)).objects, "bench-catloop"),
+        },
+        { label: "Pod, stream + retention", objects: asPod(base, "bench-stream") },
+    ];
+    const names = variants.map((v) => thePod(v.objects).metadata.name);
+    for (const v of variants) await playPod(v.objects, { log: () => undefined, timeoutMs: 120_000 });
+    try {
+        for (const n of names) await wrk(n, s, 2); // warm-up
+        const rps: number[][] = variants.map(() => []);
+        const cpu: number[] = [];
+        let mem = 0;
+        for (let cycle = 0; cycle < s.servingCycles; cycle++) {
+            for (let k = 0; k < variants.length; k++) {
+                const i = (k + cycle) % variants.length;
+                const stream = i === 2;
+                const sidecar = containerName(names[i], "sidecar-container");
+                const before = stream ? cgroupUsage(sidecar) : undefined;
                 const t = Date.now();
-                const r = await wrk(name, s);
+                rps[i].push(await wrk(names[i], s, s.servingWindowSeconds));
                 if (before) {
                     const after = cgroupUsage(sidecar);
-                    const cpu = ((after.cpuNs - before.cpuNs) / 1e6 / (Date.now() - t)) * 100;
-                    (stats[v.label] ??= []).push({ cpu, memMiB: after.memPeak / 2 ** 20 });
+                    cpu.push(((after.cpuNs - before.cpuNs) / 1e6 / (Date.now() - t)) * 100);
+                    mem = Math.max(mem, after.memPeak / 2 ** 20);
                 }
-                if (v.tagged) {
-                    // Latency at saturation in a wrk run of its own: the tagged sender costs CPU
-                    // (a curl a request) that must not count against the serving ratio above.
-                    const tags = tagDuringLoad(name, `sat${round}`, s.saturationTagRate, s.wrkSeconds);
-                    await wrk(name, s);
-                    saturated.push(...(await tags.finish()));
-                }
-                (rps[v.label] ??= []).push(r);
-                log(`serving ${v.label}: ${r.toFixed(0)} req/s`);
-            });
+            }
+            log(
+                `serving cycle ${cycle + 1}: ${variants.map((v, i) => `${v.label} ${rps[i][cycle].toFixed(0)}`).join(", ")} req/s`,
+            );
         }
-    }
-    const alone = median(rps["nginx alone"]);
-    // The ratio of each round to the nginx-alone run of the same round, then the median and spread.
-    const ratios = (label: string) => rps[label].map((r, k) => r / rps["nginx alone"][k]);
-    const serving = variants.map((v) => {
-        const st = stats[v.label] ?? [];
-        const rs = ratios(v.label);
+        const serving = variants.map((v, i) => {
+            const ratios = rps[i].map((r, c) => r / rps[0][c]);
+            return {
+                label: v.label,
+                rps: median(rps[i]),
+                rpsMin: Math.min(...rps[i]),
+                rpsMax: Math.max(...rps[i]),
+                ratio: median(ratios),
+                ratioP25: percentile(ratios, 25),
+                ratioP75: percentile(ratios, 75),
+                ratioMin: Math.min(...ratios),
+                ratioMax: Math.max(...ratios),
+                sidecarCpu: i === 2 ? median(cpu) : undefined,
+                sidecarMemMiB: i === 2 ? mem : undefined,
+            };
+        });
+        // Latency at saturation, in wrk runs of their own: the tagged sender costs CPU (a curl a
+        // request) that must not count against the serving ratio above.
+        const saturated: number[] = [];
+        for (let round = 0; round < s.saturationRounds; round++) {
+            const tags = tagDuringLoad(names[2], `sat${round}`, s.saturationTagRate, s.wrkSeconds);
+            await wrk(names[2], s);
+            saturated.push(...(await tags.finish()));
+        }
+        const finite = saturated.filter(Number.isFinite);
         return {
-            label: v.label,
-            rps: median(rps[v.label]),
-            rpsMin: Math.min(...rps[v.label]),
-            rpsMax: Math.max(...rps[v.label]),
-            ratio: median(rps[v.label]) / alone,
-            ratioMin: Math.min(...rs),
-            ratioMax: Math.max(...rs),
-            sidecarCpu: st.length ? median(st.map((x) => x.cpu)) : undefined,
-            sidecarMemMiB: st.length ? Math.max(...st.map((x) => x.memMiB)) : undefined,
+            serving,
+            saturation: {
+                n: saturated.length,
+                missing: saturated.length - finite.length,
+                p50: percentile(saturated, 50),
+                p95: percentile(saturated, 95),
+                p99: percentile(saturated, 99),
+                max: Math.max(...saturated),
+            },
         };
-    });
-    const finite = saturated.filter(Number.isFinite);
-    return {
-        serving,
-        saturation: {
-            n: saturated.length,
-            missing: saturated.length - finite.length,
-            p50: percentile(saturated, 50),
-            p95: percentile(saturated, 95),
-            p99: percentile(saturated, 99),
-            max: Math.max(...saturated),
-        },
-    };
+    } finally {
+        for (const v of variants) downPod(v.objects);
+    }
 }
 
 /** When a container's process started, and the runtime timestamp (ns) of its first log line with `marker` after that. */
@@ -489,7 +522,9 @@ runMain(async () => {
               growthRate: 50,
               wrkSeconds: 4,
               wrkConnections: 16,
-              servingRounds: 2,
+              servingCycles: 6,
+              servingWindowSeconds: 2,
+              saturationRounds: 1,
               saturationTagRate: 10,
               recoveryRounds: 2,
           }
@@ -502,7 +537,9 @@ runMain(async () => {
               growthRate: 100,
               wrkSeconds: 15,
               wrkConnections: 16,
-              servingRounds: 5,
+              servingCycles: 24,
+              servingWindowSeconds: 3,
+              saturationRounds: 3,
               saturationTagRate: 10,
               recoveryRounds: 5,
           };
@@ -568,16 +605,16 @@ function report(r: any): string {
         "",
         "## Serving cost and latency at saturation (headline)",
         "",
-        `\`wrk -t1 -c${s.wrkConnections} -d${s.wrkSeconds}s\` against nginx on the pod's loopback, ${s.servingRounds} round(s), variants interleaved in an order rotated each round; medians, with the spread (min-max) across rounds. The ratio is taken per round against that round's nginx-alone run. Sidecar CPU: its cgroup's CPU time during the load over the load's wall time (100% = one core), median of rounds; memory: its cgroup's peak, page cache included. The stream shipper runs with retention (maxAge 24h, maxSize 200Mi), as production does.`,
+        `The three variants run as three pods side by side; \`wrk -t1 -c${s.wrkConnections}\` loads one at a time on its pod's loopback for ${s.servingWindowSeconds} s, each in turn, ${s.servingCycles} cycles, the order rotated each cycle. The ratio is taken per cycle against that cycle's nginx-alone window (seconds apart, so a neighbour's load on this shared machine, which shifts over minutes, mostly cancels out); median, with the middle half (p25-p75) and min-max of the cycles. Sidecar CPU: its cgroup's CPU time during its windows over their wall time (100% = one core), median; memory: its cgroup's peak, page cache included. The stream shipper runs with retention (maxAge 24h, maxSize 200Mi), as production does.`,
         "",
-        "| variant | requests/s (min-max) | ratio to nginx alone (min-max) | sidecar CPU % | sidecar memory MiB (peak) |",
-        "|---|---|---|---|---|",
+        "| variant | requests/s median (min-max) | ratio to nginx alone | p25-p75 | min-max | sidecar CPU % | sidecar memory MiB (peak) |",
+        "|---|---|---|---|---|---|---|",
         ...r.serving.map(
             (v: any) =>
-                `| ${v.label} | ${f(v.rps, 0)} (${f(v.rpsMin, 0)}-${f(v.rpsMax, 0)}) | **${f(v.ratio)}** (${f(v.ratioMin)}-${f(v.ratioMax)}) | ${f(v.sidecarCpu, 1)} | ${f(v.sidecarMemMiB, 1)} |`,
+                `| ${v.label} | ${f(v.rps, 0)} (${f(v.rpsMin, 0)}-${f(v.rpsMax, 0)}) | **${f(v.ratio)}** | ${f(v.ratioP25)}-${f(v.ratioP75)} | ${f(v.ratioMin)}-${f(v.ratioMax)} | ${f(v.sidecarCpu, 1)} | ${f(v.sidecarMemMiB, 1)} |`,
         ),
         "",
-        `Shipping latency while wrk saturates nginx (stream + retention; in a wrk run of its own after each measured one, so the sender's CPU does not count above): about ${s.saturationTagRate} requests a second sent beside wrk by a shell loop in the pod's network namespace, each carrying its send time; latency = the runtime's timestamp of its line in the sidecar's log (conmon's log file) minus that send time. ${r.saturation.n} requests over all rounds, ${r.saturation.missing} not shipped within 10 s.`,
+        `Shipping latency while wrk saturates nginx (stream + retention; ${s.saturationRounds} \`wrk -d${s.wrkSeconds}s\` run(s) of their own, so the sender's CPU does not count above): about ${s.saturationTagRate} requests a second sent beside wrk by a shell loop in the pod's network namespace, each carrying its send time; latency = the runtime's timestamp of its line in the sidecar's log (conmon's log file) minus that send time. ${r.saturation.n} requests over all rounds, ${r.saturation.missing} not shipped within 10 s.`,
         "",
         "| p50 s | p95 s | p99 s | max s |",
         "|---|---|---|---|",

@@ -43,15 +43,7 @@ export function podsOf(objects: KubeObject[]): Array<KubeObject & { spec: any }>
     if (!d) return [thePod(objects)];
     return Array.from({ length: d.spec.replicas }, (_, i) => {
         const name = `${d.metadata.name}-${i}`;
-        const spec = structuredClone(d.spec.template.spec);
-        const renamed = new Map<string, string>();
-        for (const v of spec.volumes ?? []) {
-            if (v.emptyDir === undefined) continue;
-            renamed.set(v.name, `${name}-${v.name}`);
-            v.name = renamed.get(v.name);
-        }
-        for (const c of [...(spec.initContainers ?? []), ...spec.containers])
-            for (const m of c.volumeMounts ?? []) m.name = renamed.get(m.name) ?? m.name;
+        const spec = withOwnEmptyDirs(d.spec.template.spec, name);
         return {
             apiVersion: "v1",
             kind: "Pod",
@@ -75,6 +67,23 @@ function withoutPorts(o: KubeObject): KubeObject {
     const pod = structuredClone(o) as any;
     for (const c of [...(pod.spec.initContainers ?? []), ...pod.spec.containers]) delete c.ports;
     return pod;
+}
+
+/**
+ * A copy of a pod spec whose emptyDirs are named `<pod>-<volume>`: podman 4.3 names an emptyDir's
+ * volume after the volume, so pods played side by side would otherwise share one.
+ */
+export function withOwnEmptyDirs(podSpec: any, podName: string): any {
+    const spec = structuredClone(podSpec);
+    const renamed = new Map<string, string>();
+    for (const v of spec.volumes ?? []) {
+        if (v.emptyDir === undefined) continue;
+        renamed.set(v.name, `${podName}-${v.name}`);
+        v.name = renamed.get(v.name);
+    }
+    for (const c of [...(spec.initContainers ?? []), ...spec.containers])
+        for (const m of c.volumeMounts ?? []) m.name = renamed.get(m.name) ?? m.name;
+    return spec;
 }
 
 /** What podman plays for one pod of a render: the ConfigMaps it may mount, and the pod. */
