@@ -27,6 +27,13 @@ export interface RetentionSettings {
     maxAgeSeconds: number;
 }
 
+/** Where the log agent delivers the logs (args.destination), parsed. */
+export interface AgentDestination {
+    host: string;
+    port: number;
+    protocol: "relp" | "tcp";
+}
+
 export interface ValidatedArgs {
     /** The Pod's name, or the Deployment's (and its Service's and PodDisruptionBudget's). */
     readonly podName: string;
