@@ -36,6 +36,29 @@ export const Shipper = {
 } as const;
 export type Shipper = (typeof Shipper)[keyof typeof Shipper];
 
+/** How the log agent talks to a syslog receiver (destination.syslog.protocol). */
+export const SyslogProtocol = {
+    /** RELP (rsyslog's Reliable Event Logging Protocol): the receiver acknowledges every message; a receiver or agent restart loses nothing. */
+    Relp: "relp",
+    /** Syslog over plain TCP, RFC 5424 messages framed by octet counting (RFC 6587): what every receiver accepts; unacknowledged, so lines in flight when a connection breaks can be lost. */
+    Tcp: "tcp",
+} as const;
+export type SyslogProtocol = (typeof SyslogProtocol)[keyof typeof SyslogProtocol];
+
+/** A syslog receiver the log agent delivers to. */
+export interface SyslogDestinationArgs {
+    /** The receiver as "host:port": a DNS name, an IPv4 address or an [IPv6] address, and a port from 1 to 65535. */
+    readonly address: pulumi.Input<string>;
+    /** "relp" or "tcp" (no TLS yet: see README). @default "relp" */
+    readonly protocol?: pulumi.Input<SyslogProtocol>;
+}
+
+/** Where the logs go instead of the sidecar's stdout. */
+export interface DestinationArgs {
+    /** A syslog receiver (rsyslog, syslog-ng, Graylog, Splunk, Vector, Fluent Bit's or the OpenTelemetry Collector's syslog receiver). @default none */
+    readonly syslog?: SyslogDestinationArgs;
+}
+
 /** What keeps the webserver running: the seed's bare Pod, or a Deployment of such pods. */
 export const Workload = {
     /** The seed: one Pod, recreated by nothing if its node goes. */
@@ -45,7 +68,7 @@ export const Workload = {
 } as const;
 export type Workload = (typeof Workload)[keyof typeof Workload];
 
-/** Bounds on what the `shared-logs` volume keeps (needs the stream shipper). */
+/** Bounds on what the `shared-logs` volume keeps (needs the stream shipper, or a destination). */
 export interface RetentionArgs {
     /** Lines older than this are freed, e.g. "24h", "90m", "1d12h"; at least a minute. @default "24h" */
     readonly maxAge?: pulumi.Input<string>;
@@ -122,7 +145,7 @@ export interface WebserverPodArgs {
     readonly podName?: pulumi.Input<string>;
     /** Image of `nginx-container`. @default "nginx:latest" */
     readonly nginxImage?: pulumi.Input<string>;
-    /** Image of `sidecar-container`. @default "ubuntu:latest" */
+    /** Image of `sidecar-container`. @default "ubuntu:latest"; with a destination: the agent's, "rsyslog/rsyslog-collector:2026-04" */
     readonly sidecarImage?: pulumi.Input<string>;
     /** Labels of the Pod (keys and values as Kubernetes accepts them). @default none */
     readonly labels?: pulumi.Input<Record<string, pulumi.Input<string>>>;
@@ -140,8 +163,15 @@ export interface WebserverPodArgs {
     readonly shipper?: pulumi.Input<Shipper>;
     /** Seconds between two `cat`s of the cat-loop shipper, 1 to 86400. @default 30 */
     readonly catLoopPeriodSeconds?: pulumi.Input<number>;
-    /** Keep the volume's logs within an age and a size, never freeing an unshipped line (stream shipper only). @default none; production: maxAge "24h", maxSize "200Mi" */
+    /** Keep the volume's logs within an age and a size, never freeing an unshipped line (stream shipper or a destination). @default none; production: maxAge "24h", maxSize "200Mi" */
     readonly retention?: RetentionArgs;
+    /**
+     * Deliver the logs to a log-aggregation service instead of the sidecar's stdout: the sidecar runs
+     * a log agent (rsyslog, its config a ConfigMap the component owns) instead of a shipper, and
+     * sidecarImage defaults to the agent's image. A plain object (it decides whether the ConfigMap
+     * exists); its fields may be Outputs. @default none: the shipper writes to the sidecar's stdout
+     */
+    readonly destination?: DestinationArgs;
     /** Run the shipper as a native sidecar: an init container with `restartPolicy: Always` (Kubernetes 1.29+), started before nginx and stopped after it. @default false */
     readonly nativeSidecar?: pulumi.Input<boolean>;
     /** "Pod" (the seed) or "Deployment"; a plain value, since it decides which resources exist. @default "Pod" */
@@ -181,6 +211,7 @@ export const WEBSERVER_POD_ARG_KEYS = Object.keys({
     shipper: true,
     catLoopPeriodSeconds: true,
     retention: true,
+    destination: true,
     nativeSidecar: true,
     workload: true,
     replicas: true,

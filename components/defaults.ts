@@ -32,6 +32,8 @@ export const DEFAULTS = {
     security: "baseline",
     shipper: "cat-loop",
     nativeSidecar: false,
+    /** destination.syslog.protocol: the acknowledged one. */
+    syslogProtocol: "relp",
     probes: {
         readiness: { path: "/", initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3 },
         liveness: { path: "/", initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 },
@@ -83,6 +85,18 @@ export const NGINX = {
     tmpVolume: "nginx-tmp",
     tmpSizeLimit: "64Mi",
     confVolume: "nginx-conf",
+} as const;
+
+/** The log agent a destination runs in the sidecar (components/agentConf.ts, components/shipper/agent.sh). */
+export const AGENT = {
+    /**
+     * The rsyslog project's official image with RELP (rsyslog-relp) and TLS modules, Ubuntu 24.04
+     * based, under a monthly release tag; it has bash, coreutils and fallocate for agent.sh.
+     */
+    image: "rsyslog/rsyslog-collector:2026-04",
+    confDir: "/etc/webserver-agent",
+    confFile: "rsyslog.conf",
+    confVolume: "agent-conf",
 } as const;
 
 /** How the stream shipper runs (components/shipper/stream.sh). */

@@ -2,6 +2,8 @@
 // values, image references, quantities and durations. Pure predicates and parsers, no messages:
 // the checkers in validate/ turn a mismatch into an error naming the argument.
 
+import { isIPv4, isIPv6 } from "net";
+
 // Kubernetes' own patterns (k8s.io/apimachinery/pkg/util/validation, pkg/api/resource).
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -22,6 +24,21 @@ export function isDns1035Label(s: string): boolean {
 /** A DNS-1123 subdomain of at most 253 characters (a label key's prefix). */
 export function isDnsSubdomain(s: string): boolean {
     return s.length > 0 && s.length <= 253 && DNS1123_SUBDOMAIN.test(s);
+}
+
+/**
+ * A network address "host:port": host a DNS name (letters of either case), an IPv4 address, or an
+ * IPv6 address in brackets; port 1 to 65535. Undefined when it is not one.
+ */
+export function parseHostPort(s: string): { host: string; port: number } | undefined {
+    const m = /^(\[([0-9A-Fa-f:.]+)\]|[^:[\]]+):(\d{1,5})$/.exec(s);
+    if (!m) return undefined;
+    const port = Number(m[3]);
+    if (port < 1 || port > 65535) return undefined;
+    const host = m[2] ?? m[1];
+    if (m[2] !== undefined) return isIPv6(host) ? { host, port } : undefined;
+    if (/^[0-9.]+$/.test(host)) return isIPv4(host) ? { host, port } : undefined;
+    return isDnsSubdomain(host.toLowerCase()) ? { host, port } : undefined;
 }
 
 /** Why a label or annotation key is invalid, or undefined when it is valid. */

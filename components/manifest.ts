@@ -1,10 +1,11 @@
 import { createHash } from "crypto";
 import { Shipper, Workload } from "./args";
-import { NGINX, SEED, SELECTOR_LABELS, SERVICE } from "./defaults";
+import { agentConf } from "./agentConf";
+import { AGENT, NGINX, SEED, SELECTOR_LABELS, SERVICE } from "./defaults";
 import { ValidatedArgs, ValidatedProbe, Quantities } from "./model";
 import { restrictedNginxConf } from "./nginxConf";
 import { profileSettings, SecurityContext } from "./profile";
-import { catLoopCommand, streamCommand } from "./shippers";
+import { agentCommand, catLoopCommand, streamCommand } from "./shippers";
 
 // Plain Kubernetes shapes: only the fields this component writes. The builder is pure
 // (validated args in, plain objects out), so the component, the offline render, the podman
@@ -118,7 +119,7 @@ export interface PodDisruptionBudgetManifest {
 /**
  * Everything the component declares: the Pod or the Deployment; with a Deployment of more than one
  * replica its PodDisruptionBudget; the Service when asked for; nginx's ConfigMap when the profile
- * manages nginx's config.
+ * manages nginx's config; the log agent's ConfigMap when there is a destination.
  */
 export interface Manifests {
     pod?: PodManifest;
@@ -126,6 +127,7 @@ export interface Manifests {
     service?: ServiceManifest;
     podDisruptionBudget?: PodDisruptionBudgetManifest;
     nginxConfig?: ConfigMapManifest;
+    agentConfig?: ConfigMapManifest;
 }
 
 /** The port nginx listens on under the args' profile. */
@@ -133,9 +135,12 @@ export function nginxPort(args: ValidatedArgs): number {
     return profileSettings(args.security).nginxPort;
 }
 
+/** The first 8 hex digits of a config's SHA-256: what a ConfigMap's name carries. */
+const hash8 = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 8);
+
 // The config depends on no argument: generate and hash it once, not on every render.
 const NGINX_CONF = restrictedNginxConf();
-const NGINX_CONF_HASH = createHash("sha256").update(NGINX_CONF).digest("hex").slice(0, 8);
+const NGINX_CONF_HASH = hash8(NGINX_CONF);
 
 /**
  * Name of the ConfigMap holding nginx.conf when the profile manages nginx's config. It carries a
@@ -144,6 +149,14 @@ const NGINX_CONF_HASH = createHash("sha256").update(NGINX_CONF).digest("hex").sl
  */
 export function nginxConfigMapName(args: ValidatedArgs): string {
     return `${args.podName}-nginx-conf-${NGINX_CONF_HASH}`;
+}
+
+/**
+ * Name of the log agent's ConfigMap: with a hash of its config, like nginx's, so a changed
+ * destination is a new ConfigMap and new pods (rsyslogd reads its config once).
+ */
+export function agentConfigMapName(args: ValidatedArgs): string {
+    return `${args.podName}-agent-conf-${hash8(agentConf(args.destination!))}`;
 }
 
 /** The labels that select this instance's pods (the name is unique per instance in a namespace). */
@@ -216,13 +229,14 @@ function buildNginxContainer(args: ValidatedArgs): Container {
 }
 
 function shipperCommand(args: ValidatedArgs): string[] {
+    if (args.shipper === "agent") return agentCommand(`${AGENT.confDir}/${AGENT.confFile}`, args.retention);
     return args.shipper === Shipper.Stream ? streamCommand(args.retention) : catLoopCommand(args.catLoopPeriodSeconds);
 }
 
 function buildSidecarContainer(args: ValidatedArgs): Container {
     const profile = profileSettings(args.security);
-    // The cat-loop shipper only reads; the stream shipper keeps its checkpoint in the volume (and,
-    // with retention, frees space in the logs), so it needs its mount writable.
+    // The cat-loop shipper only reads; the stream shipper and the agent keep their positions in the
+    // volume (and, with retention, free space in the logs), so they need the mount writable.
     const readOnlyLogs = profile.readOnlyLogReader && args.shipper === Shipper.CatLoop;
     const resources = args.resources.sidecar;
     const liveness = args.probes?.sidecarLiveness;
@@ -235,7 +249,10 @@ function buildSidecarContainer(args: ValidatedArgs): Container {
         ...(resources && { resources }),
         ...(liveness && { livenessProbe: probe(liveness, { exec: { command: ["test", "-d", SEED.logDir] } }) }),
         ...(profile.container && { securityContext: profile.container }),
-        volumeMounts: [{ name: SEED.volumeName, mountPath: SEED.logDir, ...(readOnlyLogs && { readOnly: true }) }],
+        volumeMounts: [
+            { name: SEED.volumeName, mountPath: SEED.logDir, ...(readOnlyLogs && { readOnly: true }) },
+            ...(args.destination ? [{ name: AGENT.confVolume, mountPath: AGENT.confDir, readOnly: true }] : []),
+        ],
     };
 }
 
@@ -253,6 +270,7 @@ export function buildPodSpec(args: ValidatedArgs): PodSpec {
                       { name: NGINX.confVolume, configMap: { name: nginxConfigMapName(args) } },
                   ]
                 : []),
+            ...(args.destination ? [{ name: AGENT.confVolume, configMap: { name: agentConfigMapName(args) } }] : []),
         ],
         // A native sidecar (Kubernetes 1.29+) starts before nginx and stops after it, so the
         // last lines nginx writes at shutdown are still shipped.
@@ -341,18 +359,28 @@ export function hasPodDisruptionBudget(args: Pick<ValidatedArgs, "workload" | "r
     return args.workload === Workload.Deployment && args.replicas > 1;
 }
 
-/** The ConfigMap holding nginx.conf, for a profile that manages nginx's config. */
-export function buildNginxConfigMap(args: ValidatedArgs): ConfigMapManifest {
+function configMap(args: ValidatedArgs, name: string, data: Record<string, string>): ConfigMapManifest {
     return {
         apiVersion: "v1",
         kind: "ConfigMap",
         metadata: {
-            name: nginxConfigMapName(args),
+            name,
             ...(args.namespace !== undefined && { namespace: args.namespace }),
             ...(args.labels !== undefined && { labels: args.labels }),
         },
-        data: { [NGINX.confFile]: NGINX_CONF },
+        data,
     };
+}
+
+/** The ConfigMap holding nginx.conf, for a profile that manages nginx's config. */
+export function buildNginxConfigMap(args: ValidatedArgs): ConfigMapManifest {
+    return configMap(args, nginxConfigMapName(args), { [NGINX.confFile]: NGINX_CONF });
+}
+
+/** The ConfigMap holding the log agent's rsyslog.conf, for args with a destination. */
+export function buildAgentConfigMap(args: ValidatedArgs): ConfigMapManifest {
+    if (!args.destination) throw new Error("buildAgentConfigMap: the args have no destination");
+    return configMap(args, agentConfigMapName(args), { [AGENT.confFile]: agentConf(args.destination) });
 }
 
 /** Every object the component declares for these args. */
@@ -364,5 +392,6 @@ export function buildManifests(args: ValidatedArgs): Manifests {
         ...(args.service && { service: buildServiceManifest(args) }),
         ...(hasPodDisruptionBudget(args) && { podDisruptionBudget: buildPodDisruptionBudgetManifest(args) }),
         ...(profileSettings(args.security).managedNginxConfig && { nginxConfig: buildNginxConfigMap(args) }),
+        ...(args.destination && { agentConfig: buildAgentConfigMap(args) }),
     };
 }

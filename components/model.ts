@@ -1,6 +1,6 @@
 // The args after validation: every default and the production preset applied, every value
 // checked. Pure data; the manifest builder reads only this.
-import { ImagePullPolicy, SecurityProfile, Shipper, StorageMedium, Workload } from "./args";
+import { ImagePullPolicy, SecurityProfile, Shipper, StorageMedium, SyslogProtocol, Workload } from "./args";
 
 /** Quantities of one container's requests or limits, under Kubernetes' own names. */
 export type Quantities = Partial<Record<"cpu" | "memory" | "ephemeral-storage", string>>;
@@ -27,12 +27,15 @@ export interface RetentionSettings {
     maxAgeSeconds: number;
 }
 
-/** Where the log agent delivers the logs (args.destination), parsed. */
+/** Where the log agent delivers the logs (args.destination.syslog), parsed. */
 export interface AgentDestination {
     host: string;
     port: number;
-    protocol: "relp" | "tcp";
+    protocol: SyslogProtocol;
 }
+
+/** What the sidecar runs: one of the shippers to stdout, or the log agent (with a destination). */
+export type SidecarShipper = Shipper | "agent";
 
 export interface ValidatedArgs {
     /** The Pod's name, or the Deployment's (and its Service's and PodDisruptionBudget's). */
@@ -52,8 +55,10 @@ export interface ValidatedArgs {
     readonly probes?: { readiness: ValidatedProbe; liveness: ValidatedProbe; sidecarLiveness?: ValidatedProbe };
     readonly logVolume?: { sizeLimit?: string; medium?: StorageMedium };
     readonly security: SecurityProfile;
-    readonly shipper: Shipper;
+    /** "agent" exactly when there is a destination. */
+    readonly shipper: SidecarShipper;
     readonly catLoopPeriodSeconds: number;
+    readonly destination?: AgentDestination;
     readonly retention?: RetentionSettings;
     readonly nativeSidecar: boolean;
 }

@@ -13,20 +13,38 @@ export function catLoopCommand(periodSeconds: number = SEED.catLoopPeriodSeconds
     ];
 }
 
-/** The stream shipper's source: components/shipper/stream.sh (copied beside the build in dist/). */
-export const STREAM_SHIPPER_SCRIPT_FILE = path.join(__dirname, "shipper", "stream.sh");
+/** Where the shipper scripts are: components/shipper/ (copied beside the build in dist/). */
+export const SHIPPER_DIR = path.join(__dirname, "shipper");
+/** The retention and state records both shippers use, rendered ahead of either. */
+export const RETENTION_SCRIPT_FILE = path.join(SHIPPER_DIR, "retention.sh");
+/** The stream shipper's source. */
+export const STREAM_SHIPPER_SCRIPT_FILE = path.join(SHIPPER_DIR, "stream.sh");
+/** The log agent's wrapper: runs rsyslogd and frees only what it delivered. */
+export const AGENT_SCRIPT_FILE = path.join(SHIPPER_DIR, "agent.sh");
+
+/** A script file's code: without its comment lines and blank lines (its documentation stays in the file). */
+export function scriptCode(file: string): string[] {
+    return fs
+        .readFileSync(file, "utf8")
+        .split("\n")
+        .filter((line) => line.trim() !== "" && !/^\s*#/.test(line));
+}
 
 /**
- * The script as it goes into the Pod spec: without its comment lines and blank lines (its
- * documentation is in the file, which the first line names), so the spec stays short.
+ * A shipper as it goes into the Pod spec: retention.sh and the shipper's own file, without their
+ * comments, under a line naming both files, so the spec stays short.
  */
-export const STREAM_SHIPPER_SCRIPT = [
-    "# webserver-sidecar: components/shipper/stream.sh (comments stripped)",
-    ...fs
-        .readFileSync(STREAM_SHIPPER_SCRIPT_FILE, "utf8")
-        .split("\n")
-        .filter((line) => line.trim() !== "" && !/^\s*#/.test(line)),
-].join("\n");
+function renderScript(file: string): string {
+    const name = (f: string) => `components/shipper/${path.basename(f)}`;
+    return [
+        `# webserver-sidecar: ${name(RETENTION_SCRIPT_FILE)} + ${name(file)} (comments stripped)`,
+        ...scriptCode(RETENTION_SCRIPT_FILE),
+        ...scriptCode(file),
+    ].join("\n");
+}
+
+export const STREAM_SHIPPER_SCRIPT = renderScript(STREAM_SHIPPER_SCRIPT_FILE);
+export const AGENT_SCRIPT = renderScript(AGENT_SCRIPT_FILE);
 
 /**
  * The stream shipper (components/shipper/stream.sh): every line of access.log and error.log once,
@@ -43,6 +61,25 @@ export function streamCommand(retention?: RetentionSettings): string[] {
         String(retention?.maxBytes ?? 0),
         String(retention?.maxAgeSeconds ?? 0),
         String(STREAM_SHIPPER.pollSeconds),
+        String(STREAM_SHIPPER.ageCheckpointSeconds),
+    ];
+}
+
+/**
+ * The log agent (components/shipper/agent.sh): rsyslogd with the generated config at `confPath`,
+ * delivering both logs to the destination; with retention, the oldest delivered bytes of each
+ * log freed so the volume stays within `maxBytes`.
+ */
+export function agentCommand(confPath: string, retention?: RetentionSettings): string[] {
+    return [
+        "bash",
+        "-c",
+        AGENT_SCRIPT,
+        "log-agent",
+        SEED.logDir,
+        confPath,
+        String(retention?.maxBytes ?? 0),
+        String(retention?.maxAgeSeconds ?? 0),
         String(STREAM_SHIPPER.ageCheckpointSeconds),
     ];
 }

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ResolvedWebserverPodArgs, WebserverPodArgs, Workload } from "./args";
 import { DEFAULTS } from "./defaults";
 import {
+    buildAgentConfigMap,
     buildDeploymentManifest,
     buildNginxConfigMap,
     buildPodDisruptionBudgetManifest,
@@ -90,7 +91,18 @@ export class WebserverPod extends pulumi.ComponentResource {
                 child,
             );
         }
-        const afterConfig = { ...child, dependsOn: nginxConfig ? [nginxConfig] : [] };
+        // The log agent's config, when the logs go to a destination (its presence is a plain value).
+        let agentConfig: k8s.core.v1.ConfigMap | undefined;
+        if (args.destination !== undefined) {
+            const cm = validated.apply(buildAgentConfigMap);
+            agentConfig = new k8s.core.v1.ConfigMap(
+                `${name}-agent-conf`,
+                { apiVersion: "v1", kind: "ConfigMap", metadata: cm.metadata, data: cm.data },
+                child,
+            );
+        }
+        const configs = [nginxConfig, agentConfig].filter((r): r is k8s.core.v1.ConfigMap => r !== undefined);
+        const afterConfig = { ...child, dependsOn: configs };
 
         let objectMeta: pulumi.Output<k8s.types.output.meta.v1.ObjectMeta>;
         if (deployment) {

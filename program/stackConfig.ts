@@ -24,6 +24,7 @@ export const STACK_KEYS: { readonly [K in keyof Required<WebserverPodArgs>]: Sta
     shipper: "string",
     catLoopPeriodSeconds: "integer",
     retention: "object",
+    destination: "object",
     nativeSidecar: "boolean",
     workload: "string",
     replicas: "integer",

@@ -3,5 +3,14 @@
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 command -v shellcheck >/dev/null 2>&1 || { echo "shellcheck is not installed; install it with: sudo apt-get install -y shellcheck" >&2; exit 1; }
-mapfile -t files < <(find . \( -name node_modules -o -name .git -o -name dist -o -name .pack-test \) -prune -o -type f \( -name '*.sh' -o -path ./.ci/run \) -print | sort)
-shellcheck "${files[@]}" && echo "shellcheck: ${#files[@]} scripts clean"
+# The sidecar's shippers run as retention.sh followed by the shipper (components/shippers.ts):
+# each is checked as that whole (line numbers count from retention.sh's first line).
+shippers=components/shipper
+mapfile -t files < <(find . \( -name node_modules -o -name .git -o -name dist -o -name .pack-test -o -path "./$shippers" \) -prune -o -type f \( -name '*.sh' -o -path ./.ci/run \) -print | sort)
+status=0
+shellcheck "${files[@]}" || status=1
+for shipper in stream agent; do
+    cat "$shippers/retention.sh" "$shippers/$shipper.sh" | shellcheck -s bash - || { echo "  (in $shippers/retention.sh + $shipper.sh)"; status=1; }
+done
+[ "$status" = 0 ] && echo "shellcheck: $((${#files[@]} + 2)) scripts clean (the shippers each with retention.sh)"
+exit "$status"

@@ -11,7 +11,8 @@
 #                    for the two logs, half each; 0: no retention
 #   MAX_AGE_SECONDS  lines older than this are freed (retention only)
 #
-# The component renders this file into the sidecar's command (components/shippers.ts).
+# The component renders retention.sh and this file into the sidecar's command
+# (components/shippers.ts); retention.sh holds the state records and the retention both shippers use.
 # Needs bash, coreutils (tail, stat, dd, head, wc, mkdir, mkfifo) and, for retention, util-linux's
 # fallocate; perl, when there, finds data past a hole in one step (lseek SEEK_DATA). A stock
 # ubuntu or debian image has them all (busybox does not).
@@ -23,13 +24,10 @@
 # BUFSIZ, 8 KiB) before the next, so everything before `pos - 8 KiB` is on stdout; and all of it
 # once tail sleeps between polls with nothing in flight (its wchan says so).
 #
-# State, in DIR/.shipper/ (on the shared volume, so it survives a restart of this container). Each
-# record is written to one of two slots in turn, as "<seq> <fields...> <seq>", so that a write cut
-# short by a kill leaves the other slot valid: no record is ever lost or half-read.
+# State, in DIR/.shipper/ (on the shared volume, so it survives a restart of this container), as
+# two-slot records (retention.sh): besides retention's <log>.freed and <log>.ages,
 #   <log>.pos    "<inode> <offset>": every byte before <offset> is on stdout
-#   <log>.freed  "<inode> <offset> <shipped>": retention freed (punched holes over) the bytes before
-#                <offset>, when the checkpoint was <shipped> (where to resume if the .pos is lost)
-#   <log>.ages   "<epoch>:<size>" words: the log's size at each age checkpoint, for MAX_AGE_SECONDS
+# and the .freed record's <shipped> is where to resume if the .pos is lost.
 set -u
 
 dir=$1 max_bytes=$2 max_age=$3 poll=${4:-0.2} age_every=${5:-60}
@@ -37,47 +35,12 @@ state=$dir/.shipper
 logs=(access.log error.log)
 out=(1 2)     # the container's stream for each log
 bufsize=8192  # GNU tail's read size: at most this much is read and not yet written
-block=4096    # holes are punched in whole filesystem blocks
-reserve=65536 # of MAX_BYTES, for the state files and block rounding
 keep=$(((max_bytes - reserve) / 2))
-min_punch=65536 # free in steps of at least this much, so that retention costs few processes
+me=stream-shipper done_word=shipped catch_up="the shipper catches up"
 
 # Per log (indexed like `logs`): its descriptor, tail's pid, inode, where this run started, the
 # offset in the checkpoint, offset freed, offset at the last retention pass, its age checkpoints.
 fd=() tail_pid=() ino=() run_start=() saved=() freed=() last_pass=() ages=()
-declare -A said=() seq=()
-
-say_once() { # KEY MESSAGE: a problem on stderr once, until clear_said KEY
-    [ -n "${said[$1]:-}" ] && return
-    said[$1]=1
-    echo "stream-shipper: $2" >&2
-}
-clear_said() { unset "said[$1]"; }
-
-write_record() { # NAME FIELDS...: write a state record to the next of its two slots
-    local name=$1 s
-    shift
-    s=$((${seq[$name]:-0} + 1))
-    seq[$name]=$s
-    printf '%s %s %s\n' "$s" "$*" "$s" >"$state/$name.$((s % 2))"
-}
-
-read_record() { # NAME: the fields of its newest complete record into REC ("" when none), its seq noted
-    local name=$1 slot words n best_seq=0
-    REC=""
-    for slot in 0 1; do
-        [ -f "$state/$name.$slot" ] || continue
-        read -r -a words <"$state/$name.$slot" || true
-        n=${#words[@]}
-        # A record cut short by a kill does not end with its sequence number: the other slot holds.
-        if [ "$n" -ge 3 ] && [ "${words[0]}" = "${words[n - 1]}" ] && [[ ${words[0]} =~ ^[0-9]+$ ]] &&
-            [ "${words[0]}" -gt "$best_seq" ]; then
-            best_seq=${words[0]}
-            REC="${words[*]:1:n-2}"
-        fi
-    done
-    seq[$name]=$best_seq
-}
 
 byte_at() { # FILE OFFSET -> nl, nul, none (past the end) or other
     local c
@@ -204,6 +167,12 @@ shipped() { # INDEX
     esac
 }
 
+read_pos() { # INDEX: how far tail has read the log, into READ
+    local k v
+    READ=${saved[$1]}
+    while read -r k v; do [ "$k" = pos: ] && READ=$v && break; done <"/proc/self/fdinfo/${fd[$1]}"
+}
+
 checkpoint() { # INDEX
     local i=$1
     [ -n "${tail_pid[i]:-}" ] || return 0
@@ -211,54 +180,6 @@ checkpoint() { # INDEX
     [ "$SHIPPED" = "${saved[i]}" ] && return 0
     write_record "${logs[i]}.pos" "${ino[i]} $SHIPPED"
     saved[i]=$SHIPPED
-}
-
-# Frees the oldest bytes of one log, never past its checkpoint (what is on stdout): no unshipped
-# line is lost. The file keeps at most `keep` allocated bytes plus one pass's growth.
-retain() { # INDEX NOW
-    local i=$1 now=$2 f=${logs[$1]} size grow room target old=0 rest="" a newest k v
-    size=${saved[i]}
-    while read -r k v; do [ "$k" = pos: ] && size=$v && break; done <"/proc/self/fdinfo/${fd[i]}"
-    grow=$((size - last_pass[i]))
-    [ "$grow" -lt 0 ] && grow=0
-    last_pass[i]=$size
-    room=$((keep - grow))
-    [ "$room" -lt 0 ] && room=0
-    target=$((size - room))
-    # maxAge: free what the file held max_age ago; note a checkpoint every age_every seconds.
-    for a in ${ages[i]}; do
-        if [ "${a%%:*}" -le $((now - max_age)) ]; then old=${a#*:}; else rest="$rest $a"; fi
-    done
-    newest=${rest##* }
-    if [ -z "$newest" ] || [ $((now - ${newest%%:*})) -ge "$age_every" ]; then
-        rest="$rest $now:$size"
-        write_record "$f.ages" "$rest"
-    fi
-    ages[i]=$rest
-    [ "$old" -gt "$target" ] && target=$old
-    if [ "$target" -gt "${saved[i]}" ]; then
-        # The bound asks for more than is shipped: the bound yields, never a line.
-        if [ $((size - saved[i])) -gt "$keep" ]; then
-            say_once "stall-$f" "$f holds $((size - saved[i])) bytes not yet shipped, above its share of maxSize ($keep): nothing unshipped is freed until the shipper catches up"
-        fi
-        target=${saved[i]}
-    else
-        clear_said "stall-$f"
-    fi
-    target=$((target / block * block))
-    [ "$target" -gt "${freed[i]}" ] || return 0
-    # Punch in steps of min_punch (a process each), unless the bound or maxAge needs it now.
-    if [ $((target - freed[i])) -lt "$min_punch" ] && [ $((size - freed[i])) -le "$keep" ] && [ "$old" -le "${freed[i]}" ]; then
-        return 0
-    fi
-    # Record first, then punch: a restart never resumes inside a hole it does not know of.
-    write_record "$f.freed" "${ino[i]} $target ${saved[i]}"
-    if fallocate --punch-hole --offset "${freed[i]}" --length $((target - freed[i])) "$f" 2>"$state/punch.err"; then
-        freed[i]=$target
-        clear_said "punch-$f"
-    else
-        say_once "punch-$f" "retention cannot free space in $f: $(<"$state/punch.err")"
-    fi
 }
 
 cd "$dir" || exit 1
@@ -302,7 +223,7 @@ while :; do
     for i in "${!logs[@]}"; do checkpoint "$i"; done
     if [ "$max_bytes" -gt 0 ]; then
         printf -v now '%(%s)T' -1
-        for i in "${!logs[@]}"; do [ -n "${tail_pid[i]:-}" ] && retain "$i" "$now"; done
+        for i in "${!logs[@]}"; do [ -n "${tail_pid[i]:-}" ] && read_pos "$i" && retain "$i" "$now" "$READ"; done
     fi
     # Once a second; a trapped TERM interrupts the wait.
     read -rt 1 -u 9 _ || true

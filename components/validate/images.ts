@@ -1,6 +1,6 @@
 // nginxImage, sidecarImage and imagePullPolicy.
 import { ImagePullPolicy, ResolvedWebserverPodArgs } from "../args";
-import { SEED } from "../defaults";
+import { AGENT, SEED } from "../defaults";
 import { ValidatedArgs } from "../model";
 import { Checker } from "./checker";
 
@@ -9,7 +9,11 @@ export function checkImages(
     raw: ResolvedWebserverPodArgs,
 ): Pick<ValidatedArgs, "nginxImage" | "sidecarImage" | "imagePullPolicy"> {
     const nginxImage = c.image("nginxImage", raw.nginxImage ?? SEED.nginxImage) ?? SEED.nginxImage;
-    const sidecarImage = c.image("sidecarImage", raw.sidecarImage ?? SEED.sidecarImage) ?? SEED.sidecarImage;
+    // With a destination the sidecar runs the log agent: its image, unless the user chose one (the
+    // production preset's pinned ubuntu has no rsyslog).
+    const sidecarDefault = raw.destination !== undefined ? AGENT.image : SEED.sidecarImage;
+    const sidecarGiven = raw.destination !== undefined && !c.wrote("sidecarImage") ? undefined : raw.sidecarImage;
+    const sidecarImage = c.image("sidecarImage", sidecarGiven ?? sidecarDefault) ?? sidecarDefault;
     const imagePullPolicy =
         raw.imagePullPolicy === undefined
             ? undefined

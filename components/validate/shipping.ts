@@ -1,8 +1,8 @@
-// shipper, catLoopPeriodSeconds, retention and nativeSidecar.
-import { ResolvedWebserverPodArgs, Shipper, StorageMedium } from "../args";
+// shipper, catLoopPeriodSeconds, destination, retention and nativeSidecar.
+import { ResolvedWebserverPodArgs, Shipper, StorageMedium, SyslogProtocol } from "../args";
 import { DEFAULTS, LIMITS, RETENTION_MIN_BYTES, SEED, STREAM_SHIPPER } from "../defaults";
-import { durationSeconds, formatBytes, quantityValue } from "../grammar";
-import { RetentionSettings, ValidatedArgs } from "../model";
+import { durationSeconds, formatBytes, parseHostPort, quantityValue } from "../grammar";
+import { AgentDestination, RetentionSettings, SidecarShipper, ValidatedArgs } from "../model";
 import { Checker } from "./checker";
 
 const MIN_RULE =
@@ -12,13 +12,17 @@ const MIN_RULE =
 function checkRetention(
     c: Checker,
     value: unknown,
-    shipper: Shipper,
+    shipper: SidecarShipper,
     logVolume: ValidatedArgs["logVolume"],
 ): RetentionSettings | undefined {
     const r = c.object("retention", value, ["maxAge", "maxSize"]);
     if (!r) return undefined;
-    if (shipper !== Shipper.Stream)
-        return c.fail("retention", value, 'needs shipper "stream": only it knows which lines were shipped');
+    if (shipper === Shipper.CatLoop)
+        return c.fail(
+            "retention",
+            value,
+            'needs shipper "stream" or a destination: the cat-loop shipper does not know which lines were shipped',
+        );
     const maxAge = c.string("retention.maxAge", r.maxAge ?? DEFAULTS.retention.maxAge);
     const maxAgeSeconds = maxAge === undefined ? undefined : durationSeconds(maxAge);
     if (maxAge !== undefined && (maxAgeSeconds === undefined || maxAgeSeconds < LIMITS.retentionMinAgeSeconds))
@@ -78,15 +82,56 @@ function checkRetention(
     return { maxBytes, maxAgeSeconds };
 }
 
+/** destination: { syslog: { address: "host:port", protocol } }. */
+function checkDestination(c: Checker, value: unknown): AgentDestination | undefined {
+    const d = c.object("destination", value, ["syslog"]);
+    if (!d) return undefined;
+    if (d.syslog === undefined)
+        return c.fail(
+            "destination",
+            value,
+            'must name where the logs go, e.g. { syslog: { address: "logs.example.com:2514" } }',
+        );
+    const s = c.object("destination.syslog", d.syslog, ["address", "protocol"]);
+    if (!s) return undefined;
+    let protocol: SyslogProtocol | undefined = DEFAULTS.syslogProtocol as SyslogProtocol;
+    if (s.protocol === "tls")
+        protocol = c.fail(
+            "destination.syslog.protocol",
+            s.protocol,
+            'is not supported yet: use "relp" or "tcp" to a receiver inside the cluster, or a TLS-terminating relay',
+        );
+    else if (s.protocol !== undefined) protocol = c.oneOf("destination.syslog.protocol", s.protocol, SyslogProtocol);
+    const address = c.string("destination.syslog.address", s.address);
+    if (address === undefined) return undefined;
+    const hostPort = parseHostPort(address);
+    if (!hostPort)
+        return c.fail(
+            "destination.syslog.address",
+            address,
+            'must be "host:port": a DNS name, an IPv4 address or an [IPv6] address, and a port from 1 to 65535, e.g. "logs.example.com:2514"',
+        );
+    return protocol === undefined ? undefined : { ...hostPort, protocol };
+}
+
 export function checkShipping(
     c: Checker,
     raw: ResolvedWebserverPodArgs,
     logVolume: ValidatedArgs["logVolume"],
-): Pick<ValidatedArgs, "shipper" | "catLoopPeriodSeconds" | "retention" | "nativeSidecar"> {
-    const shipper =
-        raw.shipper === undefined ? (DEFAULTS.shipper as Shipper) : c.oneOf("shipper", raw.shipper, Shipper);
+): Pick<ValidatedArgs, "shipper" | "catLoopPeriodSeconds" | "destination" | "retention" | "nativeSidecar"> {
+    const destination = raw.destination === undefined ? undefined : checkDestination(c, raw.destination);
+    const agent = raw.destination !== undefined;
+    // With a destination the log agent replaces the shipper; the production preset's shipper gives way.
+    const AGENT_RULE = "does not apply with a destination: the log agent delivers the logs instead of a shipper";
+    if (agent && c.wrote("shipper")) c.fail("shipper", raw.shipper, AGENT_RULE);
+    if (agent && c.wrote("catLoopPeriodSeconds")) c.fail("catLoopPeriodSeconds", raw.catLoopPeriodSeconds, AGENT_RULE);
+    const shipper: SidecarShipper | undefined = agent
+        ? "agent"
+        : raw.shipper === undefined
+          ? (DEFAULTS.shipper as Shipper)
+          : c.oneOf("shipper", raw.shipper, Shipper);
     let catLoopPeriodSeconds: number = SEED.catLoopPeriodSeconds;
-    if (raw.catLoopPeriodSeconds !== undefined) {
+    if (raw.catLoopPeriodSeconds !== undefined && !agent) {
         if (shipper !== undefined && shipper !== Shipper.CatLoop)
             c.fail("catLoopPeriodSeconds", raw.catLoopPeriodSeconds, 'applies to shipper "cat-loop" only');
         else
@@ -108,6 +153,7 @@ export function checkShipping(
     return {
         shipper: shipper ?? (DEFAULTS.shipper as Shipper),
         catLoopPeriodSeconds,
+        ...(destination !== undefined && { destination }),
         nativeSidecar: nativeSidecar === true,
         ...(retention !== undefined && { retention }),
     };

@@ -7,7 +7,7 @@ import * as path from "path";
 import { have, isRoot, run } from "./exec";
 import { containersConf, podman, PodmanError } from "./podman";
 
-export type StandinKind = "nginx" | "ubuntu";
+export type StandinKind = "nginx" | "ubuntu" | "rsyslog";
 
 const STANDIN_DIR = path.resolve(__dirname, "..", "standin");
 

@@ -31,7 +31,9 @@ export async function renderRunnable(
     const images = IMAGE_OPTIONS.map(({ container, kind }) => {
         const c = containers.find((x: { name: string }) => x.name === container);
         if (!c) throw new Error(`the render has no ${container}`);
-        return { container, ...chooseImage(c.image, kind, log) };
+        // With a destination the sidecar runs the log agent: its stand-in has rsyslogd.
+        const standin = c.command?.[3] === "log-agent" ? "rsyslog" : kind;
+        return { container, ...chooseImage(c.image, standin, log) };
     });
     const swaps = Object.fromEntries(
         images.flatMap((img, i) => (img.used === img.requested ? [] : [[IMAGE_OPTIONS[i].configKey, img.used]])),

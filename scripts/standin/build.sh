@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Builds the stand-in images used where nginx:latest / ubuntu:latest cannot be
-# pulled (no Docker Hub here). Both come from Debian bookworm packages via
-# debootstrap and are tagged under localhost/ -- never as docker.io/library/...,
-# so nobody mistakes them for the official images.
+# Builds the stand-in images used where nginx:latest, ubuntu:latest or the rsyslog
+# project's image cannot be pulled (no Docker Hub here). All come from Debian
+# bookworm packages via debootstrap and are tagged under localhost/ -- never as
+# docker.io/..., so nobody mistakes them for the official images.
 #
-#   scripts/standin/build.sh nginx|ubuntu TAG
+#   scripts/standin/build.sh nginx|ubuntu|rsyslog TAG
 #
 # Cached: an image that already exists in podman's store is not rebuilt (the caller puts a
 # hash of this folder in TAG, so a change here builds anew).
@@ -53,7 +53,15 @@ case $kind in
       > "$work/debootstrap.log" 2>&1 || { tail -20 "$work/debootstrap.log" >&2; exit 1; }
     change=(--change 'CMD ["/bin/bash"]')
     ;;
-  *) echo "usage: $0 nginx|ubuntu TAG" >&2; exit 2 ;;
+  rsyslog)
+    # For the log agent (rsyslog/rsyslog-collector's role) and the test's receiver: rsyslogd with
+    # imfile, omrelp and imrelp, plus bash, coreutils and util-linux (fallocate) for agent.sh.
+    echo "stand-in $tag: debootstrap bookworm + rsyslog, rsyslog-relp (a few minutes, once)"
+    debootstrap --variant=minbase --include=rsyslog,rsyslog-relp bookworm "$root" "$mirror" \
+      > "$work/debootstrap.log" 2>&1 || { tail -20 "$work/debootstrap.log" >&2; exit 1; }
+    change=(--change 'CMD ["rsyslogd", "-n", "-iNONE"]')
+    ;;
+  *) echo "usage: $0 nginx|ubuntu|rsyslog TAG" >&2; exit 2 ;;
 esac
 
 # Slim the layer: apt lists and caches are not needed at run time.

@@ -2,7 +2,13 @@ import { podStatus, promiseOf } from "../helpers/mocks";
 import { expect } from "chai";
 import { buildManifests, validateArgs, WebserverPod, WebserverPodArgs } from "../../components";
 import * as fs from "fs";
-import { catLoopCommand, streamCommand, STREAM_SHIPPER_SCRIPT_FILE } from "../../components/shippers";
+import {
+    catLoopCommand,
+    RETENTION_SCRIPT_FILE,
+    scriptCode,
+    streamCommand,
+    STREAM_SHIPPER_SCRIPT_FILE,
+} from "../../components/shippers";
 import { readyContainers } from "../../components/status";
 import { seedPod } from "../helpers/fixtures";
 import { expectArgError } from "../helpers/argErrors";
@@ -27,18 +33,24 @@ describe("shippers", () => {
         );
     });
 
-    it("stream runs components/shipper/stream.sh with bash: the log dir, no retention, the poll and age interval", () => {
+    it("stream runs retention.sh + stream.sh with bash: the log dir, no retention, the poll and age interval", () => {
         const cmd = sidecarOf({ shipper: "stream" }).command!;
         expect(cmd.slice(0, 2)).to.deep.equal(["bash", "-c"]);
         expect(cmd.slice(3)).to.deep.equal(["stream-shipper", "/var/log/nginx", "0", "0", "0.2", "60"]);
-        // The file without its comments and blank lines, under a line naming it.
-        const file = fs.readFileSync(STREAM_SHIPPER_SCRIPT_FILE, "utf8").split("\n");
-        const code = file.filter((l) => l.trim() !== "" && !/^\s*#/.test(l));
+        // The files without their comments and blank lines, under a line naming them.
+        const code = (file: string) =>
+            fs
+                .readFileSync(file, "utf8")
+                .split("\n")
+                .filter((l) => l.trim() !== "" && !/^\s*#/.test(l));
+        expect(scriptCode(STREAM_SHIPPER_SCRIPT_FILE)).to.deep.equal(code(STREAM_SHIPPER_SCRIPT_FILE));
         expect(cmd[2].split("\n")).to.deep.equal([
-            "# webserver-sidecar: components/shipper/stream.sh (comments stripped)",
-            ...code,
+            "# webserver-sidecar: components/shipper/retention.sh + components/shipper/stream.sh (comments stripped)",
+            ...code(RETENTION_SCRIPT_FILE),
+            ...code(STREAM_SHIPPER_SCRIPT_FILE),
         ]);
-        expect(code.length, "the script has code").to.be.above(100);
+        expect(code(STREAM_SHIPPER_SCRIPT_FILE).length, "the script has code").to.be.above(100);
+        expect(cmd[2]).to.include("retain() {");
     });
 
     it("stream with retention passes maxBytes and maxAge in bytes and seconds", () => {

@@ -1,0 +1,89 @@
+#!/bin/bash
+# The log agent's sidecar: runs rsyslogd with the config the component generates (a ConfigMap,
+# components/agentConf.ts), which follows access.log and error.log (imfile, its read positions
+# recorded in DIR/.agent/) and delivers every line to the destination (RELP: acknowledged by the
+# receiver). With retention, this script frees the oldest bytes of each log -- only bytes the
+# agent has delivered -- so the volume stays within a bound.
+#
+#   agent.sh DIR CONF MAX_BYTES MAX_AGE_SECONDS [AGE_CHECKPOINT_SECONDS]
+#
+#   DIR              where nginx writes access.log and error.log (the shared emptyDir)
+#   CONF             rsyslog.conf (its workDirectory is DIR/.agent/)
+#   MAX_BYTES        allocated bytes the logs may use (as for the stream shipper); 0: no retention
+#   MAX_AGE_SECONDS  lines older than this are freed (retention only)
+#
+# The component renders retention.sh and this file into the sidecar's command
+# (components/shippers.ts). Needs bash, coreutils, util-linux's fallocate (retention) and rsyslogd
+# with imfile and omrelp (the rsyslog/rsyslog-collector image has them all).
+#
+# What is delivered, without reading the agent's memory: the agent has no queue, so imfile hands a
+# batch on only once the action has sent it, and records its offset (curr_offs in its state file
+# imfile-state:<inode>[:<hash>]) after that. Every byte before that offset has left the pod. While
+# the receiver is down the offset does not move: nothing more is freed, and the bound yields
+# instead of a line. rsyslogd's end ends this script, so Kubernetes restarts the container.
+set -u
+
+dir=$1 conf=$2 max_bytes=$3 max_age=$4 age_every=${5:-60}
+state=$dir/.shipper
+agent_dir=$dir/.agent
+logs=(access.log error.log)
+keep=$(((max_bytes - reserve) / 2))
+me=log-agent done_word=delivered catch_up="the destination takes it"
+
+# Per log: inode, delivered offset, freed offset, offset at the last pass, age checkpoints.
+ino=() saved=() freed=() last_pass=() ages=()
+
+follow() { # INDEX: the log's inode now; a new one (rotated, re-created) starts its retention afresh
+    local i=$1 f=${logs[$1]} cur fr
+    cur=$(stat -c %i "$f" 2>/dev/null) || return 1
+    [ "$cur" = "${ino[i]:-}" ] && return 0
+    saved[i]=0 freed[i]=0 last_pass[i]=0
+    read_record "$f.freed"
+    read -r -a fr <<<"$REC"
+    if [ "${fr[0]:-}" = "$cur" ]; then
+        freed[i]=${fr[1]} saved[i]=${fr[2]:-${fr[1]}}
+    fi
+    if [ -z "${ino[i]:-}" ]; then
+        read_record "$f.ages"
+        ages[i]=$REC
+    else
+        ages[i]=""
+    fi
+    ino[i]=$cur
+}
+
+delivered() { # INDEX: how far the agent has delivered the log (imfile's curr_offs), into OFFS ("" if unknown)
+    local st line
+    OFFS=""
+    for st in "$agent_dir/imfile-state:${ino[$1]}" "$agent_dir/imfile-state:${ino[$1]}:"*; do
+        [ -f "$st" ] || continue
+        read -r line <"$st" || true
+        [[ $line =~ \"curr_offs\":\ *\"?([0-9]+) ]] && OFFS=${BASH_REMATCH[1]}
+    done
+    [ -n "$OFFS" ]
+}
+
+cd "$dir" || exit 1
+mkdir -p "$state" "$agent_dir" || exit 1
+rm -f "$state/tick"
+mkfifo "$state/tick" && exec 9<>"$state/tick" || exit 1
+
+rsyslogd -n -iNONE -f "$conf" &
+agent=$!
+# Kubernetes' TERM goes to this script: pass it on and wait, so rsyslogd records its positions.
+trap 'kill -TERM "$agent" 2>/dev/null; wait "$agent"; exit $?' TERM INT
+
+while kill -0 "$agent" 2>/dev/null; do
+    if [ "$max_bytes" -gt 0 ]; then
+        printf -v now '%(%s)T' -1
+        for i in "${!logs[@]}"; do
+            if follow "$i" && delivered "$i"; then
+                [ "$OFFS" -gt "${saved[i]}" ] && saved[i]=$OFFS
+                retain "$i" "$now" "${saved[i]}"
+            fi
+        done
+    fi
+    # Once a second; a trapped TERM interrupts the wait.
+    read -rt 1 -u 9 _ || true
+done
+wait "$agent"

@@ -1,0 +1,99 @@
+#!/bin/bash
+# Shared by both shippers of the sidecar (stream.sh, agent.sh), rendered ahead of either: state
+# records that survive a kill, and retention -- freeing (punching holes over) the oldest bytes of
+# each log behind what has left the pod, so the volume stays within a bound.
+#
+# The shipper sets, before calling these: me (its name in messages), state (its state directory),
+# logs, keep (allocated bytes each log may keep), max_age, age_every, done_word and catch_up (how
+# messages name what is safe to free), and per log (indexed like `logs`) ino, saved (every byte
+# before it has left the pod), freed, last_pass and ages.
+#
+# State records: each is written to one of two slots in turn, as "<seq> <fields...> <seq>", so
+# that a write cut short by a kill leaves the other slot valid: no record is ever lost or half-read.
+#   <log>.freed  "<inode> <offset> <shipped>": retention freed the bytes before <offset>, when
+#                what had left the pod reached <shipped>
+#   <log>.ages   "<epoch>:<size>" words: the log's size at each age checkpoint, for max_age
+block=4096      # holes are punched in whole filesystem blocks
+reserve=65536   # of MAX_BYTES, for the state files and block rounding
+min_punch=65536 # free in steps of at least this much, so that retention costs few processes
+declare -A said=() seq=()
+
+say_once() { # KEY MESSAGE: a problem on stderr once, until clear_said KEY
+    [ -n "${said[$1]:-}" ] && return
+    said[$1]=1
+    echo "$me: $2" >&2
+}
+clear_said() { unset "said[$1]"; }
+
+write_record() { # NAME FIELDS...: write a state record to the next of its two slots
+    local name=$1 s
+    shift
+    s=$((${seq[$name]:-0} + 1))
+    seq[$name]=$s
+    printf '%s %s %s\n' "$s" "$*" "$s" >"$state/$name.$((s % 2))"
+}
+
+read_record() { # NAME: the fields of its newest complete record into REC ("" when none), its seq noted
+    local name=$1 slot words n best_seq=0
+    REC=""
+    for slot in 0 1; do
+        [ -f "$state/$name.$slot" ] || continue
+        read -r -a words <"$state/$name.$slot" || true
+        n=${#words[@]}
+        # A record cut short by a kill does not end with its sequence number: the other slot holds.
+        if [ "$n" -ge 3 ] && [ "${words[0]}" = "${words[n - 1]}" ] && [[ ${words[0]} =~ ^[0-9]+$ ]] &&
+            [ "${words[0]}" -gt "$best_seq" ]; then
+            best_seq=${words[0]}
+            REC="${words[*]:1:n-2}"
+        fi
+    done
+    seq[$name]=$best_seq
+}
+
+
+# Frees the oldest bytes of one log, never past saved[INDEX] (what is shipped, or delivered): no
+# line that is not is lost. The file keeps at most `keep` allocated bytes plus one pass's growth.
+# READ is how far the log has been read (its size, as far as the shipper knows).
+retain() { # INDEX NOW READ
+    local i=$1 now=$2 f=${logs[$1]} size=$3 grow room target old=0 rest="" a newest
+    grow=$((size - last_pass[i]))
+    [ "$grow" -lt 0 ] && grow=0
+    last_pass[i]=$size
+    room=$((keep - grow))
+    [ "$room" -lt 0 ] && room=0
+    target=$((size - room))
+    # maxAge: free what the file held max_age ago; note a checkpoint every age_every seconds.
+    for a in ${ages[i]}; do
+        if [ "${a%%:*}" -le $((now - max_age)) ]; then old=${a#*:}; else rest="$rest $a"; fi
+    done
+    newest=${rest##* }
+    if [ -z "$newest" ] || [ $((now - ${newest%%:*})) -ge "$age_every" ]; then
+        rest="$rest $now:$size"
+        write_record "$f.ages" "$rest"
+    fi
+    ages[i]=$rest
+    [ "$old" -gt "$target" ] && target=$old
+    if [ "$target" -gt "${saved[i]}" ]; then
+        # The bound asks for more than is shipped: the bound yields, never a line.
+        if [ $((size - saved[i])) -gt "$keep" ]; then
+            say_once "stall-$f" "$f holds $((size - saved[i])) bytes not yet $done_word, above its share of maxSize ($keep): nothing undelivered is freed until $catch_up"
+        fi
+        target=${saved[i]}
+    else
+        clear_said "stall-$f"
+    fi
+    target=$((target / block * block))
+    [ "$target" -gt "${freed[i]}" ] || return 0
+    # Punch in steps of min_punch (a process each), unless the bound or maxAge needs it now.
+    if [ $((target - freed[i])) -lt "$min_punch" ] && [ $((size - freed[i])) -le "$keep" ] && [ "$old" -le "${freed[i]}" ]; then
+        return 0
+    fi
+    # Record first, then punch: a restart never resumes inside a hole it does not know of.
+    write_record "$f.freed" "${ino[i]} $target ${saved[i]}"
+    if fallocate --punch-hole --offset "${freed[i]}" --length $((target - freed[i])) "$f" 2>"$state/punch.err"; then
+        freed[i]=$target
+        clear_said "punch-$f"
+    else
+        say_once "punch-$f" "retention cannot free space in $f: $(<"$state/punch.err")"
+    fi
+}
