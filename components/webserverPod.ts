@@ -62,11 +62,19 @@ export class WebserverPod extends pulumi.ComponentResource {
         // registered. Args holding Outputs are validated when they resolve, with the same message.
         // The args that decide which resources exist must be plain either way.
         const late = PLAIN_ARGS.filter((k) => !isKnown(args[k]));
-        if (late.length > 0)
-            throw new WebserverPodArgError(
-                name,
-                late.map((arg) => ({ arg, value: "<Output>", rule: "must be a plain value, not an Output" })),
-            );
+        const issues: Array<{ arg: string; value: string; rule: string }> = late.map((arg) => ({
+            arg,
+            value: "<Output>",
+            rule: "must be a plain value, not an Output",
+        }));
+        // destination's presence decides whether the agent's ConfigMap exists; its fields may be Outputs.
+        if (pulumi.Output.isInstance(args.destination) || (args.destination as unknown) instanceof Promise)
+            issues.push({
+                arg: "destination",
+                value: "<Output>",
+                rule: "must be a plain object, not an Output (its fields may be Outputs)",
+            });
+        if (issues.length > 0) throw new WebserverPodArgError(name, issues);
         const known = isKnown(args) ? validateArgs(name, args as ResolvedWebserverPodArgs) : undefined;
         const profile = requestedProfile(args);
         const workload = args.workload ?? DEFAULTS.workload;

@@ -86,12 +86,15 @@ function checkRetention(
 function checkDestination(c: Checker, value: unknown): AgentDestination | undefined {
     const d = c.object("destination", value, ["syslog"]);
     if (!d) return undefined;
-    if (d.syslog === undefined)
+    if (d.syslog === undefined) {
+        // A misspelt key has been reported already, with the key that was meant.
+        if (Object.keys(d).length > 0) return undefined;
         return c.fail(
             "destination",
             value,
             'must name where the logs go, e.g. { syslog: { address: "logs.example.com:2514" } }',
         );
+    }
     const s = c.object("destination.syslog", d.syslog, ["address", "protocol"]);
     if (!s) return undefined;
     let protocol: SyslogProtocol | undefined = DEFAULTS.syslogProtocol as SyslogProtocol;

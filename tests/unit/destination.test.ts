@@ -1,0 +1,312 @@
+// destination: the log agent (rsyslog) that delivers nginx's logs to a syslog receiver. What the
+// args render to, the config the component generates (checked by rsyslogd itself), the ConfigMap
+// it owns, and every way the args can be wrong.
+import { registered, promiseOf, settle } from "../helpers/mocks";
+import { expect } from "chai";
+import { spawnSync } from "child_process";
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import {
+    AGENT,
+    agentConf,
+    buildManifests,
+    validateArgs,
+    WebserverPod,
+    WebserverPodArgError,
+    WebserverPodArgs,
+} from "../../components";
+import { AGENT_SCRIPT, AGENT_SCRIPT_FILE, RETENTION_SCRIPT_FILE } from "../../components/shippers";
+import { evaluate } from "../../policy/rules";
+import { validateAgainstSchema } from "../../scripts/lib/schema";
+import { expectArgError } from "../helpers/argErrors";
+import { cliCase, lateCase } from "../helpers/children";
+import { parseAllDocuments } from "yaml";
+import { seedPod } from "../helpers/fixtures";
+
+const DEST = { syslog: { address: "logs.example.com:2514" } };
+const manifests = (args: WebserverPodArgs) => buildManifests(validateArgs("dest", args as any));
+const sidecarOf = (args: WebserverPodArgs) =>
+    manifests(args).pod!.spec.containers.find((c) => c.name === "sidecar-container")!;
+
+describe("destination (the log agent)", () => {
+    it("no destination: the render is still exactly the seed spec, and no agent ConfigMap", () => {
+        const m = manifests({});
+        expect(m.pod!.spec).to.deep.equal(seedPod().spec);
+        expect(m.agentConfig).to.equal(undefined);
+    });
+
+    it("relp is the default protocol; host and port land in the agent's config", () => {
+        expect(validateArgs("d", { destination: DEST }).destination).to.deep.equal({
+            host: "logs.example.com",
+            port: 2514,
+            protocol: "relp",
+        });
+        const conf = manifests({ destination: DEST }).agentConfig!.data["rsyslog.conf"];
+        expect(conf).to.contain('type="omrelp" target="logs.example.com" port="2514"');
+        expect(conf).to.contain('module(load="omrelp")');
+        const tcp = agentConf({ host: "10.0.0.7", port: 514, protocol: "tcp" });
+        expect(tcp).to.contain('type="omfwd" target="10.0.0.7" port="514" protocol="tcp" TCP_Framing="octet-counted"');
+        expect(tcp).to.not.contain("omrelp");
+        // An IPv6 address loses its brackets: rsyslog takes the bare address as target.
+        expect(
+            validateArgs("d", { destination: { syslog: { address: "[fd00::1]:2514" } } }).destination!.host,
+        ).to.equal("fd00::1");
+    });
+
+    it("the agent follows both logs from their start, records positions in the shared volume, and has no queue", () => {
+        const conf = agentConf({ host: "h", port: 1, protocol: "relp" });
+        expect(conf).to.contain('workDirectory="/var/log/nginx/.agent"');
+        for (const f of ["access.log", "error.log"]) expect(conf).to.contain(`File="/var/log/nginx/${f}"`);
+        expect(conf.match(/persistStateAfterSubmission="on"/g)).to.have.length(2);
+        expect(conf.match(/freshStartTail="off"/g)).to.have.length(2);
+        // Direct queues: imfile's offset moves only once the action has sent the batch.
+        expect(conf.match(/queue\.type="Direct"/g)).to.have.length(2);
+        expect(conf).to.contain('action.resumeRetryCount="-1"');
+        expect(conf).to.contain('template="RSYSLOG_SyslogProtocol23Format"');
+    });
+
+    for (const protocol of ["relp", "tcp"] as const) {
+        it(`rsyslogd -N1 accepts the generated config (${protocol})`, function () {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "agentconf-"));
+            try {
+                const file = path.join(dir, "rsyslog.conf");
+                fs.mkdirSync(path.join(dir, ".agent"));
+                fs.writeFileSync(file, agentConf({ host: "127.0.0.1", port: 2514, protocol }, dir));
+                const r = spawnSync("rsyslogd", ["-N1", "-f", file], { encoding: "utf8" });
+                if (r.error) throw new Error(`rsyslogd is needed (apt-get install rsyslog rsyslog-relp): ${r.error}`);
+                expect(r.status, r.stderr + r.stdout).to.equal(0);
+                expect(r.stderr + r.stdout).to.not.match(/error|warning/i);
+                // ... and rejects a broken one, so the check above can fail.
+                fs.writeFileSync(
+                    file,
+                    agentConf({ host: "127.0.0.1", port: 2514, protocol }, dir).replace("Direct", "Dirct"),
+                );
+                expect(spawnSync("rsyslogd", ["-N1", "-f", file], { encoding: "utf8" }).status).to.not.equal(0);
+            } finally {
+                fs.rmSync(dir, { recursive: true, force: true });
+            }
+        });
+    }
+
+    it("the sidecar runs retention.sh + agent.sh with the config path, and mounts the config read-only", () => {
+        const c = sidecarOf({ destination: DEST });
+        expect(c.image).to.equal(AGENT.image);
+        expect(c.command!.slice(0, 2)).to.deep.equal(["bash", "-c"]);
+        expect(c.command![2]).to.equal(AGENT_SCRIPT);
+        expect(c.command![2].split("\n")[0]).to.equal(
+            `# webserver-sidecar: ${path.relative(path.resolve(__dirname, "../.."), RETENTION_SCRIPT_FILE)} + ${path.relative(path.resolve(__dirname, "../.."), AGENT_SCRIPT_FILE)} (comments stripped)`,
+        );
+        expect(c.command!.slice(3)).to.deep.equal([
+            "log-agent",
+            "/var/log/nginx",
+            `${AGENT.confDir}/${AGENT.confFile}`,
+            "0",
+            "0",
+            "60",
+        ]);
+        expect(c.volumeMounts).to.deep.equal([
+            { name: "shared-logs", mountPath: "/var/log/nginx" },
+            { name: AGENT.confVolume, mountPath: AGENT.confDir, readOnly: true },
+        ]);
+        const p = manifests({ destination: DEST }).pod!;
+        const cm = manifests({ destination: DEST }).agentConfig!;
+        expect(p.spec.volumes.find((v) => v.name === AGENT.confVolume)).to.deep.equal({
+            name: AGENT.confVolume,
+            configMap: { name: cm.metadata.name },
+        });
+        validateAgainstSchema(p as any);
+        validateAgainstSchema(cm as any);
+    });
+
+    it("the ConfigMap's name carries the config's hash: a new address is a new ConfigMap (and a new Pod)", () => {
+        const a = manifests({ destination: DEST }).agentConfig!;
+        const hash = createHash("sha256").update(a.data["rsyslog.conf"]).digest("hex").slice(0, 8);
+        expect(a.metadata.name).to.equal(`dest-agent-conf-${hash}`);
+        const b = manifests({ destination: { syslog: { address: "logs.example.com:2515" } } }).agentConfig!;
+        expect(b.metadata.name).to.not.equal(a.metadata.name);
+    });
+
+    it("with retention, the agent frees only behind what it delivered: the bound in bytes and seconds", () => {
+        const c = sidecarOf({ destination: DEST, retention: { maxAge: "1h", maxSize: "100Mi" } });
+        expect(c.command!.slice(6, 8)).to.deep.equal([String(100 * 2 ** 20), "3600"]);
+    });
+
+    it("production with a destination: the agent's image, retention, restricted, every policy rule passes", () => {
+        const m = manifests({ production: true, destination: DEST });
+        const c = m.pod!.spec.containers[1];
+        expect(c.image).to.equal(AGENT.image);
+        expect(c.command![5]).to.equal(`${AGENT.confDir}/${AGENT.confFile}`);
+        expect(c.command!.slice(6, 8)).to.deep.equal([String(200 * 2 ** 20), "86400"]);
+        expect(c.securityContext).to.include({ runAsNonRoot: true, readOnlyRootFilesystem: true });
+        expect(c.resources?.limits).to.have.property("memory");
+        expect(c.livenessProbe).to.not.equal(undefined);
+        expect(evaluate(m.pod!.spec)).to.deep.equal({});
+    });
+
+    it("a sidecarImage the user wrote wins over the agent's default", () => {
+        expect(sidecarOf({ destination: DEST, sidecarImage: "registry.example.com/rsyslog:8" }).image).to.equal(
+            "registry.example.com/rsyslog:8",
+        );
+    });
+
+    it("the agent's shell code passes ShellCheck", function () {
+        const r = spawnSync("shellcheck", ["-s", "bash", "-"], { input: AGENT_SCRIPT, encoding: "utf8" });
+        if (r.error) throw new Error(`shellcheck is needed: ${r.error}`);
+        expect(r.stdout, "shellcheck findings").to.equal("");
+        expect(r.status).to.equal(0);
+    });
+
+    describe("the component", () => {
+        it("registers the agent's ConfigMap as its child, and the Pod mounts it", async () => {
+            const c = new WebserverPod("dest", { destination: DEST });
+            await promiseOf(c.readyContainers);
+            const cm = registered("dest-agent-conf");
+            expect(cm).to.have.length(1);
+            expect(cm[0].type).to.equal("kubernetes:core/v1:ConfigMap");
+            expect(cm[0].inputs.data["rsyslog.conf"]).to.contain('target="logs.example.com"');
+            const volumes = registered("dest-pod")[0].inputs.spec.volumes;
+            expect(volumes.find((v: any) => v.name === AGENT.confVolume).configMap.name).to.equal(
+                cm[0].inputs.metadata.name,
+            );
+        });
+
+        it("an address that arrives as an Output is used when it resolves", async () => {
+            const c = new WebserverPod("dest-late", {
+                destination: { syslog: { address: pulumi.output("relay.logging.svc:2514") } },
+            });
+            await promiseOf(c.readyContainers);
+            expect(registered("dest-late-agent-conf")[0].inputs.data["rsyslog.conf"]).to.contain(
+                'target="relay.logging.svc" port="2514"',
+            );
+        });
+
+        it("destination itself must be a plain object: it decides whether the ConfigMap exists", async () => {
+            let err: unknown;
+            try {
+                new WebserverPod("dest-output", { destination: pulumi.output(DEST) as any });
+            } catch (e) {
+                err = e;
+            }
+            expect(err).to.be.instanceOf(WebserverPodArgError);
+            expect((err as Error).message).to.contain('invalid args.destination "<Output>": must be a plain object');
+            await settle();
+            expect(registered("dest-output")).to.have.length(0);
+        });
+    });
+
+    const lateBad = lateCase({
+        name: "dest-late-bad",
+        args: { destination: { syslog: { address: "logs.example.com" } } },
+        outputs: ["destination.syslog.address"],
+    });
+
+    it("a bad address that arrives as an Output fails with the same message when it resolves", () => {
+        const r = lateBad();
+        expect(r.thrown).to.equal(undefined);
+        expect(r.rejected).to.contain(
+            'invalid args.destination.syslog.address "logs.example.com": must be "host:port"',
+        );
+        expect(r.registered).to.not.include("kubernetes:core/v1:Pod");
+    });
+
+    const fromStack = (() => {
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "dest-stack-")), "Pulumi.dest.yaml");
+        fs.writeFileSync(
+            file,
+            "config:\n  webserver-sidecar:destination:\n    syslog:\n      address: relay.logging:2514\n      protocol: tcp\n",
+        );
+        return cliCase({ script: "render", argv: ["--config-file", file] });
+    })();
+
+    it("a stack file's destination renders the agent's ConfigMap and the Pod that mounts it", () => {
+        const r = fromStack();
+        expect(r.code, r.stderr).to.equal(0);
+        const docs = parseAllDocuments(r.stdout).map((d) => d.toJS());
+        expect(docs.map((d) => d.kind)).to.deep.equal(["ConfigMap", "Pod"]);
+        expect(docs[0].data["rsyslog.conf"]).to.contain('type="omfwd" target="relay.logging" port="2514"');
+        expect(docs[1].spec.volumes.find((v: any) => v.name === AGENT.confVolume).configMap.name).to.equal(
+            docs[0].metadata.name,
+        );
+        expect(docs[1].spec.containers[1].image).to.equal(AGENT.image);
+    });
+
+    describe("bad values", () => {
+        const BAD: Array<[WebserverPodArgs, string, unknown, string]> = [
+            [{ destination: {} as any }, "destination", {}, "must name where the logs go"],
+            [{ destination: { syslg: {} } as any }, "destination.syslg", {}, 'did you mean "syslog"?'],
+            [
+                { destination: { syslog: { address: "logs.example.com" } } },
+                "destination.syslog.address",
+                "logs.example.com",
+                'must be "host:port"',
+            ],
+            [
+                { destination: { syslog: { address: "logs.example.com:0" } } },
+                "destination.syslog.address",
+                "logs.example.com:0",
+                "a port from 1 to 65535",
+            ],
+            [
+                { destination: { syslog: { address: "logs.example.com:65536" } } },
+                "destination.syslog.address",
+                "logs.example.com:65536",
+                'must be "host:port"',
+            ],
+            [
+                { destination: { syslog: { address: 'x" type="omfile:514' } } },
+                "destination.syslog.address",
+                'x" type="omfile:514',
+                'must be "host:port"',
+            ],
+            [
+                { destination: { syslog: { address: "300.1.1.1:514" } } },
+                "destination.syslog.address",
+                "300.1.1.1:514",
+                "an IPv4 address",
+            ],
+            [
+                { destination: { syslog: { address: "[fd00::zz]:514" } } },
+                "destination.syslog.address",
+                "[fd00::zz]:514",
+                "[IPv6]",
+            ],
+            [{ destination: { syslog: { address: "" } } }, "destination.syslog.address", "", "must be"],
+            [
+                { destination: { syslog: { address: "h:514", protocol: "tls" as any } } },
+                "destination.syslog.protocol",
+                "tls",
+                "is not supported yet",
+            ],
+            [
+                { destination: { syslog: { address: "h:514", protocol: "udp" as any } } },
+                "destination.syslog.protocol",
+                "udp",
+                'must be one of "relp", "tcp"',
+            ],
+            [{ destination: DEST, shipper: "stream" }, "shipper", "stream", "does not apply with a destination"],
+            [
+                { destination: DEST, catLoopPeriodSeconds: 5 },
+                "catLoopPeriodSeconds",
+                5,
+                "does not apply with a destination",
+            ],
+        ];
+        BAD.forEach(([args, arg, value, rule], i) => {
+            it(`${arg} ${JSON.stringify(value)}`, () => {
+                expectArgError(`bad-dest-${i}`, args, arg, value, rule);
+            });
+        });
+
+        it("a bad address registers nothing", async () => {
+            expect(() => new WebserverPod("dest-none", { destination: { syslog: { address: "nope" } } })).to.throw(
+                WebserverPodArgError,
+            );
+            await settle();
+            expect(registered("dest-none")).to.have.length(0);
+            expect(registered("dest-none-agent-conf")).to.have.length(0);
+        });
+    });
+});
