@@ -97,6 +97,11 @@ export const AGENT = {
     confDir: "/etc/webserver-agent",
     confFile: "rsyslog.conf",
     confVolume: "agent-conf",
+    /**
+     * RELP messages sent before the receiver must acknowledge: what a kill of the agent may deliver
+     * twice (sent and acknowledged, its position not yet recorded). librelp's own default, pinned.
+     */
+    relpWindowSize: 128,
 } as const;
 
 /** How the stream shipper runs (components/shipper/stream.sh). */

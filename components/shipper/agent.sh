@@ -29,6 +29,8 @@ agent_dir=$dir/.agent
 logs=(access.log error.log)
 keep=$(((max_bytes - reserve) / 2))
 me=log-agent done_word=delivered catch_up="the destination takes it"
+# imfile tells a file from a rotated one by a hash of its first bytes: never free them.
+head=4096
 
 # Per log: inode, delivered offset, freed offset, offset at the last pass, age checkpoints.
 ino=() saved=() freed=() last_pass=() ages=()
@@ -37,7 +39,7 @@ follow() { # INDEX: the log's inode now; a new one (rotated, re-created) starts 
     local i=$1 f=${logs[$1]} cur fr
     cur=$(stat -c %i "$f" 2>/dev/null) || return 1
     [ "$cur" = "${ino[i]:-}" ] && return 0
-    saved[i]=0 freed[i]=0 last_pass[i]=0
+    saved[i]=0 freed[i]=$head last_pass[i]=0
     read_record "$f.freed"
     read -r -a fr <<<"$REC"
     if [ "${fr[0]:-}" = "$cur" ]; then

@@ -45,7 +45,7 @@ describe("destination (the log agent)", () => {
             protocol: "relp",
         });
         const conf = manifests({ destination: DEST }).agentConfig!.data["rsyslog.conf"];
-        expect(conf).to.contain('type="omrelp" target="logs.example.com" port="2514"');
+        expect(conf).to.contain('type="omrelp" target="logs.example.com" port="2514" windowSize="128"');
         expect(conf).to.contain('module(load="omrelp")');
         const tcp = agentConf({ host: "10.0.0.7", port: 514, protocol: "tcp" });
         expect(tcp).to.contain('type="omfwd" target="10.0.0.7" port="514" protocol="tcp" TCP_Framing="octet-counted"');
@@ -62,6 +62,9 @@ describe("destination (the log agent)", () => {
         for (const f of ["access.log", "error.log"]) expect(conf).to.contain(`File="/var/log/nginx/${f}"`);
         expect(conf.match(/persistStateAfterSubmission="on"/g)).to.have.length(2);
         expect(conf.match(/freshStartTail="off"/g)).to.have.length(2);
+        // rsyslog takes retention's punched holes for a truncation and sends the file again
+        // (tests/shipper/agent.test.ts counts duplicates with retention).
+        expect(conf.match(/reopenOnTruncate="off"/g)).to.have.length(2);
         // Direct queues: imfile's offset moves only once the action has sent the batch.
         expect(conf.match(/queue\.type="Direct"/g)).to.have.length(2);
         expect(conf).to.contain('action.resumeRetryCount="-1"');

@@ -1,0 +1,130 @@
+// The receiving end for the log agent's tests: rsyslog in receiver mode (imrelp or imtcp), as a
+// log-aggregation service's syslog input would be, writing each message it accepted to a file as
+// "<reception time> <app-name> <message>". The same config runs as a plain process
+// (tests/shipper/agent.test.ts) and as a pod on podman (tests/e2e/agent-delivery.test.ts).
+import { ChildProcess, spawn } from "child_process";
+import * as fs from "fs";
+import * as net from "net";
+import * as os from "os";
+import * as path from "path";
+import { SyslogProtocol } from "../../components";
+
+/** The received messages' file, under the receiver's directory. */
+export const RECEIVED_FILE = "received.log";
+
+/** rsyslog.conf of a receiver listening on `port` that writes to `dir`/received.log. */
+export function receiverConf(protocol: SyslogProtocol, port: number, dir: string): string {
+    const input =
+        protocol === "relp"
+            ? `module(load="imrelp")\ninput(type="imrelp" port="${port}" ruleset="store")`
+            : `module(load="imtcp")\ninput(type="imtcp" port="${port}" ruleset="store")`;
+    return `global(workDirectory="${dir}")
+${input}
+template(name="received" type="string" string="%timegenerated:::date-rfc3339% %app-name% %msg%\\n")
+ruleset(name="store") {
+    action(type="omfile" file="${dir}/${RECEIVED_FILE}" template="received" flushOnTXEnd="on" asyncWriting="off")
+}
+`;
+}
+
+export interface Received {
+    /** When the receiver accepted it, ms since the epoch. */
+    at: number;
+    app: string;
+    msg: string;
+}
+
+/** The receiver's file as messages. */
+export function parseReceived(text: string): Received[] {
+    const out: Received[] = [];
+    for (const line of text.split("\n")) {
+        const m = /^(\S+) (\S+) ?(.*)$/.exec(line);
+        if (!m) continue;
+        // rsyslog writes microseconds; Date takes milliseconds.
+        const at = Date.parse(m[1].replace(/(\.\d{3})\d+/, "$1"));
+        out.push({ at, app: m[2], msg: m[3].trimStart() });
+    }
+    return out;
+}
+
+/** How often each message `${tag} <i> ...` (i < n) from `app` arrived: index i holds message i's count. */
+export function countReceived(messages: Received[], app: string, tag: string, n: number): number[] {
+    const c = new Array<number>(n).fill(0);
+    for (const r of messages) {
+        if (r.app !== app || !r.msg.startsWith(`${tag} `)) continue;
+        const i = Number(r.msg.split(" ")[1]);
+        if (Number.isInteger(i) && i >= 0 && i < n) c[i]++;
+    }
+    return c;
+}
+
+/** A TCP port nothing listens on now. */
+export function freePort(): Promise<number> {
+    return new Promise((resolve, reject) => {
+        const s = net.createServer();
+        s.once("error", reject);
+        s.listen(0, "127.0.0.1", () => {
+            const port = (s.address() as net.AddressInfo).port;
+            s.close(() => resolve(port));
+        });
+    });
+}
+
+/** A receiver as a plain rsyslogd process on this machine. */
+export class ReceiverProcess {
+    readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "receiver-"));
+    err = "";
+    private child?: ChildProcess;
+
+    constructor(
+        readonly protocol: SyslogProtocol,
+        readonly port: number,
+    ) {
+        fs.writeFileSync(path.join(this.dir, "rsyslog.conf"), receiverConf(protocol, port, this.dir));
+    }
+
+    /** Starts rsyslogd and waits until it accepts connections. */
+    async start(): Promise<void> {
+        const child = spawn("rsyslogd", ["-n", "-iNONE", "-f", path.join(this.dir, "rsyslog.conf")], {
+            stdio: ["ignore", "ignore", "pipe"],
+        });
+        child.stderr!.on("data", (d) => (this.err += d));
+        this.child = child;
+        const start = Date.now();
+        while (!(await accepts(this.port))) {
+            if (child.exitCode !== null) throw new Error(`receiver rsyslogd exited ${child.exitCode}: ${this.err}`);
+            if (Date.now() - start > 10_000) throw new Error(`receiver not listening on ${this.port} after 10 s`);
+            await new Promise((r) => setTimeout(r, 50));
+        }
+    }
+
+    /** Stops rsyslogd (TERM: it writes what it accepted) and waits for its end. */
+    async stop(): Promise<void> {
+        const child = this.child;
+        if (!child || child.exitCode !== null || child.signalCode !== null) return;
+        const ended = new Promise((r) => child.once("close", r));
+        child.kill("SIGTERM");
+        await ended;
+    }
+
+    messages(): Received[] {
+        const f = path.join(this.dir, RECEIVED_FILE);
+        return fs.existsSync(f) ? parseReceived(fs.readFileSync(f, "utf8")) : [];
+    }
+
+    async dispose(): Promise<void> {
+        if (this.child && this.child.exitCode === null && this.child.signalCode === null) this.child.kill("SIGKILL");
+        fs.rmSync(this.dir, { recursive: true, force: true });
+    }
+}
+
+function accepts(port: number): Promise<boolean> {
+    return new Promise((resolve) => {
+        const s = net.connect(port, "127.0.0.1");
+        s.once("connect", () => {
+            s.destroy();
+            resolve(true);
+        });
+        s.once("error", () => resolve(false));
+    });
+}

@@ -1,0 +1,60 @@
+// Runs the log agent as it runs in the sidecar -- the same script text (retention.sh + agent.sh),
+// `bash -c`, the same arguments, the config the component generates -- as a plain process on this
+// machine, with rsyslogd from Debian, against a temp directory a writer appends to as nginx does,
+// delivering to a receiver (tests/helpers/syslogReceiver.ts). No podman needed.
+import * as fs from "fs";
+import * as path from "path";
+import { agentConf, SyslogProtocol } from "../../components";
+import { agentCommand } from "../../components/shippers";
+import { ShipperOptions, ShipperRun } from "./harness";
+import { countReceived, ReceiverProcess } from "../helpers/syslogReceiver";
+
+/** The app-name each log's messages carry (the imfile Tag of the generated config). */
+export const APP = { "access.log": "nginx-access", "error.log": "nginx-error" } as const;
+
+export class AgentRun extends ShipperRun {
+    constructor(
+        readonly receiver: ReceiverProcess,
+        protocol: SyslogProtocol,
+        private readonly agentOptions: ShipperOptions = {},
+    ) {
+        super(agentOptions);
+        const conf = agentConf({ host: "127.0.0.1", port: receiver.port, protocol }, this.dir);
+        fs.mkdirSync(path.join(this.dir, "conf"));
+        fs.writeFileSync(this.confFile, conf);
+    }
+
+    get confFile(): string {
+        return path.join(this.dir, "conf", "rsyslog.conf");
+    }
+
+    /** argv as the component renders it, with the temp dir in place of /var/log/nginx and the config's path. */
+    override argv(): string[] {
+        const o = this.agentOptions;
+        const argv = agentCommand(
+            this.confFile,
+            o.maxBytes ? { maxBytes: o.maxBytes, maxAgeSeconds: o.maxAgeSeconds ?? 86_400 } : undefined,
+        );
+        argv[4] = this.dir;
+        if (o.ageEverySeconds !== undefined) argv[8] = String(o.ageEverySeconds);
+        return argv;
+    }
+
+    /** How often each line `${tag} <i> ...` of `log` arrived at the receiver. */
+    received(log: keyof typeof APP, tag: string, n: number): number[] {
+        return countReceived(this.receiver.messages(), APP[log], tag, n);
+    }
+
+    /** imfile's recorded read offset of a log (what the agent has delivered), or undefined. */
+    deliveredOffset(log: string): number | undefined {
+        const ino = fs.statSync(this.file(log)).ino;
+        const dir = path.join(this.dir, ".agent");
+        if (!fs.existsSync(dir)) return undefined;
+        for (const f of fs.readdirSync(dir)) {
+            if (f !== `imfile-state:${ino}` && !f.startsWith(`imfile-state:${ino}:`)) continue;
+            const m = /"curr_offs":\s*"?(\d+)/.exec(fs.readFileSync(path.join(dir, f), "utf8"));
+            if (m) return Number(m[1]);
+        }
+        return undefined;
+    }
+}
