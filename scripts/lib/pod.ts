@@ -1,5 +1,6 @@
 // Plays a rendered Pod on podman (`podman kube play`) with Kubernetes' emptyDir semantics,
 // waits for it, reads its state as the stack outputs report it, and removes it again.
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -134,12 +135,26 @@ export function podInfo(podName: string): PodInfo | undefined {
     };
 }
 
+/**
+ * `podman pod rm --force`, tried again (at most three times) when podman 4.3 races a container's
+ * restart policy: a container that exits on the stop's TERM is restarted, and the removal then
+ * fails with "container state improper".
+ */
+function removePod(name: string): void {
+    for (let attempt = 1; ; attempt++) {
+        const r = podman(["pod", "rm", "--force", "--time", "1", name], { allowFail: true });
+        if (r.code === 0 || podInfo(name) === undefined) return;
+        if (attempt === 3) throw new Error(`podman pod rm ${name} failed 3 times: ${r.stderr.trim()}`);
+        spawnSync("sleep", ["1"]);
+    }
+}
+
 /** Removes the pod, its containers and its volumes. Idempotent: returns false when there was nothing to remove. */
 export function downPod(objects: KubeObject[]): boolean {
     const pod = thePod(objects);
     const name = pod.metadata.name;
     const existed = podInfo(name) !== undefined;
-    if (existed) podman(["pod", "rm", "--force", "--time", "1", name]);
+    if (existed) removePod(name);
     // `kube down` would leave ConfigMap volumes and volumes we created ourselves; remove them by name.
     // A ConfigMap's volume is shared by the replicas of a Deployment: removed only when no other
     // pod's container still uses it (`--force` would remove those containers too).

@@ -12,7 +12,7 @@ import {
 } from "../../scripts/lib/pod";
 import { ensurePodman, podman, podmanVersion } from "../../scripts/lib/podman";
 import { renderRunnable } from "../../scripts/lib/runnable";
-import { poll } from "../../scripts/lib/exec";
+import { poll, run } from "../../scripts/lib/exec";
 import { KubeObject } from "../../scripts/lib/schema";
 
 export function report(line: string): void {
@@ -133,4 +133,39 @@ export function nothingLeft(pod: RunningPod): string[] {
         if (volumes.has(name)) left.push(`volume ${name}`);
     }
     return left;
+}
+
+/** The host PID of a container's main process. */
+export function hostPid(pod: RunningPod, container: string): number {
+    return Number(podman(["inspect", pod.container(container), "--format", "{{.State.Pid}}"]).stdout.trim());
+}
+
+/** Waits (bounded) until the container runs with a process other than `before`; returns when. */
+export async function awaitRunning(pod: RunningPod, container: string, before: number): Promise<number> {
+    await poll(
+        `${container} running again`,
+        60_000,
+        () => {
+            const state = podman(
+                ["inspect", pod.container(container), "--format", "{{.State.Status}} {{.State.Pid}}"],
+                {
+                    allowFail: true,
+                },
+            )
+                .stdout.trim()
+                .split(" ");
+            return state[0] === "running" && Number(state[1]) !== before && Number(state[1]) > 0 ? true : undefined;
+        },
+        50,
+    );
+    return Date.now();
+}
+
+/** Kills a container's main process with SIGKILL; podman restarts it (restartPolicy Always). */
+export async function killAndAwaitRestart(pod: RunningPod, container: string): Promise<number> {
+    const before = hostPid(pod, container);
+    const started = Date.now();
+    run("kill", ["-9", String(before)]);
+    await awaitRunning(pod, container, before);
+    return (Date.now() - started) / 1000;
 }

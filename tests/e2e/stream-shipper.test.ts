@@ -6,46 +6,12 @@ import * as path from "path";
 import { poll, run } from "../../scripts/lib/exec";
 import { podman } from "../../scripts/lib/podman";
 import { requestInPod } from "../../scripts/lib/pod";
-import { nothingLeft, report, RunningPod, startPod } from "./harness";
+import { awaitRunning, hostPid, killAndAwaitRestart, nothingLeft, report, RunningPod, startPod } from "./harness";
 import { countShipped, LoadResult, loadPod, summarize } from "../../scripts/lib/load";
 import { readShipperRecord } from "../shipper/harness";
 
 const SHIP_TIMEOUT_MS = 30_000;
 const MiB = 2 ** 20;
-
-function hostPid(pod: RunningPod, container: string): number {
-    return Number(podman(["inspect", pod.container(container), "--format", "{{.State.Pid}}"]).stdout.trim());
-}
-
-/** Waits (bounded) until the container runs with a process other than `before`; returns when. */
-async function awaitRunning(pod: RunningPod, container: string, before: number): Promise<number> {
-    await poll(
-        `${container} running again`,
-        60_000,
-        () => {
-            const state = podman(
-                ["inspect", pod.container(container), "--format", "{{.State.Status}} {{.State.Pid}}"],
-                {
-                    allowFail: true,
-                },
-            )
-                .stdout.trim()
-                .split(" ");
-            return state[0] === "running" && Number(state[1]) !== before && Number(state[1]) > 0 ? true : undefined;
-        },
-        50,
-    );
-    return Date.now();
-}
-
-/** Kills a container's main process with SIGKILL; podman restarts it (restartPolicy Always). */
-async function killAndAwaitRestart(pod: RunningPod, container: string): Promise<number> {
-    const before = hostPid(pod, container);
-    const started = Date.now();
-    run("kill", ["-9", String(before)]);
-    await awaitRunning(pod, container, before);
-    return (Date.now() - started) / 1000;
-}
 
 /** Waits until every request of a load was shipped at least once; returns the counts and the wait. */
 async function awaitShipped(pod: RunningPod, load: LoadResult, n: number) {

@@ -47,14 +47,22 @@ export class AgentRun extends ShipperRun {
 
     /** imfile's recorded read offset of a log (what the agent has delivered), or undefined. */
     deliveredOffset(log: string): number | undefined {
-        const ino = fs.statSync(this.file(log)).ino;
-        const dir = path.join(this.dir, ".agent");
-        if (!fs.existsSync(dir)) return undefined;
-        for (const f of fs.readdirSync(dir)) {
-            if (f !== `imfile-state:${ino}` && !f.startsWith(`imfile-state:${ino}:`)) continue;
-            const m = /"curr_offs":\s*"?(\d+)/.exec(fs.readFileSync(path.join(dir, f), "utf8"));
-            if (m) return Number(m[1]);
-        }
-        return undefined;
+        return deliveredOffset(this.dir, log);
     }
+}
+
+/**
+ * How far the agent has delivered `log` in `dir`: the read offset imfile records after each batch
+ * it handed on (curr_offs in dir/.agent/imfile-state:<inode>[:<hash>]), as agent.sh reads it.
+ */
+export function deliveredOffset(dir: string, log: string): number | undefined {
+    const ino = fs.statSync(path.join(dir, log)).ino;
+    const state = path.join(dir, ".agent");
+    if (!fs.existsSync(state)) return undefined;
+    for (const f of fs.readdirSync(state)) {
+        if (f !== `imfile-state:${ino}` && !f.startsWith(`imfile-state:${ino}:`)) continue;
+        const m = /"curr_offs":\s*"?(\d+)/.exec(fs.readFileSync(path.join(state, f), "utf8"));
+        if (m) return Number(m[1]);
+    }
+    return undefined;
 }

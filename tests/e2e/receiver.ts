@@ -1,0 +1,104 @@
+// A syslog receiver as a pod of its own on podman: rsyslog in receiver mode (the same agent image,
+// or its Debian stand-in), its config (tests/helpers/syslogReceiver.ts) in a ConfigMap, writing
+// what it accepted to an emptyDir that the test reads from the host.
+import * as fs from "fs";
+import * as path from "path";
+import { AGENT, SyslogProtocol } from "../../components";
+import { chooseImage } from "../../scripts/lib/images";
+import { containerName, downPod, playPod, podInfo } from "../../scripts/lib/pod";
+import { podman } from "../../scripts/lib/podman";
+import { KubeObject } from "../../scripts/lib/schema";
+import { parseReceived, Received, RECEIVED_FILE, receiverConf } from "../helpers/syslogReceiver";
+import { report } from "./harness";
+
+const NAME = "log-receiver";
+const CONTAINER = "receiver";
+const DATA = "receiver-data";
+const DATA_DIR = "/var/lib/receiver";
+
+export interface ReceiverPod {
+    /** "host:port" for destination.syslog.address. */
+    address: string;
+    container: string;
+    messages(): Received[];
+    /** The received file as it is, for counting access-log lines in it. */
+    text(): string;
+    stop(): void;
+    start(): Promise<void>;
+    down(): void;
+}
+
+export async function startReceiverPod(protocol: SyslogProtocol, port = 2514): Promise<ReceiverPod> {
+    const image = chooseImage(AGENT.image, "rsyslog", report);
+    report(
+        `receiver: ${image.used}${image.used === image.requested ? "" : ` standing in for ${image.requested}`} (${image.how}), ${protocol} on ${port}`,
+    );
+    const objects: KubeObject[] = [
+        {
+            apiVersion: "v1",
+            kind: "ConfigMap",
+            metadata: { name: `${NAME}-conf` },
+            data: { "rsyslog.conf": receiverConf(protocol, port, DATA_DIR) },
+        } as KubeObject,
+        {
+            apiVersion: "v1",
+            kind: "Pod",
+            metadata: { name: NAME },
+            spec: {
+                volumes: [
+                    { name: DATA, emptyDir: {} },
+                    { name: "conf", configMap: { name: `${NAME}-conf` } },
+                ],
+                containers: [
+                    {
+                        name: CONTAINER,
+                        image: image.used,
+                        imagePullPolicy: "IfNotPresent",
+                        command: ["rsyslogd", "-n", "-iNONE", "-f", "/etc/receiver/rsyslog.conf"],
+                        volumeMounts: [
+                            { name: DATA, mountPath: DATA_DIR },
+                            { name: "conf", mountPath: "/etc/receiver", readOnly: true },
+                        ],
+                    },
+                    // Holds the pod (and its IP) while the receiver is stopped: podman 4.3 stops a pod
+                    // whose last container stops and gives it a new IP on start; a Kubernetes pod keeps
+                    // its IP across a container's restart, and a Service keeps its address anyway.
+                    {
+                        name: "keeper",
+                        image: image.used,
+                        imagePullPolicy: "IfNotPresent",
+                        command: ["sleep", "infinity"],
+                    },
+                ],
+            },
+        } as KubeObject,
+    ];
+    const info = await playPod(objects, { log: report });
+    const container = containerName(NAME, CONTAINER);
+    const file = path.join(
+        podman(["volume", "inspect", DATA, "--format", "{{.Mountpoint}}"]).stdout.trim(),
+        RECEIVED_FILE,
+    );
+    const text = () => (fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "");
+    report(`receiver pod ${NAME} at ${info.podIp}:${port}`);
+    return {
+        address: `${info.podIp}:${port}`,
+        container,
+        text,
+        messages: () => parseReceived(text()),
+        // Stopped by hand, podman does not restart it (as a receiver's outage, not a crash).
+        stop: () => void podman(["stop", "--time", "2", container]),
+        start: async () => {
+            podman(["start", container]);
+            const start = Date.now();
+            while (podInfo(NAME)?.readyContainers !== "2/2") {
+                if (Date.now() - start > 30_000) throw new Error("the receiver did not run again within 30 s");
+                await new Promise((r) => setTimeout(r, 100));
+            }
+        },
+        down: () => {
+            downPod(objects);
+            report(`removed pod ${NAME}`);
+        },
+    };
+}
