@@ -1,6 +1,7 @@
 // npm run bench [-- --quick]   (also: npm run bench --quick)
 // Measures, side by side in one run on this machine: render time, pod start, shipping latency,
-// output growth and serving cost for the cat-loop and stream shippers and for nginx alone.
+// output growth and serving cost for the cat-loop and stream shippers and for nginx alone, and
+// the log agent's delivery to a syslog receiver (latency, recovery after a receiver outage).
 // Prints a table and writes bench/results.md (bench/results-quick.md with --quick) and a chart.
 // Load goes only to nginx on the pod's loopback (from inside its network namespace), bounded.
 import { spawn, spawnSync } from "child_process";
@@ -9,7 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import { parseFlags, runMain } from "../scripts/lib/cli";
 import { have, isRoot, poll, run } from "../scripts/lib/exec";
-import { countShipped, loadPod } from "../scripts/lib/load";
+import { countShipped, lastRequestBefore, loadPod, loadPrefix } from "../scripts/lib/load";
 import {
     containerName,
     curlInPodArgs,
@@ -21,6 +22,7 @@ import {
 } from "../scripts/lib/pod";
 import { containersConf, ensurePodman, podman, podmanVersion } from "../scripts/lib/podman";
 import { PROJECT_DIR, renderStack } from "../scripts/lib/render";
+import { startReceiverPod } from "../scripts/lib/receiverPod";
 import { renderRunnable } from "../scripts/lib/runnable";
 import { KubeObject } from "../scripts/lib/schema";
 import { writeChart } from "./chart";
@@ -41,6 +43,9 @@ interface Settings {
     /** Tagged requests per second sent beside wrk, whose lines' shipping latency is measured. */
     saturationTagRate: number;
     recoveryRounds: number;
+    /** Rounds and length of the receiver outage of the delivery measure. */
+    outageRounds: number;
+    outageSeconds: number;
 }
 
 const log = (line: string) => console.error(`[bench] ${line}`);
@@ -509,6 +514,95 @@ async function benchRecovery(s: Settings) {
     return { kill, history };
 }
 
+/**
+ * Delivery to a syslog receiver (a pod of its own, RELP): the latency from a request's completion
+ * to its arrival (the receiver's own reception time), and the recovery after a receiver outage
+ * under traffic (the receiver's start to the arrival of the last line nginx logged before it).
+ */
+async function benchDelivery(s: Settings) {
+    const receiver = await startReceiverPod("relp", log);
+    try {
+        const destination = JSON.stringify({ syslog: { address: receiver.address } });
+        const { objects } = await renderRunnable("dev", { destination }, log);
+        const latency = await withPod(objects, async (name) => {
+            const tag = "lat-agent";
+            const marker = `"GET /?${tag}=`;
+            const n = s.latencyRequests;
+            const done: number[] = [];
+            for (let i = 1; i <= n; i++) {
+                const t = Date.now();
+                await runAsync("nsenter", curlInPodArgs(name, `http://127.0.0.1/?${tag}=${i}`));
+                done[i] = Date.now();
+                const wait = 50 - (Date.now() - t);
+                if (wait > 0) await sleep(wait);
+            }
+            const arrived = new Map<number, number>();
+            const collect = () => {
+                for (const m of receiver.messages()) {
+                    const at = m.msg.indexOf(marker);
+                    if (at < 0) continue;
+                    const i = parseInt(m.msg.slice(at + marker.length), 10);
+                    if (!arrived.has(i)) arrived.set(i, m.at);
+                }
+                return arrived.size >= n ? true : undefined;
+            };
+            await poll("every request at the receiver", 10_000, collect, 100).catch(() => undefined);
+            const lat: number[] = [];
+            for (let i = 1; i <= n; i++) if (arrived.has(i)) lat.push((arrived.get(i)! - done[i]) / 1000);
+            return {
+                shipper: "agent → receiver (RELP)",
+                n,
+                missing: n - lat.length,
+                p50: percentile(lat, 50),
+                p95: percentile(lat, 95),
+                p99: percentile(lat, 99),
+            };
+        });
+        log(`delivery latency: ${JSON.stringify(latency)}`);
+        const outage: Array<{ recoveryS: number; backlog: number; missing: number; duplicated: number }> = [];
+        for (let round = 0; round < s.outageRounds; round++) {
+            await withPod(objects, async (name) => {
+                const rate = 200;
+                const n = rate * (s.outageSeconds + 8);
+                const loading = loadPod(name, n, { tag: `out${round}`, ratePerSecond: rate, timeoutMs: 180_000 });
+                await sleep(3000);
+                receiver.stop();
+                await sleep(s.outageSeconds * 1000);
+                const volume = podman([
+                    "volume",
+                    "inspect",
+                    "shared-logs",
+                    "--format",
+                    "{{.Mountpoint}}",
+                ]).stdout.trim();
+                const file = path.join(volume, "access.log");
+                const last = lastRequestBefore(file, fs.statSync(file).size, loadPrefix(`out${round}`));
+                const t0 = Date.now();
+                await receiver.start();
+                const load = await loading;
+                await poll(
+                    "every line at the receiver",
+                    60_000,
+                    () => (countShipped(receiver.text(), load, n).every((c) => c > 0) ? true : undefined),
+                    250,
+                ).catch(() => undefined);
+                const counts = countShipped(receiver.text(), load, n);
+                const arrival = receiver.messages().find((m) => m.msg.includes(`GET ${load.prefix}${last} `))?.at;
+                outage.push({
+                    recoveryS: arrival === undefined ? NaN : (arrival - t0) / 1000,
+                    backlog: rate * s.outageSeconds,
+                    missing: counts.filter((c) => c === 0).length,
+                    duplicated: counts.reduce((a, c) => a + Math.max(0, c - 1), 0),
+                });
+                log(`outage round ${round + 1}: ${JSON.stringify(outage[outage.length - 1])}`);
+            });
+        }
+        return { latency, outage };
+    } finally {
+        receiver.down();
+    }
+}
+
 runMain(async () => {
     const flags = parseFlags(process.argv.slice(2), { quick: false });
     const quick = flags.quick || process.env.npm_config_quick === "true";
@@ -527,6 +621,8 @@ runMain(async () => {
               saturationRounds: 1,
               saturationTagRate: 10,
               recoveryRounds: 2,
+              outageRounds: 2,
+              outageSeconds: 10,
           }
         : {
               quick,
@@ -542,6 +638,8 @@ runMain(async () => {
               saturationRounds: 3,
               saturationTagRate: 10,
               recoveryRounds: 5,
+              outageRounds: 3,
+              outageSeconds: 30,
           };
     const started = Date.now();
     ensurePodman(log);
@@ -580,9 +678,24 @@ runMain(async () => {
     const { serving, saturation } = await benchServing(s);
     log("restart recovery ...");
     const recovery = await benchRecovery(s);
+    log("delivery to a syslog receiver ...");
+    const delivery = await benchDelivery(s);
     const seconds = (Date.now() - started) / 1000;
 
-    const md = report({ s, machine, images, render, start, latency, growth, serving, saturation, recovery, seconds });
+    const md = report({
+        s,
+        machine,
+        images,
+        render,
+        start,
+        latency,
+        growth,
+        serving,
+        saturation,
+        recovery,
+        delivery,
+        seconds,
+    });
     console.log(md);
     const out = path.join(PROJECT_DIR, "bench", quick ? "results-quick.md" : "results.md");
     fs.writeFileSync(out, md);
@@ -635,6 +748,24 @@ function report(r: any): string {
                 r.recovery.kill.map((k: any) => k.reshipped / k.perSecond),
             ],
             ["20 GiB history: first new line after the start (s)", r.recovery.history],
+        ].map(
+            ([label, xs]: any) => `| ${label} | **${f(median(xs))}** | ${f(Math.min(...xs))}-${f(Math.max(...xs))} |`,
+        ),
+        "",
+        "## Delivery to a syslog receiver (destination, RELP)",
+        "",
+        `The dev Pod with \`destination\` at a receiver pod (rsyslog in receiver mode, imrelp, from the same image). Latency: ${r.delivery.latency.n} requests one at a time, 50 ms apart, from a request's completion to its arrival by the receiver's own clock (its reception time); ${r.delivery.latency.missing} not delivered within 10 s. Outage: ${s.outageRounds} round(s) of a ${s.outageSeconds} s receiver stop in a load of 200 requests/s (a backlog of about ${200 * s.outageSeconds} lines); recovery = the receiver's start to the arrival of the last line nginx had logged by then (the agent retries every second, so up to a second of it is the retry).`,
+        "",
+        "| measure | median | min-max |",
+        "|---|---|---|",
+        `| latency request -> receiver p50 (s) | **${f(r.delivery.latency.p50)}** | p95 ${f(r.delivery.latency.p95)}, p99 ${f(r.delivery.latency.p99)} |`,
+        ...[
+            [
+                "outage: recovery, the backlog delivered after the start (s)",
+                r.delivery.outage.map((o: any) => o.recoveryS),
+            ],
+            ["outage: lines missing", r.delivery.outage.map((o: any) => o.missing)],
+            ["outage: lines delivered twice", r.delivery.outage.map((o: any) => o.duplicated)],
         ].map(
             ([label, xs]: any) => `| ${label} | **${f(median(xs))}** | ${f(Math.min(...xs))}-${f(Math.max(...xs))} |`,
         ),

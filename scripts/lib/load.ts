@@ -1,6 +1,7 @@
 // Request load on nginx from a second process, and counting which requests reached the shipper's
 // output. Used by the e2e tests and the benchmark.
 import { spawn } from "child_process";
+import * as fs from "fs";
 import { curlInPodArgs } from "./pod";
 
 export interface LoadResult {
@@ -9,6 +10,11 @@ export interface LoadResult {
     seconds: number;
     /** The request path of request i (1-based) is `${prefix}${i}`. */
     prefix: string;
+}
+
+/** The request path of a tagged load's requests, before the request number. */
+export function loadPrefix(tag: string): string {
+    return `/?load=${tag}&i=`;
 }
 
 /**
@@ -22,7 +28,7 @@ export function loadPod(
     n: number,
     options: { port?: number; ratePerSecond?: number; tag?: string; timeoutMs?: number } = {},
 ): Promise<LoadResult> {
-    const prefix = `/?load=${options.tag ?? Date.now().toString(36)}&i=`;
+    const prefix = loadPrefix(options.tag ?? Date.now().toString(36));
     const url = `http://127.0.0.1:${options.port ?? 80}${prefix}[1-${n}]`;
     const rate = options.ratePerSecond ? ["--rate", `${options.ratePerSecond}/s`] : [];
     const args = curlInPodArgs(podName, url, ["-w", "%{http_code}\\n", ...rate]);
@@ -67,4 +73,26 @@ export function summarize(counts: number[]): { missing: number; once: number; du
         duplicated: counts.filter((c) => c > 1).length,
         extra: counts.reduce((a, c) => a + Math.max(0, c - 1), 0),
     };
+}
+
+/**
+ * The request number of the last access-log line of a load (`prefix`) that ends before byte `end`
+ * of `file` (read from the host): the last request logged by a given moment.
+ */
+export function lastRequestBefore(file: string, end: number, prefix: string): number {
+    const length = Math.min(end, 2 ** 20);
+    const buf = Buffer.alloc(length);
+    const fd = fs.openSync(file, "r");
+    try {
+        fs.readSync(fd, buf, 0, length, end - length);
+    } finally {
+        fs.closeSync(fd);
+    }
+    const marker = `"GET ${prefix}`;
+    const lines = buf.toString("latin1").split("\n").slice(0, -1).reverse();
+    for (const l of lines) {
+        const at = l.indexOf(marker);
+        if (at >= 0) return parseInt(l.slice(at + marker.length), 10);
+    }
+    return 0;
 }

@@ -7,13 +7,13 @@ import * as fs from "fs";
 import * as path from "path";
 import { AGENT } from "../../components";
 import { poll, run } from "../../scripts/lib/exec";
-import { countShipped, LoadResult, loadPod, summarize } from "../../scripts/lib/load";
+import { countShipped, lastRequestBefore, LoadResult, loadPod, loadPrefix, summarize } from "../../scripts/lib/load";
 import { requestInPod } from "../../scripts/lib/pod";
 import { podman } from "../../scripts/lib/podman";
 import { deliveredOffset } from "../shipper/agentHarness";
 import { readShipperRecord } from "../shipper/harness";
 import { killAndAwaitRestart, nothingLeft, report, RunningPod, startPod } from "./harness";
-import { ReceiverPod, startReceiverPod } from "./receiver";
+import { ReceiverPod, startReceiverPod } from "../../scripts/lib/receiverPod";
 
 const PORT = 8080; // the production preset's nginx port
 const DELIVER_TIMEOUT_MS = 60_000;
@@ -33,7 +33,7 @@ describe("e2e: delivery to a syslog receiver on podman (production Pod, RELP, re
     const allocated = () => Number(run("du", ["-s", "-B1", volume]).stdout.split(/\s+/)[0]);
 
     before(async () => {
-        receiver = await startReceiverPod("relp");
+        receiver = await startReceiverPod("relp", report);
         pod = await startPod("dev", {
             production: "true",
             destination: JSON.stringify({ syslog: { address: receiver.address } }),
@@ -144,13 +144,14 @@ describe("e2e: delivery to a syslog receiver on podman (production Pod, RELP, re
         await new Promise((r) => setTimeout(r, 30_000));
         const atStart = deliveredOffset(volume, "access.log") ?? 0;
         const sizeAtStart = fs.statSync(path.join(volume, "access.log")).size;
+        // The last request logged by now (read now: once delivered, retention frees it).
+        const backlog = lastRequestBefore(path.join(volume, "access.log"), sizeAtStart, loadPrefix("outage"));
         await receiver!.start();
         const startedAt = Date.now();
         const load = await loading;
         const { counts } = await awaitDelivered(load, n);
         // Recovery: from the receiver's start to the arrival (its own clock) of the last line nginx
         // had written by then -- the backlog of the outage.
-        const backlog = lastRequestIn(path.join(volume, "access.log"), sizeAtStart, load.prefix);
         const arrival = receiver!.messages().find((m) => m.msg.includes(`GET ${load.prefix}${backlog} `))?.at;
         const recovery = arrival === undefined ? Infinity : (arrival - startedAt) / 1000;
         const s = summarize(counts);
@@ -221,22 +222,3 @@ describe("e2e: delivery to a syslog receiver on podman (production Pod, RELP, re
         expect(s.extra).to.be.at.most(AGENT.relpWindowSize);
     });
 });
-
-/** The request number of the last access-log line of `prefix` that ends before byte `end` of `file`. */
-function lastRequestIn(file: string, end: number, prefix: string): number {
-    const length = Math.min(end, 1 * MiB);
-    const buf = Buffer.alloc(length);
-    const fd = fs.openSync(file, "r");
-    try {
-        fs.readSync(fd, buf, 0, length, end - length);
-    } finally {
-        fs.closeSync(fd);
-    }
-    const marker = `"GET ${prefix}`;
-    const lines = buf.toString("latin1").split("\n").slice(0, -1).reverse();
-    for (const l of lines) {
-        const at = l.indexOf(marker);
-        if (at >= 0) return parseInt(l.slice(at + marker.length), 10);
-    }
-    return 0;
-}

@@ -4,7 +4,7 @@
 // what it measured; tests/e2e/agent-delivery.test.ts does the same with both in pods on podman.
 import { expect } from "chai";
 import * as fs from "fs";
-import { freePort, ReceiverProcess } from "../helpers/syslogReceiver";
+import { freePort, ReceiverProcess } from "../../scripts/lib/syslogReceiver";
 import { AgentRun } from "./agentHarness";
 import { report, sleep, summarize, until } from "./harness";
 import { AGENT } from "../../components";

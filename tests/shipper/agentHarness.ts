@@ -7,7 +7,7 @@ import * as path from "path";
 import { agentConf, SyslogProtocol } from "../../components";
 import { agentCommand } from "../../components/shippers";
 import { ShipperOptions, ShipperRun } from "./harness";
-import { countReceived, ReceiverProcess } from "../helpers/syslogReceiver";
+import { countReceived, ReceiverProcess } from "../../scripts/lib/syslogReceiver";
 
 /** The app-name each log's messages carry (the imfile Tag of the generated config). */
 export const APP = { "access.log": "nginx-access", "error.log": "nginx-error" } as const;

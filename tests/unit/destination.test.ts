@@ -224,6 +224,26 @@ describe("destination (the log agent)", () => {
         return cliCase({ script: "render", argv: ["--config-file", file] });
     })();
 
+    const devWithDestination = (() => {
+        const dev = fs.readFileSync(path.resolve(__dirname, "../../Pulumi.dev.yaml"), "utf8");
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "dest-dev-")), "Pulumi.dev.yaml");
+        fs.writeFileSync(
+            file,
+            `${dev}  webserver-sidecar:destination:\n    syslog:\n      address: relay.logging:2514\n`,
+        );
+        return cliCase({ script: "render", argv: ["--config-file", file] });
+    })();
+
+    it("the dev stack with a destination added runs the agent's image (the stack does not pin ubuntu)", () => {
+        const r = devWithDestination();
+        expect(r.code, r.stderr).to.equal(0);
+        const pod = parseAllDocuments(r.stdout)
+            .map((d) => d.toJS())
+            .find((d) => d.kind === "Pod");
+        expect(pod.spec.containers[1].image).to.equal(AGENT.image);
+        expect(pod.spec.containers[1].command[3]).to.equal("log-agent");
+    });
+
     it("a stack file's destination renders the agent's ConfigMap and the Pod that mounts it", () => {
         const r = fromStack();
         expect(r.code, r.stderr).to.equal(0);

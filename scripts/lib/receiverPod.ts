@@ -1,15 +1,14 @@
 // A syslog receiver as a pod of its own on podman: rsyslog in receiver mode (the same agent image,
-// or its Debian stand-in), its config (tests/helpers/syslogReceiver.ts) in a ConfigMap, writing
-// what it accepted to an emptyDir that the test reads from the host.
+// or its Debian stand-in), its config (syslogReceiver.ts) in a ConfigMap, writing
+// what it accepted to an emptyDir that the e2e test and the benchmark read from the host.
 import * as fs from "fs";
 import * as path from "path";
 import { AGENT, SyslogProtocol } from "../../components";
-import { chooseImage } from "../../scripts/lib/images";
-import { containerName, downPod, playPod, podInfo } from "../../scripts/lib/pod";
-import { podman } from "../../scripts/lib/podman";
-import { KubeObject } from "../../scripts/lib/schema";
-import { parseReceived, Received, RECEIVED_FILE, receiverConf } from "../helpers/syslogReceiver";
-import { report } from "./harness";
+import { chooseImage } from "./images";
+import { containerName, downPod, playPod, podInfo } from "./pod";
+import { podman } from "./podman";
+import { KubeObject } from "./schema";
+import { parseReceived, Received, RECEIVED_FILE, receiverConf } from "./syslogReceiver";
 
 const NAME = "log-receiver";
 const CONTAINER = "receiver";
@@ -28,7 +27,11 @@ export interface ReceiverPod {
     down(): void;
 }
 
-export async function startReceiverPod(protocol: SyslogProtocol, port = 2514): Promise<ReceiverPod> {
+export async function startReceiverPod(
+    protocol: SyslogProtocol,
+    report: (line: string) => void = console.log,
+    port = 2514,
+): Promise<ReceiverPod> {
     const image = chooseImage(AGENT.image, "rsyslog", report);
     report(
         `receiver: ${image.used}${image.used === image.requested ? "" : ` standing in for ${image.requested}`} (${image.how}), ${protocol} on ${port}`,

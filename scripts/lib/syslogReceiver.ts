@@ -1,7 +1,7 @@
-// The receiving end for the log agent's tests: rsyslog in receiver mode (imrelp or imtcp), as a
+// The receiving end for the log agent's tests and benchmark: rsyslog in receiver mode (imrelp or imtcp), as a
 // log-aggregation service's syslog input would be, writing each message it accepted to a file as
 // "<reception time> <app-name> <message>". The same config runs as a plain process
-// (tests/shipper/agent.test.ts) and as a pod on podman (tests/e2e/agent-delivery.test.ts).
+// (tests/shipper/agent.test.ts) and as a pod on podman (receiverPod.ts: the e2e test and the bench).
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as net from "net";
