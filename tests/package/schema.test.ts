@@ -84,5 +84,18 @@ describe("multi-language schema (component schema inference)", function () {
             "maxAge",
             "maxSize",
         ]);
+        // destination: a plain object (it decides whether the agent's ConfigMap exists), its address required.
+        const inputs = schema.resources[WEBSERVER_POD_TYPE].inputProperties;
+        expect(inputs.destination).to.deep.include({
+            $ref: "#/types/webserver-sidecar:index:DestinationArgs",
+            plain: true,
+        });
+        const syslog = t["webserver-sidecar:index:SyslogDestinationArgs"];
+        expect(syslog.required).to.deep.equal(["address"]);
+        expect(syslog.properties.address.type).to.equal("string");
+        expect(t["webserver-sidecar:index:SyslogProtocol"].enum.map((e: any) => e.value)).to.deep.equal([
+            "relp",
+            "tcp",
+        ]);
     });
 });
