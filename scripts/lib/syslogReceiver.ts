@@ -8,6 +8,7 @@ import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { SyslogProtocol } from "../../components";
+import { have } from "./exec";
 
 /** The received messages' file, under the receiver's directory. */
 export const RECEIVED_FILE = "received.log";
@@ -85,6 +86,8 @@ export class ReceiverProcess {
 
     /** Starts rsyslogd and waits until it accepts connections. */
     async start(): Promise<void> {
+        if (!have("rsyslogd"))
+            throw new Error("rsyslogd is needed: sudo apt-get install -y rsyslog rsyslog-relp (Debian/Ubuntu)");
         const child = spawn("rsyslogd", ["-n", "-iNONE", "-f", path.join(this.dir, "rsyslog.conf")], {
             stdio: ["ignore", "ignore", "pipe"],
         });
