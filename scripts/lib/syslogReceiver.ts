@@ -8,7 +8,23 @@ import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { SyslogProtocol } from "../../components";
-import { have } from "./exec";
+
+/**
+ * PATH with the system directories rsyslogd is installed in (/usr/sbin on Debian and Ubuntu),
+ * which an unprivileged user's PATH often lacks.
+ */
+export const PATH_WITH_SBIN = [process.env.PATH ?? "", "/usr/local/sbin", "/usr/sbin", "/sbin"]
+    .filter(Boolean)
+    .join(":");
+
+/** Where rsyslogd is, or throws naming the packages to install. */
+export function rsyslogd(): string {
+    for (const dir of PATH_WITH_SBIN.split(":")) {
+        const file = path.join(dir, "rsyslogd");
+        if (fs.existsSync(file)) return file;
+    }
+    throw new Error("rsyslogd is needed: sudo apt-get install -y rsyslog rsyslog-relp (Debian/Ubuntu)");
+}
 
 /** The received messages' file, under the receiver's directory. */
 export const RECEIVED_FILE = "received.log";
@@ -86,9 +102,7 @@ export class ReceiverProcess {
 
     /** Starts rsyslogd and waits until it accepts connections. */
     async start(): Promise<void> {
-        if (!have("rsyslogd"))
-            throw new Error("rsyslogd is needed: sudo apt-get install -y rsyslog rsyslog-relp (Debian/Ubuntu)");
-        const child = spawn("rsyslogd", ["-n", "-iNONE", "-f", path.join(this.dir, "rsyslog.conf")], {
+        const child = spawn(rsyslogd(), ["-n", "-iNONE", "-f", path.join(this.dir, "rsyslog.conf")], {
             stdio: ["ignore", "ignore", "pipe"],
         });
         child.stderr!.on("data", (d) => (this.err += d));

@@ -7,7 +7,7 @@ import * as path from "path";
 import { agentConf, SyslogProtocol } from "../../components";
 import { agentCommand } from "../../components/shippers";
 import { ShipperOptions, ShipperRun } from "./harness";
-import { countReceived, ReceiverProcess } from "../../scripts/lib/syslogReceiver";
+import { countReceived, PATH_WITH_SBIN, ReceiverProcess } from "../../scripts/lib/syslogReceiver";
 
 /** The app-name each log's messages carry (the imfile Tag of the generated config). */
 export const APP = { "access.log": "nginx-access", "error.log": "nginx-error" } as const;
@@ -18,7 +18,8 @@ export class AgentRun extends ShipperRun {
         protocol: SyslogProtocol,
         private readonly agentOptions: ShipperOptions = {},
     ) {
-        super(agentOptions);
+        // agent.sh starts rsyslogd from PATH, as in the agent's image.
+        super({ ...agentOptions, env: { ...agentOptions.env, PATH: PATH_WITH_SBIN } });
         const conf = agentConf({ host: "127.0.0.1", port: receiver.port, protocol }, this.dir);
         fs.mkdirSync(path.join(this.dir, "conf"));
         fs.writeFileSync(this.confFile, conf);

@@ -24,6 +24,7 @@ import { validateAgainstSchema } from "../../scripts/lib/schema";
 import { expectArgError } from "../helpers/argErrors";
 import { cliCase, lateCase } from "../helpers/children";
 import { parseAllDocuments } from "yaml";
+import { rsyslogd } from "../../scripts/lib/syslogReceiver";
 import { seedPod } from "../helpers/fixtures";
 
 const DEST = { syslog: { address: "logs.example.com:2514" } };
@@ -78,8 +79,7 @@ describe("destination (the log agent)", () => {
                 const file = path.join(dir, "rsyslog.conf");
                 fs.mkdirSync(path.join(dir, ".agent"));
                 fs.writeFileSync(file, agentConf({ host: "127.0.0.1", port: 2514, protocol }, dir));
-                const r = spawnSync("rsyslogd", ["-N1", "-f", file], { encoding: "utf8" });
-                if (r.error) throw new Error(`rsyslogd is needed (apt-get install rsyslog rsyslog-relp): ${r.error}`);
+                const r = spawnSync(rsyslogd(), ["-N1", "-f", file], { encoding: "utf8" });
                 expect(r.status, r.stderr + r.stdout).to.equal(0);
                 expect(r.stderr + r.stdout).to.not.match(/error|warning/i);
                 // ... and rejects a broken one, so the check above can fail.
@@ -87,7 +87,7 @@ describe("destination (the log agent)", () => {
                     file,
                     agentConf({ host: "127.0.0.1", port: 2514, protocol }, dir).replace("Direct", "Dirct"),
                 );
-                expect(spawnSync("rsyslogd", ["-N1", "-f", file], { encoding: "utf8" }).status).to.not.equal(0);
+                expect(spawnSync(rsyslogd(), ["-N1", "-f", file], { encoding: "utf8" }).status).to.not.equal(0);
             } finally {
                 fs.rmSync(dir, { recursive: true, force: true });
             }
