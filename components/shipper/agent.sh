@@ -70,6 +70,14 @@ mkdir -p "$state" "$agent_dir" || exit 1
 rm -f "$state/tick"
 mkfifo "$state/tick" && exec 9<>"$state/tick" || exit 1
 
+# rsyslogd runs on with a config it partly rejects (an input or action left out), and an input
+# whose action is missing reads lines that go nowhere: refuse any error before reading a line.
+if ! rsyslogd -N1 -f "$conf" >"$state/config-check" 2>&1; then
+    cat "$state/config-check" >&2
+    echo "$me: rsyslogd rejects $conf (above); nothing is read until it accepts it" >&2
+    exit 1
+fi
+
 rsyslogd -n -iNONE -f "$conf" &
 agent=$!
 # Kubernetes' TERM goes to this script: pass it on and wait, so rsyslogd records its positions.

@@ -107,6 +107,19 @@ describe("log agent (rsyslog, plain processes, no podman)", function () {
         expect(s.extra).to.be.at.most(AGENT.relpWindowSize);
     });
 
+    it("a config rsyslogd rejects stops the agent before it reads a line", async () => {
+        receiver = new ReceiverProcess("relp", await freePort());
+        run = new AgentRun(receiver, "relp");
+        fs.appendFileSync(run.confFile, 'module(load="omnotthere")\n');
+        run.write("access.log", ["never 0"]);
+        run.start();
+        await until("the agent's end", 10_000, () => run!.err.includes("nothing is read"));
+        await sleep(500);
+        report(`stderr: ${run.err.trim().split("\n").slice(-2).join(" | ")}`);
+        expect(run.err).to.contain("could not load module 'omnotthere'");
+        expect(run.deliveredOffset("access.log"), "no position recorded: nothing read").to.equal(undefined);
+    });
+
     describe("retention", () => {
         it("keeps the volume within maxSize while every line is delivered once", async () => {
             const maxBytes = 1 * MiB;
