@@ -8,6 +8,7 @@ import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { AGENT } from "../components";
 import { parseFlags, runMain } from "../scripts/lib/cli";
 import { have, isRoot, poll, run } from "../scripts/lib/exec";
 import { countShipped, lastRequestBefore, loadPod, loadPrefix } from "../scripts/lib/load";
@@ -528,11 +529,13 @@ async function benchDelivery(s: Settings) {
             const tag = "lat-agent";
             const marker = `"GET /?${tag}=`;
             const n = s.latencyRequests;
-            const done: number[] = [];
+            // From before each request is sent: its completion, as the shipper latency counts it,
+            // is seen only after curl's process has exited, later than the receiver gets the line.
+            const sent: number[] = [];
             for (let i = 1; i <= n; i++) {
                 const t = Date.now();
+                sent[i] = t;
                 await runAsync("nsenter", curlInPodArgs(name, `http://127.0.0.1/?${tag}=${i}`));
-                done[i] = Date.now();
                 const wait = 50 - (Date.now() - t);
                 if (wait > 0) await sleep(wait);
             }
@@ -548,7 +551,7 @@ async function benchDelivery(s: Settings) {
             };
             await poll("every request at the receiver", 10_000, collect, 100).catch(() => undefined);
             const lat: number[] = [];
-            for (let i = 1; i <= n; i++) if (arrived.has(i)) lat.push((arrived.get(i)! - done[i]) / 1000);
+            for (let i = 1; i <= n; i++) if (arrived.has(i)) lat.push((arrived.get(i)! - sent[i]) / 1000);
             return {
                 shipper: "agent → receiver (RELP)",
                 n,
@@ -754,7 +757,7 @@ function report(r: any): string {
         "",
         "## Delivery to a syslog receiver (destination, RELP)",
         "",
-        `The dev Pod with \`destination\` at a receiver pod (rsyslog in receiver mode, imrelp, from the same image). Latency: ${r.delivery.latency.n} requests one at a time, 50 ms apart, from a request's completion to its arrival by the receiver's own clock (its reception time); ${r.delivery.latency.missing} not delivered within 10 s. Outage: ${s.outageRounds} round(s) of a ${s.outageSeconds} s receiver stop in a load of 200 requests/s (a backlog of about ${200 * s.outageSeconds} lines); recovery = the receiver's start to the arrival of the last line nginx had logged by then (the agent retries every second, so up to a second of it is the retry).`,
+        `The dev Pod with \`destination\` at a receiver pod (rsyslog in receiver mode, imrelp, from the same image). Latency: ${r.delivery.latency.n} requests one at a time, 50 ms apart, from just before a request is sent (curl's start in the pod's network namespace, some milliseconds, included) to its arrival by the receiver's own clock (its reception time); the dev Pod has no CPU limits; ${r.delivery.latency.missing} not delivered within 10 s. Outage: ${s.outageRounds} round(s) of a ${s.outageSeconds} s receiver stop in a load of 200 requests/s (a backlog of about ${200 * s.outageSeconds} lines); recovery = the receiver's start to the arrival of the last line nginx had logged by then (the agent retries at most ${AGENT.retryMaxSeconds} s apart, so up to that much of it is the retry interval).`,
         "",
         "| measure | median | min-max |",
         "|---|---|---|",

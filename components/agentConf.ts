@@ -6,7 +6,7 @@
 //    volume's .agent/) after every batch it has handed on, so a restarted agent resumes there;
 //  - the ruleset and the action have no queue ("Direct"): imfile's batch is handed on only when
 //    the action has sent it. While the receiver is down the action retries for ever
-//    (resumeRetryCount -1) and imfile waits: lines stay in the log files, where retention will not
+//    (resumeRetryCount -1; at most AGENT.retryMaxSeconds apart) and imfile waits: lines stay in the log files, where retention will not
 //    free them (components/shipper/agent.sh frees only behind imfile's recorded offset);
 //  - with RELP the receiver acknowledges every message, and librelp sends the unacknowledged ones
 //    of its window again after a reconnect;
@@ -40,7 +40,8 @@ ${d.protocol === "relp" ? 'module(load="omrelp")\n' : ""}${input("access.log", "
 ${input("error.log", "nginx-error", "err")}
 ruleset(name="deliver" queue.type="Direct") {
     action(${action} template="${TEMPLATE}"
-           name="deliver" queue.type="Direct" action.resumeRetryCount="-1" action.resumeInterval="1")
+           name="deliver" queue.type="Direct" action.resumeRetryCount="-1"
+           action.resumeInterval="1" action.resumeIntervalMax="${AGENT.retryMaxSeconds}")
 }
 `;
 }

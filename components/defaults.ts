@@ -102,6 +102,11 @@ export const AGENT = {
      * twice (sent and acknowledged, its position not yet recorded). librelp's own default, pinned.
      */
     relpWindowSize: 128,
+    /**
+     * While the receiver is unreachable the agent retries after 1 s; rsyslog lengthens the interval
+     * by 1 s every 10 retries, up to this many seconds: the most a receiver that is back waits.
+     */
+    retryMaxSeconds: 5,
 } as const;
 
 /** How the stream shipper runs (components/shipper/stream.sh). */

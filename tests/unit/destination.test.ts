@@ -69,6 +69,8 @@ describe("destination (the log agent)", () => {
         // Direct queues: imfile's offset moves only once the action has sent the batch.
         expect(conf.match(/queue\.type="Direct"/g)).to.have.length(2);
         expect(conf).to.contain('action.resumeRetryCount="-1"');
+        // A receiver that is back waits at most 5 s, however long it was away.
+        expect(conf).to.contain('action.resumeInterval="1" action.resumeIntervalMax="5"');
         expect(conf).to.contain('template="RSYSLOG_SyslogProtocol23Format"');
     });
 
