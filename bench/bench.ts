@@ -757,11 +757,11 @@ function report(r: any): string {
         "",
         "## Delivery to a syslog receiver (destination, RELP)",
         "",
-        `The dev Pod with \`destination\` at a receiver pod (rsyslog in receiver mode, imrelp, from the same image). Latency: ${r.delivery.latency.n} requests one at a time, 50 ms apart, from just before a request is sent (curl's start in the pod's network namespace, some milliseconds, included) to its arrival by the receiver's own clock (its reception time); the dev Pod has no CPU limits; ${r.delivery.latency.missing} not delivered within 10 s. Outage: ${s.outageRounds} round(s) of a ${s.outageSeconds} s receiver stop in a load of 200 requests/s (a backlog of about ${200 * s.outageSeconds} lines); recovery = the receiver's start to the arrival of the last line nginx had logged by then (the agent retries at most ${AGENT.retryMaxSeconds} s apart, so up to that much of it is the retry interval).`,
+        `The dev Pod with \`destination\` at a receiver pod (rsyslog in receiver mode, imrelp, from the same image). Latency: ${r.delivery.latency.n} requests one at a time, 50 ms apart, from just before a request is sent (so curl's own start in the pod's network namespace is included, which on this machine is most of it: measured from curl's exit instead, lines arrived before it; an upper bound) to its arrival by the receiver's own clock (its reception time); the dev Pod has no CPU limits; ${r.delivery.latency.missing} not delivered within 10 s. Outage: ${s.outageRounds} round(s) of a ${s.outageSeconds} s receiver stop in a load of 200 requests/s (a backlog of about ${200 * s.outageSeconds} lines); recovery = the receiver's start to the arrival of the last line nginx had logged by then (the agent retries at most ${AGENT.retryMaxSeconds} s apart, so up to that much of it is the retry interval).`,
         "",
         "| measure | median | min-max |",
         "|---|---|---|",
-        `| latency request -> receiver p50 (s) | **${f(r.delivery.latency.p50)}** | p95 ${f(r.delivery.latency.p95)}, p99 ${f(r.delivery.latency.p99)} |`,
+        `| latency, request sent -> receiver, p50 (s; an upper bound) | **${f(r.delivery.latency.p50)}** | p95 ${f(r.delivery.latency.p95)}, p99 ${f(r.delivery.latency.p99)} |`,
         ...[
             [
                 "outage: recovery, the backlog delivered after the start (s)",
