@@ -98,10 +98,15 @@ export const AGENT = {
     confFile: "rsyslog.conf",
     confVolume: "agent-conf",
     /**
-     * RELP messages sent before the receiver must acknowledge: what a kill of the agent may deliver
-     * twice (sent and acknowledged, its position not yet recorded). librelp's own default, pinned.
+     * RELP messages sent before the receiver must acknowledge: what a receiver that stops may get
+     * twice (taken, not yet acknowledged). librelp's own default, pinned.
      */
     relpWindowSize: 128,
+    /**
+     * Lines imfile hands on in one batch, after which it records its position: a kill between the
+     * sending and the recording delivers that batch again. rsyslog's default is 1024.
+     */
+    batchLines: 128,
     /**
      * While the receiver is unreachable the agent retries after 1 s; rsyslog lengthens the interval
      * by 1 s every 10 retries, up to this many seconds: the most a receiver that is back waits.

@@ -21,6 +21,9 @@
 # imfile-state:<inode>[:<hash>]) after that. Every byte before that offset has left the pod. While
 # the receiver is down the offset does not move: nothing more is freed, and the bound yields
 # instead of a line. rsyslogd's end ends this script, so Kubernetes restarts the container.
+# Each pass also keeps a copy of imfile's offsets (DIR/.shipper/<log>.delivered): rsyslogd rewrites
+# its state file in place, a kill can leave it empty, and repair_state puts the copy back before
+# rsyslogd starts again, so a restart resends at most about a second of lines, not the whole log.
 set -u
 
 dir=$1 conf=$2 max_bytes=$3 max_age=$4 age_every=${5:-60}
@@ -33,7 +36,7 @@ me=log-agent done_word=delivered catch_up="the destination takes it"
 head=4096
 
 # Per log: inode, delivered offset, freed offset, offset at the last pass, age checkpoints.
-ino=() saved=() freed=() last_pass=() ages=()
+ino=() saved=() freed=() last_pass=() ages=() backed=()
 
 follow() { # INDEX: the log's inode now; a new one (rotated, re-created) starts its retention afresh
     local i=$1 f=${logs[$1]} cur fr
@@ -65,6 +68,28 @@ delivered() { # INDEX: how far the agent has delivered the log (imfile's curr_of
     [ -n "$OFFS" ]
 }
 
+repair_state() { # INDEX: restore imfile's position of the log if a kill left its state file empty
+    local i=$1 f=${logs[$1]} cur st line rec found=""
+    cur=$(stat -c %i "$f" 2>/dev/null) || return 0
+    read_record "$f.delivered"
+    read -r -a rec <<<"$REC"
+    [ "${rec[0]:-}" = "$cur" ] || return 0
+    for st in "$agent_dir/imfile-state:$cur" "$agent_dir/imfile-state:$cur:"*; do
+        [ -f "$st" ] || continue
+        found=1
+        line=""
+        read -r line <"$st" || true
+        [[ $line == *curr_offs* ]] && continue
+        printf '{ "filename": "%s", "prev_was_nl": 1, "curr_offs": %s, "strt_offs": %s }\n' \
+            "$dir/$f" "${rec[1]}" "${rec[1]}" >"$st"
+        echo "$me: $f: imfile's state file was cut short; resuming at the last recorded position, ${rec[1]}" >&2
+    done
+    [ -n "$found" ] && return 0
+    printf '{ "filename": "%s", "prev_was_nl": 1, "curr_offs": %s, "strt_offs": %s }\n' \
+        "$dir/$f" "${rec[1]}" "${rec[1]}" >"$agent_dir/imfile-state:$cur"
+    echo "$me: $f: imfile's state file is missing; resuming at the last recorded position, ${rec[1]}" >&2
+}
+
 cd "$dir" || exit 1
 mkdir -p "$state" "$agent_dir" || exit 1
 rm -f "$state/tick"
@@ -78,21 +103,28 @@ if ! rsyslogd -N1 -f "$conf" >"$state/config-check" 2>&1; then
     exit 1
 fi
 
+# rsyslogd rewrites a state file in place (truncate, then write): a kill -9 between the two, seen
+# under a CPU limit, leaves it empty, and imfile would read the log again from its start.
+for i in "${!logs[@]}"; do repair_state "$i"; done
+
 rsyslogd -n -iNONE -f "$conf" &
 agent=$!
 # Kubernetes' TERM goes to this script: pass it on and wait, so rsyslogd records its positions.
 trap 'kill -TERM "$agent" 2>/dev/null; wait "$agent"; exit $?' TERM INT
 
 while kill -0 "$agent" 2>/dev/null; do
-    if [ "$max_bytes" -gt 0 ]; then
-        printf -v now '%(%s)T' -1
-        for i in "${!logs[@]}"; do
-            if follow "$i" && delivered "$i"; then
-                [ "$OFFS" -gt "${saved[i]}" ] && saved[i]=$OFFS
-                retain "$i" "$now" "${saved[i]}"
+    printf -v now '%(%s)T' -1
+    for i in "${!logs[@]}"; do
+        if follow "$i" && delivered "$i"; then
+            # imfile's position, kept where a kill cannot cut it short (two slots, repair_state).
+            if [ "$OFFS" != "${backed[i]:-}" ]; then
+                write_record "${logs[i]}.delivered" "${ino[i]} $OFFS"
+                backed[i]=$OFFS
             fi
-        done
-    fi
+            [ "$OFFS" -gt "${saved[i]}" ] && saved[i]=$OFFS
+            [ "$max_bytes" -gt 0 ] && retain "$i" "$now" "${saved[i]}"
+        fi
+    done
     # Once a second; a trapped TERM interrupts the wait.
     read -rt 1 -u 9 _ || true
 done

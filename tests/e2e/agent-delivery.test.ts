@@ -165,7 +165,7 @@ describe("e2e: delivery to a syslog receiver on podman (production Pod, RELP, re
         expect(s.extra).to.be.at.most(AGENT.relpWindowSize);
     });
 
-    it("sidecar kill -9 under traffic: nothing missing, duplicates within the RELP window", async () => {
+    it("sidecar kill -9 under traffic: nothing missing, at most about a second of lines delivered again", async () => {
         const n = 6000;
         const rate = 500;
         const loading = loadPod(pod!.name, n, {
@@ -179,12 +179,15 @@ describe("e2e: delivery to a syslog receiver on podman (production Pod, RELP, re
         const load = await loading;
         const { counts, waited } = await awaitDelivered(load, n);
         const s = summarize(counts);
+        // imfile records its position after each batch, and agent.sh keeps a copy once a second
+        // (a kill can cut imfile's own state file short): a second of traffic plus the RELP window.
+        const bound = Math.ceil(rate * 1.5) + AGENT.relpWindowSize;
         report(
-            `sidecar kill -9 at ${rate} req/s: restarted in ${restart.toFixed(2)}s; ${JSON.stringify(s)} (bound ${AGENT.relpWindowSize}); all at the receiver ${waited.toFixed(2)}s after the load ended`,
+            `sidecar kill -9 at ${rate} req/s: restarted in ${restart.toFixed(2)}s; ${JSON.stringify(s)} (bound ${bound}); all at the receiver ${waited.toFixed(2)}s after the load ended`,
         );
         expect(load.ok).to.equal(n);
         expect(s.missing).to.equal(0);
-        expect(s.extra).to.be.at.most(AGENT.relpWindowSize);
+        expect(s.extra).to.be.at.most(bound);
     });
 
     it("retention with the receiver down: frees nothing undelivered (the bound yields), then nothing is lost", async () => {

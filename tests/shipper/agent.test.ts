@@ -4,6 +4,7 @@
 // what it measured; tests/e2e/agent-delivery.test.ts does the same with both in pods on podman.
 import { expect } from "chai";
 import * as fs from "fs";
+import * as path from "path";
 import { freePort, ReceiverProcess } from "../../scripts/lib/syslogReceiver";
 import { AgentRun } from "./agentHarness";
 import { report, sleep, summarize, until } from "./harness";
@@ -106,6 +107,44 @@ describe("log agent (rsyslog, plain processes, no podman)", function () {
         expect(s.missing).to.equal(0);
         expect(s.extra).to.be.at.most(AGENT.relpWindowSize);
     });
+
+    for (const damage of ["cut short", "missing"] as const) {
+        it(`imfile's state file ${damage} after a kill: resumes at the agent's record, nothing sent again`, async () => {
+            const r = await startBoth("relp");
+            r.write(
+                "access.log",
+                Array.from({ length: 500 }, (_, i) => `st ${i}`),
+            );
+            await until("the lines", 10_000, () => !r.received("access.log", "st", 500).includes(0));
+            await sleep(1500); // a pass of agent.sh records imfile's position
+            await r.stop("SIGKILL");
+            const dir = path.join(r.dir, ".agent");
+            const states = fs.readdirSync(dir).filter((f) => f.startsWith("imfile-state:"));
+            const ino = String(fs.statSync(r.file("access.log")).ino);
+            for (const f of states.filter((x) => x.split(":")[1] === ino)) {
+                // What rsyslogd leaves when killed between truncating its state file and writing it.
+                if (damage === "cut short") fs.writeFileSync(path.join(dir, f), "");
+                else fs.rmSync(path.join(dir, f));
+            }
+            r.start();
+            r.write(
+                "access.log",
+                Array.from({ length: 500 }, (_, i) => `st ${500 + i}`),
+            );
+            await until("the new lines", 10_000, () => !r.received("access.log", "st", 1000).includes(0));
+            await sleep(500);
+            const s = summarize(r.received("access.log", "st", 1000));
+            report(
+                `state file ${damage}: ${JSON.stringify(s)}; ${r.err
+                    .trim()
+                    .split("\n")
+                    .filter((l) => l.startsWith("log-agent"))
+                    .join(" | ")}`,
+            );
+            expect(r.err).to.contain(damage === "cut short" ? "was cut short" : "is missing");
+            expect(s).to.deep.equal({ missing: 0, once: 1000, duplicated: 0, extra: 0 });
+        });
+    }
 
     it("a config rsyslogd rejects stops the agent before it reads a line", async () => {
         receiver = new ReceiverProcess("relp", await freePort());
