@@ -30,10 +30,12 @@ dir=$1 conf=$2 max_bytes=$3 max_age=$4 age_every=${5:-60}
 state=$dir/.shipper
 agent_dir=$dir/.agent
 logs=(access.log error.log)
-keep=$(((max_bytes - reserve) / 2))
 me=log-agent done_word=delivered catch_up="the destination takes it"
 # imfile tells a file from a rotated one by a hash of its first bytes: never free them.
 head=4096
+# Each log's share: besides retention's reserve, the two heads, the copies of imfile's positions
+# (two slots per log) and imfile's own state files.
+keep=$(((max_bytes - reserve - 2 * head - 6 * block) / 2))
 
 # Per log: inode, delivered offset, freed offset, offset at the last pass, age checkpoints.
 ino=() saved=() freed=() last_pass=() ages=() backed=()
@@ -102,6 +104,7 @@ if ! rsyslogd -N1 -f "$conf" >"$state/config-check" 2>&1; then
     echo "$me: rsyslogd rejects $conf (above); nothing is read until it accepts it" >&2
     exit 1
 fi
+rm -f "$state/config-check"
 
 # rsyslogd rewrites a state file in place (truncate, then write): a kill -9 between the two, seen
 # under a CPU limit, leaves it empty, and imfile would read the log again from its start.

@@ -3,6 +3,7 @@
 // machine, with rsyslogd from Debian, against a temp directory a writer appends to as nginx does,
 // delivering to a receiver (tests/helpers/syslogReceiver.ts). No podman needed.
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { agentConf, SyslogProtocol } from "../../components";
 import { agentCommand } from "../../components/shippers";
@@ -21,12 +22,19 @@ export class AgentRun extends ShipperRun {
         // agent.sh starts rsyslogd from PATH, as in the agent's image.
         super({ ...agentOptions, env: { ...agentOptions.env, PATH: PATH_WITH_SBIN } });
         const conf = agentConf({ host: "127.0.0.1", port: receiver.port, protocol }, this.dir);
-        fs.mkdirSync(path.join(this.dir, "conf"));
+        // Outside the log directory, as the ConfigMap is in the pod: the volume's bound is not its.
         fs.writeFileSync(this.confFile, conf);
     }
 
+    private readonly confDir = fs.mkdtempSync(path.join(os.tmpdir(), "agent-conf-"));
+
     get confFile(): string {
-        return path.join(this.dir, "conf", "rsyslog.conf");
+        return path.join(this.confDir, "rsyslog.conf");
+    }
+
+    override async dispose(): Promise<void> {
+        await super.dispose();
+        fs.rmSync(this.confDir, { recursive: true, force: true });
     }
 
     /** argv as the component renders it, with the temp dir in place of /var/log/nginx and the config's path. */
