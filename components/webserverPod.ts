@@ -4,6 +4,7 @@ import { ResolvedWebserverPodArgs, WebserverPodArgs, Workload } from "./args";
 import { DEFAULTS } from "./defaults";
 import {
     buildAgentConfigMap,
+    ConfigMapManifest,
     buildDeploymentManifest,
     buildNginxConfigMap,
     buildPodDisruptionBudgetManifest,
@@ -11,6 +12,7 @@ import {
     buildServiceManifest,
     hasPodDisruptionBudget,
 } from "./manifest";
+import { ValidatedArgs } from "./model";
 import { isProfile, profileSettings, requestedProfile } from "./profile";
 import { readyContainers } from "./status";
 import { validateArgs, WebserverPodArgError } from "./validate";
@@ -88,28 +90,23 @@ export class WebserverPod extends pulumi.ComponentResource {
             : pulumi.output(args).apply((resolved) => validateArgs(name, resolved as ResolvedWebserverPodArgs));
         const child = { parent: this };
 
-        // nginx reads its config from a ConfigMap this component owns when the profile manages it.
-        // An invalid profile never gets here with plain args; with Output args validation fails first.
-        let nginxConfig: k8s.core.v1.ConfigMap | undefined;
-        if (isProfile(profile) && profileSettings(profile).managedNginxConfig) {
-            const cm = validated.apply(buildNginxConfigMap);
-            nginxConfig = new k8s.core.v1.ConfigMap(
-                `${name}-nginx-conf`,
+        // The ConfigMaps this component owns, each built by a pure function of the validated args.
+        // Whether each exists is decided by plain args: the profile, and destination's presence.
+        const configMap = (suffix: string, build: (a: ValidatedArgs) => ConfigMapManifest) => {
+            const cm = validated.apply(build);
+            return new k8s.core.v1.ConfigMap(
+                `${name}-${suffix}`,
                 { apiVersion: "v1", kind: "ConfigMap", metadata: cm.metadata, data: cm.data },
                 child,
             );
-        }
-        // The log agent's config, when the logs go to a destination (its presence is a plain value).
-        let agentConfig: k8s.core.v1.ConfigMap | undefined;
-        if (args.destination !== undefined) {
-            const cm = validated.apply(buildAgentConfigMap);
-            agentConfig = new k8s.core.v1.ConfigMap(
-                `${name}-agent-conf`,
-                { apiVersion: "v1", kind: "ConfigMap", metadata: cm.metadata, data: cm.data },
-                child,
-            );
-        }
-        const configs = [nginxConfig, agentConfig].filter((r): r is k8s.core.v1.ConfigMap => r !== undefined);
+        };
+        const configs: k8s.core.v1.ConfigMap[] = [];
+        // nginx reads its config from a ConfigMap when the profile manages it. An invalid profile
+        // never gets here with plain args; with Output args validation fails first.
+        if (isProfile(profile) && profileSettings(profile).managedNginxConfig)
+            configs.push(configMap("nginx-conf", buildNginxConfigMap));
+        // The log agent's config, when the logs go to a destination.
+        if (args.destination !== undefined) configs.push(configMap("agent-conf", buildAgentConfigMap));
         const afterConfig = { ...child, dependsOn: configs };
 
         let objectMeta: pulumi.Output<k8s.types.output.meta.v1.ObjectMeta>;

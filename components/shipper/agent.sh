@@ -70,6 +70,10 @@ delivered() { # INDEX: how far the agent has delivered the log (imfile's curr_of
     [ -n "$OFFS" ]
 }
 
+write_state() { # FILE LOG OFFSET: an imfile state file, in rsyslog's own format, at OFFSET
+    printf '{ "filename": "%s", "prev_was_nl": 1, "curr_offs": %s, "strt_offs": %s }\n' "$dir/$2" "$3" "$3" >"$1"
+}
+
 repair_state() { # INDEX: restore imfile's position of the log if a kill left its state file empty
     local i=$1 f=${logs[$1]} cur st line rec found=""
     cur=$(stat -c %i "$f" 2>/dev/null) || return 0
@@ -82,13 +86,11 @@ repair_state() { # INDEX: restore imfile's position of the log if a kill left it
         line=""
         read -r line <"$st" || true
         [[ $line == *curr_offs* ]] && continue
-        printf '{ "filename": "%s", "prev_was_nl": 1, "curr_offs": %s, "strt_offs": %s }\n' \
-            "$dir/$f" "${rec[1]}" "${rec[1]}" >"$st"
+        write_state "$st" "$f" "${rec[1]}"
         echo "$me: $f: imfile's state file was cut short; resuming at the last recorded position, ${rec[1]}" >&2
     done
     [ -n "$found" ] && return 0
-    printf '{ "filename": "%s", "prev_was_nl": 1, "curr_offs": %s, "strt_offs": %s }\n' \
-        "$dir/$f" "${rec[1]}" "${rec[1]}" >"$agent_dir/imfile-state:$cur"
+    write_state "$agent_dir/imfile-state:$cur" "$f" "${rec[1]}"
     echo "$me: $f: imfile's state file is missing; resuming at the last recorded position, ${rec[1]}" >&2
 }
 
