@@ -8,7 +8,7 @@ command -v shellcheck >/dev/null 2>&1 || { echo "shellcheck is not installed; in
 shippers=components/shipper
 mapfile -t files < <(find . \( -name node_modules -o -name .git -o -name dist -o -name .pack-test -o -path "./$shippers" \) -prune -o -type f \( -name '*.sh' -o -path ./.ci/run \) -print | sort)
 status=0
-shellcheck "${files[@]}" || status=1
+shellcheck -x "${files[@]}" || status=1
 for shipper in stream agent; do
     cat "$shippers/retention.sh" "$shippers/$shipper.sh" | shellcheck -s bash - || { echo "  (in $shippers/retention.sh + $shipper.sh)"; status=1; }
 done

@@ -1,4 +1,6 @@
-// npm run cluster:up / cluster:down fail with one actionable line when their tools are missing.
+// npm run cluster:up / cluster:down: kind where it runs, else the local control plane; one
+// actionable line when what a mode needs is missing. (The local control plane itself runs in the
+// integration suite: .ci/run starts it with this script.)
 import { expect } from "chai";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -9,29 +11,54 @@ const SCRIPT = path.resolve(__dirname, "..", "..", "scripts", "cluster.sh");
 
 /** Runs cluster.sh with a PATH holding only the basics plus the given fake commands. */
 function withTools(tools: Record<string, string>, ...args: string[]) {
+    return withToolsIn(undefined, tools, ...args);
+}
+
+function withToolsIn(mode: string | undefined, tools: Record<string, string>, ...args: string[]) {
     const bin = fs.mkdtempSync(path.join(os.tmpdir(), "bin-"));
-    for (const t of ["bash", "sed", "grep", "dirname", "cat"]) {
+    for (const t of ["bash", "sed", "grep", "dirname", "cat", "cut", "rm"]) {
         const real = spawnSync("sh", ["-c", `command -v ${t}`], { encoding: "utf8" }).stdout.trim();
         fs.symlinkSync(real, path.join(bin, t));
     }
     for (const [name, body] of Object.entries(tools))
         fs.writeFileSync(path.join(bin, name), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
-    return spawnSync(path.join(bin, "bash"), [SCRIPT, ...args], { encoding: "utf8", env: { PATH: bin } });
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), "home-"));
+    return spawnSync(path.join(bin, "bash"), [SCRIPT, ...args], {
+        encoding: "utf8",
+        env: { PATH: bin, HOME: home, ...(mode ? { CLUSTER: mode } : {}) },
+    });
 }
 
 describe("npm run cluster:up / cluster:down", () => {
-    it("says how to install kind when it is missing", () => {
+    it("without kind, starts the local control plane, and says to build its tools first when they are missing", () => {
         const r = withTools({}, "up");
         expect(r.status).to.equal(1);
-        expect(r.stderr.trim()).to.match(/^error: kind is not installed; see https:\/\/kind\.sigs\.k8s\.io/);
+        expect(r.stderr.trim()).to.equal("cluster: etcd is missing: run npm run tools (scripts/tools.sh install) first");
     });
 
-    it("says a container engine is needed when neither docker nor podman runs", () => {
+    it("with kind but no running container engine, falls back to the local control plane", () => {
         const r = withTools({ kind: "exit 0", docker: "exit 1" }, "up");
         expect(r.status).to.equal(1);
-        expect(r.stderr.trim()).to.equal(
-            "error: kind needs a running container engine: start Docker, or install podman (KIND_EXPERIMENTAL_PROVIDER=podman is then set for you)",
-        );
+        expect(r.stderr.trim()).to.equal("cluster: etcd is missing: run npm run tools (scripts/tools.sh install) first");
+    });
+
+    it("CLUSTER=kind insists on kind, naming what is missing", () => {
+        const r = withToolsIn("kind", { kind: "exit 0", docker: "exit 1" }, "up");
+        expect(r.status).to.equal(1);
+        expect(r.stderr.trim()).to.equal("cluster: CLUSTER=kind, but kind or a running container engine is missing");
+    });
+
+    it("rejects an unknown CLUSTER mode by name", () => {
+        const r = withToolsIn("minikube", {}, "up");
+        expect(r.status).to.equal(1);
+        expect(r.stderr.trim()).to.equal("cluster: CLUSTER must be kind, local or auto, not 'minikube'");
+    });
+
+    it("down with nothing up says so for both modes and succeeds", () => {
+        const r = withTools({}, "down");
+        expect(r.status).to.equal(0);
+        expect(r.stdout).to.contain("no kind cluster webserver");
+        expect(r.stdout).to.contain("no local control plane");
     });
 
     it("creates the cluster from kind-config.yaml once, and deletes it idempotently", () => {

@@ -1,0 +1,249 @@
+#!/usr/bin/env bash
+# npm run tools -- build every tool the real paths need (Pulumi CLI, language hosts, the Kubernetes
+# provider, a Kubernetes control plane, etcd, kwok) from their Go modules into a cache outside the
+# repository, keyed by version (tools/versions.env holds every pin). A tool already on PATH is used
+# as it is. Cold builds print their time; a warm run only checks the cache.
+#
+#   scripts/tools.sh install [TOOL...]   build what is missing (default: all)
+#   scripts/tools.sh path                print the PATH entries of the cached tools, one line
+#   scripts/tools.sh list                one line per tool: name, version, where it comes from
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck source=tools/versions.env
+. tools/versions.env
+CACHE=${WEBSERVER_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/webserver-sidecar/tools}
+# Builds use the machine's Go; a module asking for a newer one fails with a clear message.
+export GOTOOLCHAIN=${GOTOOLCHAIN:-local} GOFLAGS=-mod=mod CGO_ENABLED=${CGO_ENABLED:-0}
+
+die() { echo "tools: $*" >&2; exit 1; }
+
+ALL_TOOLS=(etcd kube kwok pulumi pulumi-language-nodejs pulumi-language-python pulumi-language-yaml pulumi-resource-kubernetes)
+
+# The binaries each tool provides, and its version key.
+binaries() {
+  case $1 in
+    etcd) echo etcd ;;
+    kube) echo kube-apiserver kube-controller-manager kube-scheduler kubectl ;;
+    kwok) echo kwok ;;
+    pulumi) echo pulumi ;;
+    pulumi-language-nodejs) echo pulumi-language-nodejs ;;
+    pulumi-language-python) echo pulumi-language-python ;;
+    pulumi-language-yaml) echo pulumi-language-yaml ;;
+    pulumi-resource-kubernetes) echo pulumi-resource-kubernetes ;;
+    *) die "unknown tool '$1' (one of: ${ALL_TOOLS[*]})" ;;
+  esac
+}
+version_of() {
+  case $1 in
+    etcd) echo "$ETCD_VERSION" ;;
+    kube) echo "$KUBERNETES_VERSION" ;;
+    kwok) echo "$KWOK_VERSION" ;;
+    pulumi) echo "$PULUMI_VERSION" ;;
+    pulumi-language-nodejs) echo "$PULUMI_NODEJS_HOST_VERSION" ;;
+    pulumi-language-python) echo "$PULUMI_PYTHON_HOST_VERSION" ;;
+    pulumi-language-yaml) echo "$PULUMI_YAML_VERSION" ;;
+    pulumi-resource-kubernetes) echo "$KUBERNETES_PROVIDER_VERSION" ;;
+  esac
+}
+bindir() { echo "$CACHE/$1-$(version_of "$1")/bin"; }
+
+# The tool's binaries on PATH outside our cache (a user's own pulumi, kubectl): used as they are.
+on_path() {
+  local b p
+  for b in $(binaries "$1"); do
+    p=$(command -v "$b" 2>/dev/null) || return 1
+    case $p in "$CACHE"/*) return 1 ;; esac
+  done
+}
+cached() {
+  local b
+  for b in $(binaries "$1"); do [ -x "$(bindir "$1")/$b" ] || return 1; done
+}
+
+# A throw-away module that requires the tool's module, so `replace` directives the tool's own
+# go.mod carries (which `go install pkg@version` refuses) can be repeated here.
+new_module() {
+  local dir=$1
+  rm -rf "$dir" && mkdir -p "$dir"
+  printf 'module webserver-sidecar/tools/build\n\ngo 1.26\n' >"$dir/go.mod"
+}
+
+build_etcd() {
+  local dir=$1 out=$2
+  new_module "$dir"
+  # etcd's own main (go.etcd.io/etcd/v3) is a module of local replaces; its server module exports
+  # the same entry point, etcdmain.Main, which is all etcd's main.go calls.
+  mkdir -p "$dir/etcd"
+  cat >"$dir/etcd/main.go" <<'EOF'
+package main
+
+import (
+	"os"
+
+	"go.etcd.io/etcd/server/v3/etcdmain"
+)
+
+func main() { etcdmain.Main(os.Args) }
+EOF
+  (cd "$dir" && go get "go.etcd.io/etcd/server/v3@v$ETCD_VERSION" && go mod tidy && go build -trimpath -o "$out/etcd" ./etcd)
+}
+
+build_kube() {
+  local dir=$1 out=$2 staging m
+  new_module "$dir"
+  # k8s.io/kubernetes replaces its staging modules with ./staging/src/...; each is published as
+  # k8s.io/NAME at v0.MINOR.PATCH of the same release.
+  staging="v0.${KUBERNETES_VERSION#*.}"
+  local mod
+  mod=$(cd "$dir" && go mod download -json "k8s.io/kubernetes@v$KUBERNETES_VERSION" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')
+  [ -f "$mod" ] || die "could not read k8s.io/kubernetes@v$KUBERNETES_VERSION's go.mod"
+  {
+    echo "replace ("
+    sed -n 's#^[[:space:]]*\(k8s.io/[a-z0-9-]*\) => ./staging/.*#\1#p' "$mod" | while read -r m; do echo "	$m => $m $staging"; done
+    echo ")"
+  } >>"$dir/go.mod"
+  (
+    cd "$dir"
+    go get "k8s.io/kubernetes@v$KUBERNETES_VERSION"
+    for m in kube-apiserver kube-controller-manager kube-scheduler kubectl; do go get -tool "k8s.io/kubernetes/cmd/$m@v$KUBERNETES_VERSION"; done
+    go mod tidy
+    GOBIN=$out go install -trimpath \
+      -ldflags "-X k8s.io/component-base/version.gitVersion=v$KUBERNETES_VERSION -X k8s.io/client-go/pkg/version.gitVersion=v$KUBERNETES_VERSION" \
+      tool
+  )
+}
+
+build_kwok() {
+  local dir=$1 out=$2
+  new_module "$dir"
+  (cd "$dir" && GOBIN=$out go install -trimpath "sigs.k8s.io/kwok/cmd/kwok@v$KWOK_VERSION")
+}
+
+build_pulumi() {
+  local dir=$1 out=$2
+  new_module "$dir"
+  # pkg/go.mod replaces sdk with ../sdk and a fork of clipboard; repeat the fork, take the sdk of
+  # the same release from the proxy.
+  cat >>"$dir/go.mod" <<EOF
+replace github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e
+EOF
+  (
+    cd "$dir"
+    go get "github.com/pulumi/pulumi/pkg/v3@v$PULUMI_VERSION" "github.com/pulumi/pulumi/sdk/v3@v$PULUMI_VERSION"
+    go get -tool "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@v$PULUMI_VERSION"
+    go mod tidy
+    GOBIN=$out go install -trimpath -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION" tool
+  )
+}
+
+# The SDK module of those releases held the host as a package; its go.mod pins golang.org/x/text
+# with a replace, repeated here.
+build_sdk_host() {
+  local dir=$1 out=$2 version=$3 lang=$4
+  new_module "$dir"
+  echo "replace golang.org/x/text => golang.org/x/text v0.3.6" >>"$dir/go.mod"
+  (
+    cd "$dir"
+    go get "github.com/pulumi/pulumi/sdk/v3@v$version"
+    go get -tool "github.com/pulumi/pulumi/sdk/v3/$lang/cmd/pulumi-language-$lang@v$version"
+    go mod tidy
+    GOBIN=$out go install -trimpath -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$version" tool
+  )
+}
+build_pulumi-language-nodejs() { build_sdk_host "$1" "$2" "$PULUMI_NODEJS_HOST_VERSION" nodejs; }
+build_pulumi-language-python() { build_sdk_host "$1" "$2" "$PULUMI_PYTHON_HOST_VERSION" python; }
+
+build_pulumi-language-yaml() {
+  local dir=$1 out=$2
+  new_module "$dir"
+  (cd "$dir" && GOBIN=$out go install -trimpath \
+    -ldflags "-X github.com/pulumi/pulumi-yaml/pkg/version.Version=v$PULUMI_YAML_VERSION" \
+    "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml@v$PULUMI_YAML_VERSION")
+}
+
+build_pulumi-resource-kubernetes() {
+  local dir=$1 out=$2 src
+  new_module "$dir"
+  cat >>"$dir/go.mod" <<EOF
+replace github.com/pulumi/pulumi-kubernetes/sdk/v4 => github.com/pulumi/pulumi-kubernetes/sdk/v4 v4.25.0
+EOF
+  (
+    cd "$dir"
+    go get "github.com/pulumi/pulumi-kubernetes/provider/v4@$KUBERNETES_PROVIDER_MODULE_VERSION"
+    src=$(go list -m -f '{{.Dir}}' github.com/pulumi/pulumi-kubernetes/provider/v4)
+    # The provider's main embeds schema-embed.json, which its `go generate` makes from schema.json;
+    # the module ships schema.json, so the same main is rebuilt here around the generated file.
+    mkdir -p provider
+    python3 -c 'import json,sys; json.dump(json.load(open(sys.argv[1])), open(sys.argv[2], "w"), separators=(",", ":"))' \
+      "$src/cmd/pulumi-resource-kubernetes/schema.json" provider/schema-embed.json
+    cp "$src/cmd/pulumi-resource-kubernetes/terraform-mapping.json" provider/terraform-mapping-embed.json
+    cat >provider/main.go <<'EOF'
+package main
+
+import (
+	_ "embed"
+
+	"github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/provider"
+	"github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version"
+)
+
+//go:embed schema-embed.json
+var pulumiSchema []byte
+
+//go:embed terraform-mapping-embed.json
+var terraformMapping []byte
+
+func main() { provider.Serve("kubernetes", version.Version, pulumiSchema, terraformMapping) }
+EOF
+    go mod tidy
+    go build -trimpath -ldflags "-X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$KUBERNETES_PROVIDER_VERSION" \
+      -o "$out/pulumi-resource-kubernetes" ./provider
+  )
+}
+
+install_tool() {
+  local t=$1 out dir start
+  binaries "$t" >/dev/null
+  if on_path "$t"; then echo "$t: using $(command -v "$(binaries "$t" | cut -d' ' -f1)") from PATH"; return; fi
+  if cached "$t"; then echo "$t $(version_of "$t"): cached in $(bindir "$t")"; return; fi
+  out=$(bindir "$t")
+  dir="$CACHE/build/$t"
+  echo "$t $(version_of "$t"): building from its Go module (cold; this takes minutes)"
+  start=$(date +%s)
+  rm -rf "$out.partial" && mkdir -p "$out.partial"
+  # Each step must succeed: errexit holds inside the subshell only when it is not tested by an if.
+  set +e
+  (set -e; "build_$t" "$dir" "$out.partial") >"$CACHE/build-$t.log" 2>&1
+  local rc=$?
+  set -e
+  if [ "$rc" -ne 0 ]; then
+    tail -25 "$CACHE/build-$t.log" >&2
+    die "building $t $(version_of "$t") failed (full log: $CACHE/build-$t.log)"
+  fi
+  rm -rf "$out" && mv "$out.partial" "$out"
+  cached "$t" || die "$t built, but $(binaries "$t") missing in $out"
+  echo "$t $(version_of "$t"): built in $(($(date +%s) - start)) s"
+  rm -rf "$dir"
+}
+
+case "${1:-install}" in
+  install)
+    shift || true
+    command -v go >/dev/null || die "Go is needed to build the tools (go.dev/doc/install)"
+    mkdir -p "$CACHE"
+    for t in "${@:-${ALL_TOOLS[@]}}"; do install_tool "$t"; done
+    ;;
+  path)
+    p=""
+    for t in "${ALL_TOOLS[@]}"; do on_path "$t" || p="$p${p:+:}$(bindir "$t")"; done
+    echo "$p"
+    ;;
+  list)
+    for t in "${ALL_TOOLS[@]}"; do
+      if on_path "$t"; then w="PATH"; elif cached "$t"; then w=$(bindir "$t"); else w="missing"; fi
+      echo "$t $(version_of "$t") $w"
+    done
+    ;;
+  *) die "usage: $0 install [TOOL...] | path | list" ;;
+esac
+

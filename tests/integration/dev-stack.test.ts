@@ -1,0 +1,132 @@
+// The dev stack with the plain Pulumi CLI, as README tells users to run it: `pulumi up` creates
+// exactly the seed Pod; the Pod as the API server stores it (its defaults applied) is then played
+// on podman and ships nginx's lines; `pulumi preview` after a config change shows the replacement
+// a reviewer must see, in the text the pull request comment carries; `pulumi destroy` leaves
+// nothing behind.
+import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { chooseImage } from "../../scripts/lib/images";
+import { downPod, playPod, requestInPod, containerName } from "../../scripts/lib/pod";
+import { ensurePodman, podman } from "../../scripts/lib/podman";
+import { poll } from "../../scripts/lib/exec";
+import { KubeObject } from "../../scripts/lib/schema";
+import { kubectl, objectsIn, Project, report, requirePrerequisites, ROOT } from "./harness";
+import { podForPodman } from "./serverView";
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { commentBody } = require("../../scripts/ci/preview-comment.js");
+
+const SEED = parse(fs.readFileSync(path.join(ROOT, "tests", "fixtures", "webserver.yaml"), "utf8"));
+
+describe("integration: the dev stack with the Pulumi CLI (pulumi up, preview, destroy)", function () {
+    this.timeout(20 * 60_000);
+    let project: Project | undefined;
+    let stored: any;
+
+    before(() => {
+        requirePrerequisites();
+        project = new Project("dev");
+        project.must(["stack", "init", "dev"]);
+    });
+
+    after(() => {
+        if (!project) return;
+        const destroyed = project.pulumi(["destroy", "--yes", "--stack", "dev"]);
+        // Whatever destroy did, nothing of the test stays in the cluster.
+        if (destroyed.code !== 0) kubectl(["delete", "pod", "webserver", "--ignore-not-found", "--wait=false"]);
+        project.pulumi(["stack", "rm", "--yes", "--force", "dev"], { quiet: true });
+        project.dispose();
+    });
+
+    it("pulumi up creates the Pod and exports podIp, podStatus Running, readyContainers 2/2", () => {
+        const up = project!.must(["up", "--yes", "--stack", "dev"]);
+        expect(up.out).to.match(/\+\s+3 created/); // the stack, the component and its Pod
+        const outputs = project!.outputs("dev");
+        report(`stack outputs: ${JSON.stringify(outputs)}`);
+        expect(outputs.podName).to.equal("webserver");
+        expect(outputs.workload).to.equal("Pod");
+        expect(outputs.podIp).to.match(/^\d{1,3}(\.\d{1,3}){3}$/);
+        expect(outputs.podStatus).to.equal("Running");
+        expect(outputs.readyContainers).to.equal("2/2");
+        const pod = JSON.parse(kubectl(["get", "pod", "webserver", "-o", "json"]).stdout);
+        expect(pod.status.podIP, "the output is the API server's pod IP").to.equal(outputs.podIp);
+    });
+
+    it("the API server holds the seed's spec (kubectl get pod webserver -o yaml)", () => {
+        const r = kubectl(["get", "pod", "webserver", "-o", "yaml"]);
+        expect(r.code, r.out).to.equal(0);
+        stored = parse(r.stdout);
+        const seedSpec = SEED.spec;
+        expect(stored.metadata.name).to.equal(SEED.metadata.name);
+        // The server adds defaults and the service-account token volume; every field of the seed
+        // is there with the seed's value, and there is no other container or emptyDir.
+        expect(stored.spec.containers.map((c: any) => c.name)).to.deep.equal(seedSpec.containers.map((c: any) => c.name));
+        for (const want of seedSpec.containers) {
+            const got = stored.spec.containers.find((c: any) => c.name === want.name);
+            expect(got.image, want.name).to.equal(want.image);
+            expect(got.command, want.name).to.deep.equal(want.command);
+            expect(got.args, want.name).to.equal(undefined);
+            const mounts = got.volumeMounts.filter((m: any) => m.name === "shared-logs");
+            expect(mounts, want.name).to.deep.equal(want.volumeMounts);
+            expect(got.ports, want.name).to.equal(undefined);
+            expect(got.resources, want.name).to.deep.equal({});
+        }
+        const emptyDirs = stored.spec.volumes.filter((v: any) => v.emptyDir);
+        expect(emptyDirs).to.deep.equal(seedSpec.volumes);
+        expect(stored.spec.initContainers).to.equal(undefined);
+        report(`server defaults: restartPolicy ${stored.spec.restartPolicy}, dnsPolicy ${stored.spec.dnsPolicy}, ` +
+            `imagePullPolicy ${stored.spec.containers.map((c: any) => c.imagePullPolicy).join("/")}, ` +
+            `serviceAccount ${stored.spec.serviceAccountName}, node ${stored.spec.nodeName}`);
+        expect(stored.spec.nodeName, "scheduled on a kwok node").to.be.a("string").and.not.equal("");
+    });
+
+    it("that stored object, played on podman, serves and ships nginx's lines", async function () {
+        this.timeout(10 * 60_000);
+        expect(stored, "the previous test read the stored Pod").to.not.equal(undefined);
+        ensurePodman(report);
+        const { pod, dropped, images } = podForPodman(stored, (requested, kind) => chooseImage(requested, kind, report));
+        for (const d of dropped) report(`not played (only a kubelet provides it): ${d}`);
+        for (const i of images) report(`${i.container}: ${i.used}${i.used === i.requested ? "" : ` standing in for ${i.requested}`} (${i.how})`);
+        const objects: KubeObject[] = [pod];
+        try {
+            const info = await playPod(objects, { log: report });
+            report(`played: ${info.readyContainers} ${info.podStatus}, pod IP ${info.podIp}`);
+            const missing = `/integration-${Date.now().toString(36)}`;
+            expect(requestInPod(pod.metadata.name, missing)).to.equal(404);
+            const started = Date.now();
+            // The cat-loop's period is 30 s: the line is shipped within two periods.
+            const seen = await poll("the 404's access-log line in the sidecar's output", 60_000, () => {
+                const logs = podman(["logs", containerName(pod.metadata.name, "sidecar-container")], { allowFail: true });
+                return `${logs.stdout}${logs.stderr}`.includes(`"GET ${missing} HTTP/1.1" 404`) || undefined;
+            }, 500);
+            expect(seen).to.equal(true);
+            report(`shipped after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        } finally {
+            downPod(objects);
+        }
+    });
+
+    it("pulumi preview --diff after a config change shows the Pod replaced, as the PR comment shows it", () => {
+        project!.must(["config", "set", "--stack", "dev", "webserver-sidecar:nginxImage", "nginx:1.27"], { quiet: true });
+        try {
+            // The command pulumi/actions runs for preview.yml (command: preview, diff: true).
+            const preview = project!.must(["preview", "--diff", "--stack", "dev"]);
+            expect(preview.out).to.match(/\+-\s*kubernetes:core\/v1:Pod: \(replace\)/);
+            expect(preview.out).to.match(/~\s*image\s*:\s*"nginx:latest"\s*=>\s*"nginx:1\.27"/);
+            expect(preview.out).to.match(/\+-1 to replace/);
+            const body: string = commentBody({ stack: "dev", note: "state: test", output: preview.stdout, runUrl: "run" });
+            expect(body).to.contain("#### `pulumi preview` of stack `dev`");
+            expect(body).to.match(/\+-\s*kubernetes:core\/v1:Pod: \(replace\)/);
+            expect(body).to.match(/\+-1 to replace/);
+        } finally {
+            project!.must(["config", "set", "--stack", "dev", "webserver-sidecar:nginxImage", "nginx:latest"], { quiet: true });
+        }
+    });
+
+    it("pulumi destroy removes everything it created", () => {
+        const destroyed = project!.must(["destroy", "--yes", "--stack", "dev"]);
+        expect(destroyed.out).to.match(/-\s+3 deleted/);
+        expect(objectsIn("default").filter((o) => o.includes("webserver"))).to.deep.equal([]);
+    });
+});

@@ -1,0 +1,154 @@
+// What every integration test needs: the real tools (the Pulumi CLI, its language hosts, the
+// Kubernetes provider, kubectl) and a Kubernetes API server, the project copied into a temporary
+// directory with a throw-away file:// backend, and commands run the way a user runs them.
+// Without a tool or a cluster the suite fails at once, naming what is missing and how to get it.
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+export const ROOT = path.resolve(__dirname, "..", "..");
+
+/** The files a user's checkout has that `pulumi up` reads (node_modules is linked, not copied). */
+const PROJECT_FILES = [
+    "Pulumi.yaml",
+    "Pulumi.dev.yaml",
+    "Pulumi.prod.yaml",
+    "package.json",
+    "tsconfig.json",
+    "index.ts",
+    "components",
+    "program",
+];
+
+export function report(line: string): void {
+    for (const l of line.split("\n")) console.log(`      | ${l}`);
+}
+
+/** PATH with the tools scripts/tools.sh built in front (a tool already on PATH wins inside it). */
+function toolsPath(): string {
+    const r = spawnSync("bash", [path.join(ROOT, "scripts", "tools.sh"), "path"], { encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`scripts/tools.sh path failed: ${r.stderr.trim()}`);
+    return [r.stdout.trim(), process.env.PATH ?? ""].filter(Boolean).join(":");
+}
+
+export interface Result {
+    code: number;
+    out: string;
+    stdout: string;
+    stderr: string;
+}
+
+/** The environment every command of the suite runs in: the tools, the cluster, no network plugins. */
+export function baseEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+    return {
+        ...process.env,
+        PATH: toolsPath(),
+        // The engine would download plugins it lacks from the internet; every plugin here is on PATH.
+        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+        PULUMI_CONFIG_PASSPHRASE: "integration-test",
+        // The Pulumi CLI's colours would hide the text the tests read.
+        NO_COLOR: "1",
+        ...extra,
+    };
+}
+
+export function sh(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; input?: string } = {}): Result {
+    const r = spawnSync(cmd, args, {
+        cwd: opts.cwd,
+        env: opts.env ?? baseEnv(),
+        input: opts.input,
+        encoding: "utf8",
+        timeout: opts.timeoutMs ?? 10 * 60_000,
+        maxBuffer: 64 * 1024 * 1024,
+    });
+    if ((r.error as NodeJS.ErrnoException)?.code === "ENOENT") throw new Error(`${cmd} is not installed (not on PATH)`);
+    const stdout = r.stdout ?? "";
+    const stderr = r.stderr ?? "";
+    return { code: r.status ?? -1, out: `${stdout}${stderr}`.trim(), stdout, stderr };
+}
+
+export function kubectl(args: string[]): Result {
+    return sh("kubectl", args, { timeoutMs: 60_000 });
+}
+
+/** Fails with every missing prerequisite and how to get it; never skips. */
+export function requirePrerequisites(): void {
+    const missing: string[] = [];
+    const env = baseEnv();
+    const probe = (cmd: string, args: string[]) => spawnSync(cmd, args, { env, encoding: "utf8", timeout: 60_000 });
+    for (const [cmd, args] of [
+        ["pulumi", ["version"]],
+        ["pulumi-language-nodejs", ["--help"]],
+        ["pulumi-resource-kubernetes", ["--help"]],
+        ["kubectl", ["version", "--client"]],
+    ] as const) {
+        const r = probe(cmd, [...args]);
+        if ((r.error as NodeJS.ErrnoException)?.code === "ENOENT") missing.push(`${cmd} is not installed: run npm run tools`);
+    }
+    if (missing.length === 0) {
+        const ready = probe("kubectl", ["get", "--raw", "/readyz"]);
+        if (ready.status !== 0)
+            missing.push(
+                `no reachable Kubernetes API server in the current kube context (${`${ready.stderr}`.trim().split("\n").pop()}): run npm run cluster:up and export the KUBECONFIG it prints`,
+            );
+    }
+    if (missing.length > 0) throw new Error(`cannot run the integration suite: ${missing.join("; ")}`);
+}
+
+/** A copy of the project with its own state backend, removed by `dispose`. */
+export class Project {
+    readonly dir: string;
+    readonly stateDir: string;
+    readonly env: NodeJS.ProcessEnv;
+
+    constructor(label: string) {
+        this.dir = fs.mkdtempSync(path.join(os.tmpdir(), `webserver-${label}-`));
+        this.stateDir = fs.mkdtempSync(path.join(os.tmpdir(), `webserver-${label}-state-`));
+        for (const f of PROJECT_FILES) fs.cpSync(path.join(ROOT, f), path.join(this.dir, f), { recursive: true });
+        fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(this.dir, "node_modules"));
+        this.env = baseEnv({
+            PULUMI_BACKEND_URL: `file://${this.stateDir}`,
+            // Plugins, credentials and logs of this run stay in it.
+            PULUMI_HOME: path.join(this.stateDir, ".pulumi-home"),
+        });
+    }
+
+    /** `pulumi ARGS` in the project, as a user types it; prints the command and its output. */
+    pulumi(args: string[], opts: { quiet?: boolean } = {}): Result {
+        const started = Date.now();
+        const r = sh("pulumi", args, { cwd: this.dir, env: this.env });
+        report(`$ pulumi ${args.join(" ")}   (exit ${r.code}, ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+        if (!opts.quiet) report(r.out);
+        return r;
+    }
+
+    /** Like `pulumi`, but throws with the output when the command fails. */
+    must(args: string[], opts: { quiet?: boolean } = {}): Result {
+        const r = this.pulumi(args, opts);
+        if (r.code !== 0) throw new Error(`pulumi ${args.join(" ")} failed (exit ${r.code}):\n${r.out.slice(-3000)}`);
+        return r;
+    }
+
+    outputs(stack: string): Record<string, unknown> {
+        return JSON.parse(this.must(["stack", "output", "--json", "--stack", stack], { quiet: true }).stdout);
+    }
+
+    dispose(): void {
+        fs.rmSync(this.dir, { recursive: true, force: true });
+        fs.rmSync(this.stateDir, { recursive: true, force: true });
+    }
+}
+
+/** The objects of `kinds` in `namespace` (or every namespace), as `kind/name` strings. */
+export function objectsIn(namespace: string | undefined, kinds = "pods,deployments,services,poddisruptionbudgets,configmaps"): string[] {
+    const ns = namespace ? ["-n", namespace] : ["-A"];
+    const r = kubectl(["get", kinds, ...ns, "-o", "name"]);
+    if (r.code !== 0) throw new Error(`kubectl get ${kinds}: ${r.out}`);
+    // kube-root-ca.crt is the ConfigMap the API server puts in every namespace.
+    return r.stdout
+        .split("\n")
+        .filter(Boolean)
+        .filter((n) => n !== "configmap/kube-root-ca.crt");
+}

@@ -1,0 +1,123 @@
+// The prod stack through the Automation API (as tests and tools drive Pulumi): a Deployment of two
+// replicas over the two nodes, its Service and PodDisruptionBudget; a change of nginx's managed
+// config previews as a new ConfigMap and a rolling Deployment; then into a namespace where the API
+// server enforces the restricted Pod Security Standard, where it goes in and the seed Pod does not.
+import { expect } from "chai";
+import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import { kubectl, objectsIn, Project, report, requirePrerequisites } from "./harness";
+import { tearDown } from "./teardown";
+
+const RESTRICTED_NS = "webserver-restricted";
+
+describe("integration: the prod stack through the Automation API", function () {
+    this.timeout(20 * 60_000);
+    let project: Project | undefined;
+    let stack: Stack | undefined;
+
+    before(async () => {
+        requirePrerequisites();
+        project = new Project("prod");
+        // The Automation API finds the pulumi binary on the test process's PATH.
+        process.env.PATH = project.env.PATH;
+        stack = await LocalWorkspace.createOrSelectStack(
+            { stackName: "prod", workDir: project.dir },
+            { envVars: envVarsOf(project.env) },
+        );
+    });
+
+    after(async () => {
+        if (!project) return;
+        const p = project;
+        await tearDown(stack, [], () => {
+            kubectl(["delete", "deployment,service,pdb,configmap", "-l", "app.kubernetes.io/component=web", "--ignore-not-found"]);
+        }).finally(() => p.dispose());
+    });
+
+    it("pulumi up: readyReplicas 2/2 over the two nodes, the Service's cluster IP, the PodDisruptionBudget", async () => {
+        const result = await stack!.up({ onOutput: (o) => process.stdout.write(o) });
+        const outputs = Object.fromEntries(Object.entries(result.outputs).map(([k, v]) => [k, v.value]));
+        report(`stack outputs: ${JSON.stringify(outputs)}`);
+        expect(result.summary.result).to.equal("succeeded");
+        expect(outputs.workload).to.equal("Deployment");
+        expect(outputs.readyReplicas).to.equal("2/2");
+        expect(outputs.serviceName).to.equal("webserver");
+        const svc = JSON.parse(kubectl(["get", "service", "webserver", "-o", "json"]).stdout);
+        expect(outputs.serviceIp).to.equal(svc.spec.clusterIP).and.match(/^10\.96\.\d+\.\d+$/);
+        const pdb = JSON.parse(kubectl(["get", "pdb", "webserver", "-o", "json"]).stdout);
+        report(`PodDisruptionBudget: ${JSON.stringify(pdb.spec)}; status ${JSON.stringify({ allowed: pdb.status?.disruptionsAllowed })}`);
+        expect(pdb.spec.selector.matchLabels).to.deep.include({ "app.kubernetes.io/component": "web" });
+        const pods = JSON.parse(kubectl(["get", "pods", "-l", "app.kubernetes.io/component=web", "-o", "json"]).stdout).items;
+        const nodes = pods.map((p: any) => p.spec.nodeName);
+        report(`pods: ${pods.map((p: any) => `${p.metadata.name} on ${p.spec.nodeName} (${p.status.podIP})`).join(", ")}`);
+        expect(pods).to.have.length(2);
+        expect(new Set(nodes).size, "one replica per node").to.equal(2);
+    });
+
+    it("pulumi preview after an image change: the Deployment rolls in place, nothing is replaced", async () => {
+        await stack!.setConfig("webserver-sidecar:nginxImage", { value: "nginx:1.27.5" });
+        try {
+            // What preview.yml's pulumi/actions step runs: command preview, diff true.
+            const preview = await stack!.preview({ diff: true });
+            report(preview.stdout);
+            expect(preview.stdout).to.match(/~\s*kubernetes:apps\/v1:Deployment: \(update\)/);
+            expect(preview.stdout).to.match(/~\s*image\s*:\s*"nginx:[^"]+"\s*=>\s*"nginx:1\.27\.5"/);
+            expect(preview.stdout).to.not.match(/\(replace\)/);
+            expect(preview.changeSummary.update).to.equal(1);
+        } finally {
+            await stack!.removeConfig("webserver-sidecar:nginxImage");
+        }
+    });
+
+    it("pulumi destroy leaves no object behind", async () => {
+        const result = await stack!.destroy({ onOutput: (o) => process.stdout.write(o) });
+        expect(result.summary.result).to.equal("succeeded");
+        expect(objectsIn("default").filter((o) => o.includes("webserver"))).to.deep.equal([]);
+    });
+});
+
+describe("integration: admission by the API server (Pod Security Standards, restricted)", function () {
+    this.timeout(20 * 60_000);
+    let project: Project | undefined;
+
+    before(() => {
+        requirePrerequisites();
+        project = new Project("admission");
+        kubectl(["create", "namespace", RESTRICTED_NS]);
+        const label = kubectl(["label", "--overwrite", "namespace", RESTRICTED_NS, "pod-security.kubernetes.io/enforce=restricted"]);
+        expect(label.code, label.out).to.equal(0);
+    });
+
+    after(() => {
+        if (!project) return;
+        for (const s of ["dev", "prod"]) {
+            project.pulumi(["destroy", "--yes", "--stack", s], { quiet: true });
+            project.pulumi(["stack", "rm", "--yes", "--force", s], { quiet: true });
+        }
+        kubectl(["delete", "namespace", RESTRICTED_NS, "--ignore-not-found", "--wait=false"]);
+        project.dispose();
+    });
+
+    it("the prod stack goes in", () => {
+        project!.must(["stack", "init", "prod"], { quiet: true });
+        project!.must(["config", "set", "--stack", "prod", "webserver-sidecar:namespace", RESTRICTED_NS], { quiet: true });
+        project!.must(["up", "--yes", "--stack", "prod"]);
+        expect(project!.outputs("prod").readyReplicas).to.equal("2/2");
+        expect(objectsIn(RESTRICTED_NS, "deployments")).to.deep.equal(["deployment.apps/webserver"]);
+    });
+
+    it("the seed Pod is refused, and pulumi up shows the API server's reason", () => {
+        project!.must(["stack", "init", "dev"], { quiet: true });
+        project!.must(["config", "set", "--stack", "dev", "webserver-sidecar:namespace", RESTRICTED_NS], { quiet: true });
+        const up = project!.pulumi(["up", "--yes", "--stack", "dev"]);
+        expect(up.code).to.not.equal(0);
+        expect(up.out).to.match(/violates PodSecurity "restricted:latest"/);
+        expect(up.out).to.match(/allowPrivilegeEscalation != false/);
+        expect(objectsIn(RESTRICTED_NS, "pods").filter((p) => p === "pod/webserver")).to.deep.equal([]);
+    });
+});
+
+function envVarsOf(env: NodeJS.ProcessEnv): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
+    return out;
+}
