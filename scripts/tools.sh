@@ -39,7 +39,8 @@ version_of() {
     kube) echo "$KUBERNETES_VERSION" ;;
     kwok) echo "$KWOK_VERSION" ;;
     pulumi) echo "$PULUMI_VERSION" ;;
-    pulumi-language-nodejs) echo "$PULUMI_NODEJS_HOST_VERSION" ;;
+    # The host of that release plus this project's RunPlugin (tools/nodejs-host): keyed by both.
+    pulumi-language-nodejs) echo "$PULUMI_NODEJS_HOST_VERSION-runplugin.$(sha256sum tools/nodejs-host/main.go | cut -c1-10)" ;;
     pulumi-language-python) echo "$PULUMI_PYTHON_HOST_VERSION" ;;
     pulumi-language-yaml) echo "$PULUMI_YAML_VERSION" ;;
     pulumi-resource-kubernetes) echo "$KUBERNETES_PROVIDER_VERSION" ;;
@@ -150,7 +151,21 @@ build_sdk_host() {
     GOBIN=$out go install -trimpath -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$version" tool
   )
 }
-build_pulumi-language-nodejs() { build_sdk_host "$1" "$2" "$PULUMI_NODEJS_HOST_VERSION" nodejs; }
+build_pulumi-language-nodejs() {
+  local dir=$1 out=$2 inner="pulumi-language-nodejs-$PULUMI_NODEJS_HOST_VERSION"
+  build_sdk_host "$dir/inner" "$out" "$PULUMI_NODEJS_HOST_VERSION" nodejs
+  mv "$out/pulumi-language-nodejs" "$out/$inner"
+  # RunPlugin, which that host lacks, from tools/nodejs-host against the SDK of the CLI's release
+  # (with pkg required too, so shared packages resolve to the versions the CLI was built with).
+  new_module "$dir/runplugin"
+  cp tools/nodejs-host/main.go "$dir/runplugin/"
+  echo "replace github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e" >>"$dir/runplugin/go.mod"
+  (
+    cd "$dir/runplugin"
+    go get "github.com/pulumi/pulumi/sdk/v3@v$PULUMI_VERSION" "github.com/pulumi/pulumi/pkg/v3@v$PULUMI_VERSION" github.com/google/shlex
+    go build -trimpath -ldflags "-X main.innerHost=$inner" -o "$out/pulumi-language-nodejs" .
+  )
+}
 build_pulumi-language-python() { build_sdk_host "$1" "$2" "$PULUMI_PYTHON_HOST_VERSION" python; }
 
 build_pulumi-language-yaml() {
@@ -208,19 +223,21 @@ install_tool() {
   if cached "$t"; then echo "$t $(version_of "$t"): cached in $(bindir "$t")"; return; fi
   out=$(bindir "$t")
   dir="$CACHE/build/$t"
+  local partial="$CACHE/.partial-$t"
   echo "$t $(version_of "$t"): building from its Go module (cold; this takes minutes)"
   start=$(date +%s)
-  rm -rf "$out.partial" && mkdir -p "$out.partial"
+  rm -rf "$partial" && mkdir -p "$partial"
   # Each step must succeed: errexit holds inside the subshell only when it is not tested by an if.
   set +e
-  (set -e; "build_$t" "$dir" "$out.partial") >"$CACHE/build-$t.log" 2>&1
+  (set -e; "build_$t" "$dir" "$partial") >"$CACHE/build-$t.log" 2>&1
   local rc=$?
   set -e
   if [ "$rc" -ne 0 ]; then
+    rm -rf "$partial"
     tail -25 "$CACHE/build-$t.log" >&2
     die "building $t $(version_of "$t") failed (full log: $CACHE/build-$t.log)"
   fi
-  rm -rf "$out" && mv "$out.partial" "$out"
+  rm -rf "$out" && mkdir -p "$(dirname "$out")" && mv "$partial" "$out"
   cached "$t" || die "$t built, but $(binaries "$t") missing in $out"
   echo "$t $(version_of "$t"): built in $(($(date +%s) - start)) s"
   rm -rf "$dir"

@@ -1,0 +1,91 @@
+// scripts/tools.sh: every pin from tools/versions.env, a tool on PATH used as it is, a failed
+// build named with its tool and log. (The real builds run in .ci/run's tools stage.)
+import { expect } from "chai";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const SCRIPT = path.join(ROOT, "scripts", "tools.sh");
+
+function versions(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const line of fs.readFileSync(path.join(ROOT, "tools", "versions.env"), "utf8").split("\n")) {
+        const m = /^([A-Z_]+)=(\S+)$/.exec(line);
+        if (m) out[m[1]] = m[2];
+    }
+    return out;
+}
+
+/** Runs tools.sh with a fresh cache and, in front of PATH, the given fake commands. */
+function tools(fakes: Record<string, string>, ...args: string[]) {
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), "tools-bin-"));
+    const cache = fs.mkdtempSync(path.join(os.tmpdir(), "tools-cache-"));
+    for (const [name, body] of Object.entries(fakes))
+        fs.writeFileSync(path.join(bin, name), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+    const r = spawnSync("bash", [SCRIPT, ...args], {
+        encoding: "utf8",
+        env: { ...process.env, PATH: `${bin}:/usr/local/bin:/usr/bin:/bin`, WEBSERVER_TOOLS_CACHE: cache },
+    });
+    return { ...r, cache };
+}
+
+describe("scripts/tools.sh (npm run tools)", () => {
+    const v = versions();
+
+    it("pins the CLI to the release of @pulumi/pulumi the program runs with", () => {
+        const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
+        expect(v.PULUMI_VERSION).to.equal(pkg.devDependencies["@pulumi/pulumi"]);
+        expect(Number(v.KUBERNETES_VERSION.split(".")[1])).to.be.at.least(33);
+    });
+
+    it("lists every tool with the version pinned in tools/versions.env", () => {
+        const r = tools({}, "list");
+        expect(r.status, r.stderr).to.equal(0);
+        const lines = r.stdout.trim().split("\n");
+        const byTool = Object.fromEntries(lines.map((l) => l.split(" ").slice(0, 2)));
+        // The Node.js host is that release's plus the project's RunPlugin, keyed by both.
+        expect(byTool["pulumi-language-nodejs"]).to.match(
+            new RegExp(`^${v.PULUMI_NODEJS_HOST_VERSION.replace(/\./g, "\\.")}-runplugin\.[0-9a-f]{10}$`),
+        );
+        byTool["pulumi-language-nodejs"] = v.PULUMI_NODEJS_HOST_VERSION;
+        expect(byTool).to.deep.equal({
+            etcd: v.ETCD_VERSION,
+            kube: v.KUBERNETES_VERSION,
+            kwok: v.KWOK_VERSION,
+            pulumi: v.PULUMI_VERSION,
+            "pulumi-language-nodejs": v.PULUMI_NODEJS_HOST_VERSION,
+            "pulumi-language-python": v.PULUMI_PYTHON_HOST_VERSION,
+            "pulumi-language-yaml": v.PULUMI_YAML_VERSION,
+            "pulumi-resource-kubernetes": v.KUBERNETES_PROVIDER_VERSION,
+        });
+        // A fresh cache holds nothing (the fake PATH has none of them).
+        for (const l of lines) expect(l, l).to.match(/ missing$/);
+    });
+
+    it("uses a tool already on PATH as it is, and leaves it out of the PATH it prints", () => {
+        const r = tools({ pulumi: "echo v9.9.9" }, "list");
+        expect(r.stdout).to.match(/^pulumi \S+ PATH$/m);
+        const p = tools({ pulumi: "echo v9.9.9" }, "path");
+        expect(p.stdout).to.not.contain(`pulumi-${v.PULUMI_VERSION}`);
+        expect(p.stdout).to.contain(`kwok-${v.KWOK_VERSION}/bin`);
+        const install = tools({ pulumi: "echo v9.9.9", go: "exit 0" }, "install", "pulumi");
+        expect(install.status).to.equal(0);
+        expect(install.stdout).to.match(/^pulumi: using .*\/pulumi from PATH$/m);
+    });
+
+    it("names the tool, its version and its log when a build fails", () => {
+        const r = tools({ go: 'echo "go: module example: 403 Forbidden" >&2; exit 1' }, "install", "kwok");
+        expect(r.status).to.equal(1);
+        expect(r.stderr).to.contain("403 Forbidden");
+        expect(r.stderr).to.match(new RegExp(`tools: building kwok ${v.KWOK_VERSION} failed \\(full log: .*build-kwok\\.log\\)`));
+        expect(fs.existsSync(path.join(r.cache, `kwok-${v.KWOK_VERSION}`)), "no half-built cache entry").to.equal(false);
+    });
+
+    it("rejects an unknown tool by name", () => {
+        const r = tools({ go: "exit 0" }, "install", "kubelet");
+        expect(r.status).to.equal(1);
+        expect(r.stderr).to.contain("tools: unknown tool 'kubelet'");
+    });
+});
