@@ -157,12 +157,15 @@ local_up() {
   start kube-controller-manager kube-controller-manager --kubeconfig "$KUBECONFIG_LOCAL" \
     --bind-address 127.0.0.1 --secure-port 0 --leader-elect=false \
     --service-account-private-key-file "$d/sa.key" --root-ca-file "$d/ca.crt" \
-    --use-service-account-credentials --controllers '*,-nodeipam,-nodelifecycle,-cloud-node-lifecycle,-route,-service'
+    --use-service-account-credentials
   start kube-scheduler kube-scheduler --kubeconfig "$KUBECONFIG_LOCAL" --authentication-kubeconfig "$KUBECONFIG_LOCAL" \
     --authorization-kubeconfig "$KUBECONFIG_LOCAL" --bind-address 127.0.0.1 --secure-port 0 --leader-elect=false
   # kwok's default stages: nodes Ready with leases; pods bound to its nodes Running and Ready, with
   # an IP from --cidr.
-  start kwok kwok --kubeconfig "$KUBECONFIG_LOCAL" --manage-all-nodes=false \
+  local stages
+  stages=${KWOK_STAGES:-"$(dirname "$(command -v kwok)")/kwok-stages.yaml"}
+  [ -f "$stages" ] || die "kwok's stages are missing ($stages): set KWOK_STAGES to a file of kwok Stages, or let npm run tools build kwok"
+  start kwok kwok --kubeconfig "$KUBECONFIG_LOCAL" --config "$stages" --manage-all-nodes=false \
     --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake --cidr 10.244.0.0/16 \
     --node-ip 10.0.0.1 --server-address 127.0.0.1:0
   local n i
@@ -187,6 +190,8 @@ EOF
   done
   wait_for kwok 60 bash -c "[ \"\$(kubectl --kubeconfig '$KUBECONFIG_LOCAL' get nodes -o jsonpath='{.items[*].status.conditions[?(@.type==\"Ready\")].status}')\" = 'True True' ]"
   wait_for kube-controller-manager 60 k get serviceaccount default -n default
+  # The node lifecycle controller lifts the not-ready taint once kwok reports the nodes Ready.
+  wait_for kube-controller-manager 60 bash -c "[ -z \"\$(kubectl --kubeconfig '$KUBECONFIG_LOCAL' get nodes -o jsonpath='{.items[*].spec.taints}')\" ]"
   echo "ready: a local control plane with ${#NODES[@]} kwok nodes (no kubelet: pods are reported Running, no container runs)"
   echo "  export KUBECONFIG=$KUBECONFIG_LOCAL   # context webserver-local"
 }

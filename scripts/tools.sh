@@ -59,6 +59,7 @@ on_path() {
 cached() {
   local b
   for b in $(binaries "$1"); do [ -x "$(bindir "$1")/$b" ] || return 1; done
+  [ "$1" != kwok ] || [ -f "$(bindir kwok)/kwok-stages.yaml" ]
 }
 
 # A throw-away module that requires the tool's module, so `replace` directives the tool's own
@@ -115,9 +116,16 @@ build_kube() {
 }
 
 build_kwok() {
-  local dir=$1 out=$2
+  local dir=$1 out=$2 src f
   new_module "$dir"
   (cd "$dir" && GOBIN=$out go install -trimpath "sigs.k8s.io/kwok/cmd/kwok@v$KWOK_VERSION")
+  # kwok acts only through Stages; its module ships them. Nodes: Ready, heartbeat with leases;
+  # pods: Running and Ready with an IP, Jobs' pods complete, deleted pods go.
+  src=$(cd "$dir" && go mod download -json "sigs.k8s.io/kwok@v$KWOK_VERSION" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
+  for f in node/fast/node-initialize node/heartbeat-with-lease/node-heartbeat-with-lease pod/fast/pod-ready pod/fast/pod-complete pod/fast/pod-delete; do
+    echo "---"
+    cat "$src/kustomize/stage/$f.yaml"
+  done >"$out/kwok-stages.yaml"
 }
 
 build_pulumi() {
