@@ -9,14 +9,8 @@ const NAME = "webserver";
 
 const webserver = new WebserverPod(NAME, argsFromStackConfig(NAME));
 
-// A Pod's outputs; for a Deployment, podIp, podStatus and readyContainers are left unset (its
-// pods come and go) and readyReplicas, serviceName and serviceIp are set (README, "Outputs").
-export const workload = webserver.workload;
-export const podName = webserver.podName;
-export const namespace = webserver.namespace;
-export const podIp = webserver.podIp;
-export const podStatus = webserver.status;
-export const readyContainers = webserver.readyContainers;
-export const readyReplicas = webserver.readyReplicas;
-export const serviceName = webserver.serviceName;
-export const serviceIp = webserver.serviceIp;
+// The stack outputs: workload, podName and namespace; for a Pod podIp, podStatus and
+// readyContainers; for a Deployment readyReplicas; with a Service serviceName and serviceIp
+// (README, "Outputs"). Only those that apply are exported: the engine warns about every stack
+// output left undefined.
+export = webserver.stackOutputs;

@@ -58,6 +58,13 @@ export class WebserverPod extends pulumi.ComponentResource {
     public readonly serviceName: pulumi.Output<string | undefined>;
     /** The Service's cluster IP, when there is one. */
     public readonly serviceIp: pulumi.Output<string | undefined>;
+    /**
+     * The outputs above that are set for what this component declared (a Pod's or a Deployment's,
+     * the Service's when there is one), keyed as the program exports them (`status` as
+     * `podStatus`). A program exports these rather than all nine: the engine warns about every
+     * stack output left undefined.
+     */
+    public readonly stackOutputs: Record<string, pulumi.Output<string>>;
 
     constructor(name: string, args: WebserverPodArgs = {}, opts: pulumi.ComponentResourceOptions = {}) {
         // Args that are already plain are validated before anything, the component included, is
@@ -163,6 +170,16 @@ export class WebserverPod extends pulumi.ComponentResource {
         this.workload = pulumi.output(workload);
         this.podName = objectMeta.name;
         this.namespace = objectMeta.namespace;
+        const set = (o: pulumi.Output<string | undefined>) => o as pulumi.Output<string>;
+        this.stackOutputs = {
+            workload: this.workload,
+            podName: this.podName,
+            namespace: this.namespace,
+            ...(deployment
+                ? { readyReplicas: set(this.readyReplicas) }
+                : { podIp: set(this.podIp), podStatus: set(this.status), readyContainers: set(this.readyContainers) }),
+            ...(service && { serviceName: set(this.serviceName), serviceIp: set(this.serviceIp) }),
+        };
         this.registerOutputs({
             workload: this.workload,
             podName: this.podName,

@@ -160,14 +160,15 @@ local_up() {
     --use-service-account-credentials
   start kube-scheduler kube-scheduler --kubeconfig "$KUBECONFIG_LOCAL" --authentication-kubeconfig "$KUBECONFIG_LOCAL" \
     --authorization-kubeconfig "$KUBECONFIG_LOCAL" --bind-address 127.0.0.1 --secure-port 0 --leader-elect=false
-  # kwok's default stages: nodes Ready with leases; pods bound to its nodes Running and Ready, with
-  # an IP from --cidr.
+  # kwok (the Stages tools.sh put beside it): nodes Ready, alive through leases it renews (without
+  # them the node lifecycle controller marks the nodes NotReady and evicts their pods); pods bound
+  # to its nodes Running and Ready, with an IP from --cidr.
   local stages
   stages=${KWOK_STAGES:-"$(dirname "$(command -v kwok)")/kwok-stages.yaml"}
   [ -f "$stages" ] || die "kwok's stages are missing ($stages): set KWOK_STAGES to a file of kwok Stages, or let npm run tools build kwok"
   start kwok kwok --kubeconfig "$KUBECONFIG_LOCAL" --config "$stages" --manage-all-nodes=false \
     --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake --cidr 10.244.0.0/16 \
-    --node-ip 10.0.0.1 --server-address 127.0.0.1:0
+    --node-ip 10.0.0.1 --server-address 127.0.0.1:0 --node-lease-duration-seconds 40
   local n i
   for i in "${!NODES[@]}"; do
     n=${NODES[$i]}
@@ -184,8 +185,8 @@ metadata:
     type: kwok
     topology.kubernetes.io/zone: zone-$i
 status:
-  allocatable: { cpu: "8", memory: 16Gi, pods: "110" }
-  capacity: { cpu: "8", memory: 16Gi, pods: "110" }
+  allocatable: { cpu: "8", memory: 16Gi, ephemeral-storage: 100Gi, pods: "110" }
+  capacity: { cpu: "8", memory: 16Gi, ephemeral-storage: 100Gi, pods: "110" }
 EOF
   done
   wait_for kwok 60 bash -c "[ \"\$(kubectl --kubeconfig '$KUBECONFIG_LOCAL' get nodes -o jsonpath='{.items[*].status.conditions[?(@.type==\"Ready\")].status}')\" = 'True True' ]"

@@ -42,7 +42,7 @@ version_of() {
     # The host of that release plus this project's RunPlugin (tools/nodejs-host): keyed by both.
     pulumi-language-nodejs) echo "$PULUMI_NODEJS_HOST_VERSION-runplugin.$(sha256sum tools/nodejs-host/main.go | cut -c1-10)" ;;
     pulumi-language-python) echo "$PULUMI_PYTHON_HOST_VERSION" ;;
-    pulumi-language-yaml) echo "$PULUMI_YAML_VERSION" ;;
+    pulumi-language-yaml) echo "$PULUMI_YAML_VERSION-link.$(sha256sum tools/yaml-host/main.go | cut -c1-10)" ;;
     pulumi-resource-kubernetes) echo "$KUBERNETES_PROVIDER_VERSION" ;;
   esac
 }
@@ -179,9 +179,15 @@ build_pulumi-language-python() { build_sdk_host "$1" "$2" "$PULUMI_PYTHON_HOST_V
 build_pulumi-language-yaml() {
   local dir=$1 out=$2
   new_module "$dir"
-  (cd "$dir" && GOBIN=$out go install -trimpath \
-    -ldflags "-X github.com/pulumi/pulumi-yaml/pkg/version.Version=v$PULUMI_YAML_VERSION" \
-    "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml@v$PULUMI_YAML_VERSION")
+  # pulumi-yaml's host with the Link answer its release lacks (tools/yaml-host says why).
+  cp tools/yaml-host/main.go "$dir/"
+  (
+    cd "$dir"
+    go get "github.com/pulumi/pulumi-yaml@v$PULUMI_YAML_VERSION"
+    go mod tidy
+    go build -trimpath -ldflags "-X github.com/pulumi/pulumi-yaml/pkg/version.Version=v$PULUMI_YAML_VERSION" \
+      -o "$out/pulumi-language-yaml" .
+  )
 }
 
 build_pulumi-resource-kubernetes() {

@@ -86,7 +86,7 @@ describe("integration: the dev stack with the Pulumi CLI (pulumi up, preview, de
         expect(stored, "the previous test read the stored Pod").to.not.equal(undefined);
         ensurePodman(report);
         const { pod, dropped, images } = podForPodman(stored, (requested, kind) => chooseImage(requested, kind, report));
-        for (const d of dropped) report(`not played (only a kubelet provides it): ${d}`);
+        for (const d of dropped) report(`changed for podman: ${d}`);
         for (const i of images) report(`${i.container}: ${i.used}${i.used === i.requested ? "" : ` standing in for ${i.requested}`} (${i.how})`);
         const objects: KubeObject[] = [pod];
         try {

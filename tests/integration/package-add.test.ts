@@ -44,7 +44,7 @@ describe("integration: pulumi package add from a Pulumi YAML program", function 
                 "      replicas: 2",
                 "      shipper: stream",
                 "      retention: { maxAge: 24h, maxSize: 64Mi }",
-                `      labels: { app.kubernetes.io/name: ${NAME} }`,
+                `      labels: { example.com/team: ${NAME} }`,
                 "outputs:",
                 "  workload: ${web.workload}",
                 "  readyReplicas: ${web.readyReplicas}",
@@ -81,7 +81,7 @@ describe("integration: pulumi package add from a Pulumi YAML program", function 
         expect(outputs.readyReplicas).to.equal("2/2");
         expect(outputs.serviceIp).to.match(/^10\.96\.\d+\.\d+$/);
         const deployment = JSON.parse(kubectl(["get", "deployment", NAME, "-o", "json"]).stdout);
-        expect(deployment.spec.template.metadata.labels).to.deep.include({ "app.kubernetes.io/name": NAME });
+        expect(deployment.spec.template.metadata.labels).to.deep.include({ "example.com/team": NAME });
         // The stream shipper with retention: the sidecar runs the shipper script, bounded by 64 MiB.
         const sidecar = deployment.spec.template.spec.containers.find((c: any) => c.name === "sidecar-container");
         expect(sidecar.command.join(" ")).to.contain("tail");

@@ -17,7 +17,8 @@ function offlineFindings(stack: string): string[] {
 
 /** The policies the engine reported as violated, by name (each once per resource it names). */
 function enginePolicies(out: string): string[] {
-    return [...out.matchAll(/\[(?:advisory|mandatory)\]\s+(?:\S+\s+)?([a-z][a-z-]+[a-z])\s+\(/g)].map((m) => m[1]);
+    // e.g. "- [advisory] [severity: high]  run-as-non-root  (kubernetes:core/v1:Pod: webserver-pod)"
+    return [...out.matchAll(/\[(?:advisory|mandatory)\](?:\s+\[severity: \w+\])?\s+([a-z][a-z-]+[a-z])\s+\(/g)].map((m) => m[1]);
 }
 
 describe("integration: the policy pack through the real analyzer", function () {

@@ -35,9 +35,22 @@ export function podForPodman(stored: any, choose: (requested: string, kind: Stan
         c.volumeMounts = (c.volumeMounts ?? []).filter((m: any) => !projected.has(m.name));
         const choice = choose(c.image, standinKind(c.image));
         images.push({ ...choice, container: c.name });
-        c.image = choice.used;
+        if (choice.used !== c.image) {
+            // A stand-in exists only on this machine: the server's pull policy (Always, for a
+            // :latest image) would send podman to a registry for it.
+            dropped.push(`${c.name}: image ${c.image} -> ${choice.used}, imagePullPolicy ${c.imagePullPolicy} -> Never`);
+            c.image = choice.used;
+            c.imagePullPolicy = "Never";
+        }
     }
-    const { name, namespace, labels, annotations } = stored.metadata;
+    const { name, namespace, labels } = stored.metadata;
+    // podman 4.3 holds annotation values to the 63 characters of a label value, so it refuses
+    // e.g. kubectl's last-applied-configuration; such annotations are taken out (and named).
+    const annotations: Record<string, string> = {};
+    for (const [k, v] of Object.entries<string>(stored.metadata.annotations ?? {})) {
+        if (v.length > 63) dropped.push(`annotation ${k} (${v.length} characters; podman takes 63)`);
+        else annotations[k] = v;
+    }
     return {
         pod: { apiVersion: "v1", kind: "Pod", metadata: { name, namespace, labels, annotations }, spec },
         dropped,

@@ -16,7 +16,7 @@ function withTools(tools: Record<string, string>, ...args: string[]) {
 
 function withToolsIn(mode: string | undefined, tools: Record<string, string>, ...args: string[]) {
     const bin = fs.mkdtempSync(path.join(os.tmpdir(), "bin-"));
-    for (const t of ["bash", "sed", "grep", "dirname", "cat", "cut", "rm"]) {
+    for (const t of ["bash", "sed", "grep", "dirname", "cat", "cut", "rm", "sha256sum"]) {
         const real = spawnSync("sh", ["-c", `command -v ${t}`], { encoding: "utf8" }).stdout.trim();
         fs.symlinkSync(real, path.join(bin, t));
     }

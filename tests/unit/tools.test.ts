@@ -50,6 +50,11 @@ describe("scripts/tools.sh (npm run tools)", () => {
             new RegExp(`^${v.PULUMI_NODEJS_HOST_VERSION.replace(/\./g, "\\.")}-runplugin\.[0-9a-f]{10}$`),
         );
         byTool["pulumi-language-nodejs"] = v.PULUMI_NODEJS_HOST_VERSION;
+        // Pulumi YAML's host with the Link answer its release lacks, keyed by both.
+        expect(byTool["pulumi-language-yaml"]).to.match(
+            new RegExp(`^${v.PULUMI_YAML_VERSION.replace(/\./g, "\\.")}-link\.[0-9a-f]{10}$`),
+        );
+        byTool["pulumi-language-yaml"] = v.PULUMI_YAML_VERSION;
         expect(byTool).to.deep.equal({
             etcd: v.ETCD_VERSION,
             kube: v.KUBERNETES_VERSION,

@@ -49,11 +49,19 @@ type host struct {
 }
 
 func main() {
-	// The flags the engine passes to every language host; they are handed on unchanged.
-	flag.String("tracing", "", "tracing endpoint (passed to the inner host)")
-	flag.String("runtime", "nodejs", "runtime (passed to the inner host)")
+	// The flags the engine may pass to a Node.js host. Those the 3.68 host knows are handed on;
+	// -runtime (nodejs or bun, newer than 3.68) must be nodejs.
+	tracing := flag.String("tracing", "", "tracing endpoint")
+	root := flag.String("root", "", "project root path")
+	typescript := flag.Bool("typescript", true, "run TypeScript with ts-node")
+	tsconfig := flag.String("tsconfig", "", "tsconfig.json path")
+	nodeargs := flag.String("nodeargs", "", "arguments for the Node process")
+	runtimeName := flag.String("runtime", "nodejs", "runtime: only nodejs here")
 	showVersion := flag.Bool("version", false, "print the inner host's version")
 	flag.Parse()
+	if *runtimeName != "nodejs" {
+		cmdutil.Exit(fmt.Errorf("unsupported runtime: %s", *runtimeName))
+	}
 
 	self, err := os.Executable()
 	if err != nil {
@@ -69,7 +77,9 @@ func main() {
 		return
 	}
 
-	cmd := exec.Command(innerPath, os.Args[1:]...)
+	innerArgs := []string{"-tracing=" + *tracing, "-root=" + *root, "-typescript=" + strconv.FormatBool(*typescript),
+		"-tsconfig=" + *tsconfig, "-nodeargs=" + *nodeargs}
+	cmd := exec.Command(innerPath, append(innerArgs, flag.Args()...)...)
 	cmd.Stderr = os.Stderr
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
