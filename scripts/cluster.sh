@@ -10,6 +10,7 @@
 # It writes its own kubeconfig (context webserver-local) and prints how to use it.
 #
 # Both are idempotent; `down` removes everything `up` made, and says so when nothing is there.
+# `mode` prints which `up` makes (kind or local); `kubeconfig` where its kubeconfig is.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 name=$(sed -n 's/^name: *//p' kind-config.yaml)
@@ -212,7 +213,7 @@ local_down() {
 }
 
 case "${1:-}" in
-  up | kubeconfig) MODE=$(mode) || exit 1 ;;
+  up | kubeconfig | mode) MODE=$(mode) || exit 1 ;;
 esac
 case "${1:-}" in
   up) if [ "$MODE" = kind ]; then kind_up; else local_up; fi ;;
@@ -221,6 +222,7 @@ case "${1:-}" in
     kind_down
     local_down
     ;;
+  mode) echo "$MODE" ;;
   kubeconfig) if [ "$MODE" = kind ]; then echo "${KUBECONFIG:-$HOME/.kube/config}"; else echo "$KUBECONFIG_LOCAL"; fi ;;
-  *) die "usage: $0 up|down|kubeconfig" ;;
+  *) die "usage: $0 up|down|kubeconfig|mode" ;;
 esac

@@ -14,7 +14,6 @@ import { poll } from "../../scripts/lib/exec";
 import { KubeObject } from "../../scripts/lib/schema";
 import { kubectl, objectsIn, Project, report, requirePrerequisites, ROOT } from "./harness";
 import { podForPodman } from "./serverView";
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { commentBody } = require("../../scripts/ci/preview-comment.js");
 
 const SEED = parse(fs.readFileSync(path.join(ROOT, "tests", "fixtures", "webserver.yaml"), "utf8"));
@@ -61,7 +60,9 @@ describe("integration: the dev stack with the Pulumi CLI (pulumi up, preview, de
         expect(stored.metadata.name).to.equal(SEED.metadata.name);
         // The server adds defaults and the service-account token volume; every field of the seed
         // is there with the seed's value, and there is no other container or emptyDir.
-        expect(stored.spec.containers.map((c: any) => c.name)).to.deep.equal(seedSpec.containers.map((c: any) => c.name));
+        expect(stored.spec.containers.map((c: any) => c.name)).to.deep.equal(
+            seedSpec.containers.map((c: any) => c.name),
+        );
         for (const want of seedSpec.containers) {
             const got = stored.spec.containers.find((c: any) => c.name === want.name);
             expect(got.image, want.name).to.equal(want.image);
@@ -75,9 +76,11 @@ describe("integration: the dev stack with the Pulumi CLI (pulumi up, preview, de
         const emptyDirs = stored.spec.volumes.filter((v: any) => v.emptyDir);
         expect(emptyDirs).to.deep.equal(seedSpec.volumes);
         expect(stored.spec.initContainers).to.equal(undefined);
-        report(`server defaults: restartPolicy ${stored.spec.restartPolicy}, dnsPolicy ${stored.spec.dnsPolicy}, ` +
-            `imagePullPolicy ${stored.spec.containers.map((c: any) => c.imagePullPolicy).join("/")}, ` +
-            `serviceAccount ${stored.spec.serviceAccountName}, node ${stored.spec.nodeName}`);
+        report(
+            `server defaults: restartPolicy ${stored.spec.restartPolicy}, dnsPolicy ${stored.spec.dnsPolicy}, ` +
+                `imagePullPolicy ${stored.spec.containers.map((c: any) => c.imagePullPolicy).join("/")}, ` +
+                `serviceAccount ${stored.spec.serviceAccountName}, node ${stored.spec.nodeName}`,
+        );
         expect(stored.spec.nodeName, "scheduled on a kwok node").to.be.a("string").and.not.equal("");
     });
 
@@ -85,9 +88,14 @@ describe("integration: the dev stack with the Pulumi CLI (pulumi up, preview, de
         this.timeout(10 * 60_000);
         expect(stored, "the previous test read the stored Pod").to.not.equal(undefined);
         ensurePodman(report);
-        const { pod, dropped, images } = podForPodman(stored, (requested, kind) => chooseImage(requested, kind, report));
+        const { pod, dropped, images } = podForPodman(stored, (requested, kind) =>
+            chooseImage(requested, kind, report),
+        );
         for (const d of dropped) report(`changed for podman: ${d}`);
-        for (const i of images) report(`${i.container}: ${i.used}${i.used === i.requested ? "" : ` standing in for ${i.requested}`} (${i.how})`);
+        for (const i of images)
+            report(
+                `${i.container}: ${i.used}${i.used === i.requested ? "" : ` standing in for ${i.requested}`} (${i.how})`,
+            );
         const objects: KubeObject[] = [pod];
         try {
             const info = await playPod(objects, { log: report });
@@ -96,10 +104,17 @@ describe("integration: the dev stack with the Pulumi CLI (pulumi up, preview, de
             expect(requestInPod(pod.metadata.name, missing)).to.equal(404);
             const started = Date.now();
             // The cat-loop's period is 30 s: the line is shipped within two periods.
-            const seen = await poll("the 404's access-log line in the sidecar's output", 60_000, () => {
-                const logs = podman(["logs", containerName(pod.metadata.name, "sidecar-container")], { allowFail: true });
-                return `${logs.stdout}${logs.stderr}`.includes(`"GET ${missing} HTTP/1.1" 404`) || undefined;
-            }, 500);
+            const seen = await poll(
+                "the 404's access-log line in the sidecar's output",
+                60_000,
+                () => {
+                    const logs = podman(["logs", containerName(pod.metadata.name, "sidecar-container")], {
+                        allowFail: true,
+                    });
+                    return `${logs.stdout}${logs.stderr}`.includes(`"GET ${missing} HTTP/1.1" 404`) || undefined;
+                },
+                500,
+            );
             expect(seen).to.equal(true);
             report(`shipped after ${((Date.now() - started) / 1000).toFixed(1)} s`);
         } finally {
@@ -108,19 +123,28 @@ describe("integration: the dev stack with the Pulumi CLI (pulumi up, preview, de
     });
 
     it("pulumi preview --diff after a config change shows the Pod replaced, as the PR comment shows it", () => {
-        project!.must(["config", "set", "--stack", "dev", "webserver-sidecar:nginxImage", "nginx:1.27"], { quiet: true });
+        project!.must(["config", "set", "--stack", "dev", "webserver-sidecar:nginxImage", "nginx:1.27"], {
+            quiet: true,
+        });
         try {
             // The command pulumi/actions runs for preview.yml (command: preview, diff: true).
             const preview = project!.must(["preview", "--diff", "--stack", "dev"]);
             expect(preview.out).to.match(/\+-\s*kubernetes:core\/v1:Pod: \(replace\)/);
             expect(preview.out).to.match(/~\s*image\s*:\s*"nginx:latest"\s*=>\s*"nginx:1\.27"/);
             expect(preview.out).to.match(/\+-1 to replace/);
-            const body: string = commentBody({ stack: "dev", note: "state: test", output: preview.stdout, runUrl: "run" });
+            const body: string = commentBody({
+                stack: "dev",
+                note: "state: test",
+                output: preview.stdout,
+                runUrl: "run",
+            });
             expect(body).to.contain("#### `pulumi preview` of stack `dev`");
             expect(body).to.match(/\+-\s*kubernetes:core\/v1:Pod: \(replace\)/);
             expect(body).to.match(/\+-1 to replace/);
         } finally {
-            project!.must(["config", "set", "--stack", "dev", "webserver-sidecar:nginxImage", "nginx:latest"], { quiet: true });
+            project!.must(["config", "set", "--stack", "dev", "webserver-sidecar:nginxImage", "nginx:latest"], {
+                quiet: true,
+            });
         }
     });
 

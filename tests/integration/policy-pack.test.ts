@@ -18,7 +18,9 @@ function offlineFindings(stack: string): string[] {
 /** The policies the engine reported as violated, by name (each once per resource it names). */
 function enginePolicies(out: string): string[] {
     // e.g. "- [advisory] [severity: high]  run-as-non-root  (kubernetes:core/v1:Pod: webserver-pod)"
-    return [...out.matchAll(/\[(?:advisory|mandatory)\](?:\s+\[severity: \w+\])?\s+([a-z][a-z-]+[a-z])\s+\(/g)].map((m) => m[1]);
+    return [...out.matchAll(/\[(?:advisory|mandatory)\](?:\s+\[severity: \w+\])?\s+([a-z][a-z-]+[a-z])\s+\(/g)].map(
+        (m) => m[1],
+    );
 }
 
 describe("integration: the policy pack through the real analyzer", function () {

@@ -29,7 +29,13 @@ describe("integration: the prod stack through the Automation API", function () {
         if (!project) return;
         const p = project;
         await tearDown(stack, [], () => {
-            kubectl(["delete", "deployment,service,pdb,configmap", "-l", "app.kubernetes.io/component=web", "--ignore-not-found"]);
+            kubectl([
+                "delete",
+                "deployment,service,pdb,configmap",
+                "-l",
+                "app.kubernetes.io/component=web",
+                "--ignore-not-found",
+            ]);
         }).finally(() => p.dispose());
     });
 
@@ -42,15 +48,23 @@ describe("integration: the prod stack through the Automation API", function () {
         expect(outputs.readyReplicas).to.equal("2/2");
         expect(outputs.serviceName).to.equal("webserver");
         const svc = JSON.parse(kubectl(["get", "service", "webserver", "-o", "json"]).stdout);
-        expect(outputs.serviceIp).to.equal(svc.spec.clusterIP).and.match(/^10\.96\.\d+\.\d+$/);
+        expect(outputs.serviceIp)
+            .to.equal(svc.spec.clusterIP)
+            .and.match(/^10\.96\.\d+\.\d+$/);
         const pdb = JSON.parse(kubectl(["get", "pdb", "webserver", "-o", "json"]).stdout);
-        report(`PodDisruptionBudget: ${JSON.stringify(pdb.spec)}; status ${JSON.stringify({ allowed: pdb.status?.disruptionsAllowed })}`);
+        report(
+            `PodDisruptionBudget: ${JSON.stringify(pdb.spec)}; status ${JSON.stringify({ allowed: pdb.status?.disruptionsAllowed })}`,
+        );
         expect(pdb.spec.minAvailable).to.equal(1);
         expect(pdb.status.disruptionsAllowed, "one of the two may go").to.equal(1);
-        const selector = Object.entries<string>(pdb.spec.selector.matchLabels).map(([k, v]) => `${k}=${v}`).join(",");
+        const selector = Object.entries<string>(pdb.spec.selector.matchLabels)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(",");
         const pods = JSON.parse(kubectl(["get", "pods", "-l", selector, "-o", "json"]).stdout).items;
         const nodes = pods.map((p: any) => p.spec.nodeName);
-        report(`pods: ${pods.map((p: any) => `${p.metadata.name} on ${p.spec.nodeName} (${p.status.podIP})`).join(", ")}`);
+        report(
+            `pods: ${pods.map((p: any) => `${p.metadata.name} on ${p.spec.nodeName} (${p.status.podIP})`).join(", ")}`,
+        );
         expect(pods, "the PodDisruptionBudget selects the Deployment's two pods").to.have.length(2);
         for (const p of pods) expect(p.metadata.labels).to.deep.include({ "app.kubernetes.io/component": "web" });
         expect(new Set(nodes).size, "one replica per node").to.equal(2);
@@ -86,7 +100,13 @@ describe("integration: admission by the API server (Pod Security Standards, rest
         requirePrerequisites();
         project = new Project("admission");
         kubectl(["create", "namespace", RESTRICTED_NS]);
-        const label = kubectl(["label", "--overwrite", "namespace", RESTRICTED_NS, "pod-security.kubernetes.io/enforce=restricted"]);
+        const label = kubectl([
+            "label",
+            "--overwrite",
+            "namespace",
+            RESTRICTED_NS,
+            "pod-security.kubernetes.io/enforce=restricted",
+        ]);
         expect(label.code, label.out).to.equal(0);
     });
 
@@ -102,7 +122,9 @@ describe("integration: admission by the API server (Pod Security Standards, rest
 
     it("the prod stack goes in", () => {
         project!.must(["stack", "init", "prod"], { quiet: true });
-        project!.must(["config", "set", "--stack", "prod", "webserver-sidecar:namespace", RESTRICTED_NS], { quiet: true });
+        project!.must(["config", "set", "--stack", "prod", "webserver-sidecar:namespace", RESTRICTED_NS], {
+            quiet: true,
+        });
         project!.must(["up", "--yes", "--stack", "prod"]);
         expect(project!.outputs("prod").readyReplicas).to.equal("2/2");
         expect(objectsIn(RESTRICTED_NS, "deployments")).to.deep.equal(["deployment.apps/webserver"]);
@@ -110,7 +132,9 @@ describe("integration: admission by the API server (Pod Security Standards, rest
 
     it("the seed Pod is refused, and pulumi up shows the API server's reason", () => {
         project!.must(["stack", "init", "dev"], { quiet: true });
-        project!.must(["config", "set", "--stack", "dev", "webserver-sidecar:namespace", RESTRICTED_NS], { quiet: true });
+        project!.must(["config", "set", "--stack", "dev", "webserver-sidecar:namespace", RESTRICTED_NS], {
+            quiet: true,
+        });
         const up = project!.pulumi(["up", "--yes", "--stack", "dev"]);
         expect(up.code).to.not.equal(0);
         expect(up.out).to.match(/violates PodSecurity "restricted:latest"/);

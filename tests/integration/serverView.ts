@@ -38,7 +38,9 @@ export function podForPodman(stored: any, choose: (requested: string, kind: Stan
         if (choice.used !== c.image) {
             // A stand-in exists only on this machine: the server's pull policy (Always, for a
             // :latest image) would send podman to a registry for it.
-            dropped.push(`${c.name}: image ${c.image} -> ${choice.used}, imagePullPolicy ${c.imagePullPolicy} -> Never`);
+            dropped.push(
+                `${c.name}: image ${c.image} -> ${choice.used}, imagePullPolicy ${c.imagePullPolicy} -> Never`,
+            );
             c.image = choice.used;
             c.imagePullPolicy = "Never";
         }

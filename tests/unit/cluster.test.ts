@@ -33,13 +33,17 @@ describe("npm run cluster:up / cluster:down", () => {
     it("without kind, starts the local control plane, and says to build its tools first when they are missing", () => {
         const r = withTools({}, "up");
         expect(r.status).to.equal(1);
-        expect(r.stderr.trim()).to.equal("cluster: etcd is missing: run npm run tools (scripts/tools.sh install) first");
+        expect(r.stderr.trim()).to.equal(
+            "cluster: etcd is missing: run npm run tools (scripts/tools.sh install) first",
+        );
     });
 
     it("with kind but no running container engine, falls back to the local control plane", () => {
         const r = withTools({ kind: "exit 0", docker: "exit 1" }, "up");
         expect(r.status).to.equal(1);
-        expect(r.stderr.trim()).to.equal("cluster: etcd is missing: run npm run tools (scripts/tools.sh install) first");
+        expect(r.stderr.trim()).to.equal(
+            "cluster: etcd is missing: run npm run tools (scripts/tools.sh install) first",
+        );
     });
 
     it("CLUSTER=kind insists on kind, naming what is missing", () => {

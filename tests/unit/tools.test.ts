@@ -47,12 +47,12 @@ describe("scripts/tools.sh (npm run tools)", () => {
         const byTool = Object.fromEntries(lines.map((l) => l.split(" ").slice(0, 2)));
         // The Node.js host is that release's plus the project's RunPlugin, keyed by both.
         expect(byTool["pulumi-language-nodejs"]).to.match(
-            new RegExp(`^${v.PULUMI_NODEJS_HOST_VERSION.replace(/\./g, "\\.")}-runplugin\.[0-9a-f]{10}$`),
+            new RegExp(`^${v.PULUMI_NODEJS_HOST_VERSION.replace(/\./g, "\\.")}-runplugin\\.[0-9a-f]{10}$`),
         );
         byTool["pulumi-language-nodejs"] = v.PULUMI_NODEJS_HOST_VERSION;
         // Pulumi YAML's host with the Link answer its release lacks, keyed by both.
         expect(byTool["pulumi-language-yaml"]).to.match(
-            new RegExp(`^${v.PULUMI_YAML_VERSION.replace(/\./g, "\\.")}-link\.[0-9a-f]{10}$`),
+            new RegExp(`^${v.PULUMI_YAML_VERSION.replace(/\./g, "\\.")}-link\\.[0-9a-f]{10}$`),
         );
         byTool["pulumi-language-yaml"] = v.PULUMI_YAML_VERSION;
         expect(byTool).to.deep.equal({
@@ -84,8 +84,12 @@ describe("scripts/tools.sh (npm run tools)", () => {
         const r = tools({ go: 'echo "go: module example: 403 Forbidden" >&2; exit 1' }, "install", "kwok");
         expect(r.status).to.equal(1);
         expect(r.stderr).to.contain("403 Forbidden");
-        expect(r.stderr).to.match(new RegExp(`tools: building kwok ${v.KWOK_VERSION} failed \\(full log: .*build-kwok\\.log\\)`));
-        expect(fs.existsSync(path.join(r.cache, `kwok-${v.KWOK_VERSION}`)), "no half-built cache entry").to.equal(false);
+        expect(r.stderr).to.match(
+            new RegExp(`tools: building kwok ${v.KWOK_VERSION} failed \\(full log: .*build-kwok\\.log\\)`),
+        );
+        expect(fs.existsSync(path.join(r.cache, `kwok-${v.KWOK_VERSION}`)), "no half-built cache entry").to.equal(
+            false,
+        );
     });
 
     it("rejects an unknown tool by name", () => {

@@ -174,7 +174,16 @@ describe("workload: Deployment", () => {
             });
             expect(registered("pod-svc-pdb")).to.have.length(0);
             expect(Object.keys(c.stackOutputs).sort()).to.deep.equal(
-                ["namespace", "podIp", "podName", "podStatus", "readyContainers", "serviceIp", "serviceName", "workload"].sort(),
+                [
+                    "namespace",
+                    "podIp",
+                    "podName",
+                    "podStatus",
+                    "readyContainers",
+                    "serviceIp",
+                    "serviceName",
+                    "workload",
+                ].sort(),
             );
             expect(await promiseOf(c.stackOutputs.podStatus)).to.equal("Running");
         });
