@@ -13,4 +13,4 @@ const webserver = new WebserverPod(NAME, argsFromStackConfig(NAME));
 // readyContainers; for a Deployment readyReplicas; with a Service serviceName and serviceIp
 // (README, "Outputs"). Only those that apply are exported: the engine warns about every stack
 // output left undefined.
-export = webserver.stackOutputs;
+export = webserver.stackOutputs();

@@ -39,6 +39,9 @@ function isKnown(value: unknown): boolean {
  * `provider` (or `providers`) in the resource options to target a cluster other than the current
  * kubeconfig context.
  */
+/** Each component's applicable stack outputs (see `stackOutputs`), kept off its properties. */
+const STACK_OUTPUTS = new WeakMap<WebserverPod, Record<string, pulumi.Output<string>>>();
+
 export class WebserverPod extends pulumi.ComponentResource {
     /** "Pod" or "Deployment". */
     public readonly workload: pulumi.Output<string>;
@@ -58,13 +61,16 @@ export class WebserverPod extends pulumi.ComponentResource {
     public readonly serviceName: pulumi.Output<string | undefined>;
     /** The Service's cluster IP, when there is one. */
     public readonly serviceIp: pulumi.Output<string | undefined>;
+
     /**
      * The outputs above that are set for what this component declared (a Pod's or a Deployment's,
      * the Service's when there is one), keyed as the program exports them (`status` as
      * `podStatus`). A program exports these rather than all nine: the engine warns about every
-     * stack output left undefined.
+     * stack output left undefined. (A method, so the package's schema does not list it as an output.)
      */
-    public readonly stackOutputs: Record<string, pulumi.Output<string>>;
+    public stackOutputs(): Record<string, pulumi.Output<string>> {
+        return STACK_OUTPUTS.get(this)!;
+    }
 
     constructor(name: string, args: WebserverPodArgs = {}, opts: pulumi.ComponentResourceOptions = {}) {
         // Args that are already plain are validated before anything, the component included, is
@@ -171,7 +177,7 @@ export class WebserverPod extends pulumi.ComponentResource {
         this.podName = objectMeta.name;
         this.namespace = objectMeta.namespace;
         const set = (o: pulumi.Output<string | undefined>) => o as pulumi.Output<string>;
-        this.stackOutputs = {
+        STACK_OUTPUTS.set(this, {
             workload: this.workload,
             podName: this.podName,
             namespace: this.namespace,
@@ -179,7 +185,7 @@ export class WebserverPod extends pulumi.ComponentResource {
                 ? { readyReplicas: set(this.readyReplicas) }
                 : { podIp: set(this.podIp), podStatus: set(this.status), readyContainers: set(this.readyContainers) }),
             ...(service && { serviceName: set(this.serviceName), serviceIp: set(this.serviceIp) }),
-        };
+        });
         this.registerOutputs({
             workload: this.workload,
             podName: this.podName,

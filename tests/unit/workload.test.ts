@@ -151,15 +151,15 @@ describe("workload: Deployment", () => {
             expect(await promiseOf(c.podIp)).to.equal(undefined);
             expect(await promiseOf(c.readyContainers)).to.equal(undefined);
             // What a program exports: only what is set (the engine warns about undefined outputs).
-            expect(Object.keys(c.stackOutputs).sort()).to.deep.equal(
+            expect(Object.keys(c.stackOutputs()).sort()).to.deep.equal(
                 ["namespace", "podName", "readyReplicas", "serviceIp", "serviceName", "workload"].sort(),
             );
-            expect(await promiseOf(c.stackOutputs.readyReplicas)).to.equal("1/3");
+            expect(await promiseOf(c.stackOutputs().readyReplicas)).to.equal("1/3");
         });
 
         it("a Deployment with service: false exports no Service outputs", () => {
             const c = new WebserverPod("dep-nosvc", { workload: "Deployment", service: false });
-            expect(Object.keys(c.stackOutputs).sort()).to.deep.equal(
+            expect(Object.keys(c.stackOutputs()).sort()).to.deep.equal(
                 ["namespace", "podName", "readyReplicas", "workload"].sort(),
             );
         });
@@ -173,7 +173,7 @@ describe("workload: Deployment", () => {
                 "app.kubernetes.io/instance": "pod-svc",
             });
             expect(registered("pod-svc-pdb")).to.have.length(0);
-            expect(Object.keys(c.stackOutputs).sort()).to.deep.equal(
+            expect(Object.keys(c.stackOutputs()).sort()).to.deep.equal(
                 [
                     "namespace",
                     "podIp",
@@ -185,7 +185,7 @@ describe("workload: Deployment", () => {
                     "workload",
                 ].sort(),
             );
-            expect(await promiseOf(c.stackOutputs.podStatus)).to.equal("Running");
+            expect(await promiseOf(c.stackOutputs().podStatus)).to.equal("Running");
         });
     });
 
