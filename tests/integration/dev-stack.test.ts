@@ -6,14 +6,15 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { parse } from "yaml";
+import { parse, parseAllDocuments } from "yaml";
 import { chooseImage } from "../../scripts/lib/images";
 import { downPod, playPod, requestInPod, containerName } from "../../scripts/lib/pod";
 import { ensurePodman, podman } from "../../scripts/lib/podman";
 import { poll } from "../../scripts/lib/exec";
 import { KubeObject } from "../../scripts/lib/schema";
-import { kubectl, objectsIn, Project, report, requirePrerequisites, ROOT } from "./harness";
+import { kubectl, objectsIn, Project, report, requirePrerequisites, ROOT, sh } from "./harness";
 import { podForPodman } from "./serverView";
+import { differences } from "./contains";
 const { commentBody } = require("../../scripts/ci/preview-comment.js");
 
 const SEED = parse(fs.readFileSync(path.join(ROOT, "tests", "fixtures", "webserver.yaml"), "utf8"));
@@ -82,6 +83,14 @@ describe("integration: the dev stack with the Pulumi CLI (pulumi up, preview, de
                 `serviceAccount ${stored.spec.serviceAccountName}, node ${stored.spec.nodeName}`,
         );
         expect(stored.spec.nodeName, "scheduled on a kwok node").to.be.a("string").and.not.equal("");
+    });
+
+    it("npm run render (the program under mocks, the CLI's config emulated) declared what the server holds", () => {
+        const r = sh("npm", ["run", "-s", "render", "--", "--stack", "dev"], { cwd: ROOT });
+        expect(r.code, r.out).to.equal(0);
+        const rendered = parseAllDocuments(r.stdout).map((d) => d.toJSON());
+        expect(rendered.map((o: any) => `${o.kind}/${o.metadata.name}`)).to.deep.equal(["Pod/webserver"]);
+        expect(differences(rendered[0], stored)).to.deep.equal([]);
     });
 
     it("that stored object, played on podman, serves and ships nginx's lines", async function () {

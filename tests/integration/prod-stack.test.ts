@@ -6,6 +6,9 @@ import { expect } from "chai";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { kubectl, objectsIn, Project, report, requirePrerequisites } from "./harness";
 import { tearDown } from "./teardown";
+import { differences } from "./contains";
+import { parseAllDocuments } from "yaml";
+import { ROOT, sh } from "./harness";
 
 const RESTRICTED_NS = "webserver-restricted";
 
@@ -68,6 +71,19 @@ describe("integration: the prod stack through the Automation API", function () {
         expect(pods, "the PodDisruptionBudget selects the Deployment's two pods").to.have.length(2);
         for (const p of pods) expect(p.metadata.labels).to.deep.include({ "app.kubernetes.io/component": "web" });
         expect(new Set(nodes).size, "one replica per node").to.equal(2);
+    });
+
+    it("npm run render declared exactly the objects the API server holds, field by field", () => {
+        const r = sh("npm", ["run", "-s", "render", "--", "--stack", "prod"], { cwd: ROOT });
+        expect(r.code, r.out).to.equal(0);
+        const rendered = parseAllDocuments(r.stdout).map((d) => d.toJSON());
+        report(`render: ${rendered.map((o: any) => `${o.kind}/${o.metadata.name}`).join(", ")}`);
+        expect(rendered.length).to.be.greaterThan(2);
+        for (const o of rendered) {
+            const got = kubectl(["get", `${o.kind.toLowerCase()}/${o.metadata.name}`, "-o", "json"]);
+            expect(got.code, got.out).to.equal(0);
+            expect(differences(o, JSON.parse(got.stdout)), `${o.kind}/${o.metadata.name}`).to.deep.equal([]);
+        }
     });
 
     it("pulumi preview after an image change: the Deployment rolls in place, nothing is replaced", async () => {
