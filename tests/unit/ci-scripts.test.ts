@@ -127,3 +127,39 @@ describe("scripts/ci/preview-comment.js", () => {
         expect(body).to.contain("+ 2 to create").and.contain("trimmed");
     });
 });
+
+describe("scripts/ci/debian-packages.sh (.ci/run's install step)", () => {
+    // The fakes' directory is the whole PATH, so the machine's own runc is not seen.
+    const BASH = spawnSync("sh", ["-c", "command -v bash"], { encoding: "utf8" }).stdout.trim();
+    /** Runs it with fake dpkg (nothing installed), apt-get (records its arguments) and, if asked, runc. */
+    function install(withRunc: boolean, ...packages: string[]) {
+        const bin = fs.mkdtempSync(path.join(os.tmpdir(), "apt-bin-"));
+        const calls = path.join(bin, "calls");
+        const fake = (name: string, body: string) =>
+            fs.writeFileSync(path.join(bin, name), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+        fake("dpkg", "exit 1");
+        fake("apt-get", `echo "apt-get $*" >> ${calls}`);
+        fake("id", "echo 0");
+        if (withRunc) fake("runc", "exit 0");
+        const r = spawnSync(BASH, [path.join(ROOT, "scripts", "ci", "debian-packages.sh"), ...packages], {
+            encoding: "utf8",
+            env: { PATH: bin },
+        });
+        expect(r.status, r.stderr).to.equal(0);
+        return fs.readFileSync(calls, "utf8").trim().split("\n");
+    }
+
+    it("leaves runc alone where one is already there (Docker's, on GitHub's runners)", () => {
+        expect(install(true, "podman", "runc", "curl")).to.deep.equal([
+            "apt-get update -q",
+            "apt-get install -y -q podman curl",
+        ]);
+    });
+
+    it("installs runc where there is none", () => {
+        expect(install(false, "podman", "runc")).to.deep.equal([
+            "apt-get update -q",
+            "apt-get install -y -q podman runc",
+        ]);
+    });
+});
