@@ -39,9 +39,10 @@ version_of() {
     kube) echo "$KUBERNETES_VERSION" ;;
     kwok) echo "$KWOK_VERSION" ;;
     pulumi) echo "$PULUMI_VERSION" ;;
-    # The host of that release plus this project's RunPlugin (tools/nodejs-host): keyed by both.
-    pulumi-language-nodejs) echo "$PULUMI_NODEJS_HOST_VERSION-runplugin.$(sha256sum tools/nodejs-host/main.go | cut -c1-10)" ;;
-    pulumi-language-python) echo "$PULUMI_PYTHON_HOST_VERSION" ;;
+    # The host of that release plus what it lacks (tools/nodejs-host, tools/python-host, with
+    # tools/hostproxy): keyed by both.
+    pulumi-language-nodejs) echo "$PULUMI_NODEJS_HOST_VERSION-runplugin.$(cat tools/hostproxy/*.go tools/nodejs-host/*.go | sha256sum | cut -c1-10)" ;;
+    pulumi-language-python) echo "$PULUMI_PYTHON_HOST_VERSION-link.$(cat tools/hostproxy/*.go tools/python-host/*.go | sha256sum | cut -c1-10)" ;;
     pulumi-language-yaml) echo "$PULUMI_YAML_VERSION-link.$(sha256sum tools/yaml-host/main.go | cut -c1-10)" ;;
     pulumi-resource-kubernetes) echo "$KUBERNETES_PROVIDER_VERSION" ;;
   esac
@@ -159,22 +160,31 @@ build_sdk_host() {
     GOBIN=$out go install -trimpath -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$version" tool
   )
 }
-build_pulumi-language-nodejs() {
-  local dir=$1 out=$2 inner="pulumi-language-nodejs-$PULUMI_NODEJS_HOST_VERSION"
-  build_sdk_host "$dir/inner" "$out" "$PULUMI_NODEJS_HOST_VERSION" nodejs
-  mv "$out/pulumi-language-nodejs" "$out/$inner"
-  # RunPlugin, which that host lacks, from tools/nodejs-host against the SDK of the CLI's release
-  # (with pkg required too, so shared packages resolve to the versions the CLI was built with).
-  new_module "$dir/runplugin"
-  cp tools/nodejs-host/main.go "$dir/runplugin/"
-  echo "replace github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e" >>"$dir/runplugin/go.mod"
+# The host of an older release (renamed pulumi-language-LANG-VERSION) and, under the usual name,
+# tools/LANG-host + tools/hostproxy built against the SDK of the CLI's release (with pkg required
+# too, so shared packages resolve to the versions the CLI was built with): it starts the older host
+# and answers what that one lacks.
+build_host_with_proxy() {
+  local dir=$1 out=$2 version=$3 lang=$4 inner="pulumi-language-$4-$3"
+  build_sdk_host "$dir/inner" "$out" "$version" "$lang"
+  mv "$out/pulumi-language-$lang" "$out/$inner"
+  new_module "$dir/proxy"
+  cp tools/hostproxy/*.go "tools/$lang-host/"*.go "$dir/proxy/"
+  echo "replace github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e" >>"$dir/proxy/go.mod"
   (
-    cd "$dir/runplugin"
+    cd "$dir/proxy"
     go get "github.com/pulumi/pulumi/sdk/v3@v$PULUMI_VERSION" "github.com/pulumi/pulumi/pkg/v3@v$PULUMI_VERSION" github.com/google/shlex
-    go build -trimpath -ldflags "-X main.innerHost=$inner" -o "$out/pulumi-language-nodejs" .
+    go build -trimpath -ldflags "-X main.innerHost=$inner" -o "$out/pulumi-language-$lang" .
   )
 }
-build_pulumi-language-python() { build_sdk_host "$1" "$2" "$PULUMI_PYTHON_HOST_VERSION" python; }
+build_pulumi-language-nodejs() { build_host_with_proxy "$1" "$2" "$PULUMI_NODEJS_HOST_VERSION" nodejs; }
+build_pulumi-language-python() {
+  build_host_with_proxy "$1" "$2" "$PULUMI_PYTHON_HOST_VERSION" python
+  # The 3.79 host runs programs through this script, which its SDK module ships beside it.
+  local src
+  src=$(cd "$1/inner" && go list -m -f '{{.Dir}}' github.com/pulumi/pulumi/sdk/v3)
+  install -m 0755 "$src/python/cmd/pulumi-language-python-exec" "$2/"
+}
 
 build_pulumi-language-yaml() {
   local dir=$1 out=$2

@@ -1,7 +1,8 @@
-// Reuse from another language: `pulumi package add` of this repository from a Pulumi YAML program,
-// which then declares a WebserverPod with a few options -- retention, labels, a Deployment --
-// and `pulumi up` deploys it through the component package (the Node.js plugin host runs
-// components/index.ts and the engine constructs the component from the inferred schema).
+// Reuse from other languages: `pulumi package add` of this repository from a Pulumi YAML and a
+// Python program (its SDK from PyPI), each declaring a WebserverPod with a few options --
+// retention, labels, a Deployment -- and `pulumi up` deploying it through the component package
+// (the Node.js plugin host runs components/index.ts; the engine constructs the component from the
+// inferred schema). For Python, the generated types are checked against the TypeScript args.
 import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
@@ -90,5 +91,121 @@ describe("integration: pulumi package add from a Pulumi YAML program", function 
     it("pulumi destroy leaves nothing of it", () => {
         expect(pulumi(["destroy", "--yes", "--stack", "dev"]).code).to.equal(0);
         expect(objectsIn("default").filter((o) => o.includes(NAME))).to.deep.equal([]);
+    });
+});
+
+describe("integration: pulumi package add from a Python program", function () {
+    this.timeout(20 * 60_000);
+    const PY_NAME = "web-python";
+    let dir = "";
+    let state = "";
+    let env: NodeJS.ProcessEnv = {};
+
+    const pulumi = (args: string[]) => {
+        const started = Date.now();
+        const r = sh("pulumi", args, { cwd: dir, env });
+        report(`$ pulumi ${args.join(" ")}   (exit ${r.code}, ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+        report(r.out);
+        return r;
+    };
+
+    before(() => {
+        requirePrerequisites();
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "webserver-python-"));
+        state = fs.mkdtempSync(path.join(os.tmpdir(), "webserver-python-state-"));
+        const venv = sh("python3", ["-m", "venv", path.join(dir, "venv")]);
+        expect(venv.code, venv.out).to.equal(0);
+        // The program runs with the virtualenv's Python first on PATH, as after `source venv/bin/activate`
+        // (the Python host built here takes the virtualenv from PATH; README says why).
+        const base = baseEnv({ PULUMI_BACKEND_URL: `file://${state}`, PULUMI_HOME: path.join(state, ".pulumi-home") });
+        env = { ...base, PATH: `${path.join(dir, "venv", "bin")}:${base.PATH}`, VIRTUAL_ENV: path.join(dir, "venv") };
+        fs.writeFileSync(
+            path.join(dir, "Pulumi.yaml"),
+            "name: webserver-python\nruntime:\n  name: python\n  options:\n    virtualenv: venv\n",
+        );
+        // The Python SDK of the CLI's release, from PyPI.
+        const sdk = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).devDependencies[
+            "@pulumi/pulumi"
+        ];
+        fs.writeFileSync(path.join(dir, "requirements.txt"), `pulumi==${sdk}\n`);
+        fs.writeFileSync(path.join(dir, "__main__.py"), "import pulumi\n");
+    });
+
+    after(() => {
+        if (!dir) return;
+        const destroyed = pulumi(["destroy", "--yes", "--stack", "dev"]);
+        if (destroyed.code !== 0)
+            kubectl(["delete", "deployment,service,pdb", PY_NAME, "--ignore-not-found", "--wait=false"]);
+        pulumi(["stack", "rm", "--yes", "--force", "dev"]);
+        fs.rmSync(dir, { recursive: true, force: true });
+        fs.rmSync(state, { recursive: true, force: true });
+    });
+
+    it("pulumi install, then pulumi package add <this repository> generates and links a typed Python SDK", () => {
+        expect(pulumi(["stack", "init", "dev"]).code).to.equal(0);
+        expect(pulumi(["install"]).code).to.equal(0);
+        const add = pulumi(["package", "add", ROOT]);
+        expect(add.code, add.out).to.equal(0);
+        expect(add.out).to.contain("import pulumi_webserver_sidecar as webserver_sidecar");
+        expect(fs.readFileSync(path.join(dir, "requirements.txt"), "utf8")).to.match(/^sdks\/webserver-sidecar$/m);
+        const pkgDir = path.join(dir, "sdks", "webserver-sidecar", "pulumi_webserver_sidecar");
+        const enums = fs.readFileSync(path.join(pkgDir, "_enums.py"), "utf8");
+        const inputs = fs.readFileSync(path.join(pkgDir, "_inputs.py"), "utf8");
+        const resource = fs.readFileSync(path.join(pkgDir, "webserver_pod.py"), "utf8");
+        // Enums as enums, with the TypeScript string values.
+        expect(enums).to.match(
+            /class Workload\(_builtins\.str, Enum\):[\s\S]*?POD = "Pod"[\s\S]*?DEPLOYMENT = "Deployment"/,
+        );
+        expect(enums).to.match(
+            /class Shipper\(_builtins\.str, Enum\):[\s\S]*?CAT_LOOP = "cat-loop"[\s\S]*?STREAM = "stream"/,
+        );
+        // Nested objects typed, with their fields.
+        expect(inputs).to.match(/class RetentionArgsArgs:/);
+        expect(inputs).to.match(/def max_age\(self\)/);
+        expect(resource).to.match(/workload: Optional\['Workload'\] = None/);
+        expect(resource).to.match(/retention: Optional\['RetentionArgsArgs'\] = None/);
+        expect(resource).to.match(
+            /labels: pulumi\.Input\[Optional\[Mapping\[str, pulumi\.Input\[_builtins\.str\]\]\]\]/,
+        );
+        expect(resource).to.match(/def ready_replicas\(self\) -> pulumi\.Output\[Optional\[_builtins\.str\]\]/);
+    });
+
+    it("pulumi up deploys the component with the options given in Python", () => {
+        fs.writeFileSync(
+            path.join(dir, "__main__.py"),
+            [
+                "import pulumi",
+                "import pulumi_webserver_sidecar as webserver_sidecar",
+                "",
+                "web = webserver_sidecar.WebserverPod(",
+                '    "web",',
+                `    pod_name="${PY_NAME}",`,
+                "    workload=webserver_sidecar.Workload.DEPLOYMENT,",
+                "    replicas=2,",
+                "    shipper=webserver_sidecar.Shipper.STREAM,",
+                '    retention=webserver_sidecar.RetentionArgsArgs(max_age="24h", max_size="64Mi"),',
+                `    labels={"example.com/team": "${PY_NAME}"},`,
+                ")",
+                'pulumi.export("workload", web.workload)',
+                'pulumi.export("readyReplicas", web.ready_replicas)',
+                'pulumi.export("serviceIp", web.service_ip)',
+                "",
+            ].join("\n"),
+        );
+        const up = pulumi(["up", "--yes", "--stack", "dev"]);
+        expect(up.code, up.out).to.equal(0);
+        const outputs = JSON.parse(pulumi(["stack", "output", "--json", "--stack", "dev"]).stdout);
+        expect(outputs.workload).to.equal("Deployment");
+        expect(outputs.readyReplicas).to.equal("2/2");
+        expect(outputs.serviceIp).to.match(/^10\.96\.\d+\.\d+$/);
+        const deployment = JSON.parse(kubectl(["get", "deployment", PY_NAME, "-o", "json"]).stdout);
+        expect(deployment.spec.template.metadata.labels).to.deep.include({ "example.com/team": PY_NAME });
+        const sidecar = deployment.spec.template.spec.containers.find((c: any) => c.name === "sidecar-container");
+        expect(sidecar.command.join(" ")).to.contain("tail");
+    });
+
+    it("pulumi destroy leaves nothing of it", () => {
+        expect(pulumi(["destroy", "--yes", "--stack", "dev"]).code).to.equal(0);
+        expect(objectsIn("default").filter((o) => o.includes(PY_NAME))).to.deep.equal([]);
     });
 });

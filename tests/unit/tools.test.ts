@@ -55,6 +55,10 @@ describe("scripts/tools.sh (npm run tools)", () => {
             new RegExp(`^${v.PULUMI_YAML_VERSION.replace(/\./g, "\\.")}-link\\.[0-9a-f]{10}$`),
         );
         byTool["pulumi-language-yaml"] = v.PULUMI_YAML_VERSION;
+        expect(byTool["pulumi-language-python"]).to.match(
+            new RegExp(`^${v.PULUMI_PYTHON_HOST_VERSION.replace(/\./g, "\\.")}-link\\.[0-9a-f]{10}$`),
+        );
+        byTool["pulumi-language-python"] = v.PULUMI_PYTHON_HOST_VERSION;
         expect(byTool).to.deep.equal({
             etcd: v.ETCD_VERSION,
             kube: v.KUBERNETES_VERSION,

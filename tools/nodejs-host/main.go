@@ -1,35 +1,31 @@
-// pulumi-language-nodejs as scripts/tools.sh builds it here.
+// pulumi-language-nodejs as scripts/tools.sh builds it here (with tools/hostproxy/proxy.go).
 //
 // Pulumi's Node.js language host has been a Go module of its own since 3.69, never tagged, and the
 // Go module proxy serves none of its versions; the newest host it serves is the one inside the SDK
 // module of 3.68 (PULUMI_NODEJS_HOST_VERSION in tools/versions.env). That host runs programs, but
 // answers RunPlugin with "not supported", and RunPlugin is how the engine starts a Node.js policy
 // pack or component package. So this binary starts the 3.68 host (installed beside it as
-// pulumi-language-nodejs-<version>), forwards every call to it, and answers RunPlugin itself the
+// pulumi-language-nodejs-<version>), forwards every other call to it, and answers RunPlugin the
 // way the current host does (sdk/nodejs/cmd/pulumi-language-nodejs, RunPlugin): node runs
 // @pulumi/pulumi's run-policy-pack or run-plugin from the plugin's directory, and a policy pack
 // gets the stack's configuration through the SDK's PolicyProxy. Nothing else is changed.
 // README ("What runs in the integration suite") says so; a user's own Pulumi install has the real host.
+
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
 
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
-	"google.golang.org/protobuf/types/known/emptypb"
 
 	"github.com/google/shlex"
 	sdk "github.com/pulumi/pulumi/sdk/v3"
@@ -38,15 +34,6 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 )
-
-// innerHost is set at build time: the file name of the 3.68 host beside this binary.
-var innerHost = "pulumi-language-nodejs-inner"
-
-type host struct {
-	pulumirpc.UnimplementedLanguageRuntimeServer
-	inner         pulumirpc.LanguageRuntimeClient
-	engineAddress string
-}
 
 func main() {
 	// The flags the engine may pass to a Node.js host. Those the 3.68 host knows are handed on;
@@ -62,113 +49,24 @@ func main() {
 	if *runtimeName != "nodejs" {
 		cmdutil.Exit(fmt.Errorf("unsupported runtime: %s", *runtimeName))
 	}
-
-	self, err := os.Executable()
-	if err != nil {
-		cmdutil.Exit(err)
-	}
-	innerPath := filepath.Join(filepath.Dir(self), innerHost)
 	if *showVersion {
-		out, err := exec.Command(innerPath, "-version").Output()
-		if err != nil {
-			cmdutil.Exit(fmt.Errorf("%s -version: %w", innerPath, err))
-		}
-		fmt.Print(string(out))
+		printInnerVersion()
 		return
 	}
-
+	var engineAddress string
+	if args := flag.Args(); len(args) > 0 {
+		engineAddress = args[0]
+	}
 	innerArgs := []string{"-tracing=" + *tracing, "-root=" + *root, "-typescript=" + strconv.FormatBool(*typescript),
 		"-tsconfig=" + *tsconfig, "-nodeargs=" + *nodeargs}
-	cmd := exec.Command(innerPath, append(innerArgs, flag.Args()...)...)
-	cmd.Stderr = os.Stderr
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		cmdutil.Exit(err)
-	}
-	if err := cmd.Start(); err != nil {
-		cmdutil.Exit(fmt.Errorf("starting %s: %w", innerPath, err))
-	}
-	defer func() { _ = cmd.Process.Kill() }()
-	port, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil {
-		cmdutil.Exit(fmt.Errorf("%s printed no port: %w", innerPath, err))
-	}
-	go func() { _, _ = io.Copy(os.Stdout, stdout) }()
-
-	conn, err := grpc.NewClient("127.0.0.1:"+strings.TrimSpace(port),
-		grpc.WithTransportCredentials(insecure.NewCredentials()), rpcutil.GrpcChannelOptions())
-	if err != nil {
-		cmdutil.Exit(err)
-	}
-	h := &host{inner: pulumirpc.NewLanguageRuntimeClient(conn)}
-	if args := flag.Args(); len(args) > 0 {
-		h.engineAddress = args[0]
-	}
-
-	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
-		Init: func(srv *grpc.Server) error {
-			pulumirpc.RegisterLanguageRuntimeServer(srv, h)
-			return nil
-		},
-	})
-	if err != nil {
-		cmdutil.Exit(fmt.Errorf("could not start language host RPC server: %w", err))
-	}
-	fmt.Printf("%d\n", handle.Port)
-	if err := <-handle.Done; err != nil {
-		cmdutil.Exit(fmt.Errorf("language host RPC stopped serving: %w", err))
-	}
+	serve(append(innerArgs, flag.Args()...), engineAddress)
 }
 
-// Every call but RunPlugin goes to the 3.68 host as it is.
-
-func (h *host) Handshake(ctx context.Context, r *pulumirpc.LanguageHandshakeRequest) (*pulumirpc.LanguageHandshakeResponse, error) {
-	if r.GetEngineAddress() != "" {
-		h.engineAddress = r.GetEngineAddress()
-	}
-	return h.inner.Handshake(ctx, r)
-}
-func (h *host) GetRequiredPlugins(ctx context.Context, r *pulumirpc.GetRequiredPluginsRequest) (*pulumirpc.GetRequiredPluginsResponse, error) {
-	return h.inner.GetRequiredPlugins(ctx, r)
-}
-func (h *host) GetRequiredPackages(ctx context.Context, r *pulumirpc.GetRequiredPackagesRequest) (*pulumirpc.GetRequiredPackagesResponse, error) {
-	return h.inner.GetRequiredPackages(ctx, r)
-}
-func (h *host) Run(ctx context.Context, r *pulumirpc.RunRequest) (*pulumirpc.RunResponse, error) {
-	return h.inner.Run(ctx, r)
-}
-func (h *host) GetPluginInfo(ctx context.Context, r *emptypb.Empty) (*pulumirpc.PluginInfo, error) {
-	return h.inner.GetPluginInfo(ctx, r)
-}
-func (h *host) RuntimeOptionsPrompts(ctx context.Context, r *pulumirpc.RuntimeOptionsRequest) (*pulumirpc.RuntimeOptionsResponse, error) {
-	return h.inner.RuntimeOptionsPrompts(ctx, r)
-}
-func (h *host) Template(ctx context.Context, r *pulumirpc.TemplateRequest) (*pulumirpc.TemplateResponse, error) {
-	return h.inner.Template(ctx, r)
-}
-func (h *host) About(ctx context.Context, r *pulumirpc.AboutRequest) (*pulumirpc.AboutResponse, error) {
-	return h.inner.About(ctx, r)
-}
-func (h *host) GetProgramDependencies(ctx context.Context, r *pulumirpc.GetProgramDependenciesRequest) (*pulumirpc.GetProgramDependenciesResponse, error) {
-	return h.inner.GetProgramDependencies(ctx, r)
-}
-func (h *host) GenerateProgram(ctx context.Context, r *pulumirpc.GenerateProgramRequest) (*pulumirpc.GenerateProgramResponse, error) {
-	return h.inner.GenerateProgram(ctx, r)
-}
-func (h *host) GenerateProject(ctx context.Context, r *pulumirpc.GenerateProjectRequest) (*pulumirpc.GenerateProjectResponse, error) {
-	return h.inner.GenerateProject(ctx, r)
-}
 func (h *host) GeneratePackage(ctx context.Context, r *pulumirpc.GeneratePackageRequest) (*pulumirpc.GeneratePackageResponse, error) {
 	return h.inner.GeneratePackage(ctx, r)
 }
-func (h *host) Pack(ctx context.Context, r *pulumirpc.PackRequest) (*pulumirpc.PackResponse, error) {
-	return h.inner.Pack(ctx, r)
-}
 func (h *host) Link(ctx context.Context, r *pulumirpc.LinkRequest) (*pulumirpc.LinkResponse, error) {
 	return h.inner.Link(ctx, r)
-}
-func (h *host) Cancel(ctx context.Context, r *emptypb.Empty) (*emptypb.Empty, error) {
-	return h.inner.Cancel(ctx, r)
 }
 func (h *host) InstallDependencies(r *pulumirpc.InstallDependenciesRequest, s grpc.ServerStreamingServer[pulumirpc.InstallDependenciesResponse]) error {
 	stream, err := h.inner.InstallDependencies(s.Context(), r)

@@ -24,7 +24,9 @@ import (
 	"google.golang.org/grpc"
 )
 
-type withLink struct{ pulumirpc.LanguageRuntimeServer }
+type withLink struct {
+	pulumirpc.LanguageRuntimeServer
+}
 
 // Link is pulumi-yaml 1.26.2's: YAML programs read a package from Pulumi.yaml; nothing to link.
 func (withLink) Link(context.Context, *pulumirpc.LinkRequest) (*pulumirpc.LinkResponse, error) {
