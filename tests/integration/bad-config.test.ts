@@ -13,12 +13,7 @@ describe("integration: a bad value in stack config (pulumi up)", function () {
         project.must(["stack", "init", "dev"], { quiet: true });
     });
 
-    after(() => {
-        if (!project) return;
-        project.pulumi(["destroy", "--yes", "--stack", "dev"], { quiet: true });
-        project.pulumi(["stack", "rm", "--yes", "--force", "dev"], { quiet: true });
-        project.dispose();
-    });
+    after(() => project?.tearDown(["dev"]));
 
     it("fails with the component's message naming the option and the value; the API server holds nothing", () => {
         const before = objectsIn(undefined);

@@ -30,14 +30,8 @@ describe("integration: the dev stack with the Pulumi CLI (pulumi up, preview, de
         project.must(["stack", "init", "dev"]);
     });
 
-    after(() => {
-        if (!project) return;
-        const destroyed = project.pulumi(["destroy", "--yes", "--stack", "dev"]);
-        // Whatever destroy did, nothing of the test stays in the cluster.
-        if (destroyed.code !== 0) kubectl(["delete", "pod", "webserver", "--ignore-not-found", "--wait=false"]);
-        project.pulumi(["stack", "rm", "--yes", "--force", "dev"], { quiet: true });
-        project.dispose();
-    });
+    // Whatever destroy does, nothing of the test stays in the cluster.
+    after(() => project?.tearDown(["dev"], ["pod", "webserver"]));
 
     it("pulumi up creates the Pod and exports podIp, podStatus Running, readyContainers 2/2", () => {
         const up = project!.must(["up", "--yes", "--stack", "dev"]);

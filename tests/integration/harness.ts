@@ -105,17 +105,15 @@ export function requirePrerequisites(): void {
     if (missing.length > 0) throw new Error(`cannot run the integration suite: ${missing.join("; ")}`);
 }
 
-/** A copy of the project with its own state backend, removed by `dispose`. */
-export class Project {
+/** A program's directory with its own state backend, both removed by `dispose`. */
+export class Workdir {
     readonly dir: string;
     readonly stateDir: string;
-    readonly env: NodeJS.ProcessEnv;
+    env: NodeJS.ProcessEnv;
 
     constructor(label: string) {
         this.dir = fs.mkdtempSync(path.join(os.tmpdir(), `webserver-${label}-`));
         this.stateDir = fs.mkdtempSync(path.join(os.tmpdir(), `webserver-${label}-state-`));
-        for (const f of PROJECT_FILES) fs.cpSync(path.join(ROOT, f), path.join(this.dir, f), { recursive: true });
-        fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(this.dir, "node_modules"));
         this.env = baseEnv({
             PULUMI_BACKEND_URL: `file://${this.stateDir}`,
             // Plugins, credentials and logs of this run stay in it.
@@ -123,7 +121,7 @@ export class Project {
         });
     }
 
-    /** `pulumi ARGS` in the project, as a user types it; prints the command and its output. */
+    /** `pulumi ARGS` in the directory, as a user types it; prints the command and its output. */
     pulumi(args: string[], opts: { quiet?: boolean } = {}): Result {
         const started = Date.now();
         const r = sh("pulumi", args, { cwd: this.dir, env: this.env });
@@ -143,9 +141,29 @@ export class Project {
         return JSON.parse(this.must(["stack", "output", "--json", "--stack", stack], { quiet: true }).stdout);
     }
 
+    /** Destroys and removes `stacks` (deleting `fallback` objects with kubectl when destroy fails), then the directories. */
+    tearDown(stacks: string[], fallback: string[] = []): void {
+        for (const stack of stacks) {
+            const destroyed = this.pulumi(["destroy", "--yes", "--stack", stack], { quiet: true });
+            if (destroyed.code !== 0 && fallback.length > 0)
+                kubectl(["delete", ...fallback, "--ignore-not-found", "--wait=false"]);
+            this.pulumi(["stack", "rm", "--yes", "--force", stack], { quiet: true });
+        }
+        this.dispose();
+    }
+
     dispose(): void {
         fs.rmSync(this.dir, { recursive: true, force: true });
         fs.rmSync(this.stateDir, { recursive: true, force: true });
+    }
+}
+
+/** A copy of the project (node_modules linked) with its own state backend. */
+export class Project extends Workdir {
+    constructor(label: string) {
+        super(label);
+        for (const f of PROJECT_FILES) fs.cpSync(path.join(ROOT, f), path.join(this.dir, f), { recursive: true });
+        fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(this.dir, "node_modules"));
     }
 }
 

@@ -5,32 +5,42 @@
 // inferred schema). For Python, the generated types are checked against the TypeScript args.
 import { expect } from "chai";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import { baseEnv, kubectl, objectsIn, report, requirePrerequisites, ROOT, sh } from "./harness";
+import { kubectl, objectsIn, report, requirePrerequisites, ROOT, sh, Workdir } from "./harness";
 
 const NAME = "web-yaml";
 
+/** `pulumi up` of a program declaring Deployment `name` (2 replicas, stream shipper, a team label), checked. */
+function upAndCheck(program: Workdir, name: string): void {
+    const up = program.pulumi(["up", "--yes", "--stack", "dev"]);
+    expect(up.code, up.out).to.equal(0);
+    const outputs = program.outputs("dev");
+    expect(outputs.workload).to.equal("Deployment");
+    expect(outputs.readyReplicas).to.equal("2/2");
+    expect(outputs.serviceIp).to.match(/^10\.96\.\d+\.\d+$/);
+    const deployment = JSON.parse(kubectl(["get", "deployment", name, "-o", "json"]).stdout);
+    expect(deployment.spec.template.metadata.labels).to.deep.include({ "example.com/team": name });
+    // The stream shipper: the sidecar runs the shipper script (tail), not the cat loop.
+    const sidecar = deployment.spec.template.spec.containers.find((c: any) => c.name === "sidecar-container");
+    expect(sidecar.command.join(" ")).to.contain("tail");
+}
+
+function destroyAndCheck(program: Workdir, name: string): void {
+    expect(program.pulumi(["destroy", "--yes", "--stack", "dev"]).code).to.equal(0);
+    expect(objectsIn("default").filter((o) => o.includes(name))).to.deep.equal([]);
+}
+
 describe("integration: pulumi package add from a Pulumi YAML program", function () {
     this.timeout(20 * 60_000);
+    let program: Workdir | undefined;
     let dir = "";
-    let state = "";
-    let env: NodeJS.ProcessEnv = {};
-
-    const pulumi = (args: string[]) => {
-        const started = Date.now();
-        const r = sh("pulumi", args, { cwd: dir, env });
-        report(`$ pulumi ${args.join(" ")}   (exit ${r.code}, ${((Date.now() - started) / 1000).toFixed(1)} s)`);
-        report(r.out);
-        return r;
-    };
+    const pulumi = (args: string[]) => program!.pulumi(args);
 
     before(() => {
         requirePrerequisites();
-        dir = fs.mkdtempSync(path.join(os.tmpdir(), "webserver-yaml-"));
-        state = fs.mkdtempSync(path.join(os.tmpdir(), "webserver-yaml-state-"));
-        env = baseEnv({ PULUMI_BACKEND_URL: `file://${state}`, PULUMI_HOME: path.join(state, ".pulumi-home") });
+        program = new Workdir("yaml");
+        dir = program.dir;
         fs.writeFileSync(
             path.join(dir, "Pulumi.yaml"),
             [
@@ -55,15 +65,7 @@ describe("integration: pulumi package add from a Pulumi YAML program", function 
         );
     });
 
-    after(() => {
-        if (!dir) return;
-        const destroyed = pulumi(["destroy", "--yes", "--stack", "dev"]);
-        if (destroyed.code !== 0)
-            kubectl(["delete", "deployment,service,pdb", NAME, "--ignore-not-found", "--wait=false"]);
-        pulumi(["stack", "rm", "--yes", "--force", "dev"]);
-        fs.rmSync(dir, { recursive: true, force: true });
-        fs.rmSync(state, { recursive: true, force: true });
-    });
+    after(() => program?.tearDown(["dev"], ["deployment,service,pdb", NAME]));
 
     it("pulumi package add <this repository> records the package in Pulumi.yaml", () => {
         expect(pulumi(["stack", "init", "dev"]).code).to.equal(0);
@@ -75,50 +77,32 @@ describe("integration: pulumi package add from a Pulumi YAML program", function 
     });
 
     it("pulumi up deploys the component with the options given in YAML", () => {
-        const up = pulumi(["up", "--yes", "--stack", "dev"]);
-        expect(up.code, up.out).to.equal(0);
-        const outputs = JSON.parse(pulumi(["stack", "output", "--json", "--stack", "dev"]).stdout);
-        expect(outputs.workload).to.equal("Deployment");
-        expect(outputs.readyReplicas).to.equal("2/2");
-        expect(outputs.serviceIp).to.match(/^10\.96\.\d+\.\d+$/);
-        const deployment = JSON.parse(kubectl(["get", "deployment", NAME, "-o", "json"]).stdout);
-        expect(deployment.spec.template.metadata.labels).to.deep.include({ "example.com/team": NAME });
-        // The stream shipper with retention: the sidecar runs the shipper script, bounded by 64 MiB.
-        const sidecar = deployment.spec.template.spec.containers.find((c: any) => c.name === "sidecar-container");
-        expect(sidecar.command.join(" ")).to.contain("tail");
+        upAndCheck(program!, NAME);
     });
 
-    it("pulumi destroy leaves nothing of it", () => {
-        expect(pulumi(["destroy", "--yes", "--stack", "dev"]).code).to.equal(0);
-        expect(objectsIn("default").filter((o) => o.includes(NAME))).to.deep.equal([]);
-    });
+    it("pulumi destroy leaves nothing of it", () => destroyAndCheck(program!, NAME));
 });
 
 describe("integration: pulumi package add from a Python program", function () {
     this.timeout(20 * 60_000);
     const PY_NAME = "web-python";
+    let program: Workdir | undefined;
     let dir = "";
-    let state = "";
-    let env: NodeJS.ProcessEnv = {};
-
-    const pulumi = (args: string[]) => {
-        const started = Date.now();
-        const r = sh("pulumi", args, { cwd: dir, env });
-        report(`$ pulumi ${args.join(" ")}   (exit ${r.code}, ${((Date.now() - started) / 1000).toFixed(1)} s)`);
-        report(r.out);
-        return r;
-    };
+    const pulumi = (args: string[]) => program!.pulumi(args);
 
     before(() => {
         requirePrerequisites();
-        dir = fs.mkdtempSync(path.join(os.tmpdir(), "webserver-python-"));
-        state = fs.mkdtempSync(path.join(os.tmpdir(), "webserver-python-state-"));
+        program = new Workdir("python");
+        dir = program.dir;
         const venv = sh("python3", ["-m", "venv", path.join(dir, "venv")]);
         expect(venv.code, venv.out).to.equal(0);
         // The program runs with the virtualenv's Python first on PATH, as after `source venv/bin/activate`
         // (the Python host built here takes the virtualenv from PATH; README says why).
-        const base = baseEnv({ PULUMI_BACKEND_URL: `file://${state}`, PULUMI_HOME: path.join(state, ".pulumi-home") });
-        env = { ...base, PATH: `${path.join(dir, "venv", "bin")}:${base.PATH}`, VIRTUAL_ENV: path.join(dir, "venv") };
+        program.env = {
+            ...program.env,
+            PATH: `${path.join(dir, "venv", "bin")}:${program.env.PATH}`,
+            VIRTUAL_ENV: path.join(dir, "venv"),
+        };
         fs.writeFileSync(
             path.join(dir, "Pulumi.yaml"),
             "name: webserver-python\nruntime:\n  name: python\n  options:\n    virtualenv: venv\n",
@@ -131,15 +115,7 @@ describe("integration: pulumi package add from a Python program", function () {
         fs.writeFileSync(path.join(dir, "__main__.py"), "import pulumi\n");
     });
 
-    after(() => {
-        if (!dir) return;
-        const destroyed = pulumi(["destroy", "--yes", "--stack", "dev"]);
-        if (destroyed.code !== 0)
-            kubectl(["delete", "deployment,service,pdb", PY_NAME, "--ignore-not-found", "--wait=false"]);
-        pulumi(["stack", "rm", "--yes", "--force", "dev"]);
-        fs.rmSync(dir, { recursive: true, force: true });
-        fs.rmSync(state, { recursive: true, force: true });
-    });
+    after(() => program?.tearDown(["dev"], ["deployment,service,pdb", PY_NAME]));
 
     it("pulumi install, then pulumi package add <this repository> generates and links a typed Python SDK", () => {
         expect(pulumi(["stack", "init", "dev"]).code).to.equal(0);
@@ -192,20 +168,8 @@ describe("integration: pulumi package add from a Python program", function () {
                 "",
             ].join("\n"),
         );
-        const up = pulumi(["up", "--yes", "--stack", "dev"]);
-        expect(up.code, up.out).to.equal(0);
-        const outputs = JSON.parse(pulumi(["stack", "output", "--json", "--stack", "dev"]).stdout);
-        expect(outputs.workload).to.equal("Deployment");
-        expect(outputs.readyReplicas).to.equal("2/2");
-        expect(outputs.serviceIp).to.match(/^10\.96\.\d+\.\d+$/);
-        const deployment = JSON.parse(kubectl(["get", "deployment", PY_NAME, "-o", "json"]).stdout);
-        expect(deployment.spec.template.metadata.labels).to.deep.include({ "example.com/team": PY_NAME });
-        const sidecar = deployment.spec.template.spec.containers.find((c: any) => c.name === "sidecar-container");
-        expect(sidecar.command.join(" ")).to.contain("tail");
+        upAndCheck(program!, PY_NAME);
     });
 
-    it("pulumi destroy leaves nothing of it", () => {
-        expect(pulumi(["destroy", "--yes", "--stack", "dev"]).code).to.equal(0);
-        expect(objectsIn("default").filter((o) => o.includes(PY_NAME))).to.deep.equal([]);
-    });
+    it("pulumi destroy leaves nothing of it", () => destroyAndCheck(program!, PY_NAME));
 });

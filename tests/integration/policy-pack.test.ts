@@ -38,14 +38,7 @@ describe("integration: the policy pack through the real analyzer", function () {
         project.must(["stack", "init", "prod"], { quiet: true });
     });
 
-    after(() => {
-        if (!project) return;
-        for (const s of ["dev", "prod"]) {
-            project.pulumi(["destroy", "--yes", "--stack", s], { quiet: true });
-            project.pulumi(["stack", "rm", "--yes", "--force", s], { quiet: true });
-        }
-        project.dispose();
-    });
+    after(() => project?.tearDown(["dev", "prod"]));
 
     it("pulumi preview --policy-pack reports on the dev stack what render --policy reports", () => {
         const preview = project!.must(["preview", "--stack", "dev", "--policy-pack", POLICY_DIR]);

@@ -127,13 +127,8 @@ describe("integration: admission by the API server (Pod Security Standards, rest
     });
 
     after(() => {
-        if (!project) return;
-        for (const s of ["dev", "prod"]) {
-            project.pulumi(["destroy", "--yes", "--stack", s], { quiet: true });
-            project.pulumi(["stack", "rm", "--yes", "--force", s], { quiet: true });
-        }
+        project?.tearDown(["dev", "prod"]);
         kubectl(["delete", "namespace", RESTRICTED_NS, "--ignore-not-found", "--wait=false"]);
-        project.dispose();
     });
 
     it("the prod stack goes in", () => {

@@ -7,6 +7,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -133,4 +134,20 @@ func (h *host) Pack(ctx context.Context, r *pulumirpc.PackRequest) (*pulumirpc.P
 }
 func (h *host) Cancel(ctx context.Context, r *emptypb.Empty) (*emptypb.Empty, error) {
 	return h.inner.Cancel(ctx, r)
+}
+
+// forward copies a server stream of the older host to the engine until it ends.
+func forward[T any](recv func() (T, error), send func(T) error) error {
+	for {
+		msg, err := recv()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := send(msg); err != nil {
+			return err
+		}
+	}
 }

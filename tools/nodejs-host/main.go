@@ -19,7 +19,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -73,18 +72,7 @@ func (h *host) InstallDependencies(r *pulumirpc.InstallDependenciesRequest, s gr
 	if err != nil {
 		return err
 	}
-	for {
-		msg, err := stream.Recv()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if err := s.Send(msg); err != nil {
-			return err
-		}
-	}
+	return forward(stream.Recv, s.Send)
 }
 
 // RunPlugin starts a Node.js plugin -- a policy pack (kind analyzer) or a component package -- from

@@ -18,7 +18,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -57,18 +56,7 @@ func (h *host) RunPlugin(r *pulumirpc.RunPluginRequest, s pulumirpc.LanguageRunt
 	if err != nil {
 		return err
 	}
-	for {
-		msg, err := stream.Recv()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if err := s.Send(msg); err != nil {
-			return err
-		}
-	}
+	return forward(stream.Recv, s.Send)
 }
 
 // InstallDependencies installs requirements.txt into the project's virtualenv (the runtime option,
