@@ -264,6 +264,9 @@ install_tool() {
   rm -rf "$out" && mkdir -p "$(dirname "$out")" && mv "$partial" "$out"
   cached "$t" || die "$t built, but $(binaries "$t") missing in $out"
   echo "$t $(version_of "$t"): built in $(($(date +%s) - start)) s"
+  # Other versions of this tool are of no more use (their names start with a digit after "$t-").
+  local old
+  for old in "$CACHE/$t-"[0-9]*; do [ "$old" = "$(dirname "$out")" ] || rm -rf "$old"; done
   rm -rf "$dir"
 }
 
