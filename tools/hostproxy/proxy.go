@@ -8,6 +8,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -29,8 +30,7 @@ var innerHost = "pulumi-language-inner"
 
 type host struct {
 	pulumirpc.UnimplementedLanguageRuntimeServer
-	inner         pulumirpc.LanguageRuntimeClient
-	engineAddress string
+	inner pulumirpc.LanguageRuntimeClient
 }
 
 // innerPath is the older host's path, beside this binary.
@@ -51,10 +51,10 @@ func printInnerVersion() {
 	fmt.Print(string(out))
 }
 
-// serve starts the older host with args, then serves the engine on a port of its own (printed
+// serve starts the older host with its flags and the engine's arguments, then serves the engine on a port of its own (printed
 // first, as every plugin does) until the engine is done.
-func serve(innerArgs []string, engineAddress string) {
-	cmd := exec.Command(innerPath(), innerArgs...)
+func serve(innerFlags []string) {
+	cmd := exec.Command(innerPath(), append(innerFlags, flag.Args()...)...)
 	cmd.Stderr = os.Stderr
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -75,7 +75,7 @@ func serve(innerArgs []string, engineAddress string) {
 	if err != nil {
 		cmdutil.Exit(err)
 	}
-	h := &host{inner: pulumirpc.NewLanguageRuntimeClient(conn), engineAddress: engineAddress}
+	h := &host{inner: pulumirpc.NewLanguageRuntimeClient(conn)}
 	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
 		Init: func(srv *grpc.Server) error {
 			pulumirpc.RegisterLanguageRuntimeServer(srv, h)
@@ -94,9 +94,6 @@ func serve(innerArgs []string, engineAddress string) {
 // Calls the older host answers as it is (each host file forwards or answers the rest).
 
 func (h *host) Handshake(ctx context.Context, r *pulumirpc.LanguageHandshakeRequest) (*pulumirpc.LanguageHandshakeResponse, error) {
-	if r.GetEngineAddress() != "" {
-		h.engineAddress = r.GetEngineAddress()
-	}
 	return h.inner.Handshake(ctx, r)
 }
 func (h *host) GetRequiredPlugins(ctx context.Context, r *pulumirpc.GetRequiredPluginsRequest) (*pulumirpc.GetRequiredPluginsResponse, error) {

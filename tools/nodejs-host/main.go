@@ -52,13 +52,8 @@ func main() {
 		printInnerVersion()
 		return
 	}
-	var engineAddress string
-	if args := flag.Args(); len(args) > 0 {
-		engineAddress = args[0]
-	}
-	innerArgs := []string{"-tracing=" + *tracing, "-root=" + *root, "-typescript=" + strconv.FormatBool(*typescript),
-		"-tsconfig=" + *tsconfig, "-nodeargs=" + *nodeargs}
-	serve(append(innerArgs, flag.Args()...), engineAddress)
+	serve([]string{"-tracing=" + *tracing, "-root=" + *root, "-typescript=" + strconv.FormatBool(*typescript),
+		"-tsconfig=" + *tsconfig, "-nodeargs=" + *nodeargs})
 }
 
 func (h *host) GeneratePackage(ctx context.Context, r *pulumirpc.GeneratePackageRequest) (*pulumirpc.GeneratePackageResponse, error) {

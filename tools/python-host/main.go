@@ -42,12 +42,7 @@ func main() {
 		printInnerVersion()
 		return
 	}
-	var engineAddress string
-	if args := flag.Args(); len(args) > 0 {
-		engineAddress = args[0]
-	}
-	innerArgs := []string{"-tracing=" + *tracing, "-root=" + *root, "-virtualenv=" + *virtualenv}
-	serve(append(innerArgs, flag.Args()...), engineAddress)
+	serve([]string{"-tracing=" + *tracing, "-root=" + *root, "-virtualenv=" + *virtualenv})
 }
 
 // RunPlugin (Python plugins) is the 3.79 host's, streamed through.
