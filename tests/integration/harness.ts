@@ -40,7 +40,7 @@ export interface Result {
 }
 
 /** The environment every command of the suite runs in: the tools, the cluster, no network plugins. */
-export function baseEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+function baseEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     const PATH = toolsPath();
     const providerOnPath =
         spawnSync("sh", ["-c", "command -v pulumi-resource-kubernetes"], { env: { PATH } }).status === 0;
