@@ -64,3 +64,31 @@ export async function poll<T>(
         await new Promise((r) => setTimeout(r, intervalMs));
     }
 }
+
+/**
+ * Polls `probe` until it reports `done`, or until its `progress` figure (anything that grows while
+ * work is still arriving: lines counted, bytes shipped) has not grown for `stallMs`; `capMs` is a
+ * safety limit only. Waiting on progress rather than a fixed time keeps a slow (busy) machine
+ * from failing a check and a broken one from passing it: the caller asserts on what it got.
+ */
+export async function awaitProgress<T extends { done: boolean; progress: number }>(
+    probe: () => T,
+    options: { stallMs?: number; capMs?: number; intervalMs?: number } = {},
+): Promise<{ last: T; waited: number; stalled: boolean }> {
+    const { stallMs = 30_000, capMs = 10 * 60_000, intervalMs = 250 } = options;
+    const start = Date.now();
+    let best = -Infinity;
+    let grewAt = start;
+    for (;;) {
+        const last = probe();
+        const now = Date.now();
+        if (last.done) return { last, waited: (now - start) / 1000, stalled: false };
+        if (last.progress > best) {
+            best = last.progress;
+            grewAt = now;
+        }
+        if (now - grewAt > stallMs || now - start > capMs)
+            return { last, waited: (now - start) / 1000, stalled: true };
+        await new Promise((r) => setTimeout(r, intervalMs));
+    }
+}

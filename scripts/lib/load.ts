@@ -21,7 +21,8 @@ export function loadPrefix(tag: string): string {
  * Sends `n` GET requests to nginx on the pod's loopback, from a second process (curl, in the
  * pod's network namespace: the traffic never leaves the pod), paced at `ratePerSecond` (curl's
  * --rate waits whole milliseconds, so it paces at most 1000 requests a second; unpaced without it).
- * Bounded: curl stops after `n` requests or `timeoutMs`.
+ * Bounded: curl stops after `n` requests or `timeoutMs`, a safety limit (10 minutes unless
+ * given) far above any load's duration: callers compare `ok` with `sent`, never with a pace.
  */
 export function loadPod(
     podName: string,
@@ -36,7 +37,7 @@ export function loadPod(
     return new Promise((resolve, reject) => {
         // Asynchronous, so the test can sample the volume while the load runs.
         const child = spawn("nsenter", args, { stdio: ["ignore", "pipe", "ignore"] });
-        const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 120_000);
+        const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 10 * 60_000);
         let out = "";
         child.stdout.on("data", (d) => (out += d));
         child.on("error", reject);
@@ -95,4 +96,22 @@ export function lastRequestBefore(file: string, end: number, prefix: string): nu
         if (at >= 0) return parseInt(l.slice(at + marker.length), 10);
     }
     return 0;
+}
+
+/** The number of lines (newlines) in bytes [from, to) of `file`, read from the host. */
+export function linesBetween(file: string, from: number, to: number): number {
+    const fd = fs.openSync(file, "r");
+    try {
+        const buf = Buffer.alloc(1 << 20);
+        let lines = 0;
+        for (let at = Math.max(0, from); at < to; ) {
+            const n = fs.readSync(fd, buf, 0, Math.min(buf.length, to - at), at);
+            if (n <= 0) break;
+            for (let k = 0; k < n; k++) if (buf[k] === 10) lines++;
+            at += n;
+        }
+        return lines;
+    } finally {
+        fs.closeSync(fd);
+    }
 }

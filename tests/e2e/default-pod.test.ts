@@ -31,14 +31,16 @@ describe("e2e: the default Pod on podman", function () {
         expect(requestInPod(pod.name, missing)).to.equal(404);
     });
 
-    it("ships both access-log lines and the 404's error.log line within 40 s", async function () {
-        this.timeout(60_000);
+    it("ships both access-log lines and the 404's error.log line within two cat-loop periods", async function () {
+        // The stated bound is one 30 s period (README: "within 30 s"); two allow for a loop
+        // iteration that started just before the lines and a busy machine's slow `podman logs`.
+        this.timeout(90_000);
         const expected = [
             '"GET / HTTP/1.1" 200',
             `"GET ${missing} HTTP/1.1" 404`,
             `open() "/usr/share/nginx/html${missing}" failed (2: No such file or directory)`,
         ];
-        const seconds = await waitForLog(pod, "sidecar-container", expected, 40_000);
+        const seconds = await waitForLog(pod, "sidecar-container", expected, 2 * 30_000 + 5_000);
         report(
             `sidecar shipped the access and error lines ${seconds.toFixed(1)}s after the check began (cat loop period 30s)`,
         );

@@ -29,7 +29,10 @@ function leftovers(): string[] {
 describe("e2e: npm run local / local:down", function () {
     this.timeout(15 * 60_000);
 
-    after(() => npmRun("local:down"));
+    after(() => {
+        const down = npmRun("local:down");
+        expect(down.code, down.out).to.equal(0);
+    });
 
     it("prints the pod IP and 2/2 Running, twice in a row (it replaces the earlier pod)", () => {
         for (const round of [1, 2]) {

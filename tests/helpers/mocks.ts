@@ -97,7 +97,13 @@ export function registered(name: string): Registration[] {
     return registrations.filter((r) => r.name === name);
 }
 
-/** Waits until pending registrations have reached the mock monitor. */
+/**
+ * Waits until the runtime's queue of pending RPCs (registrations among them) has drained: what
+ * `pulumi.runtime.disconnect()` waits for before a program ends, so "nothing registered" after it
+ * means nothing ever will be.
+ */
 export async function settle(): Promise<void> {
-    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    // Exported by @pulumi/pulumi's runtime (settings.ts) though marked internal: the drain the
+    // runtime itself awaits at the end of a program.
+    await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
 }

@@ -5,24 +5,46 @@ import { expect } from "chai";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { POLL_MS, report, ShipperRun, sleep, summarize, until, writeShipperRecord } from "./harness";
+import {
+    POLL_MS,
+    readShipperRecord,
+    report,
+    retentionExcess,
+    ShipperRun,
+    sleep,
+    summarize,
+    until,
+    writeShipperRecord,
+} from "./harness";
+import { linesBetween } from "../../scripts/lib/load";
 import { STREAM_SHIPPER_SCRIPT } from "../../components/shippers";
 
+/** The epoch of a log's newest age checkpoint: retention writes one per pass when they are a second apart. */
+function newestAge(r: ShipperRun): number {
+    const words = readShipperRecord(r.dir, "access.log.ages") ?? [];
+    return words.length ? Number(words[words.length - 1].split(":")[0]) : 0;
+}
+
 describe("stream shipper (a plain process, no podman)", function () {
-    this.timeout(60_000);
+    // A safety limit: each wait below is bounded by its own (generous) limit.
+    this.timeout(5 * 60_000);
     let run: ShipperRun;
     afterEach(async () => {
         if (run) await run.dispose();
     });
 
-    it("ships every line once, in order: access.log to stdout, error.log to stderr, within a poll or two", async () => {
+    it("ships every line once, in order: access.log to stdout, error.log to stderr", async () => {
         run = new ShipperRun().start();
+        run.write("access.log", ["warm-up"]);
+        await until("the shipper's start", 30_000, () => run.out.includes("warm-up\n"));
+        // Latency of a line once the shipper runs (a poll, 0.2 s, plus a write: README), reported
+        // only: how soon a process is scheduled is the machine's business. The bench measures it.
         run.write("access.log", ["first"]);
-        const latency = await until("the first line", 5_000, () => run.out.includes("first\n"));
+        const latency = await until("the first line", 30_000, () => run.out.includes("first\n"));
         await Promise.all([run.writeAt("access.log", "a", 5000, 5000), run.writeAt("error.log", "e", 300, 300)]);
         await until(
             "every line",
-            10_000,
+            60_000,
             () => !run.counts("a", 5000).includes(0) && !run.counts("e", 300, "err").includes(0),
         );
         const a = summarize(run.counts("a", 5000));
@@ -38,13 +60,12 @@ describe("stream shipper (a plain process, no podman)", function () {
         expect(a).to.deep.equal({ missing: 0, once: 5000, duplicated: 0, extra: 0 });
         expect(e).to.deep.equal({ missing: 0, once: 300, duplicated: 0, extra: 0 });
         expect(order("a")).to.deep.equal([...Array(5000).keys()]);
-        expect(latency).to.be.below(1.5);
     });
 
     it("never breaks a line: one still being written is completed on the same stream", async () => {
         run = new ShipperRun().start();
         run.write("access.log", ["a 0"]);
-        await until("a 0", 5_000, () => run.out.includes("a 0\n"));
+        await until("a 0", 30_000, () => run.out.includes("a 0\n"));
         const fd = fs.openSync(run.file("access.log"), "a");
         fs.writeSync(fd, "a 1 first half");
         await sleep(POLL_MS * 2);
@@ -52,30 +73,39 @@ describe("stream shipper (a plain process, no podman)", function () {
         await sleep(POLL_MS * 2);
         fs.writeSync(fd, " second half\n");
         fs.closeSync(fd);
-        await until("both logs", 5_000, () => run.out.includes("second half\n") && run.err.includes("e 1\n"));
+        await until("both logs", 30_000, () => run.out.includes("second half\n") && run.err.includes("e 1\n"));
         report(`stdout: ${JSON.stringify(run.out)}; stderr: ${JSON.stringify(run.err)}`);
         expect(run.out).to.equal("a 0\na 1 first half second half\n");
         expect(run.err).to.equal("e 0\ne 1\n");
     });
 
-    it("kill -9 under load: nothing missing, at most about a second of lines shipped again", async () => {
+    it("kill -9 under load: nothing missing; only lines after the last checkpoint shipped again", async () => {
         run = new ShipperRun().start();
         const n = 12_000;
         const rate = 2000;
-        const load = run.writeAt("access.log", "k", n, rate);
-        await sleep(2500);
-        await run.stop("SIGKILL");
+        let writing = true;
+        const load = run.writeAt("access.log", "k", n, rate).then(() => (writing = false));
+        await until("a checkpoint", 30_000, () => (run.stateOffset("access.log", "pos") ?? 0) > 0);
+        // The checkpoint just before the kill: the restart resumes there, so what it ships again
+        // is at most the lines from it (less the 8 KiB tail may have read and not written,
+        // stream.sh) to the end of the log at the kill.
+        const checkpoint = run.stateOffset("access.log", "pos")!;
+        const writingAtKill = writing;
         const killedAt = Date.now();
-        await sleep(300);
+        await run.stop("SIGKILL");
+        const sizeAtKill = fs.statSync(run.file("access.log")).size;
         run.start();
+        const restarted = (Date.now() - killedAt) / 1000;
         await load;
-        await until("every line after the restart", 15_000, () => !run.counts("k", n).includes(0));
+        await until("every line after the restart", 60_000, () => !run.counts("k", n).includes(0));
         const s = summarize(run.counts("k", n));
+        const bound = linesBetween(run.file("access.log"), checkpoint - 8192, sizeAtKill) + 1;
         report(
-            `kill -9 at ${rate} lines/s, restarted after ${Date.now() - killedAt > 0 ? "0.3" : "?"}s: ${JSON.stringify(s)}; bound: ${rate} lines (1 s)`,
+            `kill -9 under ${rate} lines/s, restarted ${restarted.toFixed(2)}s later: ${JSON.stringify(s)}; bound ${bound} lines (checkpoint ${checkpoint} - 8 KiB to ${sizeAtKill})`,
         );
+        expect(writingAtKill, "the writer was still writing at the kill").to.equal(true);
         expect(s.missing).to.equal(0);
-        expect(s.extra).to.be.at.most(rate * 1.3);
+        expect(s.extra).to.be.at.most(bound);
     });
 
     it("after a quiet second, or a TERM, a restart ships nothing again", async () => {
@@ -84,19 +114,21 @@ describe("stream shipper (a plain process, no podman)", function () {
             "access.log",
             Array.from({ length: 500 }, (_, i) => `q ${i}`),
         );
-        await until("the lines", 5_000, () => !run.counts("q", 500).includes(0));
-        await sleep(1500); // a quiet second, and the checkpoint once a second
+        await until("the lines", 30_000, () => !run.counts("q", 500).includes(0));
+        const size = fs.statSync(run.file("access.log")).size;
+        // Quiet: the checkpoint (written once a second) reaches the end of the log.
+        await until("the checkpoint at the log's end", 30_000, () => run.stateOffset("access.log", "pos") === size);
         await run.stop("SIGKILL");
         run.start();
         run.write(
             "access.log",
             Array.from({ length: 500 }, (_, i) => `t ${i}`),
         );
-        await until("the next lines", 5_000, () => !run.counts("t", 500).includes(0));
+        await until("the next lines", 30_000, () => !run.counts("t", 500).includes(0));
         await run.stop("SIGTERM");
         run.start();
         run.write("access.log", ["after"]);
-        await until("the last line", 5_000, () => run.out.includes("after\n"));
+        await until("the last line", 30_000, () => run.out.includes("after\n"));
         const q = summarize(run.counts("q", 500));
         const t = summarize(run.counts("t", 500));
         report(`quiet then kill -9: ${JSON.stringify(q)}; lines flowing then TERM: ${JSON.stringify(t)}`);
@@ -106,18 +138,20 @@ describe("stream shipper (a plain process, no podman)", function () {
 
     it("a truncated log (`: > access.log`) is followed from its new start; nothing before or after is lost", async () => {
         run = new ShipperRun().start();
+        // Long lines before, short ones after: the log never grows back to where the shipper was,
+        // so the truncation is seen whenever the shipper next looks (were the new content as long,
+        // a shipper that looked only after the rewrite could not tell; no shipper can).
         run.write(
             "access.log",
-            Array.from({ length: 300 }, (_, i) => `b ${i}`),
+            Array.from({ length: 300 }, (_, i) => `b ${i} ${"x".repeat(100)}`),
         );
-        await until("lines before", 5_000, () => !run.counts("b", 300).includes(0));
+        await until("lines before", 30_000, () => !run.counts("b", 300).includes(0));
         fs.truncateSync(run.file("access.log"), 0);
-        await sleep(POLL_MS * 2);
         run.write(
             "access.log",
             Array.from({ length: 300 }, (_, i) => `t ${i}`),
         );
-        await until("lines after", 5_000, () => !run.counts("t", 300).includes(0));
+        await until("lines after", 30_000, () => !run.counts("t", 300).includes(0));
         const b = summarize(run.counts("b", 300));
         const t = summarize(run.counts("t", 300));
         report(`truncate: before ${JSON.stringify(b)}; after ${JSON.stringify(t)}`);
@@ -133,55 +167,79 @@ describe("stream shipper (a plain process, no podman)", function () {
             run = new ShipperRun({ maxBytes }).start();
             const n = 40_000; // ~110 bytes a line: four times the bound
             let peak = 0;
+            let worst = -Infinity;
+            let samples = 0;
             let freedPastCheckpoint = 0;
             const sampler = setInterval(() => {
+                // The checkpoint first: it only grows, so a freed offset read after it that is past
+                // it was past it.
+                const pos = run.stateOffset("access.log", "pos");
+                const freed = run.stateOffset("access.log", "freed");
+                const { excess } = retentionExcess(run.dir, maxBytes, () => run.allocated());
                 peak = Math.max(peak, run.allocated());
-                const freed = run.stateOffset("access.log", "freed") ?? 0;
-                const pos = run.stateOffset("access.log", "pos") ?? 0;
+                worst = Math.max(worst, excess);
+                if (pos === undefined || freed === undefined) return;
+                samples++;
                 if (freed > pos) freedPastCheckpoint++;
             }, 50);
             try {
                 await run.writeAt("access.log", "r", n, 8000);
-                await until("every line", 15_000, () => !run.counts("r", n).includes(0));
-                await sleep(1500); // a retention pass after the last line
+                await until("every line", 60_000, () => !run.counts("r", n).includes(0));
+                // Drains back within the bound once everything is shipped (a pass a second).
+                await until("the volume within the bound", 60_000, () => run.allocated() <= maxBytes);
             } finally {
                 clearInterval(sampler);
             }
             const written = fs.statSync(run.file("access.log")).size;
+            const freed = run.stateOffset("access.log", "freed");
             const s = summarize(run.counts("r", n));
             report(
-                `retention 1Mi: wrote ${(written / MiB).toFixed(2)} MiB; volume now ${(run.allocated() / MiB).toFixed(2)} MiB, peak ${(peak / MiB).toFixed(2)} MiB (sampled every 50 ms); freed past the checkpoint in ${freedPastCheckpoint} samples; ${JSON.stringify(s)}`,
+                `retention 1Mi: wrote ${(written / MiB).toFixed(2)} MiB, freed up to ${freed}; volume now ${(run.allocated() / MiB).toFixed(2)} MiB, peak ${(peak / MiB).toFixed(2)} MiB (sampled every 50 ms; most over maxSize + unshipped: ${worst} bytes); ${samples} samples with both records, freed past the checkpoint in ${freedPastCheckpoint}; ${JSON.stringify(s)}`,
             );
             expect(written).to.be.above(3 * maxBytes);
-            expect(peak).to.be.at.most(maxBytes);
+            expect(freed, "retention freed the oldest bytes").to.be.above(2 * maxBytes);
+            expect(samples, "the records were sampled").to.be.above(0);
+            expect(worst, "never over maxSize but for bytes not yet shipped").to.be.at.most(0);
             expect(freedPastCheckpoint).to.equal(0);
+            expect(run.allocated()).to.be.at.most(maxBytes);
             expect(s).to.deep.equal({ missing: 0, once: n, duplicated: 0, extra: 0 });
         });
 
         it("with stdout blocked, frees nothing unshipped (the bound yields); after it drains, nothing is missing", async () => {
             const maxBytes = 256 * 1024;
-            run = new ShipperRun({ maxBytes }).start();
+            run = new ShipperRun({ maxBytes, ageEverySeconds: 1 }).start();
+            // Shipped before the stall: retention frees it during the stall (it keeps running).
+            const pre = 5000;
             run.write(
                 "access.log",
-                Array.from({ length: 100 }, (_, i) => `pre ${i}`),
+                Array.from({ length: pre }, (_, i) => `pre ${i} ${"x".repeat(60)}`),
             );
-            await until("first lines", 5_000, () => !run.counts("pre", 100).includes(0));
+            await until("first lines", 30_000, () => !run.counts("pre", pre).includes(0));
             run.pauseOutput(true);
             const n = 20_000; // ~2 MiB: more than the pipe holds and more than the bound
             await run.writeAt("access.log", "s", n, 10_000);
-            await sleep(2500);
-            const pos = run.stateOffset("access.log", "pos") ?? 0;
-            const freed = run.stateOffset("access.log", "freed") ?? 0;
+            // Two retention passes after the writes (each writes an age checkpoint, every second
+            // here): retention ran while nothing more could be shipped.
+            const wrote = Math.floor(Date.now() / 1000);
+            await until("two retention passes after the writes", 60_000, () => newestAge(run) >= wrote + 1);
+            const pos = run.stateOffset("access.log", "pos");
+            const freed = run.stateOffset("access.log", "freed");
             const size = fs.statSync(run.file("access.log")).size;
             const held = run.allocated();
             run.pauseOutput(false);
-            await until("every line after the stall", 15_000, () => !run.counts("s", n).includes(0));
+            await until("every line after the stall", 60_000, () => !run.counts("s", n).includes(0));
+            await until("the volume back within the bound", 60_000, () => run.allocated() <= maxBytes);
+            const after = { freed: run.stateOffset("access.log", "freed"), volume: run.allocated() };
             const s = summarize(run.counts("s", n));
             report(
-                `stalled stdout: log ${size} bytes, checkpoint ${pos}, freed ${freed}, volume ${held} bytes (bound ${maxBytes}: yielded); after draining ${JSON.stringify(s)}`,
+                `stalled stdout: log ${size} bytes, checkpoint ${pos}, freed ${freed}, volume ${held} bytes (bound ${maxBytes}: yielded); after draining: freed ${after.freed}, volume ${after.volume} bytes; ${JSON.stringify(s)}`,
             );
-            expect(freed).to.be.at.most(pos);
+            expect(pos, "a checkpoint was recorded").to.not.equal(undefined);
+            expect(freed, "retention freed what was shipped before the stall").to.be.above(0);
+            expect(freed!).to.be.at.most(pos!);
             expect(held, "the bound yielded to unshipped lines").to.be.above(maxBytes);
+            expect(after.freed!, "retention freed once shipping resumed").to.be.above(size - maxBytes);
+            expect(after.volume).to.be.at.most(maxBytes);
             expect(s).to.deep.equal({ missing: 0, once: n, duplicated: 0, extra: 0 });
         });
 
@@ -191,12 +249,12 @@ describe("stream shipper (a plain process, no podman)", function () {
                 "access.log",
                 Array.from({ length: 2000 }, (_, i) => `old ${i}`),
             );
-            await until("the lines", 5_000, () => !run.counts("old", 2000).includes(0));
+            await until("the lines", 30_000, () => !run.counts("old", 2000).includes(0));
             const size = fs.statSync(run.file("access.log")).size;
             // The record is written before the hole is punched: wait for both.
             const secs = await until(
                 "freed by age",
-                8_000,
+                60_000,
                 () =>
                     (run.stateOffset("access.log", "freed") ?? 0) >= Math.floor(size / 4096) * 4096 &&
                     fs.statSync(run.file("access.log")).blocks * 512 < size,
@@ -216,7 +274,7 @@ describe("stream shipper (a plain process, no podman)", function () {
             );
             run = new ShipperRun({ maxBytes: 256 * 1024, env: { PATH: `${bin}:${process.env.PATH}` } }).start();
             await run.writeAt("access.log", "f", 20_000, 10_000);
-            await until("the lines", 10_000, () => !run.counts("f", 20_000).includes(0));
+            await until("the lines", 60_000, () => !run.counts("f", 20_000).includes(0));
             await sleep(3000);
             const messages = run.err.split("\n").filter((l) => l.includes("cannot free space"));
             report(`stderr after ~5 retention passes that failed: ${JSON.stringify(run.err.trim())}`);
@@ -228,6 +286,9 @@ describe("stream shipper (a plain process, no podman)", function () {
 
     describe("start cost independent of freed history", () => {
         const GiB = 2 ** 30;
+        // What a start reads, not how long it takes: reading through the hole would be 20 GiB of
+        // NULs; finding the data past it reads a few blocks. 64 MiB is far from both.
+        const READ_LIMIT = 64 * 2 ** 20;
 
         /** A log whose first 20 GiB are a hole (freed history), then lines. */
         function longHistory(r: ShipperRun, tag: string, n: number): void {
@@ -239,17 +300,18 @@ describe("stream shipper (a plain process, no podman)", function () {
             );
         }
 
-        it("with no checkpoint: the first line after 20 GiB of holes within 2 s, and no NUL shipped", async () => {
+        it("with no checkpoint: the lines after 20 GiB of holes shipped, reading far less than the hole, no NUL", async () => {
             run = new ShipperRun();
             longHistory(run, "h", 100);
             const started = Date.now();
             run.start();
-            await until("the lines after the hole", 10_000, () => !run.counts("h", 100).includes(0));
+            await until("the lines after the hole", 60_000, () => !run.counts("h", 100).includes(0));
             const secs = (Date.now() - started) / 1000;
+            const read = run.readBytes();
             report(
-                `20 GiB hole, no checkpoint: all lines after it shipped ${secs.toFixed(2)}s after start; stdout ${run.out.length} bytes`,
+                `20 GiB hole, no checkpoint: all lines after it shipped ${secs.toFixed(2)}s after start, ${read} bytes read; stdout ${run.out.length} bytes`,
             );
-            expect(secs).to.be.below(2);
+            expect(read, "bytes the shipper read").to.be.below(READ_LIMIT);
             expect(run.out.includes("\0")).to.equal(false);
             expect(summarize(run.counts("h", 100)).extra).to.equal(0);
         });
@@ -261,10 +323,11 @@ describe("stream shipper (a plain process, no podman)", function () {
             longHistory(run, "p", 100);
             const started = Date.now();
             run.start();
-            await until("the lines after the hole", 10_000, () => !run.counts("p", 100).includes(0));
+            await until("the lines after the hole", 60_000, () => !run.counts("p", 100).includes(0));
             const secs = (Date.now() - started) / 1000;
-            report(`20 GiB hole, no perl: shipped ${secs.toFixed(2)}s after start`);
-            expect(secs).to.be.below(2);
+            const read = run.readBytes();
+            report(`20 GiB hole, no perl: shipped ${secs.toFixed(2)}s after start, ${read} bytes read`);
+            expect(read, "bytes the shipper read").to.be.below(READ_LIMIT);
             expect(run.out.includes("\0")).to.equal(false);
             fs.rmSync(bin, { recursive: true, force: true });
         });
@@ -282,8 +345,9 @@ describe("stream shipper (a plain process, no podman)", function () {
             writeShipperRecord(run.dir, "access.log.pos", [ino, 330]);
             const started = Date.now();
             run.start();
-            await until("the lines after the hole", 10_000, () => !run.counts("s", 100).includes(0));
+            await until("the lines after the hole", 60_000, () => !run.counts("s", 100).includes(0));
             const stale = (Date.now() - started) / 1000;
+            const staleRead = run.readBytes();
             await run.stop("SIGKILL");
             for (const slot of [0, 1])
                 fs.rmSync(path.join(run.dir, ".shipper", `access.log.pos.${slot}`), { force: true });
@@ -291,13 +355,14 @@ describe("stream shipper (a plain process, no podman)", function () {
             run.out = "";
             const again = Date.now();
             run.start();
-            await until("the lines after the freed record", 10_000, () => !run.counts("s", 100).includes(0));
+            await until("the lines after the freed record", 60_000, () => !run.counts("s", 100).includes(0));
             const fromRecord = (Date.now() - again) / 1000;
+            const recordRead = run.readBytes();
             report(
-                `20 GiB hole: stale checkpoint -> shipped in ${stale.toFixed(2)}s; retention's record only -> ${fromRecord.toFixed(2)}s`,
+                `20 GiB hole: stale checkpoint -> shipped in ${stale.toFixed(2)}s, ${staleRead} bytes read; retention's record only -> ${fromRecord.toFixed(2)}s, ${recordRead} bytes read`,
             );
-            expect(stale).to.be.below(2);
-            expect(fromRecord).to.be.below(2);
+            expect(staleRead, "bytes read from a stale checkpoint").to.be.below(READ_LIMIT);
+            expect(recordRead, "bytes read from retention's record").to.be.below(READ_LIMIT);
             expect(run.out.includes("\0")).to.equal(false);
         });
     });
