@@ -6,8 +6,16 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { AGENT } from "../../components";
-import { poll, run } from "../../scripts/lib/exec";
-import { countShipped, lastRequestBefore, LoadResult, loadPod, loadPrefix, summarize } from "../../scripts/lib/load";
+import { awaitProgress, poll, run } from "../../scripts/lib/exec";
+import {
+    countShipped,
+    lastRequestBefore,
+    linesBetween,
+    LoadResult,
+    loadPod,
+    loadPrefix,
+    summarize,
+} from "../../scripts/lib/load";
 import { requestInPod } from "../../scripts/lib/pod";
 import { podman } from "../../scripts/lib/podman";
 import { deliveredOffset } from "../shipper/agentHarness";
@@ -16,8 +24,10 @@ import { killAndAwaitRestart, nothingLeft, report, RunningPod, startPod } from "
 import { ReceiverPod, startReceiverPod } from "../../scripts/lib/receiverPod";
 
 const PORT = 8080; // the production preset's nginx port
-const DELIVER_TIMEOUT_MS = 60_000;
+/** Waits for delivery end when nothing more has arrived for this long (a slow machine keeps arriving). */
+const STALL_MS = 30_000;
 const MiB = 2 ** 20;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const RETENTION = { maxAge: "24h", maxSize: "1Mi" };
 
 const quantile = (xs: number[], q: number) => {
@@ -51,21 +61,28 @@ describe("e2e: delivery to a syslog receiver on podman (production Pod, RELP, re
         expect(left).to.deep.equal([]);
     });
 
-    /** Waits until every request of a load arrived at the receiver at least once; returns the counts and the wait. */
-    async function awaitDelivered(load: LoadResult, n: number) {
-        const start = Date.now();
-        let counts: number[] = [];
-        await poll(
-            "every request's access-log line at the receiver",
-            DELIVER_TIMEOUT_MS,
+    /**
+     * Waits until every request a load sent arrived at the receiver at least once, or until
+     * nothing more arrived for STALL_MS; returns the counts (over what was sent) and the wait.
+     * The assertions then say what is missing.
+     */
+    async function awaitDelivered(load: LoadResult) {
+        const { last, waited } = await awaitProgress(
             () => {
-                counts = countShipped(receiver!.text(), load, n);
-                return counts.every((c) => c > 0) ? true : undefined;
+                const counts = countShipped(receiver!.text(), load, load.sent);
+                const arrived = counts.filter((c) => c > 0).length;
+                return { counts, done: arrived === counts.length, progress: arrived };
             },
-            250,
-        ).catch(() => undefined); // the assertions report what is missing
-        return { counts, waited: (Date.now() - start) / 1000 };
+            { stallMs: STALL_MS },
+        );
+        return { counts: last.counts, waited };
     }
+
+    /** agent.sh's copy of imfile's position of access.log on the volume, or undefined. */
+    const copyOfPosition = () => {
+        const rec = readShipperRecord(volume, "access.log.delivered");
+        return rec ? Number(rec[1]) : undefined;
+    };
 
     it("runs the agent under the restricted profile: uid 101, read-only root, no capabilities", () => {
         const status = pod!.exec("sidecar-container", ["cat", "/proc/1/status"]);
@@ -88,7 +105,7 @@ describe("e2e: delivery to a syslog receiver on podman (production Pod, RELP, re
     it("every access-log and error-log line arrives once; latency from request to arrival", async () => {
         const n = 3000;
         const load = await loadPod(pod!.name, n, { tag: "deliver", port: PORT });
-        expect(load.ok).to.equal(n);
+        expect(load.ok, "answered 200 (of those sent)").to.equal(load.sent);
         // 404s: nginx writes an error-log line for each ("open() ... failed").
         const missingPaths = 100;
         for (let i = 1; i <= missingPaths; i++)
@@ -100,67 +117,85 @@ describe("e2e: delivery to a syslog receiver on podman (production Pod, RELP, re
             requestInPod(pod!.name, `/?probe=lat&i=${i}`, PORT);
             await new Promise((r) => setTimeout(r, 50));
         }
-        const { counts, waited } = await awaitDelivered(load, n);
-        let errors: number[] = [];
-        await poll(
-            "every error-log line at the receiver",
-            DELIVER_TIMEOUT_MS,
+        const { counts, waited } = await awaitDelivered(load);
+        const { last } = await awaitProgress(
             () => {
                 const errs = receiver!.messages().filter((m) => m.app === "nginx-error");
-                errors = Array.from(
+                const errors = Array.from(
                     { length: missingPaths },
                     (_, k) => errs.filter((m) => m.msg.includes(`/missing-e2e-${k + 1}"`)).length,
                 );
-                return errors.every((c) => c > 0) ? true : undefined;
+                const arrived = errors.filter((c) => c > 0).length;
+                return { errors, done: arrived === missingPaths, progress: arrived };
             },
-            250,
-        ).catch(() => undefined);
+            { stallMs: STALL_MS },
+        );
+        const errors = last.errors;
         const arrivals = receiver!.messages().filter((m) => m.app === "nginx-access");
-        const latencies = probes.map(({ i, sent }) => {
-            const m = arrivals.find((a) => a.msg.includes(`GET /?probe=lat&i=${i} `));
-            return m ? (m.at - sent) / 1000 : Infinity;
-        });
+        const probeArrivals = probes.map(({ i }) => arrivals.filter((a) => a.msg.includes(`GET /?probe=lat&i=${i} `)));
+        const latencies = probes.map(({ sent }, k) =>
+            probeArrivals[k].length ? (probeArrivals[k][0].at - sent) / 1000 : Infinity,
+        );
         const s = summarize(counts);
         const e = summarize(errors);
         report(
-            `${n} requests in ${load.seconds.toFixed(2)}s (${Math.round(n / load.seconds)} req/s): access ${JSON.stringify(s)}, all at the receiver ${waited.toFixed(2)}s after the load ended; ${missingPaths} 404s: error-log ${JSON.stringify(e)}`,
+            `${load.sent} of ${n} requests sent in ${load.seconds.toFixed(2)}s (${Math.round(load.sent / load.seconds)} req/s): access ${JSON.stringify(s)}, all at the receiver ${waited.toFixed(2)}s after the load ended; ${missingPaths} 404s: error-log ${JSON.stringify(e)}`,
         );
         report(
             `latency request -> receiver (40 single requests, 50 ms apart): median ${quantile(latencies, 0.5).toFixed(3)}s, p90 ${quantile(latencies, 0.9).toFixed(3)}s, max ${Math.max(...latencies).toFixed(3)}s`,
         );
-        expect(s).to.deep.equal({ missing: 0, once: n, duplicated: 0, extra: 0 });
+        expect(load.sent, "requests sent").to.be.above(0);
+        expect(s).to.deep.equal({ missing: 0, once: load.sent, duplicated: 0, extra: 0 });
         expect(e).to.deep.equal({ missing: 0, once: missingPaths, duplicated: 0, extra: 0 });
-        expect(Math.max(...latencies), "every probe arrived").to.be.below(10);
+        expect(
+            probeArrivals.map((a) => a.length),
+            "every probe arrived once",
+        ).to.deep.equal(probes.map(() => 1));
     });
 
-    it("receiver stopped for 30 s under traffic, then started: nothing missing once it caught up", async () => {
+    it("receiver stopped for 30 s under traffic, then started: the agent waits in place, nothing missing once it caught up", async () => {
         const rate = 200;
         const n = 9000; // 45 s at 200 req/s: traffic before, during and after the outage
-        const loading = loadPod(pod!.name, n, { tag: "outage", port: PORT, ratePerSecond: rate, timeoutMs: 120_000 });
-        await new Promise((r) => setTimeout(r, 5000));
+        const loading = loadPod(pod!.name, n, { tag: "outage", port: PORT, ratePerSecond: rate });
+        await poll("the load's first lines at the receiver", 60_000, () =>
+            receiver!.text().includes(`GET ${loadPrefix("outage")}`) ? true : undefined,
+        );
         receiver!.stop();
         const stoppedAt = Date.now();
-        const atStop = deliveredOffset(volume, "access.log") ?? 0;
-        await new Promise((r) => setTimeout(r, 30_000));
-        const atStart = deliveredOffset(volume, "access.log") ?? 0;
+        // The batch in flight when the receiver went may still be recorded; then nothing more
+        // (README: while the receiver is down the position does not move).
+        let atStop = deliveredOffset(volume, "access.log");
+        let movedAt = Date.now();
+        await poll("the agent's position to settle", 60_000, () => {
+            const now = deliveredOffset(volume, "access.log");
+            if (now !== atStop) {
+                atStop = now;
+                movedAt = Date.now();
+            }
+            return Date.now() - movedAt >= 3000 ? true : undefined;
+        });
+        const sizeAtStop = fs.statSync(path.join(volume, "access.log")).size;
+        await sleep(Math.max(0, stoppedAt + 30_000 - Date.now()));
+        const atStart = deliveredOffset(volume, "access.log");
         const sizeAtStart = fs.statSync(path.join(volume, "access.log")).size;
         // The last request logged by now (read now: once delivered, retention frees it).
         const backlog = lastRequestBefore(path.join(volume, "access.log"), sizeAtStart, loadPrefix("outage"));
         await receiver!.start();
         const startedAt = Date.now();
         const load = await loading;
-        const { counts } = await awaitDelivered(load, n);
+        const { counts } = await awaitDelivered(load);
         // Recovery: from the receiver's start to the arrival (its own clock) of the last line nginx
-        // had written by then -- the backlog of the outage.
+        // had written by then -- the backlog of the outage. Reported: how fast is the machine's.
         const arrival = receiver!.messages().find((m) => m.msg.includes(`GET ${load.prefix}${backlog} `))?.at;
         const recovery = arrival === undefined ? Infinity : (arrival - startedAt) / 1000;
         const s = summarize(counts);
         report(
-            `receiver down ${((startedAt - stoppedAt) / 1000).toFixed(1)}s at ${rate} req/s: the agent's position ${atStop} -> ${atStart} while down (log ${sizeAtStart} bytes); the backlog (up to request ${backlog}) at the receiver ${recovery.toFixed(2)}s after it started; ${JSON.stringify(s)}; duplicates bound ${AGENT.relpWindowSize} (the RELP window)`,
+            `receiver down ${((startedAt - stoppedAt) / 1000).toFixed(1)}s, ${load.sent} requests at up to ${rate}/s: the agent's position ${atStop} -> ${atStart} while the log grew ${sizeAtStop} -> ${sizeAtStart} bytes; the backlog (up to request ${backlog}) at the receiver ${recovery.toFixed(2)}s after it started; ${JSON.stringify(s)}; duplicates bound ${AGENT.relpWindowSize} (the RELP window)`,
         );
-        expect(backlog, "requests were logged during the outage").to.be.above(rate * 30);
-        expect(recovery, "the backlog arrived").to.be.below(60);
-        expect(load.ok).to.equal(n);
+        expect(atStop, "the agent recorded a position").to.not.equal(undefined);
+        expect(sizeAtStart, "lines were logged while the receiver was down").to.be.above(sizeAtStop);
+        expect(atStart, "the agent's position did not move while the receiver was down").to.equal(atStop);
+        expect(load.ok, "answered 200 (of those sent)").to.equal(load.sent);
         expect(s.missing).to.equal(0);
         expect(s.extra).to.be.at.most(AGENT.relpWindowSize);
     });
@@ -168,24 +203,36 @@ describe("e2e: delivery to a syslog receiver on podman (production Pod, RELP, re
     it("sidecar kill -9 under traffic: nothing missing, at most about a second of lines delivered again", async () => {
         const n = 6000;
         const rate = 500;
-        const loading = loadPod(pod!.name, n, {
-            tag: "agent-kill",
-            port: PORT,
-            ratePerSecond: rate,
-            timeoutMs: 60_000,
-        });
-        await new Promise((r) => setTimeout(r, 3000));
-        const restart = await killAndAwaitRestart(pod!, "sidecar-container");
-        const load = await loading;
-        const { counts, waited } = await awaitDelivered(load, n);
-        const s = summarize(counts);
-        // imfile records its position after each batch, and agent.sh keeps a copy once a second
-        // (a kill can cut imfile's own state file short): a second of traffic plus the RELP window.
-        const bound = Math.ceil(rate * 1.5) + AGENT.relpWindowSize;
-        report(
-            `sidecar kill -9 at ${rate} req/s: restarted in ${restart.toFixed(2)}s; ${JSON.stringify(s)} (bound ${bound}); all at the receiver ${waited.toFixed(2)}s after the load ended`,
+        let loadDone = false;
+        const loading = loadPod(pod!.name, n, { tag: "agent-kill", port: PORT, ratePerSecond: rate }).finally(
+            () => (loadDone = true),
         );
-        expect(load.ok).to.equal(n);
+        const before = copyOfPosition() ?? 0;
+        await poll("agent.sh's copy of the position to move", 60_000, () =>
+            (copyOfPosition() ?? 0) > before ? true : undefined,
+        );
+        const loadingAtKill = !loadDone;
+        // After the kill: agent.sh's last copy of imfile's position and the log's end. The restart
+        // resumes at imfile's position or, where the kill damaged its state file, at that copy
+        // (never ahead of it); retention never frees past it. So what is delivered again is at
+        // most the lines from the copy to the log's end at the kill (README: about a second of
+        // lines), plus the RELP window as headroom.
+        let bound = 0;
+        let copy: number | undefined;
+        const restart = await killAndAwaitRestart(pod!, "sidecar-container", () => {
+            const log = path.join(volume, "access.log");
+            copy = copyOfPosition();
+            bound = linesBetween(log, copy ?? 0, fs.statSync(log).size) + AGENT.relpWindowSize;
+        });
+        const load = await loading;
+        const { counts, waited } = await awaitDelivered(load);
+        const s = summarize(counts);
+        report(
+            `sidecar kill -9 under ${rate} req/s: restarted in ${restart.toFixed(2)}s; ${JSON.stringify(s)} (bound ${bound}: lines after the copy of the position ${copy} at the kill, + ${AGENT.relpWindowSize}); all at the receiver ${waited.toFixed(2)}s after the load ended`,
+        );
+        expect(loadingAtKill, "the load was still running at the kill").to.equal(true);
+        expect(copy, "agent.sh's copy of the position").to.not.equal(undefined);
+        expect(load.ok, "answered 200 (of those sent)").to.equal(load.sent);
         expect(s.missing).to.equal(0);
         expect(s.extra).to.be.at.most(bound);
     });
@@ -193,23 +240,26 @@ describe("e2e: delivery to a syslog receiver on podman (production Pod, RELP, re
     it("retention with the receiver down: frees nothing undelivered (the bound yields), then nothing is lost", async () => {
         const bound = MiB; // RETENTION.maxSize
         receiver!.stop();
-        let during: { delivered: number; freed: number; volume: number } | undefined;
+        let during: { delivered?: number; freed?: number; volume: number } | undefined;
         let load: LoadResult | undefined;
         const n = 25_000; // ~2.5 MiB of access log: more than twice the bound
         try {
             load = await loadPod(pod!.name, n, { tag: "retention-down", port: PORT });
-            await new Promise((r) => setTimeout(r, 3000)); // retention passes with nothing delivered
+            // Retention passes with nothing delivered: its record of the position it saw (the
+            // .freed record's <shipped>, written at each punch) is read first, then the position.
+            await sleep(3000);
+            const freed = readShipperRecord(volume, "access.log.freed")?.[1];
             during = {
-                delivered: deliveredOffset(volume, "access.log") ?? 0,
-                freed: Number(readShipperRecord(volume, "access.log.freed")?.[1] ?? 0),
+                freed: freed === undefined ? undefined : Number(freed),
+                delivered: deliveredOffset(volume, "access.log"),
                 volume: allocated(),
             };
         } finally {
             await receiver!.start();
         }
         if (!load || !during) throw new Error("the load did not run");
-        const { counts, waited } = await awaitDelivered(load, n);
-        await poll("retention to catch up", 15_000, () => (allocated() <= bound ? true : undefined), 250).catch(
+        const { counts, waited } = await awaitDelivered(load);
+        await poll("retention to catch up", 60_000, () => (allocated() <= bound ? true : undefined), 250).catch(
             () => undefined,
         );
         const after = allocated();
@@ -217,8 +267,10 @@ describe("e2e: delivery to a syslog receiver on podman (production Pod, RELP, re
         report(
             `receiver down, ${n} requests: the agent's position ${during.delivered}, freed up to ${during.freed}, volume ${(during.volume / MiB).toFixed(2)} MiB (bound 1 MiB: yielded); receiver back: all delivered in ${waited.toFixed(2)}s, volume ${(after / MiB).toFixed(2)} MiB; ${JSON.stringify(s)}`,
         );
-        expect(load.ok).to.equal(n);
-        expect(during.freed).to.be.at.most(during.delivered);
+        expect(load.ok, "answered 200 (of those sent)").to.equal(load.sent);
+        expect(during.delivered, "the agent's position").to.not.equal(undefined);
+        expect(during.freed, "retention's record (it freed what earlier tests delivered)").to.not.equal(undefined);
+        expect(during.freed!).to.be.at.most(during.delivered!);
         expect(during.volume, "the bound yielded to undelivered lines").to.be.above(bound);
         expect(after, "within the bound again").to.be.at.most(bound);
         expect(s.missing).to.equal(0);

@@ -3,7 +3,7 @@
 // sidecar shipping exactly its own replica's lines, once, and none of the other's.
 import { expect } from "chai";
 import { countShipped, LoadResult, loadPod, summarize } from "../../scripts/lib/load";
-import { poll } from "../../scripts/lib/exec";
+import { awaitProgress } from "../../scripts/lib/exec";
 import { requestInPod } from "../../scripts/lib/pod";
 import { nothingLeft, report, RunningPod, startPods } from "./harness";
 
@@ -37,14 +37,16 @@ describe("e2e: the prod stack's Deployment (2 replicas) on podman", function () 
             expect(requestInPod(p.name, "/", 8080), `${p.name} serves`).to.equal(200);
             loads.push(await loadPod(p.name, n, { tag: `replica-${p.name}`, port: 8080 }));
         }
-        for (const l of loads) expect(l.ok).to.equal(n);
+        for (const l of loads) expect([l.sent, l.ok], "sent, answered 200").to.deep.equal([n, n]);
         const counts = (p: RunningPod, i: number) => countShipped(p.logs("sidecar-container"), loads[i], n);
-        await poll(
-            "each replica's lines in its own sidecar",
-            30_000,
-            () => (pods.every((p, i) => !counts(p, i).includes(0)) ? true : undefined),
-            250,
-        ).catch(() => undefined);
+        // Until every line is shipped, or nothing more was shipped for 30 s.
+        await awaitProgress(
+            () => {
+                const shipped = pods.map((p, i) => counts(p, i).filter((c) => c > 0).length);
+                return { done: shipped.every((k) => k === n), progress: shipped.reduce((a, b) => a + b, 0) };
+            },
+            { stallMs: 30_000 },
+        );
         pods.forEach((p, i) => {
             const own = summarize(counts(p, i));
             const other = summarize(countShipped(p.logs("sidecar-container"), loads[1 - i], n));
