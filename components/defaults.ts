@@ -135,6 +135,12 @@ export const STREAM_SHIPPER = {
 export const RETENTION_MIN_BYTES = STREAM_SHIPPER.stateReserveBytes + 2 * STREAM_SHIPPER.minBytesPerLog;
 
 /**
+ * The smallest logVolume.sizeLimit: the volume retention needs at its default share of it. The
+ * API server accepts any size, even 0, where the kubelet evicts the Pod at nginx's first lines.
+ */
+export const LOG_VOLUME_MIN_BYTES = Math.ceil(RETENTION_MIN_BYTES / DEFAULTS.retention.maxSizeShareOfSizeLimit);
+
+/**
  * What `production: true` turns on. Options given explicitly win over these, field by field
  * (your `resources.nginx.limits.cpu` replaces only that quantity). Each value answers a linter
  * finding on the seed (README's policy table names them).

@@ -65,16 +65,8 @@ function checkRetention(
             return c.fail(arg, v, rule);
         }
     } else if (sizeLimit !== undefined) {
-        const share = DEFAULTS.retention.maxSizeShareOfSizeLimit;
-        maxBytes = Math.floor(quantityValue(sizeLimit) * share);
-        if (maxBytes < RETENTION_MIN_BYTES) {
-            return c.fail(
-                "logVolume.sizeLimit",
-                sizeLimit,
-                `with retention (which keeps ${share * 100}% of it when retention.maxSize is unset), must be at least ` +
-                    `${formatBytes(RETENTION_MIN_BYTES / share)}: ${MIN_RULE}`,
-            );
-        }
+        // At least RETENTION_MIN_BYTES: logVolume.sizeLimit is at least LOG_VOLUME_MIN_BYTES (storage.ts).
+        maxBytes = Math.floor(quantityValue(sizeLimit) * DEFAULTS.retention.maxSizeShareOfSizeLimit);
     } else {
         maxBytes = quantityValue(DEFAULTS.retention.maxSize);
     }

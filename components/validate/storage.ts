@@ -1,6 +1,7 @@
 // logVolume: the shared-logs emptyDir's size limit and medium.
 import { ResolvedWebserverPodArgs, StorageMedium } from "../args";
-import { quantityValue } from "../grammar";
+import { LOG_VOLUME_MIN_BYTES } from "../defaults";
+import { formatBytes, quantityValue } from "../grammar";
 import { ValidatedArgs } from "../model";
 import { Checker } from "./checker";
 
@@ -12,7 +13,16 @@ export function checkLogVolume(
     if (raw.logVolume === undefined) return {};
     const v = c.object("logVolume", raw.logVolume, ["sizeLimit", "medium"]);
     if (!v) return {};
-    const sizeLimit = v.sizeLimit === undefined ? undefined : c.quantity("logVolume.sizeLimit", v.sizeLimit, true);
+    let sizeLimit = v.sizeLimit === undefined ? undefined : c.quantity("logVolume.sizeLimit", v.sizeLimit, true);
+    if (sizeLimit !== undefined && quantityValue(sizeLimit) < LOG_VOLUME_MIN_BYTES) {
+        c.fail(
+            "logVolume.sizeLimit",
+            sizeLimit,
+            `must be at least ${formatBytes(LOG_VOLUME_MIN_BYTES)}: the kubelet evicts the Pod once its logs exceed ` +
+                "the limit, and below that size retention (which keeps them under it) cannot hold both logs' newest lines",
+        );
+        sizeLimit = undefined;
+    }
     const medium = v.medium === undefined ? undefined : c.oneOf("logVolume.medium", v.medium, StorageMedium);
     // A tmpfs's pages count against the memory limit of the container that writes them: nginx.
     const memoryLimit = resources.nginx?.limits?.memory;

@@ -71,6 +71,11 @@ const MISTAKES: Mistake[] = [
         issues: [["retention.maxSize", "150Ki", "must be at least 192Ki: 64Ki of it hold the shipper's state"]],
     },
     {
+        title: "a size limit of 0, which the API server takes and the kubelet evicts at the first line",
+        args: { logVolume: { sizeLimit: "0" } },
+        issues: [["logVolume.sizeLimit", "0", "must be at least 240Ki: the kubelet evicts the Pod"]],
+    },
+    {
         title: "a size limit too small for the retention it derives",
         args: { shipper: "stream", retention: {}, logVolume: { sizeLimit: "200Ki" } },
         issues: [["logVolume.sizeLimit", "200Ki", "must be at least 240Ki"]],
