@@ -5,11 +5,11 @@ import tseslint from "typescript-eslint";
 export default tseslint.config(
   { ignores: ["node_modules/", "policy/node_modules/", "dist/", "bin/", ".pack-test/"] },
   {
-    // CommonJS scripts run by actions/github-script on GitHub's runner.
-    files: ["scripts/ci/**/*.js"],
+    // CommonJS scripts: run by actions/github-script on GitHub's runner, and the build.
+    files: ["scripts/ci/**/*.js", "scripts/build.js"],
     languageOptions: {
       sourceType: "commonjs",
-      globals: { module: "writable", require: "readonly", process: "readonly" },
+      globals: { module: "writable", require: "readonly", process: "readonly", __dirname: "readonly" },
     },
   },
   js.configs.recommended,
@@ -26,5 +26,10 @@ export default tseslint.config(
       "@typescript-eslint/no-explicit-any": "off",
       "@typescript-eslint/no-require-imports": "off",
     },
+  },
+  {
+    // The build is plain CommonJS so that it runs before anything is compiled.
+    files: ["scripts/build.js"],
+    rules: { "@typescript-eslint/no-require-imports": "off" },
   },
 );

@@ -87,8 +87,7 @@ export async function awaitProgress<T extends { done: boolean; progress: number 
             best = last.progress;
             grewAt = now;
         }
-        if (now - grewAt > stallMs || now - start > capMs)
-            return { last, waited: (now - start) / 1000, stalled: true };
+        if (now - grewAt > stallMs || now - start > capMs) return { last, waited: (now - start) / 1000, stalled: true };
         await new Promise((r) => setTimeout(r, intervalMs));
     }
 }

@@ -104,7 +104,7 @@ export function linesBetween(file: string, from: number, to: number): number {
     try {
         const buf = Buffer.alloc(1 << 20);
         let lines = 0;
-        for (let at = Math.max(0, from); at < to; ) {
+        for (let at = Math.max(0, from); at < to;) {
             const n = fs.readSync(fd, buf, 0, Math.min(buf.length, to - at), at);
             if (n <= 0) break;
             for (let k = 0; k < n; k++) if (buf[k] === 10) lines++;

@@ -1,7 +1,9 @@
 // A mistake in stack config stops `pulumi up` with the component's own message, before anything
 // reaches the API server; and an unknown key is named with the key that was meant.
 import { expect } from "chai";
-import { objectsIn, Project, requirePrerequisites } from "./harness";
+import * as fs from "fs";
+import * as path from "path";
+import { objectsIn, Project, requirePrerequisites, Workdir } from "./harness";
 
 describe("integration: a bad value in stack config (pulumi up)", function () {
     this.timeout(10 * 60_000);
@@ -33,5 +35,33 @@ describe("integration: a bad value in stack config (pulumi up)", function () {
         expect(up.code).to.not.equal(0);
         expect(up.out).to.match(/replica\b/);
         expect(up.out).to.match(/did you mean .*replicas/);
+    });
+
+    // Why Pulumi.yaml declares only podName, nativeSidecar and production (README, "Stack config"):
+    // the CLI types object options, but a declared key without a default is then required in every
+    // stack, and a default would reach the program as if written (retention: {} turns retention on).
+    it("the CLI takes `type: object` in project config, and then requires the key in every stack", () => {
+        const w = new Workdir("object-config");
+        try {
+            fs.writeFileSync(
+                path.join(w.dir, "Pulumi.yaml"),
+                "name: objcfg\nruntime: yaml\nconfig:\n  labels:\n    type: object\noutputs:\n  l: ${labels}\n",
+            );
+            w.must(["stack", "init", "dev"], { quiet: true });
+            const stackFile = path.join(w.dir, "Pulumi.dev.yaml");
+            fs.writeFileSync(stackFile, "config:\n  objcfg:labels:\n    team: web\n");
+            const map = w.pulumi(["preview", "--stack", "dev"]);
+            fs.writeFileSync(stackFile, "config:\n  objcfg:labels: team=web\n");
+            const text = w.pulumi(["preview", "--stack", "dev"]);
+            fs.writeFileSync(stackFile, "config: {}\n");
+            const none = w.pulumi(["preview", "--stack", "dev"]);
+            expect(map.code, map.out).to.equal(0);
+            expect(text.code).to.not.equal(0);
+            expect(text.out).to.contain("configuration key 'labels' must be of type 'object'");
+            expect(none.code).to.not.equal(0);
+            expect(none.out).to.contain("missing configuration value 'labels'");
+        } finally {
+            w.tearDown(["dev"]);
+        }
     });
 });

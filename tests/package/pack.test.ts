@@ -41,9 +41,11 @@ describe("the component as an npm package", function () {
             "dist/index.js",
             "dist/index.d.ts",
             "dist/webserverPod.js",
+            "dist/shipper/stream.sh",
             "PulumiPlugin.yaml",
             "package.json",
             "README.md",
+            "LICENSE",
         ]);
         expect(
             files.filter((f) => f.startsWith("tests/") || f.startsWith("scripts/") || f.startsWith(".ci/")),

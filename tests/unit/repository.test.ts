@@ -20,6 +20,26 @@ describe("the repository", () => {
         expect(offenders).to.deep.equal([]);
     });
 
+    it("carries the license package.json names (npm ships LICENSE in the package)", () => {
+        const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
+        expect(pkg.license).to.equal("Apache-2.0");
+        const text = fs.readFileSync(path.join(ROOT, "LICENSE"), "utf8");
+        expect(text).to.match(/^\s*Apache License\s+Version 2\.0, January 2004/);
+        expect(text).to.contain("END OF TERMS AND CONDITIONS");
+    });
+
+    it("builds with npm scripts that run under cmd.exe too (no rm, cp, mkdir -p: npm on Windows uses cmd.exe)", () => {
+        const scripts: Record<string, string> = JSON.parse(
+            fs.readFileSync(path.join(ROOT, "package.json"), "utf8"),
+        ).scripts;
+        // What npm runs on a user's machine: the build (prepare runs it on pack, publish and git installs).
+        const userFacing = ["build", "prepare", "prepack", "prepublishOnly", "install", "postinstall"];
+        const posixOnly = /(^|[;&|(]\s*)(rm|cp|mv|mkdir|ln|chmod|cat|sed|test)\s/;
+        const offenders = userFacing.filter((k) => scripts[k] !== undefined && posixOnly.test(scripts[k]));
+        expect(offenders.map((k) => `${k}: ${scripts[k]}`)).to.deep.equal([]);
+        expect(scripts.build, "build").to.be.a("string");
+    });
+
     it("keeps the seed spec in tests/fixtures, as the task gave it", () => {
         const text = fs.readFileSync(path.join(ROOT, "tests", "fixtures", "webserver.yaml"), "utf8");
         expect(text.startsWith("apiVersion: v1\nkind: Pod\nmetadata:\n  name: webserver\n")).to.equal(true);
