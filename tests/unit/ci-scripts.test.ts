@@ -43,6 +43,11 @@ describe("scripts/ci/pulumi-backend.sh", () => {
         expect(outputs.note).to.contain("`s3` backend").and.contain("last `pulumi up`");
     });
 
+    it("names the stack the preview compares with, when the workflow gives it", () => {
+        const { outputs } = chooseBackend({ STATE_BACKEND_URL: "s3://team-pulumi-state", STACK: "staging" });
+        expect(outputs.note).to.contain("last `pulumi up` of stack `staging`");
+    });
+
     it("with only a Pulumi Cloud token: Pulumi Cloud, persistent", () => {
         const { outputs } = chooseBackend({ PULUMI_ACCESS_TOKEN: "pul-123" });
         expect(outputs).to.deep.include({ url: "https://api.pulumi.com", kind: "persistent" });
@@ -161,5 +166,84 @@ describe("scripts/ci/debian-packages.sh (.ci/run's install step)", () => {
             "apt-get update -q",
             "apt-get install -y -q podman runc",
         ]);
+    });
+});
+
+/** A fake `pulumi` on PATH: records its arguments; `stack select` succeeds only for the stacks in `existing`. */
+function fakePulumi(existing: string[]): { bin: string; calls: () => string[] } {
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-bin-"));
+    const calls = path.join(bin, "calls");
+    fs.writeFileSync(
+        path.join(bin, "pulumi"),
+        `#!/bin/sh
+echo "pulumi $*" >> ${calls}
+case "$1 $2" in
+  "stack select") for s in ${existing.join(" ")}; do [ "$3" = "$s" ] && exit 0; done; echo "error: no stack named '$3' found" >&2; exit 255 ;;
+  "stack ls") printf '[%s]\n' '${existing.map((e) => `{"name": "${e}"}`).join(", ")}' ;;
+esac
+exit 0
+`,
+        { mode: 0o755 },
+    );
+    return { bin, calls: () => (fs.existsSync(calls) ? fs.readFileSync(calls, "utf8").trim().split("\n") : []) };
+}
+
+function runScript(script: string, args: string[], bin: string) {
+    return spawnSync("bash", [path.join(ROOT, "scripts", "ci", script), ...args], {
+        encoding: "utf8",
+        env: { PATH: `${bin}:${process.env.PATH}` },
+    });
+}
+
+describe("scripts/ci/require-stack.sh (preview.yml, persistent state)", () => {
+    it("passes when the stack exists, saying which it compares with", () => {
+        const p = fakePulumi(["dev", "prod"]);
+        const r = runScript("require-stack.sh", ["s3://state", "prod"], p.bin);
+        expect(r.status, r.stderr).to.equal(0);
+        expect(r.stdout).to.contain("comparing with stack 'prod' (s3 state)");
+        expect(p.calls()).to.include("pulumi login s3://state");
+    });
+
+    it("stops, naming the stack and the ones there are, when it does not exist (no empty stack created)", () => {
+        const p = fakePulumi(["dev"]);
+        const r = runScript("require-stack.sh", ["s3://state", "stagin"], p.bin);
+        expect(r.status).to.equal(1);
+        expect(r.stdout).to.match(/^::error::stack 'stagin' does not exist/m);
+        expect(r.stderr).to.contain("(there: dev )").and.contain("PULUMI_STACK");
+        expect(p.calls().filter((c) => /init|--create|preview|up\b/.test(c))).to.deep.equal([]);
+    });
+});
+
+describe("scripts/ci/destroy-if-created.sh (up.yml's clean-up)", () => {
+    it("destroys a stack that was created", () => {
+        const p = fakePulumi(["prod"]);
+        const r = runScript("destroy-if-created.sh", ["prod"], p.bin);
+        expect(r.status, r.stderr).to.equal(0);
+        expect(p.calls()).to.include("pulumi destroy --yes --skip-preview --non-interactive --stack prod");
+    });
+
+    it("succeeds without destroying when the stack never came up", () => {
+        const p = fakePulumi(["dev"]);
+        const r = runScript("destroy-if-created.sh", ["prod"], p.bin);
+        expect(r.status, r.stderr).to.equal(0);
+        expect(r.stdout).to.contain("stack prod was never created: nothing to destroy");
+        expect(p.calls().filter((c) => c.includes("destroy"))).to.deep.equal([]);
+    });
+});
+
+describe("scripts/ci/pins.sh (the Pulumi CLI the workflows install)", () => {
+    it("outputs the CLI pinned in tools/versions.env, the release @pulumi/pulumi is pinned to", () => {
+        const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "pins-")), "github-output");
+        const r = spawnSync("bash", [path.join(ROOT, "scripts", "ci", "pins.sh")], {
+            encoding: "utf8",
+            env: { PATH: process.env.PATH, GITHUB_OUTPUT: out },
+        });
+        expect(r.status, r.stderr).to.equal(0);
+        const pinned = /^pulumi=(\d+\.\d+\.\d+)$/.exec(fs.readFileSync(out, "utf8").trim());
+        expect(pinned, "pulumi=X.Y.Z").to.not.equal(null);
+        const sdk = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).devDependencies[
+            "@pulumi/pulumi"
+        ];
+        expect(pinned![1]).to.equal(sdk);
     });
 });

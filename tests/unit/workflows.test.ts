@@ -273,4 +273,67 @@ describe("GitHub workflows (checked here; they run only on GitHub)", () => {
             /pulumi stack select prod[\s\S]*--policy-pack policy --policy-pack-config policy\/config\/all-mandatory\.json/,
         );
     });
+
+    it("install the Pulumi CLI pinned in tools/versions.env, through scripts/ci/pins.sh, in every pulumi/actions step", () => {
+        const problems: string[] = [];
+        let checked = 0;
+        for (const { wf, jobName, job, step, index } of allSteps()) {
+            if (step.uses === undefined || actionOf(step.uses) !== "pulumi/actions") continue;
+            checked++;
+            const pinsStep = job.steps
+                .slice(0, index)
+                .find((s) => s.id === "pins" && /bash scripts\/ci\/pins\.sh\b/.test(s.run ?? ""));
+            if (step.with?.["pulumi-version"] !== "${{ steps.pins.outputs.pulumi }}" || !pinsStep)
+                problems.push(`${where(wf, jobName, step, index)}: pulumi-version not the pin from scripts/ci/pins.sh`);
+        }
+        expect(checked, "pulumi/actions steps").to.be.above(0);
+        expect(problems).to.deep.equal([]);
+    });
+
+    it("destroy only a stack that was created, so a clean-up after a failure does not fail again", () => {
+        const problems: string[] = [];
+        for (const { wf, jobName, step, index } of allSteps()) {
+            if (/\bpulumi destroy\b/.test(step.run ?? ""))
+                problems.push(
+                    `${where(wf, jobName, step, index)}: a bare pulumi destroy (use scripts/ci/destroy-if-created.sh)`,
+                );
+        }
+        const up = workflows().find((w) => w.file === "up.yml")!;
+        expect(up.text).to.contain("bash scripts/ci/destroy-if-created.sh dev");
+        expect(up.text).to.contain("bash scripts/ci/destroy-if-created.sh prod");
+        expect(problems).to.deep.equal([]);
+    });
+
+    it("preview one run per pull request at a time, a newer push cancelling the older", () => {
+        const preview = workflows().find((w) => w.file === "preview.yml")!;
+        const concurrency = parse(preview.text).concurrency;
+        expect(concurrency?.group ?? "").to.contain("github.event.pull_request.number");
+        expect(concurrency?.["cancel-in-progress"]).to.equal(true);
+    });
+
+    it("with persistent state, preview against an existing stack (never an upserted empty one), deployed by deploy.yml on main", () => {
+        const preview = workflows().find((w) => w.file === "preview.yml")!;
+        const job = Object.values(preview.jobs)[0];
+        const at = job.steps.findIndex((s) => s.with?.command === "preview");
+        const step = job.steps[at];
+        expect(String(step.with?.upsert), "upsert only for throw-away state").to.equal(
+            "${{ steps.backend.outputs.kind == 'throwaway' }}",
+        );
+        const check = job.steps
+            .slice(0, at)
+            .find((s) => /bash scripts\/ci\/require-stack\.sh "\$BACKEND" "\$STACK"/.test(s.run ?? ""));
+        expect(check, "a step requiring the stack before the preview").to.not.equal(undefined);
+        expect(check!.if).to.equal("steps.backend.outputs.kind == 'persistent'");
+        // The deploy path of that state: an up of the same stack on pushes to main.
+        const deploy = workflows().find((w) => w.file === "deploy.yml");
+        expect(deploy, "deploy.yml").to.not.equal(undefined);
+        expect(deploy!.on?.push?.branches).to.deep.equal(["main"]);
+        const djob = Object.values(deploy!.jobs)[0];
+        expect(djob.env?.STACK, "the stack preview.yml compares with").to.equal(job.env?.STACK);
+        expect(djob.env?.STATE_BACKEND_URL).to.equal(job.env?.STATE_BACKEND_URL);
+        const up = djob.steps.find((s) => s.with?.command === "up");
+        expect(up?.with?.["stack-name"]).to.equal("${{ env.STACK }}");
+        expect(up?.with?.["cloud-url"]).to.equal("${{ steps.backend.outputs.url }}");
+        expect(up?.if).to.equal("steps.backend.outputs.kind == 'persistent'");
+    });
 });
