@@ -145,7 +145,11 @@ export interface WebserverPodArgs {
     readonly podName?: pulumi.Input<string>;
     /** Image of `nginx-container`. @default "nginx:latest" */
     readonly nginxImage?: pulumi.Input<string>;
-    /** Image of `sidecar-container`. @default "ubuntu:latest"; with a destination: the agent's, "rsyslog/rsyslog-collector:2026-04" */
+    /**
+     * Image of `sidecar-container`. @default "ubuntu:latest"; with `shipper: "stream"` the pinned
+     * "ubuntu:noble-20260905" (GNU coreutils, as tested); with a destination the agent's,
+     * "rsyslog/rsyslog-collector:2026-04"
+     */
     readonly sidecarImage?: pulumi.Input<string>;
     /** Labels of the Pod (keys and values as Kubernetes accepts them). @default none */
     readonly labels?: pulumi.Input<Record<string, pulumi.Input<string>>>;

@@ -15,6 +15,27 @@ export const SEED = {
     catLoopPeriodSeconds: 30,
 } as const;
 
+/**
+ * The images the component picks by itself beyond the seed's, each an exact release: a moving tag
+ * (`nginx:latest`, `ubuntu:latest`) changes under a running stack -- `ubuntu:latest` is 26.04 now,
+ * whose coreutils are uutils', not the GNU ones the stream shipper's checkpoint relies on
+ * (README, "Images"). To update one: pick the publisher's newer tag, run the e2e where it can be
+ * pulled (ci.yml does, with CI_REQUIRE_REAL_IMAGES=1), change it here. No digests: none is
+ * confirmed by its publisher here, and a wrong one breaks every user's pull.
+ */
+export const IMAGES = {
+    /** nginx's stable line, Debian based: the `nginx` user (101) the restricted profile runs as. */
+    nginx: "nginx:1.28.2",
+    /** Ubuntu 24.04 LTS, a dated build: GNU coreutils 9.4, perl-base and util-linux's fallocate. */
+    ubuntu: "ubuntu:noble-20260905",
+    /**
+     * The rsyslog project's official image with RELP (rsyslog-relp) and TLS modules, Ubuntu 24.04
+     * based, under the tag of an rsyslog release (YYYY-MM, the April 2026 one); it has bash,
+     * coreutils and fallocate for agent.sh.
+     */
+    rsyslog: "rsyslog/rsyslog-collector:2026-04",
+} as const;
+
 /** The timings of a probe, and (nginx's HTTP probes) its path. */
 export interface ProbeDefaults {
     path?: string;
@@ -89,11 +110,7 @@ export const NGINX = {
 
 /** The log agent a destination runs in the sidecar (components/agentConf.ts, components/shipper/agent.sh). */
 export const AGENT = {
-    /**
-     * The rsyslog project's official image with RELP (rsyslog-relp) and TLS modules, Ubuntu 24.04
-     * based, under a monthly release tag; it has bash, coreutils and fallocate for agent.sh.
-     */
-    image: "rsyslog/rsyslog-collector:2026-04",
+    image: IMAGES.rsyslog,
     confDir: "/etc/webserver-agent",
     confFile: "rsyslog.conf",
     confVolume: "agent-conf",
@@ -146,9 +163,9 @@ export const LOG_VOLUME_MIN_BYTES = Math.ceil(RETENTION_MIN_BYTES / DEFAULTS.ret
  * finding on the seed (README's policy table names them).
  */
 export const PRODUCTION_PRESET = {
-    // Pinned tags instead of :latest (pin a digest, name@sha256:..., for full immutability).
-    nginxImage: "nginx:1.28",
-    sidecarImage: "ubuntu:24.04",
+    // Exact releases instead of :latest (pin a digest, name@sha256:..., for full immutability).
+    nginxImage: IMAGES.nginx,
+    sidecarImage: IMAGES.ubuntu,
     imagePullPolicy: "Always",
     security: "restricted",
     resources: {

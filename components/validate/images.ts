@@ -1,6 +1,6 @@
 // nginxImage, sidecarImage and imagePullPolicy.
-import { ImagePullPolicy, ResolvedWebserverPodArgs } from "../args";
-import { AGENT, SEED } from "../defaults";
+import { ImagePullPolicy, ResolvedWebserverPodArgs, Shipper } from "../args";
+import { AGENT, IMAGES, SEED } from "../defaults";
 import { ValidatedArgs } from "../model";
 import { Checker } from "./checker";
 
@@ -10,8 +10,14 @@ export function checkImages(
 ): Pick<ValidatedArgs, "nginxImage" | "sidecarImage" | "imagePullPolicy"> {
     const nginxImage = c.image("nginxImage", raw.nginxImage ?? SEED.nginxImage) ?? SEED.nginxImage;
     // With a destination the sidecar runs the log agent: its image, unless the user chose one (the
-    // production preset's pinned ubuntu has no rsyslog).
-    const sidecarDefault = raw.destination !== undefined ? AGENT.image : SEED.sidecarImage;
+    // production preset's pinned ubuntu has no rsyslog). The stream shipper gets the pinned ubuntu
+    // whose GNU coreutils it was tested with, not the seed's moving ubuntu:latest (uutils since 26.04).
+    const sidecarDefault =
+        raw.destination !== undefined
+            ? AGENT.image
+            : raw.shipper === Shipper.Stream
+              ? IMAGES.ubuntu
+              : SEED.sidecarImage;
     const sidecarGiven = raw.destination !== undefined && !c.wrote("sidecarImage") ? undefined : raw.sidecarImage;
     const sidecarImage = c.image("sidecarImage", sidecarGiven ?? sidecarDefault) ?? sidecarDefault;
     const imagePullPolicy =

@@ -1,6 +1,8 @@
 // Decides which image each container runs: the configured one when it is present or can be
 // pulled, otherwise a stand-in built from Debian packages (scripts/standin), tagged under
 // localhost/ -- never as docker.io/library/..., so nobody mistakes it for the official image.
+// Where the registry is reachable (GitHub's runners: ci.yml sets CI_REQUIRE_REAL_IMAGES=1), a
+// failed pull fails the run instead: a missing or broken default image must not pass CI.
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
@@ -8,6 +10,9 @@ import { have, isRoot, run } from "./exec";
 import { containersConf, podman, PodmanError } from "./podman";
 
 export type StandinKind = "nginx" | "ubuntu" | "rsyslog";
+
+/** Set to 1 where pulls must work (ci.yml on GitHub's runners): a failed pull fails the run. */
+export const REQUIRE_REAL_IMAGES = "CI_REQUIRE_REAL_IMAGES";
 
 const STANDIN_DIR = path.resolve(__dirname, "..", "standin");
 
@@ -82,6 +87,11 @@ function decideImage(requested: string, kind: StandinKind, log: (line: string) =
     const pull = podman(["pull", "--quiet", qualified(requested)], { allowFail: true, timeoutMs: 300_000 });
     if (pull.code === 0) return { requested, used: requested, how: "pulled" };
     const reason = pull.stderr.trim().split("\n").pop() ?? "";
+    if (process.env[REQUIRE_REAL_IMAGES] === "1")
+        throw new PodmanError(
+            `cannot pull ${requested} (${reason.slice(0, 200)}), and ${REQUIRE_REAL_IMAGES}=1 forbids a stand-in: ` +
+                "the image the component defaults to must exist where users pull it",
+        );
     log(`cannot pull ${requested} (${reason.slice(0, 120)}); using a stand-in built from Debian packages`);
     const { tag, how } = buildStandin(kind, log);
     return { requested, used: tag, how };

@@ -2,7 +2,8 @@ import { podStatus, promiseOf, registered } from "../helpers/mocks";
 import { expect } from "chai";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { WebserverPod, WebserverPodArgs, WEBSERVER_POD_TYPE } from "../../components";
+import { Shipper, WebserverPod, WebserverPodArgs, WEBSERVER_POD_TYPE } from "../../components";
+import { IMAGES } from "../../components/defaults";
 import { seedPod } from "../helpers/fixtures";
 
 /** Creates a component and returns the Pod inputs that reached the (mock) engine. */
@@ -148,6 +149,15 @@ describe("WebserverPod component", () => {
             const expected = seed().spec;
             expected.containers[1].image = "ubuntu:24.04";
             expect(inputs.spec).to.deep.equal(expected);
+        });
+
+        it("the stream shipper without a sidecarImage runs the pinned ubuntu it was tested on, not ubuntu:latest", async () => {
+            const chosen = await podInputsOf("stream-img", { shipper: Shipper.Stream });
+            const given = await podInputsOf("stream-own-img", { shipper: Shipper.Stream, sidecarImage: "debian:13.1" });
+            expect(chosen.spec.containers[1].image)
+                .to.equal(IMAGES.ubuntu)
+                .and.match(/^ubuntu:noble-\d{8}$/);
+            expect(given.spec.containers[1].image).to.equal("debian:13.1");
         });
 
         it("labels and annotations go to metadata only", async () => {

@@ -7,6 +7,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import { REQUIRE_REAL_IMAGES } from "../../scripts/lib/images";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const WORKFLOWS = path.join(ROOT, ".github", "workflows");
@@ -335,5 +336,14 @@ describe("GitHub workflows (checked here; they run only on GitHub)", () => {
         expect(up?.with?.["stack-name"]).to.equal("${{ env.STACK }}");
         expect(up?.with?.["cloud-url"]).to.equal("${{ steps.backend.outputs.url }}");
         expect(up?.if).to.equal("steps.backend.outputs.kind == 'persistent'");
+    });
+
+    it("run the e2e with the real default images on GitHub's runners: a failed pull fails CI", () => {
+        const ci = workflows().find((w) => w.file === "ci.yml")!;
+        const job = ci.jobs.test;
+        expect(job.env?.[REQUIRE_REAL_IMAGES]).to.equal("1");
+        const run = job.steps.find((s) => /bash \.ci\/run/.test(s.run ?? ""))!;
+        // sudo drops the environment unless told to keep it.
+        expect(run.run).to.match(/sudo --preserve-env\b/);
     });
 });
