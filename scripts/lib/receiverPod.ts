@@ -27,16 +27,32 @@ export interface ReceiverPod {
     down(): void;
 }
 
-export async function startReceiverPod(
+/**
+ * The receiver's objects: its config in a ConfigMap and the Pod. On "podman" a second container
+ * holds the pod (and its IP) while the receiver is stopped (podman 4.3 stops a pod whose last
+ * container stops and gives it a new IP on start); in a "cluster" a Service gives it a stable
+ * name instead, `log-receiver:PORT`, which Pulumi.delivery.yaml's destination names.
+ */
+export function receiverObjects(
+    image: string,
     protocol: SyslogProtocol,
-    report: (line: string) => void = console.log,
-    port = 2514,
-): Promise<ReceiverPod> {
-    const image = chooseImage(AGENT.image, "rsyslog", report);
-    report(
-        `receiver: ${image.used}${image.used === image.requested ? "" : ` standing in for ${image.requested}`} (${image.how}), ${protocol} on ${port}`,
-    );
-    const objects: KubeObject[] = [
+    port: number,
+    where: "podman" | "cluster",
+): KubeObject[] {
+    const receiver = {
+        name: CONTAINER,
+        image,
+        imagePullPolicy: "IfNotPresent",
+        command: ["rsyslogd", "-n", "-iNONE", "-f", "/etc/receiver/rsyslog.conf"],
+        volumeMounts: [
+            { name: DATA, mountPath: DATA_DIR },
+            { name: "conf", mountPath: "/etc/receiver", readOnly: true },
+        ],
+        ...(where === "cluster" && { ports: [{ name: "syslog", containerPort: port }] }),
+    };
+    const keeper = { name: "keeper", image, imagePullPolicy: "IfNotPresent", command: ["sleep", "infinity"] };
+    const labels = { "app.kubernetes.io/name": NAME };
+    return [
         {
             apiVersion: "v1",
             kind: "ConfigMap",
@@ -46,36 +62,41 @@ export async function startReceiverPod(
         {
             apiVersion: "v1",
             kind: "Pod",
-            metadata: { name: NAME },
+            metadata: { name: NAME, ...(where === "cluster" && { labels }) },
             spec: {
                 volumes: [
                     { name: DATA, emptyDir: {} },
                     { name: "conf", configMap: { name: `${NAME}-conf` } },
                 ],
-                containers: [
-                    {
-                        name: CONTAINER,
-                        image: image.used,
-                        imagePullPolicy: "IfNotPresent",
-                        command: ["rsyslogd", "-n", "-iNONE", "-f", "/etc/receiver/rsyslog.conf"],
-                        volumeMounts: [
-                            { name: DATA, mountPath: DATA_DIR },
-                            { name: "conf", mountPath: "/etc/receiver", readOnly: true },
-                        ],
-                    },
-                    // Holds the pod (and its IP) while the receiver is stopped: podman 4.3 stops a pod
-                    // whose last container stops and gives it a new IP on start; a Kubernetes pod keeps
-                    // its IP across a container's restart, and a Service keeps its address anyway.
-                    {
-                        name: "keeper",
-                        image: image.used,
-                        imagePullPolicy: "IfNotPresent",
-                        command: ["sleep", "infinity"],
-                    },
-                ],
+                containers: where === "podman" ? [receiver, keeper] : [receiver],
             },
         } as KubeObject,
+        ...(where === "cluster"
+            ? [
+                  {
+                      apiVersion: "v1",
+                      kind: "Service",
+                      metadata: { name: NAME },
+                      spec: { selector: labels, ports: [{ name: "syslog", port, targetPort: port }] },
+                  } as KubeObject,
+              ]
+            : []),
     ];
+}
+
+/** Where the receiver keeps what it accepted, in its container. */
+export const RECEIVER_FILE_IN_POD = `${DATA_DIR}/${RECEIVED_FILE}`;
+
+export async function startReceiverPod(
+    protocol: SyslogProtocol,
+    report: (line: string) => void = console.log,
+    port = 2514,
+): Promise<ReceiverPod> {
+    const image = chooseImage(AGENT.image, "rsyslog", report);
+    report(
+        `receiver: ${image.used}${image.used === image.requested ? "" : ` standing in for ${image.requested}`} (${image.how}), ${protocol} on ${port}`,
+    );
+    const objects = receiverObjects(image.used, protocol, port, "podman");
     const info = await playPod(objects, { log: report });
     const container = containerName(NAME, CONTAINER);
     const file = path.join(
