@@ -2,11 +2,15 @@
 # npm run tools -- build every tool the real paths need (Pulumi CLI, language hosts, the Kubernetes
 # provider, a Kubernetes control plane, etcd, kwok) from their Go modules into a cache outside the
 # repository, keyed by version (tools/versions.env holds every pin). A tool already on PATH is used
-# as it is. Cold builds print their time; a warm run only checks the cache.
+# as it is. Cold builds print their time; a warm run only checks the cache. `uutils` (Ubuntu 26.04's
+# coreutils, from crates.io with cargo) is built the same way, but only on request, and never
+# printed by `path`: the tests that run on it ask for its directory (`dir uutils`).
 #
 #   scripts/tools.sh install [TOOL...]   build what is missing (default: all)
 #   scripts/tools.sh path                print the PATH entries of the cached tools, one line
 #   scripts/tools.sh list                one line per tool: name, version, where it comes from
+#   scripts/tools.sh dir TOOL            the directory of a cached tool (uutils: its userland, one
+#                                        link per utility laid out as Ubuntu 26.04 does)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=tools/versions.env
@@ -18,6 +22,8 @@ export GOTOOLCHAIN=${GOTOOLCHAIN:-local} GOFLAGS=-mod=mod CGO_ENABLED=${CGO_ENAB
 die() { echo "tools: $*" >&2; exit 1; }
 
 ALL_TOOLS=(etcd kube kwok pulumi pulumi-language-nodejs pulumi-language-python pulumi-language-yaml pulumi-resource-kubernetes)
+# Built on request only, and never on PATH.
+EXTRA_TOOLS=(uutils)
 
 # The binaries each tool provides, and its version key.
 binaries() {
@@ -30,7 +36,8 @@ binaries() {
     pulumi-language-python) echo pulumi-language-python ;;
     pulumi-language-yaml) echo pulumi-language-yaml ;;
     pulumi-resource-kubernetes) echo pulumi-resource-kubernetes ;;
-    *) die "unknown tool '$1' (one of: ${ALL_TOOLS[*]})" ;;
+    uutils) echo coreutils ;;
+    *) die "unknown tool '$1' (one of: ${ALL_TOOLS[*]} ${EXTRA_TOOLS[*]})" ;;
   esac
 }
 version_of() {
@@ -45,6 +52,7 @@ version_of() {
     pulumi-language-python) echo "$PULUMI_PYTHON_HOST_VERSION-link.$(cat tools/hostproxy/*.go tools/python-host/*.go | sha256sum | cut -c1-10)" ;;
     pulumi-language-yaml) echo "$PULUMI_YAML_VERSION-link.$(sha256sum tools/yaml-host/main.go | cut -c1-10)" ;;
     pulumi-resource-kubernetes) echo "$KUBERNETES_PROVIDER_VERSION" ;;
+    uutils) echo "$UUTILS_VERSION" ;;
   esac
 }
 bindir() { echo "$CACHE/$1-$(version_of "$1")/bin"; }
@@ -52,6 +60,7 @@ bindir() { echo "$CACHE/$1-$(version_of "$1")/bin"; }
 # The tool's binaries on PATH outside our cache (a user's own pulumi, kubectl): used as they are.
 on_path() {
   local b p
+  [ "$1" != uutils ] || return 1 # a test userland, always ours
   for b in $(binaries "$1"); do
     p=$(command -v "$b" 2>/dev/null) || return 1
     case $p in "$CACHE"/*) return 1 ;; esac
@@ -61,6 +70,7 @@ cached() {
   local b
   for b in $(binaries "$1"); do [ -x "$(bindir "$1")/$b" ] || return 1; done
   [ "$1" != kwok ] || [ -f "$(bindir kwok)/kwok-stages.yaml" ]
+  [ "$1" != uutils ] || [ -x "$(bindir uutils)/../userland/tail" ]
 }
 
 # A throw-away module that requires the tool's module, so `replace` directives the tool's own
@@ -240,6 +250,23 @@ EOF
   )
 }
 
+# uutils coreutils 0.8 with its unix utilities (stat, mkfifo, ...), as Ubuntu 26.04 builds it; then
+# its userland as 26.04 lays it out: every utility a link to the multicall binary, but cp, mv and
+# rm, which stay GNU there.
+build_uutils() {
+  local dir=$1 out=$2 u
+  command -v cargo >/dev/null || { echo "cargo is needed to build uutils (rustup.rs)"; return 1; }
+  CARGO_TARGET_DIR=$dir/target cargo install coreutils --version "$UUTILS_VERSION" --locked --features unix \
+    --root "$dir/root"
+  mv "$dir/root/bin/coreutils" "$out/coreutils"
+  # Beside bin/ once installed (install_tool moves OUT.userland there).
+  mkdir -p "$out.userland"
+  for u in $("$out/coreutils" --list); do
+    case $u in cp | mv | rm | '[') continue ;; esac
+    ln -sf ../bin/coreutils "$out.userland/$u"
+  done
+}
+
 install_tool() {
   local t=$1 out dir start
   binaries "$t" >/dev/null
@@ -248,20 +275,21 @@ install_tool() {
   out=$(bindir "$t")
   dir="$CACHE/build/$t"
   local partial="$CACHE/.partial-$t"
-  echo "$t $(version_of "$t"): building from its Go module (cold; this takes minutes)"
+  echo "$t $(version_of "$t"): building from its $([ "$t" = uutils ] && echo crate || echo Go module) (cold; this takes minutes)"
   start=$(date +%s)
-  rm -rf "$partial" && mkdir -p "$partial"
+  rm -rf "$partial" "$partial.userland" && mkdir -p "$partial"
   # Each step must succeed: errexit holds inside the subshell only when it is not tested by an if.
   set +e
   (set -e; "build_$t" "$dir" "$partial") >"$CACHE/build-$t.log" 2>&1
   local rc=$?
   set -e
   if [ "$rc" -ne 0 ]; then
-    rm -rf "$partial"
+    rm -rf "$partial" "$partial.userland"
     tail -25 "$CACHE/build-$t.log" >&2
     die "building $t $(version_of "$t") failed (full log: $CACHE/build-$t.log)"
   fi
-  rm -rf "$out" && mkdir -p "$(dirname "$out")" && mv "$partial" "$out"
+  rm -rf "$(dirname "$out")" && mkdir -p "$(dirname "$out")" && mv "$partial" "$out"
+  if [ -d "$partial.userland" ]; then mv "$partial.userland" "$(dirname "$out")/userland"; fi
   cached "$t" || die "$t built, but $(binaries "$t") missing in $out"
   echo "$t $(version_of "$t"): built in $(($(date +%s) - start)) s"
   # Other versions of this tool are of no more use (their names start with a digit after "$t-").
@@ -273,9 +301,15 @@ install_tool() {
 case "${1:-install}" in
   install)
     shift || true
-    command -v go >/dev/null || die "Go is needed to build the tools (go.dev/doc/install)"
+    [ "${1:-}" = uutils ] || command -v go >/dev/null || die "Go is needed to build the tools (go.dev/doc/install)"
     mkdir -p "$CACHE"
     for t in "${@:-${ALL_TOOLS[@]}}"; do install_tool "$t"; done
+    ;;
+  dir)
+    [ $# -eq 2 ] || die "usage: $0 dir TOOL"
+    binaries "$2" >/dev/null
+    cached "$2" || die "$2 $(version_of "$2") is not built: run scripts/tools.sh install $2"
+    if [ "$2" = uutils ]; then (cd "$(bindir uutils)/../userland" && pwd); else bindir "$2"; fi
     ;;
   path)
     p=""
@@ -283,11 +317,11 @@ case "${1:-install}" in
     echo "$p"
     ;;
   list)
-    for t in "${ALL_TOOLS[@]}"; do
+    for t in "${ALL_TOOLS[@]}" "${EXTRA_TOOLS[@]}"; do
       if on_path "$t"; then w="PATH"; elif cached "$t"; then w=$(bindir "$t"); else w="missing"; fi
       echo "$t $(version_of "$t") $w"
     done
     ;;
-  *) die "usage: $0 install [TOOL...] | path | list" ;;
+  *) die "usage: $0 install [TOOL...] | path | list | dir TOOL" ;;
 esac
 

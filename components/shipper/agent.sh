@@ -95,6 +95,7 @@ repair_state() { # INDEX: restore imfile's position of the log if a kill left it
 }
 
 cd "$dir" || exit 1
+require_userland
 mkdir -p "$state" "$agent_dir" || exit 1
 rm -f "$state/tick"
 mkfifo "$state/tick" && exec 9<>"$state/tick" || exit 1

@@ -18,6 +18,23 @@ reserve=65536   # of MAX_BYTES, for the state files and block rounding
 min_punch=65536 # free in steps of at least this much, so that retention costs few processes
 declare -A said=() seq=()
 
+# Stops at start, with one line, on an image that lacks what the scripts rely on: without it they
+# would not fail at once but ship or free wrong. WHAT is what is missing.
+userland_missing() { # WHAT
+    echo "$me: cannot run on this image: it lacks $1; run the sidecar on an image with GNU coreutils and util-linux, such as ubuntu:24.04 or debian:12 (on Ubuntu 26.04, apt-get install coreutils-from-gnu)" >&2
+    exit 1
+}
+
+require_userland() { # in DIR: coreutils' stat, and with retention util-linux's fallocate --punch-hole
+    local out
+    out=$(stat -c '%i %s' . 2>&1)
+    [[ $out =~ ^[0-9]+\ [0-9]+$ ]] || userland_missing "coreutils' stat -c '%i %s' (it answered: ${out:-nothing})"
+    if [ "$max_bytes" -gt 0 ]; then
+        out=$(fallocate --help 2>&1)
+        [[ $out == *--punch-hole* ]] || userland_missing "util-linux's fallocate --punch-hole, which retention frees with"
+    fi
+}
+
 say_once() { # KEY MESSAGE: a problem on stderr once, until clear_said KEY
     [ -n "${said[$1]:-}" ] && return
     said[$1]=1

@@ -13,9 +13,11 @@
 #
 # The component renders retention.sh and this file into the sidecar's command
 # (components/shippers.ts); retention.sh holds the state records and the retention both shippers use.
-# Needs bash, coreutils (tail, stat, dd, head, wc, mkdir, mkfifo) and, for retention, util-linux's
-# fallocate; perl, when there, finds data past a hole in one step (lseek SEEK_DATA). A stock
-# ubuntu or debian image has them all (busybox does not).
+# Needs bash, GNU coreutils (tail, stat, dd, head, wc, mkdir, mkfifo) and, for retention,
+# util-linux's fallocate; perl, when there, finds data past a hole in one step (lseek SEEK_DATA).
+# Debian and Ubuntu up to 24.04 have them all; Ubuntu 26.04's default coreutils are uutils', whose
+# tail does not follow a descriptor (nor does busybox's): the script checks at start and stops
+# with one line saying so (retention.sh, require_userland).
 #
 # How: one GNU `tail -f` per log does the shipping -- a long-running process, so shipping costs no
 # process per poll. Its input is this script's own file descriptor for the log, positioned at the
@@ -183,6 +185,14 @@ checkpoint() { # INDEX
 }
 
 cd "$dir" || exit 1
+require_userland
+# GNU tail follows the descriptor it is given (-f on standard input) and reads at most BUFSIZ ahead
+# of what it wrote: the checkpoint is read off that descriptor. uutils' tail (Ubuntu 26.04's
+# default) prints what is there and ends, and busybox's does not follow a descriptor either.
+tail_version=$(tail --version 2>&1)
+tail_version=${tail_version%%$'\n'*}
+[[ $tail_version == *"GNU coreutils"* ]] ||
+    userland_missing "GNU coreutils' tail, following its standard input (this image's: ${tail_version:-none})"
 mkdir -p "$state" || exit 1
 for f in "${logs[@]}"; do : >>"$state/$f.tail.err"; done
 rm -f "$state/tick"

@@ -50,6 +50,32 @@ function buildStandin(kind: StandinKind, log: (line: string) => void): { tag: st
     return { tag, how: `stand-in, built in ${((Date.now() - start) / 1000).toFixed(0)}s` };
 }
 
+/**
+ * The ubuntu stand-in with Ubuntu 26.04's userland (uutils coreutils, built by scripts/tools.sh,
+ * laid out as 26.04 does): what today's ubuntu:latest runs the sidecar's scripts with. Built once,
+ * tagged with the uutils version and the stand-in recipe's hash.
+ */
+export function uutilsStandin(log: (line: string) => void = console.log): string {
+    const base = buildStandin("ubuntu", log).tag;
+    const version = run("bash", [path.join(STANDIN_DIR, "..", "tools.sh"), "list"])
+        .stdout.split("\n")
+        .find((l) => l.startsWith("uutils "))
+        ?.split(" ")[1];
+    const tag = `localhost/webserver-standin-ubuntu-uutils:${version}-${base.split(":")[1]}`;
+    if (podman(["image", "exists", tag], { allowFail: true }).code === 0) return tag;
+    const userland = run("bash", [path.join(STANDIN_DIR, "..", "tools.sh"), "dir", "uutils"]).stdout.trim();
+    run(path.join(STANDIN_DIR, "build.sh"), ["ubuntu-uutils", tag], {
+        live: true,
+        env: {
+            ...process.env,
+            CONTAINERS_CONF: containersConf(),
+            STANDIN_BASE: base,
+            UUTILS_COREUTILS: fs.realpathSync(path.join(userland, "tail")),
+        },
+    });
+    return tag;
+}
+
 /** A short name as Kubernetes (and Docker) resolves it: `nginx:latest` is `docker.io/library/nginx:latest`. */
 export function qualified(image: string): string {
     const first = image.split("/")[0];

@@ -5,6 +5,12 @@
 # docker.io/..., so nobody mistakes them for the official images.
 #
 #   scripts/standin/build.sh nginx|ubuntu|rsyslog TAG
+#   STANDIN_BASE=<ubuntu stand-in> UUTILS_COREUTILS=<binary> scripts/standin/build.sh ubuntu-uutils TAG
+#
+# ubuntu-uutils is the ubuntu stand-in with Ubuntu 26.04's userland (today's ubuntu:latest): uutils
+# coreutils (scripts/tools.sh builds it) as a multicall binary in /usr/lib/cargo/bin/coreutils/ with
+# a hard link per utility, and /usr/bin/<utility> a symlink to it -- but cp, mv and rm, which stay
+# GNU there.
 #
 # Cached: an image that already exists in podman's store is not rebuilt (the caller puts a
 # hash of this folder in TAG, so a change here builds anew).
@@ -61,7 +67,24 @@ case $kind in
       > "$work/debootstrap.log" 2>&1 || { tail -20 "$work/debootstrap.log" >&2; exit 1; }
     change=(--change 'CMD ["rsyslogd", "-n", "-iNONE"]')
     ;;
-  *) echo "usage: $0 nginx|ubuntu|rsyslog TAG" >&2; exit 2 ;;
+  ubuntu-uutils)
+    : "${STANDIN_BASE:?the ubuntu stand-in to start from}" "${UUTILS_COREUTILS:?uutils coreutils binary}"
+    echo "stand-in $tag: $STANDIN_BASE with uutils coreutils ($("$UUTILS_COREUTILS" --version 2>/dev/null | head -n 1))"
+    mkdir -p "$root"
+    cid=$(podman create "$STANDIN_BASE" true)
+    podman export "$cid" | tar -C "$root" -x
+    podman rm "$cid" > /dev/null
+    farm=$root/usr/lib/cargo/bin/coreutils
+    mkdir -p "$farm"
+    install -m 0755 "$UUTILS_COREUTILS" "$farm/coreutils"
+    for u in $("$UUTILS_COREUTILS" --list); do
+      case $u in cp | mv | rm | '[') continue ;; esac
+      ln -f "$farm/coreutils" "$farm/$u"
+      if [ -e "$root/usr/bin/$u" ]; then ln -sf "/usr/lib/cargo/bin/coreutils/$u" "$root/usr/bin/$u"; fi
+    done
+    change=(--change 'CMD ["/bin/bash"]')
+    ;;
+  *) echo "usage: $0 nginx|ubuntu|rsyslog|ubuntu-uutils TAG" >&2; exit 2 ;;
 esac
 
 # Slim the layer: apt lists and caches are not needed at run time.

@@ -46,13 +46,17 @@ async function renderForPodman(stack: string, overrides: Record<string, string |
 }
 
 /** Plays one pod of a render and waits for it; removes it again if that fails. */
-async function playOne(objects: KubeObject[], pod: KubeObject & { spec: any }): Promise<RunningPod> {
+async function playOne(
+    objects: KubeObject[],
+    pod: KubeObject & { spec: any },
+    timeoutMs?: number,
+): Promise<RunningPod> {
     const own = objectsForPod(objects, pod);
     const name = pod.metadata.name;
     const started = Date.now();
     let info: PodInfo;
     try {
-        info = await playPod(own, { log: report });
+        info = await playPod(own, { log: report, timeoutMs });
     } catch (e) {
         downPod(own);
         throw e;
@@ -78,10 +82,17 @@ async function playOne(objects: KubeObject[], pod: KubeObject & { spec: any }): 
     };
 }
 
-/** Renders `stack` (+ overrides) as a Pod, plays it on podman, waits for every container to run. */
-export async function startPod(stack: string, overrides: Record<string, string | null> = {}): Promise<RunningPod> {
+/**
+ * Renders `stack` (+ overrides) as a Pod, plays it on podman, waits (at most `timeoutMs`, default
+ * 2 minutes) for every container to run; if they do not, removes it and fails with their last lines.
+ */
+export async function startPod(
+    stack: string,
+    overrides: Record<string, string | null> = {},
+    timeoutMs?: number,
+): Promise<RunningPod> {
     const objects = await renderForPodman(stack, overrides);
-    return playOne(objects, thePod(objects));
+    return playOne(objects, thePod(objects), timeoutMs);
 }
 
 /**

@@ -19,6 +19,7 @@ import {
 } from "./harness";
 import { countShipped, linesBetween, LoadResult, loadPod, summarize } from "../../scripts/lib/load";
 import { readShipperRecord, retentionExcess } from "../shipper/harness";
+import { uutilsStandin } from "../../scripts/lib/images";
 
 /** Waits for shipping's end when nothing more was shipped for this long (a slow machine keeps shipping). */
 const STALL_MS = 30_000;
@@ -293,5 +294,30 @@ describe("e2e: the stream shipper on podman, retention on", function () {
         expect(read, "bytes the restarted sidecar read").to.be.below(64 * MiB);
         expect(s.missing).to.equal(0);
         expect(logs.includes("\0")).to.equal(false);
+    });
+});
+
+describe("e2e: the stream shipper on Ubuntu 26.04's userland (uutils coreutils 0.8, a stand-in)", function () {
+    this.timeout(15 * 60_000);
+
+    it("the sidecar stops at start with one line naming GNU tail and the fix; the pod never runs, nothing is left", async () => {
+        const image = uutilsStandin(report);
+        const tail = podman(["run", "--rm", image, "tail", "--version"]).stdout.split("\n")[0];
+        const cp = podman(["run", "--rm", image, "cp", "--version"]).stdout.split("\n")[0];
+        report(`sidecar image ${image}: tail is "${tail}", cp is "${cp}" (as on 26.04)`);
+        expect(tail).to.contain("uutils coreutils");
+        expect(cp).to.contain("GNU coreutils");
+        let failure = "";
+        try {
+            const pod = await startPod("dev", { shipper: "stream", sidecarImage: image }, 30_000);
+            pod.down();
+        } catch (e) {
+            failure = (e as Error).message;
+        }
+        report(`podman: ${failure}`);
+        expect(failure, "the pod never ran").to.contain("containers running in pod webserver");
+        expect(failure).to.contain("stream-shipper: cannot run on this image: it lacks GNU coreutils' tail");
+        expect(failure).to.contain("tail (uutils coreutils) 0.8.0");
+        expect(podman(["pod", "exists", "webserver"], { allowFail: true }).code, "pod removed").to.not.equal(0);
     });
 });

@@ -16,6 +16,8 @@ export interface ShipperOptions {
     /** Seconds between age checkpoints (the component passes 60). */
     ageEverySeconds?: number;
     env?: NodeJS.ProcessEnv;
+    /** A directory put first on PATH: the userland the script runs with (tests/shipper/userlands.ts). */
+    pathPrefix?: string;
 }
 
 /** Pads test lines to about the length of an nginx access-log line (~110 bytes). */
@@ -57,8 +59,10 @@ export class ShipperRun {
     start(): this {
         const [cmd, ...args] = this.argv();
         // A process group of its own, so a kill reaches its tails too, as a container's end would.
+        const env = { ...process.env, ...this.options.env };
+        if (this.options.pathPrefix) env.PATH = `${this.options.pathPrefix}:${env.PATH}`;
         const child = spawn(cmd, args, {
-            env: { ...process.env, ...this.options.env },
+            env,
             stdio: ["ignore", "pipe", "pipe"],
             detached: true,
         });
@@ -66,6 +70,13 @@ export class ShipperRun {
         child.stderr!.on("data", (d) => (this.err += d));
         this.child = child;
         return this;
+    }
+
+    /** Resolves with the exit code when the shipper ends (null when a signal ended it). */
+    exited(): Promise<number | null> {
+        const child = this.child!;
+        if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+        return new Promise((resolve) => child.once("close", (code) => resolve(code)));
     }
 
     get pid(): number {

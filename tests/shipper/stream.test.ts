@@ -17,7 +17,11 @@ import {
     writeShipperRecord,
 } from "./harness";
 import { linesBetween } from "../../scripts/lib/load";
+import { uutilsDir } from "./userlands";
+import * as os from "os";
 import { STREAM_SHIPPER_SCRIPT } from "../../components/shippers";
+
+const REAL_FALLOCATE = spawnSync("sh", ["-c", "command -v fallocate"], { encoding: "utf8" }).stdout.trim();
 
 /** The epoch of a log's newest age checkpoint: retention writes one per pass when they are a second apart. */
 function newestAge(r: ShipperRun): number {
@@ -269,7 +273,8 @@ describe("stream shipper (a plain process, no podman)", function () {
             const bin = fs.mkdtempSync(path.join(run?.dir ?? "/tmp", "..", "fakebin-"));
             fs.writeFileSync(
                 path.join(bin, "fallocate"),
-                "#!/bin/sh\necho 'fallocate: Operation not supported' >&2\nexit 1\n",
+                // Answers --help as util-linux's does (the start check), fails every punch.
+                `#!/bin/sh\n[ "$1" = --help ] && exec ${REAL_FALLOCATE} --help\necho 'fallocate: Operation not supported' >&2\nexit 1\n`,
                 { mode: 0o755 },
             );
             run = new ShipperRun({ maxBytes: 256 * 1024, env: { PATH: `${bin}:${process.env.PATH}` } }).start();
@@ -372,5 +377,38 @@ describe("stream shipper (a plain process, no podman)", function () {
         expect(r.error, "shellcheck is installed (Debian: shellcheck)").to.equal(undefined);
         expect(r.stdout + r.stderr).to.equal("");
         expect(r.status).to.equal(0);
+    });
+
+    describe("where the image lacks what it relies on: one line at start, nothing shipped, nothing recorded", () => {
+        async function refused(options: ConstructorParameters<typeof ShipperRun>[0]) {
+            run = new ShipperRun(options);
+            run.write("access.log", ["never 0"]);
+            run.start();
+            const code = await run.exited();
+            report(`exit ${code}; stderr: ${run.err.trim()}`);
+            expect(code).to.equal(1);
+            expect(run.out, "nothing shipped").to.equal("");
+            expect(fs.existsSync(path.join(run.dir, ".shipper")), "no state written").to.equal(false);
+            const lines = run.err.trim().split("\n");
+            expect(lines, "one line").to.have.length(1);
+            expect(lines[0]).to.match(/^stream-shipper: cannot run on this image: it lacks /);
+            expect(lines[0]).to.contain("such as ubuntu:24.04").and.contain("apt-get install coreutils-from-gnu");
+            return lines[0];
+        }
+
+        it("uutils coreutils 0.8 (Ubuntu 26.04's, today's ubuntu:latest): its tail does not follow a descriptor", async () => {
+            const line = await refused({ maxBytes: 1 << 20, pathPrefix: uutilsDir() });
+            expect(line).to.contain("GNU coreutils' tail").and.contain("tail (uutils coreutils) 0.8.0");
+        });
+
+        it("a fallocate that cannot punch holes, with retention", async () => {
+            const bin = fs.mkdtempSync(path.join(os.tmpdir(), "nopunch-"));
+            fs.writeFileSync(path.join(bin, "fallocate"), "#!/bin/sh\necho 'usage: fallocate -l LEN FILE'\n", {
+                mode: 0o755,
+            });
+            const line = await refused({ maxBytes: 1 << 20, pathPrefix: bin });
+            expect(line).to.contain("util-linux's fallocate --punch-hole");
+            fs.rmSync(bin, { recursive: true, force: true });
+        });
     });
 });
