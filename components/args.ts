@@ -72,7 +72,7 @@ export type Workload = (typeof Workload)[keyof typeof Workload];
 export interface RetentionArgs {
     /** Lines older than this are freed, e.g. "24h", "90m", "1d12h"; at least a minute. @default "24h" */
     readonly maxAge?: pulumi.Input<string>;
-    /** Space both files may use together (each at most half), a quantity of whole bytes, at least 192Ki and below logVolume.sizeLimit (64Ki of it for the shipper's state). @default "200Mi", or 80% of logVolume.sizeLimit when that is set */
+    /** Space both files may use together (each at most half), a quantity of whole bytes, at least 192Ki (224Ki with a destination) and below logVolume.sizeLimit (components/retention.ts: the scripts' state, then each log half of the rest). @default "200Mi", or 80% of logVolume.sizeLimit when that is set */
     readonly maxSize?: pulumi.Input<string>;
 }
 

@@ -1,6 +1,7 @@
 // Every default, preset value and bound of the component, in one place. The checkers in
 // validate/ apply them; the manifest builder reads the validated model only.
 import { ResolvedWebserverPodArgs } from "./args";
+import { retentionMinBytes } from "./retention";
 
 /** The seed's values: with no options, the component renders exactly the seed spec (the classic sidecar example). */
 export const SEED = {
@@ -135,27 +136,18 @@ export const AGENT = {
 export const STREAM_SHIPPER = {
     /** Seconds between two polls of the logs: the most a line waits before it is shipped. */
     pollSeconds: 0.2,
-    /**
-     * Seconds between two checkpoints while lines flow (and one after every quiet poll): the bound
-     * on lines shipped again after the sidecar is killed. Fixed in the script.
-     */
-    checkpointSeconds: 1,
     /** Seconds between two (time, size) age checkpoints of each log, what maxAge is measured on. */
     ageCheckpointSeconds: 60,
-    /** Of retention.maxSize, what the script's state files and block rounding may use. */
-    stateReserveBytes: 64 * 1024,
-    /** The least each log may keep: room for its newest, partly shipped lines and a pass's growth. */
-    minBytesPerLog: 64 * 1024,
 } as const;
 
-/** The smallest retention.maxSize the shipper can honour: the state reserve and two logs' minimum. */
-export const RETENTION_MIN_BYTES = STREAM_SHIPPER.stateReserveBytes + 2 * STREAM_SHIPPER.minBytesPerLog;
-
 /**
- * The smallest logVolume.sizeLimit: the volume retention needs at its default share of it. The
- * API server accepts any size, even 0, where the kubelet evicts the Pod at nginx's first lines.
+ * The smallest logVolume.sizeLimit: the volume retention needs, for either shipper, at its default
+ * share of it. The API server accepts any size, even 0, where the kubelet evicts the Pod at nginx's
+ * first lines.
  */
-export const LOG_VOLUME_MIN_BYTES = Math.ceil(RETENTION_MIN_BYTES / DEFAULTS.retention.maxSizeShareOfSizeLimit);
+export const LOG_VOLUME_MIN_BYTES = Math.ceil(
+    Math.max(retentionMinBytes("stream"), retentionMinBytes("agent")) / DEFAULTS.retention.maxSizeShareOfSizeLimit,
+);
 
 /**
  * What `production: true` turns on. Options given explicitly win over these, field by field

@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { SEED, STREAM_SHIPPER } from "./defaults";
 import { RetentionSettings } from "./model";
+import { RetainingShipper, retentionBudget } from "./retention";
 
 /** The seed's shipper, with its period: print both log files every `periodSeconds`. */
 export function catLoopCommand(periodSeconds: number = SEED.catLoopPeriodSeconds): string[] {
@@ -46,22 +47,43 @@ function renderScript(file: string): string {
 export const STREAM_SHIPPER_SCRIPT = renderScript(STREAM_SHIPPER_SCRIPT_FILE);
 export const AGENT_SCRIPT = renderScript(AGENT_SCRIPT_FILE);
 
+/** Where the scripts run: the component passes the seed's log directory and its timings. */
+export interface ShipperPlace {
+    /** The shared log directory. @default "/var/log/nginx" (the seed's mount) */
+    logDir?: string;
+    /** Seconds between two age checkpoints. @default STREAM_SHIPPER.ageCheckpointSeconds (60) */
+    ageCheckpointSeconds?: number;
+}
+
+/** Retention's figures in the order both scripts take them after MAX_AGE_SECONDS. */
+function budgetArgs(shipper: RetainingShipper, retention: RetentionSettings | undefined) {
+    const b = retentionBudget(retention?.maxBytes ?? 0, shipper);
+    return {
+        keep: String(retention ? b.keepBytesPerLog : 0),
+        maxAge: String(retention?.maxAgeSeconds ?? 0),
+        sizes: [String(b.blockBytes), String(b.minPunchBytes)],
+        head: String(b.headBytes),
+    };
+}
+
 /**
  * The stream shipper (components/shipper/stream.sh): every line of access.log and error.log once,
  * in order per file, within a poll; resumed from its checkpoint after a restart; with retention,
  * the oldest shipped bytes of each file freed so the volume stays within `maxBytes`.
  */
-export function streamCommand(retention?: RetentionSettings): string[] {
+export function streamCommand(retention?: RetentionSettings, place: ShipperPlace = {}): string[] {
+    const b = budgetArgs("stream", retention);
     return [
         "bash",
         "-c",
         STREAM_SHIPPER_SCRIPT,
         "stream-shipper",
-        SEED.logDir,
-        String(retention?.maxBytes ?? 0),
-        String(retention?.maxAgeSeconds ?? 0),
+        place.logDir ?? SEED.logDir,
+        b.keep,
+        b.maxAge,
         String(STREAM_SHIPPER.pollSeconds),
-        String(STREAM_SHIPPER.ageCheckpointSeconds),
+        String(place.ageCheckpointSeconds ?? STREAM_SHIPPER.ageCheckpointSeconds),
+        ...b.sizes,
     ];
 }
 
@@ -70,16 +92,19 @@ export function streamCommand(retention?: RetentionSettings): string[] {
  * delivering both logs to the destination; with retention, the oldest delivered bytes of each
  * log freed so the volume stays within `maxBytes`.
  */
-export function agentCommand(confPath: string, retention?: RetentionSettings): string[] {
+export function agentCommand(confPath: string, retention?: RetentionSettings, place: ShipperPlace = {}): string[] {
+    const b = budgetArgs("agent", retention);
     return [
         "bash",
         "-c",
         AGENT_SCRIPT,
         "log-agent",
-        SEED.logDir,
+        place.logDir ?? SEED.logDir,
         confPath,
-        String(retention?.maxBytes ?? 0),
-        String(retention?.maxAgeSeconds ?? 0),
-        String(STREAM_SHIPPER.ageCheckpointSeconds),
+        b.keep,
+        b.maxAge,
+        String(place.ageCheckpointSeconds ?? STREAM_SHIPPER.ageCheckpointSeconds),
+        ...b.sizes,
+        b.head,
     ];
 }

@@ -5,12 +5,15 @@
 # receiver). With retention, this script frees the oldest bytes of each log -- only bytes the
 # agent has delivered -- so the volume stays within a bound.
 #
-#   agent.sh DIR CONF MAX_BYTES MAX_AGE_SECONDS [AGE_CHECKPOINT_SECONDS]
+#   agent.sh DIR CONF KEEP_BYTES MAX_AGE_SECONDS AGE_CHECKPOINT_SECONDS BLOCK_BYTES MIN_PUNCH_BYTES HEAD_BYTES
 #
 #   DIR              where nginx writes access.log and error.log (the shared emptyDir)
 #   CONF             rsyslog.conf (its workDirectory is DIR/.agent/)
-#   MAX_BYTES        allocated bytes the logs may use (as for the stream shipper); 0: no retention
+#   KEEP_BYTES       allocated bytes each log keeps beyond what is not yet delivered: its share of
+#                    retention.maxSize (components/retention.ts); 0: no retention
 #   MAX_AGE_SECONDS  lines older than this are freed (retention only)
+#   AGE_CHECKPOINT_SECONDS, BLOCK_BYTES, MIN_PUNCH_BYTES  as for the stream shipper
+#   HEAD_BYTES       each log's first bytes, never freed (imfile's hash of them names the file)
 #
 # The component renders retention.sh and this file into the sidecar's command
 # (components/shippers.ts). Needs bash, coreutils, util-linux's fallocate (retention) and rsyslogd
@@ -26,16 +29,14 @@
 # rsyslogd starts again, so a restart resends at most about a second of lines, not the whole log.
 set -u
 
-dir=$1 conf=$2 max_bytes=$3 max_age=$4 age_every=${5:-60}
+dir=$1 conf=$2 keep=$3 max_age=$4 age_every=$5 block=$6 min_punch=$7 head=$8
 state=$dir/.shipper
 agent_dir=$dir/.agent
 logs=(access.log error.log)
 me=log-agent done_word=delivered catch_up="the destination takes it"
-# imfile tells a file from a rotated one by a hash of its first bytes: never free them.
-head=4096
-# Each log's share: besides retention's reserve, the two heads, the copies of imfile's positions
-# (two slots per log) and imfile's own state files.
-keep=$(((max_bytes - reserve - 2 * head - 6 * block) / 2))
+# imfile tells a file from a rotated one by a hash of its first bytes: the first `head` bytes of
+# each log are never freed (components/retention.ts counts them, and the agent's state files, out
+# of retention.maxSize before each log's share, `keep`).
 
 # Per log: inode, delivered offset, freed offset, offset at the last pass, age checkpoints.
 ino=() saved=() freed=() last_pass=() ages=() backed=()
@@ -128,7 +129,7 @@ while kill -0 "$agent" 2>/dev/null; do
                 backed[i]=$OFFS
             fi
             [ "$OFFS" -gt "${saved[i]}" ] && saved[i]=$OFFS
-            [ "$max_bytes" -gt 0 ] && retain "$i" "$now" "${saved[i]}"
+            [ "$keep" -gt 0 ] && retain "$i" "$now" "${saved[i]}"
         fi
     done
     # Once a second; a trapped TERM interrupts the wait.

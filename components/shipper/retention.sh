@@ -4,18 +4,17 @@
 # each log behind what has left the pod, so the volume stays within a bound.
 #
 # The shipper sets, before calling these: me (its name in messages), state (its state directory),
-# logs, keep (allocated bytes each log may keep), max_age, age_every, done_word and catch_up (how
-# messages name what is safe to free), and per log (indexed like `logs`) ino, saved (every byte
-# before it has left the pod), freed, last_pass and ages.
+# logs, keep (allocated bytes each log may keep; 0: no retention), block (holes are punched in whole
+# blocks), min_punch (free in steps of at least this much, so that retention costs few processes),
+# max_age, age_every, done_word and catch_up (how messages name what is safe to free), and per log
+# (indexed like `logs`) ino, saved (every byte before it has left the pod), freed, last_pass and
+# ages. Every size comes from the component (components/retention.ts computes the budget).
 #
 # State records: each is written to one of two slots in turn, as "<seq> <fields...> <seq>", so
 # that a write cut short by a kill leaves the other slot valid: no record is ever lost or half-read.
 #   <log>.freed  "<inode> <offset> <shipped>": retention freed the bytes before <offset>, when
 #                what had left the pod reached <shipped>
 #   <log>.ages   "<epoch>:<size>" words: the log's size at each age checkpoint, for max_age
-block=4096      # holes are punched in whole filesystem blocks
-reserve=65536   # of MAX_BYTES, for the state files and block rounding
-min_punch=65536 # free in steps of at least this much, so that retention costs few processes
 declare -A said=() seq=()
 
 # Stops at start, with one line, on an image that lacks what the scripts rely on: without it they
@@ -29,7 +28,7 @@ require_userland() { # in DIR: coreutils' stat, and with retention util-linux's 
     local out
     out=$(stat -c '%i %s' . 2>&1)
     [[ $out =~ ^[0-9]+\ [0-9]+$ ]] || userland_missing "coreutils' stat -c '%i %s' (it answered: ${out:-nothing})"
-    if [ "$max_bytes" -gt 0 ]; then
+    if [ "$keep" -gt 0 ]; then
         out=$(fallocate --help 2>&1)
         [[ $out == *--punch-hole* ]] || userland_missing "util-linux's fallocate --punch-hole, which retention frees with"
     fi

@@ -4,12 +4,15 @@
 # from a checkpoint after a restart; and, with retention, frees the oldest shipped bytes of each
 # file so the volume stays within a bound.
 #
-#   stream.sh DIR MAX_BYTES MAX_AGE_SECONDS [POLL_SECONDS] [AGE_CHECKPOINT_SECONDS]
+#   stream.sh DIR KEEP_BYTES MAX_AGE_SECONDS POLL_SECONDS AGE_CHECKPOINT_SECONDS BLOCK_BYTES MIN_PUNCH_BYTES
 #
 #   DIR              where nginx writes access.log and error.log (the shared emptyDir)
-#   MAX_BYTES        allocated bytes the volume may use: 64 KiB for this script's state, the rest
-#                    for the two logs, half each; 0: no retention
+#   KEEP_BYTES       allocated bytes each log keeps (its newest) beyond what is not yet shipped: its
+#                    share of retention.maxSize (components/retention.ts); 0: no retention
 #   MAX_AGE_SECONDS  lines older than this are freed (retention only)
+#   POLL_SECONDS     how often tail looks for new lines
+#   AGE_CHECKPOINT_SECONDS  seconds between two (time, size) checkpoints maxAge is measured on
+#   BLOCK_BYTES, MIN_PUNCH_BYTES  retention's hole granularity and least step (retention.sh)
 #
 # The component renders retention.sh and this file into the sidecar's command
 # (components/shippers.ts); retention.sh holds the state records and the retention both shippers use.
@@ -32,12 +35,11 @@
 # and the .freed record's <shipped> is where to resume if the .pos is lost.
 set -u
 
-dir=$1 max_bytes=$2 max_age=$3 poll=${4:-0.2} age_every=${5:-60}
+dir=$1 keep=$2 max_age=$3 poll=$4 age_every=$5 block=$6 min_punch=$7
 state=$dir/.shipper
 logs=(access.log error.log)
 out=(1 2)     # the container's stream for each log
 bufsize=8192  # GNU tail's read size: at most this much is read and not yet written
-keep=$(((max_bytes - reserve) / 2))
 me=stream-shipper done_word=shipped catch_up="the shipper catches up"
 
 # Per log (indexed like `logs`): its descriptor, tail's pid, inode, where this run started, the
@@ -231,7 +233,7 @@ while :; do
         done < <(stat -c '%n %i' "${logs[@]}" 2>/dev/null)
     fi
     for i in "${!logs[@]}"; do checkpoint "$i"; done
-    if [ "$max_bytes" -gt 0 ]; then
+    if [ "$keep" -gt 0 ]; then
         printf -v now '%(%s)T' -1
         for i in "${!logs[@]}"; do [ -n "${tail_pid[i]:-}" ] && read_pos "$i" && retain "$i" "$now" "$READ"; done
     fi

@@ -1,13 +1,10 @@
 // shipper, catLoopPeriodSeconds, destination, retention and nativeSidecar.
 import { ResolvedWebserverPodArgs, Shipper, StorageMedium, SyslogProtocol } from "../args";
-import { DEFAULTS, LIMITS, RETENTION_MIN_BYTES, SEED, STREAM_SHIPPER } from "../defaults";
+import { DEFAULTS, LIMITS, SEED } from "../defaults";
+import { retentionMinBytes, retentionMinRule } from "../retention";
 import { durationSeconds, formatBytes, parseHostPort, quantityValue } from "../grammar";
 import { AgentDestination, RetentionSettings, SidecarShipper, ValidatedArgs } from "../model";
 import { Checker } from "./checker";
-
-const MIN_RULE =
-    `${formatBytes(STREAM_SHIPPER.stateReserveBytes)} of it hold the shipper's state, and each log keeps half ` +
-    `of the rest, at least ${formatBytes(STREAM_SHIPPER.minBytesPerLog)} for its newest lines and a second's growth`;
 
 function checkRetention(
     c: Checker,
@@ -42,11 +39,12 @@ function checkRetention(
         const maxSize = c.quantity("retention.maxSize", r.maxSize, true);
         if (maxSize === undefined) return undefined;
         maxBytes = quantityValue(maxSize);
-        if (maxBytes < RETENTION_MIN_BYTES)
+        const retaining = shipper === "agent" ? "agent" : "stream";
+        if (maxBytes < retentionMinBytes(retaining))
             return c.fail(
                 "retention.maxSize",
                 maxSize,
-                `must be at least ${formatBytes(RETENTION_MIN_BYTES)}: ${MIN_RULE}`,
+                `must be at least ${formatBytes(retentionMinBytes(retaining))}: ${retentionMinRule(retaining)}`,
             );
         if (sizeLimit !== undefined && maxBytes >= quantityValue(sizeLimit)) {
             // Name the one the user wrote, when the other came from the production preset.
@@ -65,7 +63,7 @@ function checkRetention(
             return c.fail(arg, v, rule);
         }
     } else if (sizeLimit !== undefined) {
-        // At least RETENTION_MIN_BYTES: logVolume.sizeLimit is at least LOG_VOLUME_MIN_BYTES (storage.ts).
+        // At least retentionMinBytes: logVolume.sizeLimit is at least LOG_VOLUME_MIN_BYTES (storage.ts).
         maxBytes = Math.floor(quantityValue(sizeLimit) * DEFAULTS.retention.maxSizeShareOfSizeLimit);
     } else {
         maxBytes = quantityValue(DEFAULTS.retention.maxSize);

@@ -40,13 +40,11 @@ export class AgentRun extends ShipperRun {
     /** argv as the component renders it, with the temp dir in place of /var/log/nginx and the config's path. */
     override argv(): string[] {
         const o = this.agentOptions;
-        const argv = agentCommand(
+        return agentCommand(
             this.confFile,
             o.maxBytes ? { maxBytes: o.maxBytes, maxAgeSeconds: o.maxAgeSeconds ?? 86_400 } : undefined,
+            { logDir: this.dir, ageCheckpointSeconds: o.ageEverySeconds },
         );
-        argv[4] = this.dir;
-        if (o.ageEverySeconds !== undefined) argv[8] = String(o.ageEverySeconds);
-        return argv;
     }
 
     /** How often each line `${tag} <i> ...` of `log` arrived at the receiver. */

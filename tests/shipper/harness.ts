@@ -48,12 +48,10 @@ export class ShipperRun {
     /** argv as the component renders it, with the temp dir in place of /var/log/nginx. */
     argv(): string[] {
         const o = this.options;
-        const argv = streamCommand(
+        return streamCommand(
             o.maxBytes ? { maxBytes: o.maxBytes, maxAgeSeconds: o.maxAgeSeconds ?? 86_400 } : undefined,
+            { logDir: this.dir, ageCheckpointSeconds: o.ageEverySeconds },
         );
-        argv[4] = this.dir;
-        if (o.ageEverySeconds !== undefined) argv[8] = String(o.ageEverySeconds);
-        return argv;
     }
 
     start(): this {

@@ -2,6 +2,7 @@
 // args render to, the config the component generates (checked by rsyslogd itself), the ConfigMap
 // it owns, and every way the args can be wrong.
 import { registered, promiseOf, settle } from "../helpers/mocks";
+import { retentionBudget } from "../../components/retention";
 import { expect } from "chai";
 import { spawnSync } from "child_process";
 import { createHash } from "crypto";
@@ -111,6 +112,9 @@ describe("destination (the log agent)", () => {
             "0",
             "0",
             "60",
+            "4096",
+            "65536",
+            "4096",
         ]);
         expect(c.volumeMounts).to.deep.equal([
             { name: "shared-logs", mountPath: "/var/log/nginx" },
@@ -136,7 +140,9 @@ describe("destination (the log agent)", () => {
 
     it("with retention, the agent frees only behind what it delivered: the bound in bytes and seconds", () => {
         const c = sidecarOf({ destination: DEST, retention: { maxAge: "1h", maxSize: "100Mi" } });
-        expect(c.command!.slice(6, 8)).to.deep.equal([String(100 * 2 ** 20), "3600"]);
+        // Each log's share: besides 64Ki of state, each log's first 4Ki and 24Ki of the agent's state files.
+        expect(c.command!.slice(6, 8)).to.deep.equal([String((100 * 2 ** 20 - 96 * 1024) / 2), "3600"]);
+        expect(c.command!.slice(6, 8)[0]).to.equal(String(retentionBudget(100 * 2 ** 20, "agent").keepBytesPerLog));
     });
 
     it("production with a destination: the agent's image, retention, restricted, every policy rule passes", () => {
@@ -144,7 +150,7 @@ describe("destination (the log agent)", () => {
         const c = m.pod!.spec.containers[1];
         expect(c.image).to.equal(AGENT.image);
         expect(c.command![5]).to.equal(`${AGENT.confDir}/${AGENT.confFile}`);
-        expect(c.command!.slice(6, 8)).to.deep.equal([String(200 * 2 ** 20), "86400"]);
+        expect(c.command!.slice(6, 8)).to.deep.equal([String((200 * 2 ** 20 - 96 * 1024) / 2), "86400"]);
         expect(c.securityContext).to.include({ runAsNonRoot: true, readOnlyRootFilesystem: true });
         expect(c.resources?.limits).to.have.property("memory");
         expect(c.livenessProbe).to.not.equal(undefined);
@@ -261,6 +267,13 @@ describe("destination (the log agent)", () => {
     describe("bad values", () => {
         const BAD: Array<[WebserverPodArgs, string, unknown, string]> = [
             [{ destination: {} as any }, "destination", {}, "must name where the logs go"],
+            // The agent's own state and each log's first block come out of maxSize first.
+            [
+                { destination: DEST, retention: { maxSize: "200Ki" } },
+                "retention.maxSize",
+                "200Ki",
+                "must be at least 224Ki: 96Ki of it hold the log agent's state and each log's first block",
+            ],
             [{ destination: { syslg: {} } as any }, "destination.syslg", {}, 'did you mean "syslog"?'],
             [
                 { destination: { syslog: { address: "logs.example.com" } } },

@@ -68,17 +68,17 @@ const MISTAKES: Mistake[] = [
     {
         title: "a retention bound the shipper cannot hold",
         args: { shipper: "stream", retention: { maxSize: "150Ki" } },
-        issues: [["retention.maxSize", "150Ki", "must be at least 192Ki: 64Ki of it hold the shipper's state"]],
+        issues: [["retention.maxSize", "150Ki", "must be at least 192Ki: 64Ki of it hold the stream shipper's state"]],
     },
     {
         title: "a size limit of 0, which the API server takes and the kubelet evicts at the first line",
         args: { logVolume: { sizeLimit: "0" } },
-        issues: [["logVolume.sizeLimit", "0", "must be at least 240Ki: the kubelet evicts the Pod"]],
+        issues: [["logVolume.sizeLimit", "0", "must be at least 280Ki: the kubelet evicts the Pod"]],
     },
     {
         title: "a size limit too small for the retention it derives",
         args: { shipper: "stream", retention: {}, logVolume: { sizeLimit: "200Ki" } },
-        issues: [["logVolume.sizeLimit", "200Ki", "must be at least 240Ki"]],
+        issues: [["logVolume.sizeLimit", "200Ki", "must be at least 280Ki"]],
     },
     {
         title: "a Memory volume beside the preset's memory limits",

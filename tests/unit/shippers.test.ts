@@ -9,6 +9,7 @@ import {
     streamCommand,
     STREAM_SHIPPER_SCRIPT_FILE,
 } from "../../components/shippers";
+import { RETENTION_LAYOUT, retentionBudget, retentionMinBytes } from "../../components/retention";
 import { readyContainers } from "../../components/status";
 import { seedPod } from "../helpers/fixtures";
 import { expectArgError } from "../helpers/argErrors";
@@ -36,7 +37,16 @@ describe("shippers", () => {
     it("stream runs retention.sh + stream.sh with bash: the log dir, no retention, the poll and age interval", () => {
         const cmd = sidecarOf({ shipper: "stream" }).command!;
         expect(cmd.slice(0, 2)).to.deep.equal(["bash", "-c"]);
-        expect(cmd.slice(3)).to.deep.equal(["stream-shipper", "/var/log/nginx", "0", "0", "0.2", "60"]);
+        expect(cmd.slice(3)).to.deep.equal([
+            "stream-shipper",
+            "/var/log/nginx",
+            "0",
+            "0",
+            "0.2",
+            "60",
+            "4096",
+            "65536",
+        ]);
         // The files without their comments and blank lines, under a line naming them.
         const code = (file: string) =>
             fs
@@ -53,13 +63,32 @@ describe("shippers", () => {
         expect(cmd[2]).to.include("retain() {");
     });
 
-    it("stream with retention passes maxBytes and maxAge in bytes and seconds", () => {
+    it("stream with retention passes each log's share of maxSize (bytes) and maxAge (seconds), and retention's sizes", () => {
         const cmd = sidecarOf({ shipper: "stream", retention: { maxAge: "24h", maxSize: "100Mi" } }).command!;
-        expect(cmd.slice(5, 7)).to.deep.equal([String(100 * 2 ** 20), "86400"]);
-        expect(streamCommand({ maxBytes: 1024 * 1024, maxAgeSeconds: 60 }).slice(5, 7)).to.deep.equal([
-            "1048576",
+        const b = retentionBudget(100 * 2 ** 20, "stream");
+        expect(b.keepBytesPerLog).to.equal((100 * 2 ** 20 - 64 * 1024) / 2);
+        expect(cmd.slice(4)).to.deep.equal([
+            "/var/log/nginx",
+            String(b.keepBytesPerLog),
+            "86400",
+            "0.2",
             "60",
+            "4096",
+            "65536",
         ]);
+        expect(streamCommand(undefined).slice(5, 7), "no retention: 0").to.deep.equal(["0", "0"]);
+    });
+
+    it("retention's budget: at the smallest maxSize each shipper accepts, every log keeps exactly its least share", () => {
+        for (const shipper of ["stream", "agent"] as const) {
+            const min = retentionMinBytes(shipper);
+            const b = retentionBudget(min, shipper);
+            expect(b.keepBytesPerLog, shipper).to.equal(RETENTION_LAYOUT.minKeepBytesPerLog);
+            expect(2 * b.keepBytesPerLog + b.overheadBytes, shipper).to.equal(min);
+        }
+        // The agent's overhead: the state reserve, each log's first block, its state files.
+        expect(retentionMinBytes("stream")).to.equal(192 * 1024);
+        expect(retentionMinBytes("agent")).to.equal(224 * 1024);
     });
 
     it("retention defaults: 24h, and 80% of logVolume.sizeLimit when that is set, else 200Mi", () => {
@@ -83,7 +112,10 @@ describe("shippers", () => {
 
     it("production ships with stream and keeps 24h within 200Mi under the 256Mi volume limit, passing every policy rule", () => {
         const p = pod({ production: true });
-        expect(p.spec.containers[1].command!.slice(5, 7)).to.deep.equal([String(200 * 2 ** 20), "86400"]);
+        expect(p.spec.containers[1].command!.slice(5, 7)).to.deep.equal([
+            String((200 * 2 ** 20 - 64 * 1024) / 2),
+            "86400",
+        ]);
         expect(p.spec.volumes[0].emptyDir).to.deep.equal({ sizeLimit: "256Mi" });
         expect(evaluate(p.spec)).to.deep.equal({});
     });
