@@ -179,3 +179,14 @@ export const PRODUCTION_PRESET = {
     shipper: "stream",
     retention: { maxAge: "24h", maxSize: "200Mi" },
 } as const satisfies ResolvedWebserverPodArgs;
+
+/**
+ * The production preset for these args: with a destination, without the shipper and the sidecar
+ * image (the log agent and its image take their place), so nothing the preset sets is undone later.
+ */
+export function presetFor(given: { destination?: unknown }): ResolvedWebserverPodArgs {
+    if (given.destination === undefined) return PRODUCTION_PRESET;
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    const { shipper, sidecarImage, ...rest } = PRODUCTION_PRESET;
+    return rest;
+}

@@ -1,13 +1,10 @@
 // Package entry: the public surface, by name. Importing it registers no resource.
+
+// The component, and its type token (`webserver-sidecar:index:WebserverPod`).
 export { WebserverPod, WEBSERVER_POD_TYPE } from "./webserverPod";
-export {
-    ImagePullPolicy,
-    SecurityProfile,
-    Shipper,
-    StorageMedium,
-    SyslogProtocol,
-    WEBSERVER_POD_ARG_KEYS,
-} from "./args";
+// The option values, as constants (`Shipper.Stream`) and as their string types.
+export { ImagePullPolicy, SecurityProfile, Shipper, StorageMedium, SyslogProtocol, Workload } from "./args";
+// The args' types, for programs that build them.
 export type {
     ContainerResourcesArgs,
     DestinationArgs,
@@ -21,12 +18,14 @@ export type {
     SyslogDestinationArgs,
     WebserverPodArgs,
 } from "./args";
-export { AGENT, DEFAULTS, PRODUCTION_PRESET, SEED } from "./defaults";
+// What `production: true` sets, and the log agent's image and config paths (to mirror or pre-pull).
+export { AGENT, PRODUCTION_PRESET } from "./defaults";
+// Validation without declaring anything: the same checks and messages as the component's.
 export { validateArgs, WebserverPodArgError } from "./validate";
 export type { ArgIssue } from "./validate";
 export type { ValidatedArgs } from "./model";
 // The pure render: validated args -> the Kubernetes objects, as the component declares them.
 export { buildManifests } from "./manifest";
+export type { ConfigMapManifest, Manifests, PodManifest } from "./manifest";
 // The log agent's config for a destination, as the component's ConfigMap holds it.
 export { agentConf } from "./agentConf";
-export type { ConfigMapManifest, Manifests, PodManifest } from "./manifest";

@@ -5,6 +5,7 @@ import { AGENT, NGINX, SEED, SELECTOR_LABELS, SERVICE } from "./defaults";
 import { ValidatedArgs, ValidatedProbe, Quantities } from "./model";
 import { restrictedNginxConf } from "./nginxConf";
 import { profileSettings, SecurityContext } from "./profile";
+import { Shape, shapeOfArgs } from "./shape";
 import { agentCommand, catLoopCommand, streamCommand } from "./shippers";
 
 // Plain Kubernetes shapes: only the fields this component writes. The builder is pure
@@ -128,11 +129,6 @@ export interface Manifests {
     podDisruptionBudget?: PodDisruptionBudgetManifest;
     nginxConfig?: ConfigMapManifest;
     agentConfig?: ConfigMapManifest;
-}
-
-/** The port nginx listens on under the args' profile. */
-export function nginxPort(args: ValidatedArgs): number {
-    return profileSettings(args.security).nginxPort;
 }
 
 /** The first 8 hex digits of a config's SHA-256: what a ConfigMap's name carries. */
@@ -354,11 +350,6 @@ export function buildPodDisruptionBudgetManifest(args: ValidatedArgs): PodDisrup
     };
 }
 
-/** Whether the args' workload gets a PodDisruptionBudget: only when it can be satisfied and protects something. */
-export function hasPodDisruptionBudget(args: Pick<ValidatedArgs, "workload" | "replicas">): boolean {
-    return args.workload === Workload.Deployment && args.replicas > 1;
-}
-
 function configMap(args: ValidatedArgs, name: string, data: Record<string, string>): ConfigMapManifest {
     return {
         apiVersion: "v1",
@@ -383,15 +374,45 @@ export function buildAgentConfigMap(args: ValidatedArgs): ConfigMapManifest {
     return configMap(args, agentConfigMapName(args), { [AGENT.confFile]: agentConf(args.destination) });
 }
 
-/** Every object the component declares for these args. */
+/** One kind of object the component may declare: when it exists, and how it is built. */
+interface ObjectEntry<K extends keyof Manifests> {
+    /** Its key in {@link Manifests}. */
+    readonly key: K;
+    /** Its Pulumi name is `<component name>-<suffix>`. */
+    readonly suffix: string;
+    readonly exists: (shape: Shape) => boolean;
+    readonly build: (args: ValidatedArgs) => NonNullable<Manifests[K]>;
+}
+
+const entry = <K extends keyof Manifests>(e: ObjectEntry<K>) => e;
+
+/**
+ * Every object the component may declare, decided by the {@link Shape} alone. The ConfigMaps come
+ * first: the workload that mounts them is declared after them.
+ */
+export const OBJECTS = [
+    entry({ key: "nginxConfig", suffix: "nginx-conf", exists: (s) => s.nginxConfig, build: buildNginxConfigMap }),
+    entry({ key: "agentConfig", suffix: "agent-conf", exists: (s) => s.agentConfig, build: buildAgentConfigMap }),
+    entry({ key: "pod", suffix: "pod", exists: (s) => s.workload === Workload.Pod, build: buildPodManifest }),
+    entry({
+        key: "deployment",
+        suffix: "deployment",
+        exists: (s) => s.workload === Workload.Deployment,
+        build: buildDeploymentManifest,
+    }),
+    entry({ key: "service", suffix: "service", exists: (s) => s.service, build: buildServiceManifest }),
+    entry({
+        key: "podDisruptionBudget",
+        suffix: "pdb",
+        exists: (s) => s.podDisruptionBudget,
+        build: buildPodDisruptionBudgetManifest,
+    }),
+] as const;
+
+/** Every object the component declares for these args: the entries of {@link OBJECTS} its shape has. */
 export function buildManifests(args: ValidatedArgs): Manifests {
-    return {
-        ...(args.workload === Workload.Deployment
-            ? { deployment: buildDeploymentManifest(args) }
-            : { pod: buildPodManifest(args) }),
-        ...(args.service && { service: buildServiceManifest(args) }),
-        ...(hasPodDisruptionBudget(args) && { podDisruptionBudget: buildPodDisruptionBudgetManifest(args) }),
-        ...(profileSettings(args.security).managedNginxConfig && { nginxConfig: buildNginxConfigMap(args) }),
-        ...(args.destination && { agentConfig: buildAgentConfigMap(args) }),
-    };
+    const shape = shapeOfArgs(args);
+    const out: Record<string, unknown> = {};
+    for (const o of OBJECTS) if (o.exists(shape)) out[o.key] = o.build(args);
+    return out as Manifests;
 }

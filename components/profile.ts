@@ -1,7 +1,7 @@
-// What each security profile changes, decided here once. The component reads it to know which
-// resources exist (nginx's ConfigMap), the manifest builder to write the Pod.
+// What each security profile changes, decided here once. The shape (shape.ts) reads it to know
+// which objects exist (nginx's ConfigMap), the manifest builder to write the Pod.
 import { SecurityProfile } from "./args";
-import { DEFAULTS, NGINX, PRODUCTION_PRESET } from "./defaults";
+import { NGINX } from "./defaults";
 
 export interface SecurityContext {
     runAsNonRoot?: boolean;
@@ -70,18 +70,4 @@ const PROFILES: Record<SecurityProfile, ProfileSettings> = {
 /** The settings of a (valid) profile. */
 export function profileSettings(profile: SecurityProfile): ProfileSettings {
     return PROFILES[profile];
-}
-
-/**
- * The profile the args ask for, before validation: `security`, else the production preset's,
- * else the default. The value is returned as given; validation judges it.
- */
-export function requestedProfile(args: { security?: unknown; production?: unknown }): unknown {
-    if (args.security !== undefined) return args.security;
-    return args.production === true ? PRODUCTION_PRESET.security : DEFAULTS.security;
-}
-
-/** True for a value that names a profile. */
-export function isProfile(value: unknown): value is SecurityProfile {
-    return typeof value === "string" && value in PROFILES;
 }

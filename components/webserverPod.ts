@@ -1,27 +1,23 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ResolvedWebserverPodArgs, WebserverPodArgs, Workload } from "./args";
-import { DEFAULTS } from "./defaults";
-import {
-    buildAgentConfigMap,
-    ConfigMapManifest,
-    buildDeploymentManifest,
-    buildNginxConfigMap,
-    buildPodDisruptionBudgetManifest,
-    buildPodManifest,
-    buildServiceManifest,
-    hasPodDisruptionBudget,
-} from "./manifest";
-import { ValidatedArgs } from "./model";
-import { isProfile, profileSettings, requestedProfile } from "./profile";
+import { Manifests, OBJECTS } from "./manifest";
+import { Shape, shapeOfArgs } from "./shape";
 import { readyContainers } from "./status";
-import { validateArgs, WebserverPodArgError } from "./validate";
+import { SHAPE_ARGS, validateArgs, validateShape, WebserverPodArgError } from "./validate";
 
 /** The component's type token (`<package>:<module>:<type>`). */
 export const WEBSERVER_POD_TYPE = "webserver-sidecar:index:WebserverPod";
 
-/** The args that decide which resources exist: they must be known when the component is built. */
-const PLAIN_ARGS = ["security", "production", "workload", "replicas", "service"] as const;
+/** The Kubernetes resource each entry of manifest.ts' OBJECTS is declared as. */
+const RESOURCE_OF = {
+    nginxConfig: k8s.core.v1.ConfigMap,
+    agentConfig: k8s.core.v1.ConfigMap,
+    pod: k8s.core.v1.Pod,
+    deployment: k8s.apps.v1.Deployment,
+    service: k8s.core.v1.Service,
+    podDisruptionBudget: k8s.policy.v1.PodDisruptionBudget,
+} as const satisfies Record<keyof Manifests, unknown>;
 
 /** True when no Output or Promise is nested anywhere in `value`, so it can be checked right now. */
 function isKnown(value: unknown): boolean {
@@ -75,8 +71,8 @@ export class WebserverPod extends pulumi.ComponentResource {
     constructor(name: string, args: WebserverPodArgs = {}, opts: pulumi.ComponentResourceOptions = {}) {
         // Args that are already plain are validated before anything, the component included, is
         // registered. Args holding Outputs are validated when they resolve, with the same message.
-        // The args that decide which resources exist must be plain either way.
-        const late = PLAIN_ARGS.filter((k) => !isKnown(args[k]));
+        // The args that decide which objects exist (the shape) must be plain either way.
+        const late = SHAPE_ARGS.filter((k) => !isKnown(args[k]));
         const issues: Array<{ arg: string; value: string; rule: string }> = late.map((arg) => ({
             arg,
             value: "<Output>",
@@ -91,11 +87,7 @@ export class WebserverPod extends pulumi.ComponentResource {
             });
         if (issues.length > 0) throw new WebserverPodArgError(name, issues);
         const known = isKnown(args) ? validateArgs(name, args as ResolvedWebserverPodArgs) : undefined;
-        const profile = requestedProfile(args);
-        const workload = args.workload ?? DEFAULTS.workload;
-        const deployment = workload === Workload.Deployment;
-        const service = args.service ?? deployment;
-        const pdb = hasPodDisruptionBudget({ workload, replicas: args.replicas ?? DEFAULTS.replicas });
+        const shape: Shape = known ? shapeOfArgs(known) : validateShape(name, args);
         super(WEBSERVER_POD_TYPE, name, {}, opts);
 
         const validated = known
@@ -103,34 +95,38 @@ export class WebserverPod extends pulumi.ComponentResource {
             : pulumi.output(args).apply((resolved) => validateArgs(name, resolved as ResolvedWebserverPodArgs));
         const child = { parent: this };
 
-        // The ConfigMaps this component owns, each built by a pure function of the validated args.
-        // Whether each exists is decided by plain args: the profile, and destination's presence.
-        const configMap = (suffix: string, build: (a: ValidatedArgs) => ConfigMapManifest) => {
-            const cm = validated.apply(build);
-            return new k8s.core.v1.ConfigMap(
-                `${name}-${suffix}`,
-                { apiVersion: "v1", kind: "ConfigMap", metadata: cm.metadata, data: cm.data },
-                child,
+        // Every object the shape has, from the table in manifest.ts, each built by its pure builder.
+        // The ConfigMaps come first; the workload that mounts them depends on them.
+        const declared: Partial<Record<keyof Manifests, pulumi.CustomResource>> = {};
+        const configs: pulumi.Resource[] = [];
+        for (const o of OBJECTS) {
+            if (!o.exists(shape)) continue;
+            // apiVersion and kind: each resource class sets its own.
+            const m = validated.apply((v) => o.build(v) as { metadata: unknown; spec?: unknown; data?: unknown });
+            const isConfig = o.key === "nginxConfig" || o.key === "agentConfig";
+            const Resource = RESOURCE_OF[o.key] as unknown as new (
+                n: string,
+                a: object,
+                opts: pulumi.CustomResourceOptions,
+            ) => pulumi.CustomResource;
+            const workloadKey = o.key === "pod" || o.key === "deployment";
+            const resource = new Resource(
+                `${name}-${o.suffix}`,
+                {
+                    metadata: m.metadata,
+                    ...(isConfig ? { data: m.data } : { spec: m.spec }),
+                },
+                workloadKey ? { ...child, dependsOn: configs } : child,
             );
-        };
-        const configs: k8s.core.v1.ConfigMap[] = [];
-        // nginx reads its config from a ConfigMap when the profile manages it. An invalid profile
-        // never gets here with plain args; with Output args validation fails first.
-        if (isProfile(profile) && profileSettings(profile).managedNginxConfig)
-            configs.push(configMap("nginx-conf", buildNginxConfigMap));
-        // The log agent's config, when the logs go to a destination.
-        if (args.destination !== undefined) configs.push(configMap("agent-conf", buildAgentConfigMap));
-        const afterConfig = { ...child, dependsOn: configs };
+            if (isConfig) configs.push(resource);
+            declared[o.key] = resource;
+        }
 
         let objectMeta: pulumi.Output<k8s.types.output.meta.v1.ObjectMeta>;
+        const deployment = shape.workload === Workload.Deployment;
         if (deployment) {
-            const d = validated.apply(buildDeploymentManifest);
             // The provider waits for the rollout: after `pulumi up`, readyReplicas is desired/desired.
-            const dep = new k8s.apps.v1.Deployment(
-                `${name}-deployment`,
-                { apiVersion: "apps/v1", kind: "Deployment", metadata: d.metadata, spec: d.spec },
-                afterConfig,
-            );
+            const dep = declared.deployment as k8s.apps.v1.Deployment;
             objectMeta = dep.metadata;
             this.podIp = pulumi.output(undefined);
             this.status = pulumi.output(undefined);
@@ -139,39 +135,19 @@ export class WebserverPod extends pulumi.ComponentResource {
                 .all([dep.spec, dep.status])
                 .apply(([spec, status]) => `${status?.readyReplicas ?? 0}/${spec?.replicas ?? 0}`);
         } else {
-            const p = validated.apply(buildPodManifest);
-            const pod = new k8s.core.v1.Pod(
-                `${name}-pod`,
-                { apiVersion: "v1", kind: "Pod", metadata: p.metadata, spec: p.spec },
-                afterConfig,
-            );
+            const pod = declared.pod as k8s.core.v1.Pod;
             objectMeta = pod.metadata;
             this.podIp = pod.status.podIP;
             this.status = pod.status.phase;
-            this.readyContainers = pulumi.all([p, pod.status]).apply(([m, status]) => readyContainers(m.spec, status));
+            this.readyContainers = pulumi
+                .all([pod.spec, pod.status])
+                .apply(([spec, status]) => readyContainers(spec, status));
             this.readyReplicas = pulumi.output(undefined);
         }
-        if (service) {
-            const sv = validated.apply(buildServiceManifest);
-            const svc = new k8s.core.v1.Service(
-                `${name}-service`,
-                { apiVersion: "v1", kind: "Service", metadata: sv.metadata, spec: sv.spec },
-                child,
-            );
-            this.serviceName = svc.metadata.name;
-            this.serviceIp = svc.spec.clusterIP;
-        } else {
-            this.serviceName = pulumi.output(undefined);
-            this.serviceIp = pulumi.output(undefined);
-        }
-        if (pdb) {
-            const b = validated.apply(buildPodDisruptionBudgetManifest);
-            new k8s.policy.v1.PodDisruptionBudget(
-                `${name}-pdb`,
-                { apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata: b.metadata, spec: b.spec },
-                child,
-            );
-        }
+        const service = declared.service as k8s.core.v1.Service | undefined;
+        this.serviceName = service ? service.metadata.name : pulumi.output(undefined);
+        this.serviceIp = service ? service.spec.clusterIP : pulumi.output(undefined);
+        const workload = shape.workload;
 
         this.workload = pulumi.output(workload);
         this.podName = objectMeta.name;
@@ -184,7 +160,7 @@ export class WebserverPod extends pulumi.ComponentResource {
             ...(deployment
                 ? { readyReplicas: set(this.readyReplicas) }
                 : { podIp: set(this.podIp), podStatus: set(this.status), readyContainers: set(this.readyContainers) }),
-            ...(service && { serviceName: set(this.serviceName), serviceIp: set(this.serviceIp) }),
+            ...(shape.service && { serviceName: set(this.serviceName), serviceIp: set(this.serviceIp) }),
         });
         this.registerOutputs({
             workload: this.workload,

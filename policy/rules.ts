@@ -276,13 +276,3 @@ export function podSpecOf(type: string, props: any): PodSpec | undefined {
 export function evaluate(spec: PodSpec): Record<string, string[]> {
     return Object.fromEntries(RULES.map((r) => [r.id, r.check(spec)]).filter(([, v]) => v.length > 0));
 }
-
-/** The rules a Kubernetes object (as rendered) fails; {} for an object without a pod spec. */
-export function evaluateObject(obj: {
-    apiVersion: string;
-    kind: string;
-    [k: string]: unknown;
-}): Record<string, string[]> {
-    const spec = podSpecOf(pulumiType(obj.apiVersion, obj.kind), obj);
-    return spec ? evaluate(spec) : {};
-}

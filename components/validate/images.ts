@@ -10,16 +10,15 @@ export function checkImages(
 ): Pick<ValidatedArgs, "nginxImage" | "sidecarImage" | "imagePullPolicy"> {
     const nginxImage = c.image("nginxImage", raw.nginxImage ?? SEED.nginxImage) ?? SEED.nginxImage;
     // With a destination the sidecar runs the log agent: its image, unless the user chose one (the
-    // production preset's pinned ubuntu has no rsyslog). The stream shipper gets the pinned ubuntu
-    // whose GNU coreutils it was tested with, not the seed's moving ubuntu:latest (uutils since 26.04).
+    // production preset names none then). The stream shipper gets the pinned ubuntu whose GNU
+    // coreutils it was tested with, not the seed's moving ubuntu:latest (uutils since 26.04).
     const sidecarDefault =
         raw.destination !== undefined
             ? AGENT.image
             : raw.shipper === Shipper.Stream
               ? IMAGES.ubuntu
               : SEED.sidecarImage;
-    const sidecarGiven = raw.destination !== undefined && !c.wrote("sidecarImage") ? undefined : raw.sidecarImage;
-    const sidecarImage = c.image("sidecarImage", sidecarGiven ?? sidecarDefault) ?? sidecarDefault;
+    const sidecarImage = c.image("sidecarImage", raw.sidecarImage ?? sidecarDefault) ?? sidecarDefault;
     const imagePullPolicy =
         raw.imagePullPolicy === undefined
             ? undefined

@@ -1,8 +1,9 @@
 // Validates raw args and applies the defaults and the production preset: one checker per option
 // group, every problem of one call reported together, each under the path the user wrote.
-import { ResolvedWebserverPodArgs, SecurityProfile, WEBSERVER_POD_ARG_KEYS } from "../args";
-import { DEFAULTS, PRODUCTION_PRESET } from "../defaults";
+import { ResolvedWebserverPodArgs, SecurityProfile, WEBSERVER_POD_ARG_KEYS, WebserverPodArgs } from "../args";
+import { DEFAULTS, presetFor } from "../defaults";
 import { ValidatedArgs } from "../model";
+import { Shape, shapeOf } from "../shape";
 import { Checker, WebserverPodArgError } from "./checker";
 import { checkImages } from "./images";
 import { checkMetadata } from "./metadata";
@@ -10,7 +11,7 @@ import { checkProbes } from "./probes";
 import { checkResources } from "./resources";
 import { checkShipping } from "./shipping";
 import { checkLogVolume } from "./storage";
-import { checkWorkload } from "./workload";
+import { checkServiceName, checkWorkload } from "./workload";
 
 export { WebserverPodArgError } from "./checker";
 export type { ArgIssue } from "./checker";
@@ -31,6 +32,18 @@ export function applyPreset(preset: unknown, given: unknown): unknown {
     return out;
 }
 
+/** The given args with the production preset under them, when asked for; notes a bad `production`. */
+function withPreset(c: Checker, given: ResolvedWebserverPodArgs): ResolvedWebserverPodArgs {
+    const production = given.production === undefined ? false : c.boolean("production", given.production);
+    return (production ? applyPreset(presetFor(given), given) : given) as ResolvedWebserverPodArgs;
+}
+
+function checkSecurity(c: Checker, raw: ResolvedWebserverPodArgs): SecurityProfile {
+    return raw.security === undefined
+        ? (DEFAULTS.security as SecurityProfile)
+        : (c.oneOf("security", raw.security, SecurityProfile) ?? (DEFAULTS.security as SecurityProfile));
+}
+
 /**
  * Validates raw args and applies defaults (and the production preset, if asked for). Throws one
  * {@link WebserverPodArgError} listing every problem found.
@@ -38,15 +51,11 @@ export function applyPreset(preset: unknown, given: unknown): unknown {
 export function validateArgs(component: string, given: ResolvedWebserverPodArgs = {}): ValidatedArgs {
     const c = new Checker(given);
     if (c.object("", given, WEBSERVER_POD_ARG_KEYS) === undefined) throw new WebserverPodArgError(component, c.issues);
-    const production = given.production === undefined ? false : c.boolean("production", given.production);
-    const raw = (production ? applyPreset(PRODUCTION_PRESET, given) : given) as ResolvedWebserverPodArgs;
-
-    const security =
-        raw.security === undefined
-            ? (DEFAULTS.security as SecurityProfile)
-            : (c.oneOf("security", raw.security, SecurityProfile) ?? (DEFAULTS.security as SecurityProfile));
+    const raw = withPreset(c, given);
+    const security = checkSecurity(c, raw);
     const metadata = checkMetadata(c, raw, component);
-    const workload = checkWorkload(c, raw, metadata.podName);
+    const workload = checkWorkload(c, raw);
+    checkServiceName(c, workload.service, metadata.podName);
     const images = checkImages(c, raw);
     const resources = checkResources(c, raw);
     const probes = checkProbes(c, raw);
@@ -54,4 +63,27 @@ export function validateArgs(component: string, given: ResolvedWebserverPodArgs 
     const shipping = checkShipping(c, raw, logVolume.logVolume);
     if (c.issues.length > 0) throw new WebserverPodArgError(component, c.issues);
     return { ...metadata, ...workload, ...images, security, ...resources, ...probes, ...logVolume, ...shipping };
+}
+
+/**
+ * The args that decide which objects exist (src/shape.ts): they must be known when the component
+ * is built, also when other args are Outputs.
+ */
+export const SHAPE_ARGS = ["security", "production", "workload", "replicas", "service"] as const;
+
+/**
+ * The shape of args whose {@link SHAPE_ARGS} are plain values (others may be Outputs): validates
+ * those (with the same messages as {@link validateArgs}) and whether a destination is named. Throws
+ * one {@link WebserverPodArgError} listing every problem.
+ */
+export function validateShape(component: string, args: WebserverPodArgs): Shape {
+    const plain = Object.fromEntries(
+        SHAPE_ARGS.filter((k) => args[k] !== undefined).map((k) => [k, args[k]]),
+    ) as ResolvedWebserverPodArgs;
+    const c = new Checker(plain);
+    const raw = withPreset(c, { ...plain, ...(args.destination !== undefined && { destination: {} }) });
+    const security = checkSecurity(c, raw);
+    const workload = checkWorkload(c, raw);
+    if (c.issues.length > 0) throw new WebserverPodArgError(component, c.issues);
+    return shapeOf({ ...workload, security, hasDestination: args.destination !== undefined });
 }

@@ -114,10 +114,11 @@ export function checkShipping(
 ): Pick<ValidatedArgs, "shipper" | "catLoopPeriodSeconds" | "destination" | "retention" | "nativeSidecar"> {
     const destination = raw.destination === undefined ? undefined : checkDestination(c, raw.destination);
     const agent = raw.destination !== undefined;
-    // With a destination the log agent replaces the shipper; the production preset's shipper gives way.
+    // With a destination the log agent replaces the shipper (the production preset sets none then).
     const AGENT_RULE = "does not apply with a destination: the log agent delivers the logs instead of a shipper";
-    if (agent && c.wrote("shipper")) c.fail("shipper", raw.shipper, AGENT_RULE);
-    if (agent && c.wrote("catLoopPeriodSeconds")) c.fail("catLoopPeriodSeconds", raw.catLoopPeriodSeconds, AGENT_RULE);
+    if (agent && raw.shipper !== undefined) c.fail("shipper", raw.shipper, AGENT_RULE);
+    if (agent && raw.catLoopPeriodSeconds !== undefined)
+        c.fail("catLoopPeriodSeconds", raw.catLoopPeriodSeconds, AGENT_RULE);
     const shipper: SidecarShipper | undefined = agent
         ? "agent"
         : raw.shipper === undefined

@@ -8,7 +8,6 @@ import { Checker } from "./checker";
 export function checkWorkload(
     c: Checker,
     raw: ResolvedWebserverPodArgs,
-    podName: string,
 ): Pick<ValidatedArgs, "workload" | "replicas" | "service"> {
     const workload =
         raw.workload === undefined
@@ -22,12 +21,15 @@ export function checkWorkload(
         else replicas = c.integer("replicas", raw.replicas, 1, LIMITS.replicasMax) ?? replicas;
     }
     const service = raw.service === undefined ? deployment : (c.boolean("service", raw.service) ?? deployment);
-    // A Service's name is a DNS-1035 label: it must start with a letter.
+    return { workload, replicas, service };
+}
+
+/** A Service's name is a DNS-1035 label: with a Service, podName must start with a letter. */
+export function checkServiceName(c: Checker, service: boolean, podName: string): void {
     if (service && !isDns1035Label(podName))
         c.fail(
             c.wrote("podName") ? "podName" : "podName (the component's name)",
             podName,
             "names the Service too, so it must start with a letter (a DNS-1035 label)",
         );
-    return { workload, replicas, service };
 }

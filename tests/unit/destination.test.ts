@@ -2,6 +2,7 @@
 // args render to, the config the component generates (checked by rsyslogd itself), the ConfigMap
 // it owns, and every way the args can be wrong.
 import { registered, promiseOf, settle } from "../helpers/mocks";
+import { render } from "../helpers/render";
 import { retentionBudget } from "../../components/retention";
 import { expect } from "chai";
 import { spawnSync } from "child_process";
@@ -10,15 +11,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import {
-    AGENT,
-    agentConf,
-    buildManifests,
-    validateArgs,
-    WebserverPod,
-    WebserverPodArgError,
-    WebserverPodArgs,
-} from "../../components";
+import { AGENT, agentConf, validateArgs, WebserverPod, WebserverPodArgError, WebserverPodArgs } from "../../components";
 import { AGENT_SCRIPT, AGENT_SCRIPT_FILE, RETENTION_SCRIPT_FILE } from "../../components/shippers";
 import { evaluate } from "../../policy/rules";
 import { validateAgainstSchema } from "../../scripts/lib/schema";
@@ -29,7 +22,7 @@ import { rsyslogd } from "../../scripts/lib/syslogReceiver";
 import { seedPod } from "../helpers/fixtures";
 
 const DEST = { syslog: { address: "logs.example.com:2514" } };
-const manifests = (args: WebserverPodArgs) => buildManifests(validateArgs("dest", args as any));
+const manifests = (args: WebserverPodArgs) => render(args, "dest");
 const sidecarOf = (args: WebserverPodArgs) =>
     manifests(args).pod!.spec.containers.find((c) => c.name === "sidecar-container")!;
 

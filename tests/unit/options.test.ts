@@ -1,13 +1,14 @@
 import { registered, promiseOf } from "../helpers/mocks";
+import { render } from "../helpers/render";
 import { expect } from "chai";
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { buildManifests, PRODUCTION_PRESET, validateArgs, WebserverPod, WebserverPodArgs } from "../../components";
+import { PRODUCTION_PRESET, WebserverPod, WebserverPodArgs } from "../../components";
 import { seedPod } from "../helpers/fixtures";
 import { expectArgError } from "../helpers/argErrors";
 import { validateAgainstSchema } from "../../scripts/lib/schema";
 
-const manifests = (args: WebserverPodArgs) => buildManifests(validateArgs("opts", args as any));
+const manifests = (args: WebserverPodArgs) => render(args, "opts");
 const nginx = (args: WebserverPodArgs) => manifests(args).pod!.spec.containers[0];
 const sidecar = (args: WebserverPodArgs) => manifests(args).pod!.spec.containers[1];
 

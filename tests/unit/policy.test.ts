@@ -1,17 +1,18 @@
 // The policy pack (policy/): its policies evaluated directly on rendered objects, the same
 // definitions as README's policy table, and configs that make the right policies mandatory.
 import { expect } from "chai";
+import { render, renderObjects } from "../helpers/render";
 import * as fs from "fs";
 import * as path from "path";
-import { buildManifests, validateArgs } from "../../components";
+import { WebserverPodArgs } from "../../components";
 import { checkObjects, enforcementLevel } from "../../policy/offline";
 import { POLICIES } from "../../policy/policies";
 import { evaluate, RULES, WORKLOADS } from "../../policy/rules";
 import { seedPod } from "../helpers/fixtures";
 
 const ROOT = path.resolve(__dirname, "..", "..");
-const objectsFor = (args: Parameters<typeof validateArgs>[1]) =>
-    Object.values(buildManifests(validateArgs("policy", args))).filter(Boolean) as any[];
+const objectsFor = (args: WebserverPodArgs) => renderObjects(args, "policy");
+const podSpecFor = (args: WebserverPodArgs) => render(args, "policy").pod!.spec;
 const failedPolicies = (objects: any[]) => [...new Set(checkObjects(objects).map((f) => f.policy))];
 const readJson = (f: string) => JSON.parse(fs.readFileSync(path.join(ROOT, "policy", f), "utf8"));
 
@@ -86,7 +87,7 @@ describe("policy pack", () => {
 
     it("flags what a production user turns back off, and accepts images pinned by digest", () => {
         const failed = evaluate(
-            objectsFor({ production: true, nginxImage: "nginx:latest", imagePullPolicy: "IfNotPresent" })[0].spec,
+            podSpecFor({ production: true, nginxImage: "nginx:latest", imagePullPolicy: "IfNotPresent" }),
         );
         expect(failed["image-tag-pinned"]).to.deep.equal(["nginx-container: image is :latest or untagged"]);
         expect(failed["image-pull-policy-always"]).to.have.length(2);

@@ -1,6 +1,7 @@
 import { podStatus, promiseOf } from "../helpers/mocks";
+import { render } from "../helpers/render";
 import { expect } from "chai";
-import { buildManifests, validateArgs, WebserverPod, WebserverPodArgs } from "../../components";
+import { validateArgs, WebserverPod, WebserverPodArgs } from "../../components";
 import * as fs from "fs";
 import {
     catLoopCommand,
@@ -16,7 +17,7 @@ import { expectArgError } from "../helpers/argErrors";
 import { validateAgainstSchema } from "../../scripts/lib/schema";
 import { evaluate } from "../../policy/rules";
 
-const pod = (args: WebserverPodArgs) => buildManifests(validateArgs("ship", args as any)).pod!;
+const pod = (args: WebserverPodArgs) => render(args, "ship").pod!;
 const sidecarOf = (args: WebserverPodArgs) => {
     const p = pod(args);
     return [...(p.spec.initContainers ?? []), ...p.spec.containers].find((c) => c.name === "sidecar-container")!;

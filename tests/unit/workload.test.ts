@@ -2,14 +2,15 @@
 // without dropping below the desired replicas, with a Service and a PodDisruptionBudget; and the
 // object names that keep two instances in one namespace apart.
 import { deploymentReady, promiseOf, registered } from "../helpers/mocks";
+import { render } from "../helpers/render";
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
-import { buildManifests, validateArgs, WebserverPod, WebserverPodArgs } from "../../components";
+import { WebserverPod, WebserverPodArgs } from "../../components";
 import { validateAgainstSchema } from "../../scripts/lib/schema";
 import { evaluate } from "../../policy/rules";
 import { expectArgError } from "../helpers/argErrors";
 
-const manifests = (args: WebserverPodArgs, name = "web") => buildManifests(validateArgs(name, args as any));
+const manifests = (args: WebserverPodArgs, name = "web") => render(args, name);
 const SELECTOR = { "app.kubernetes.io/name": "webserver", "app.kubernetes.io/instance": "web" };
 
 describe("workload: Deployment", () => {
