@@ -196,30 +196,3 @@ export interface WebserverPodArgs {
 
 /** The args with every Input resolved to its plain value: what validation and the manifest builder see. */
 export type ResolvedWebserverPodArgs = pulumi.Unwrap<WebserverPodArgs>;
-
-/**
- * Every key of {@link WebserverPodArgs}, for the checks of unknown keys (component args and stack
- * config alike). Typed so that a key added to the interface and not here does not compile.
- */
-export const WEBSERVER_POD_ARG_KEYS = Object.keys({
-    namespace: true,
-    podName: true,
-    nginxImage: true,
-    sidecarImage: true,
-    labels: true,
-    annotations: true,
-    imagePullPolicy: true,
-    resources: true,
-    probes: true,
-    logVolume: true,
-    shipper: true,
-    catLoopPeriodSeconds: true,
-    retention: true,
-    destination: true,
-    nativeSidecar: true,
-    workload: true,
-    replicas: true,
-    service: true,
-    security: true,
-    production: true,
-} satisfies Record<keyof WebserverPodArgs, true>) as ReadonlyArray<keyof WebserverPodArgs>;

@@ -37,14 +37,9 @@ export const IMAGES = {
     rsyslog: "rsyslog/rsyslog-collector:2026-04",
 } as const;
 
-/** The timings of a probe, and (nginx's HTTP probes) its path. */
-export interface ProbeDefaults {
-    path?: string;
-    initialDelaySeconds: number;
-    periodSeconds: number;
-    timeoutSeconds: number;
-    failureThreshold: number;
-}
+/** The timings of a probe, and (nginx's HTTP probes) its path: one shape for defaults and validated probes. */
+export type { ValidatedProbe as ProbeDefaults } from "./model";
+import type { ValidatedProbe as ProbeDefaults } from "./model";
 
 /** What an option that is not given becomes (other than the seed's names and images above). */
 export const DEFAULTS = {
@@ -89,6 +84,17 @@ export const SELECTOR_LABELS = {
     name: "app.kubernetes.io/name",
     nameValue: "webserver",
     instance: "app.kubernetes.io/instance",
+} as const;
+
+/**
+ * A Deployment's rollout and spread: never below the desired replicas while rolling (one extra pod
+ * at a time), and replicas on different nodes where there are several, still scheduled where there
+ * are not.
+ */
+export const DEPLOYMENT = {
+    maxUnavailable: 0,
+    maxSurge: 1,
+    spread: { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway" },
 } as const;
 
 /** The Service: port 80 to nginx's named container port. */

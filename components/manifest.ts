@@ -1,7 +1,7 @@
 import { createHash } from "crypto";
 import { Shipper, Workload } from "./args";
 import { agentConf } from "./agentConf";
-import { AGENT, NGINX, SEED, SELECTOR_LABELS, SERVICE } from "./defaults";
+import { AGENT, DEPLOYMENT, NGINX, SEED, SELECTOR_LABELS, SERVICE } from "./defaults";
 import { ValidatedArgs, ValidatedProbe, Quantities } from "./model";
 import { restrictedNginxConf } from "./nginxConf";
 import { profileSettings, SecurityContext } from "./profile";
@@ -189,7 +189,8 @@ function probe(p: ValidatedProbe, action: Pick<Probe, "httpGet" | "exec">): Prob
     return { ...action, initialDelaySeconds, periodSeconds, timeoutSeconds, failureThreshold };
 }
 
-const httpProbe = (p: ValidatedProbe, port: number) => probe(p, { httpGet: { path: p.path ?? "/", port } });
+// Validated HTTP probes always carry their path (DEFAULTS.probes).
+const httpProbe = (p: ValidatedProbe, port: number) => probe(p, { httpGet: { path: p.path!, port } });
 
 function buildNginxContainer(args: ValidatedArgs): Container {
     const profile = profileSettings(args.security);
@@ -296,7 +297,10 @@ export function buildDeploymentManifest(args: ValidatedArgs): DeploymentManifest
         spec: {
             replicas: args.replicas,
             selector: { matchLabels: selector },
-            strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+            strategy: {
+                type: "RollingUpdate",
+                rollingUpdate: { maxUnavailable: DEPLOYMENT.maxUnavailable, maxSurge: DEPLOYMENT.maxSurge },
+            },
             template: {
                 metadata: {
                     labels: pod.metadata.labels!,
@@ -305,14 +309,7 @@ export function buildDeploymentManifest(args: ValidatedArgs): DeploymentManifest
                 spec: {
                     ...pod.spec,
                     // Replicas on different nodes when there are several; still scheduled when there are not.
-                    topologySpreadConstraints: [
-                        {
-                            maxSkew: 1,
-                            topologyKey: "kubernetes.io/hostname",
-                            whenUnsatisfiable: "ScheduleAnyway",
-                            labelSelector: { matchLabels: selector },
-                        },
-                    ],
+                    topologySpreadConstraints: [{ ...DEPLOYMENT.spread, labelSelector: { matchLabels: selector } }],
                 },
             },
         },

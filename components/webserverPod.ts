@@ -4,7 +4,8 @@ import { ResolvedWebserverPodArgs, WebserverPodArgs, Workload } from "./args";
 import { Manifests, OBJECTS } from "./manifest";
 import { Shape, shapeOfArgs } from "./shape";
 import { readyContainers } from "./status";
-import { SHAPE_ARGS, validateArgs, validateShape, WebserverPodArgError } from "./validate";
+import { SHAPE_ARGS } from "./options";
+import { validateArgs, validateShape, WebserverPodArgError } from "./validate";
 
 /** The component's type token (`<package>:<module>:<type>`). */
 export const WEBSERVER_POD_TYPE = "webserver-sidecar:index:WebserverPod";
@@ -35,6 +36,22 @@ function isKnown(value: unknown): boolean {
  * `provider` (or `providers`) in the resource options to target a cluster other than the current
  * kubeconfig context.
  */
+/**
+ * The component's outputs: the property, the stack output the program exports it as, and whether
+ * it applies to a shape (the engine warns about every stack output left undefined).
+ */
+const OUTPUTS = [
+    { prop: "workload", stack: "workload", applies: () => true },
+    { prop: "podName", stack: "podName", applies: () => true },
+    { prop: "namespace", stack: "namespace", applies: () => true },
+    { prop: "podIp", stack: "podIp", applies: (s: Shape) => s.workload === Workload.Pod },
+    { prop: "status", stack: "podStatus", applies: (s: Shape) => s.workload === Workload.Pod },
+    { prop: "readyContainers", stack: "readyContainers", applies: (s: Shape) => s.workload === Workload.Pod },
+    { prop: "readyReplicas", stack: "readyReplicas", applies: (s: Shape) => s.workload === Workload.Deployment },
+    { prop: "serviceName", stack: "serviceName", applies: (s: Shape) => s.service },
+    { prop: "serviceIp", stack: "serviceIp", applies: (s: Shape) => s.service },
+] as const;
+
 /** Each component's applicable stack outputs (see `stackOutputs`), kept off its properties. */
 const STACK_OUTPUTS = new WeakMap<WebserverPod, Record<string, pulumi.Output<string>>>();
 
@@ -152,26 +169,11 @@ export class WebserverPod extends pulumi.ComponentResource {
         this.workload = pulumi.output(workload);
         this.podName = objectMeta.name;
         this.namespace = objectMeta.namespace;
-        const set = (o: pulumi.Output<string | undefined>) => o as pulumi.Output<string>;
-        STACK_OUTPUTS.set(this, {
-            workload: this.workload,
-            podName: this.podName,
-            namespace: this.namespace,
-            ...(deployment
-                ? { readyReplicas: set(this.readyReplicas) }
-                : { podIp: set(this.podIp), podStatus: set(this.status), readyContainers: set(this.readyContainers) }),
-            ...(shape.service && { serviceName: set(this.serviceName), serviceIp: set(this.serviceIp) }),
-        });
-        this.registerOutputs({
-            workload: this.workload,
-            podName: this.podName,
-            namespace: this.namespace,
-            podIp: this.podIp,
-            status: this.status,
-            readyContainers: this.readyContainers,
-            readyReplicas: this.readyReplicas,
-            serviceName: this.serviceName,
-            serviceIp: this.serviceIp,
-        });
+        const value = (prop: (typeof OUTPUTS)[number]["prop"]) => this[prop] as pulumi.Output<string>;
+        STACK_OUTPUTS.set(
+            this,
+            Object.fromEntries(OUTPUTS.filter((o) => o.applies(shape)).map((o) => [o.stack, value(o.prop)])),
+        );
+        this.registerOutputs(Object.fromEntries(OUTPUTS.map((o) => [o.prop, value(o.prop)])));
     }
 }

@@ -2,36 +2,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { validateArgs, WebserverPodArgError, WebserverPodArgs } from "../components";
 import { closest } from "../components/grammar";
 
-/** How a stack config value is written: a string, a number, true/false, or an object (YAML mapping). */
-export type StackKeyType = "string" | "integer" | "boolean" | "object";
-
-/**
- * Every option of {@link WebserverPodArgs} as a stack config key and its type. A mapped type over
- * the args' keys: an option the program forgets to read does not compile, and the list of known
- * keys (for "did you mean") comes from here.
- */
-export const STACK_KEYS: { readonly [K in keyof Required<WebserverPodArgs>]: StackKeyType } = {
-    namespace: "string",
-    podName: "string",
-    nginxImage: "string",
-    sidecarImage: "string",
-    labels: "object",
-    annotations: "object",
-    imagePullPolicy: "string",
-    resources: "object",
-    probes: "object",
-    logVolume: "object",
-    shipper: "string",
-    catLoopPeriodSeconds: "integer",
-    retention: "object",
-    destination: "object",
-    nativeSidecar: "boolean",
-    workload: "string",
-    replicas: "integer",
-    service: "boolean",
-    security: "string",
-    production: "boolean",
-};
+export type { StackKeyType } from "../components/options";
+/** Every option as a stack config key and its type (components/options.ts). */
+export { STACK_KEYS } from "../components/options";
+import { STACK_KEYS, StackKeyType } from "../components/options";
 
 /** Namespaces of other packages whose keys a stack may set (the engine's and the provider's). */
 const OTHER_PACKAGES = ["kubernetes", "pulumi"];

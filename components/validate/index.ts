@@ -1,6 +1,7 @@
 // Validates raw args and applies the defaults and the production preset: one checker per option
 // group, every problem of one call reported together, each under the path the user wrote.
-import { ResolvedWebserverPodArgs, SecurityProfile, WEBSERVER_POD_ARG_KEYS, WebserverPodArgs } from "../args";
+import { ResolvedWebserverPodArgs, SecurityProfile, WebserverPodArgs } from "../args";
+import { SHAPE_ARGS, WEBSERVER_POD_ARG_KEYS } from "../options";
 import { DEFAULTS, presetFor } from "../defaults";
 import { ValidatedArgs } from "../model";
 import { Shape, shapeOf } from "../shape";
@@ -64,12 +65,6 @@ export function validateArgs(component: string, given: ResolvedWebserverPodArgs 
     if (c.issues.length > 0) throw new WebserverPodArgError(component, c.issues);
     return { ...metadata, ...workload, ...images, security, ...resources, ...probes, ...logVolume, ...shipping };
 }
-
-/**
- * The args that decide which objects exist (src/shape.ts): they must be known when the component
- * is built, also when other args are Outputs.
- */
-export const SHAPE_ARGS = ["security", "production", "workload", "replicas", "service"] as const;
 
 /**
  * The shape of args whose {@link SHAPE_ARGS} are plain values (others may be Outputs): validates
