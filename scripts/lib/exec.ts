@@ -1,5 +1,6 @@
-// Runs external commands (podman, apt-get, curl, nsenter) synchronously, with readable failures.
-import { spawnSync, SpawnSyncOptions } from "child_process";
+// Runs external commands (podman, apt-get, curl, nsenter) synchronously, with readable failures,
+// or asynchronously where the caller keeps polling meanwhile (load generators, the benchmark).
+import { spawn, spawnSync, SpawnSyncOptions } from "child_process";
 
 export interface RunResult {
     code: number;
@@ -90,4 +91,23 @@ export async function awaitProgress<T extends { done: boolean; progress: number 
         if (now - grewAt > stallMs || now - start > capMs) return { last, waited: (now - start) / 1000, stalled: true };
         await new Promise((r) => setTimeout(r, intervalMs));
     }
+}
+
+/**
+ * Runs a command to completion without blocking the event loop (so pollers keep running);
+ * resolves with its stdout. Killed after `timeoutMs`, a safety limit; a command that cannot start
+ * rejects.
+ */
+export function runAsync(cmd: string, args: string[], timeoutMs = 60_000): Promise<string> {
+    return new Promise((resolve, reject) => {
+        const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "ignore"], env: process.env });
+        const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+        let out = "";
+        child.stdout.on("data", (d) => (out += d));
+        child.on("error", reject);
+        child.on("close", () => {
+            clearTimeout(timer);
+            resolve(out);
+        });
+    });
 }

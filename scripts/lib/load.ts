@@ -1,7 +1,7 @@
 // Request load on nginx from a second process, and counting which requests reached the shipper's
 // output. Used by the e2e tests and the benchmark.
-import { spawn } from "child_process";
 import * as fs from "fs";
+import { runAsync } from "./exec";
 import { curlInPodArgs } from "./pod";
 
 export interface LoadResult {
@@ -24,7 +24,7 @@ export function loadPrefix(tag: string): string {
  * Bounded: curl stops after `n` requests or `timeoutMs`, a safety limit (10 minutes unless
  * given) far above any load's duration: callers compare `ok` with `sent`, never with a pace.
  */
-export function loadPod(
+export async function loadPod(
     podName: string,
     n: number,
     options: { port?: number; ratePerSecond?: number; tag?: string; timeoutMs?: number } = {},
@@ -32,26 +32,20 @@ export function loadPod(
     const prefix = loadPrefix(options.tag ?? Date.now().toString(36));
     const url = `http://127.0.0.1:${options.port ?? 80}${prefix}[1-${n}]`;
     const rate = options.ratePerSecond ? ["--rate", `${options.ratePerSecond}/s`] : [];
-    const args = curlInPodArgs(podName, url, ["-w", "%{http_code}\\n", ...rate]);
     const start = Date.now();
-    return new Promise((resolve, reject) => {
-        // Asynchronous, so the test can sample the volume while the load runs.
-        const child = spawn("nsenter", args, { stdio: ["ignore", "pipe", "ignore"] });
-        const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 10 * 60_000);
-        let out = "";
-        child.stdout.on("data", (d) => (out += d));
-        child.on("error", reject);
-        child.on("close", () => {
-            clearTimeout(timer);
-            const codes = out.split("\n").filter(Boolean);
-            resolve({
-                sent: codes.length,
-                ok: codes.filter((c) => c === "200").length,
-                seconds: (Date.now() - start) / 1000,
-                prefix,
-            });
-        });
-    });
+    // Asynchronous, so the caller can sample the volume while the load runs.
+    const out = await runAsync(
+        "nsenter",
+        curlInPodArgs(podName, url, ["-w", "%{http_code}\\n", ...rate]),
+        options.timeoutMs ?? 10 * 60_000,
+    );
+    const codes = out.split("\n").filter(Boolean);
+    return {
+        sent: codes.length,
+        ok: codes.filter((c) => c === "200").length,
+        seconds: (Date.now() - start) / 1000,
+        prefix,
+    };
 }
 
 /** How often each request of a load appears as an access-log line in `text`: index i-1 holds request i's count. */
