@@ -20,7 +20,7 @@ export const SEED = {
  * The images the component picks by itself beyond the seed's, each an exact release: a moving tag
  * (`nginx:latest`, `ubuntu:latest`) changes under a running stack -- `ubuntu:latest` is 26.04 now,
  * whose coreutils are uutils', not the GNU ones the stream shipper's checkpoint relies on
- * (README, "Images"). To update one: pick the publisher's newer tag, run the e2e where it can be
+ * (docs/images.md). To update one: pick the publisher's newer tag, run the e2e where it can be
  * pulled (ci.yml does, with CI_REQUIRE_REAL_IMAGES=1), change it here. No digests: none is
  * confirmed by its publisher here, and a wrong one breaks every user's pull.
  */
@@ -158,7 +158,7 @@ export const LOG_VOLUME_MIN_BYTES = Math.ceil(
 /**
  * What `production: true` turns on. Options given explicitly win over these, field by field
  * (your `resources.nginx.limits.cpu` replaces only that quantity). Each value answers a linter
- * finding on the seed (README's policy table names them).
+ * finding on the seed (docs/policy.md's table names them).
  */
 export const PRODUCTION_PRESET = {
     // Exact releases instead of :latest (pin a digest, name@sha256:..., for full immutability).

@@ -1,6 +1,6 @@
 // The rules of the policy pack: one per finding the common Kubernetes linters report on the seed
 // Pod, each checking a pod spec. Pure (no @pulumi/policy at run time), so the pack (index.ts),
-// the offline findings of `npm run render -- --policy`, the unit tests and README's table all use
+// the offline findings of `npm run render -- --policy`, the unit tests and docs/policy.md's table all use
 // these same definitions.
 
 type PodSpec = any;

@@ -215,7 +215,7 @@ export function writeShipperRecord(dir: string, name: string, fields: Array<stri
 const BLOCK = 4096; // retention punches whole filesystem blocks
 
 /**
- * How far `dir`'s usage is over the bound retention states (README, "Retention"): `maxBytes`,
+ * How far `dir`'s usage is over the bound retention states (docs/shippers.md, "Retention"): `maxBytes`,
  * yielding only to bytes that had not left the pod at retention's last punch (each log's size
  * minus the `<shipped>` of its .freed record), plus a block of rounding per log. Holds at any
  * speed: the bound yields by design, and this says to what. Read in the order that keeps it

@@ -1,5 +1,5 @@
 // The policy pack (policy/): its policies evaluated directly on rendered objects, the same
-// definitions as README's policy table, and configs that make the right policies mandatory.
+// definitions as docs/policy.md's table, and configs that make the right policies mandatory.
 import { expect } from "chai";
 import { render, renderObjects } from "../helpers/render";
 import * as fs from "fs";
@@ -16,9 +16,9 @@ const podSpecFor = (args: WebserverPodArgs) => render(args, "policy").pod!.spec;
 const failedPolicies = (objects: any[]) => [...new Set(checkObjects(objects).map((f) => f.policy))];
 const readJson = (f: string) => JSON.parse(fs.readFileSync(path.join(ROOT, "policy", f), "utf8"));
 
-/** README's policy table: rule id -> its cells. */
+/** docs/policy.md's table: rule id -> its cells. */
 function readmeTable(): Map<string, string[]> {
-    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+    const readme = fs.readFileSync(path.join(ROOT, "docs", "policy.md"), "utf8");
     const rows = readme
         .split("\n")
         .filter((l) => /^\| `[a-z-]+` \| /.test(l) && RULES.some((r) => l.startsWith(`| \`${r.id}\``)));
@@ -41,7 +41,7 @@ describe("policy pack", () => {
         }
     });
 
-    it("reports on the seed render exactly the rules README's table marks fail for it", () => {
+    it("reports on the seed render exactly the rules docs/policy.md's table marks fail for it", () => {
         const table = readmeTable();
         const expected = RULES.filter((r) => table.get(r.id)![3] === "fail").map((r) => r.id);
         expect(failedPolicies(objectsFor({}))).to.deep.equal(expected);
@@ -53,7 +53,7 @@ describe("policy pack", () => {
         ]);
     });
 
-    it("matches README's table for security: restricted and production (Pod and Deployment)", () => {
+    it("matches docs/policy.md's table for security: restricted and production (Pod and Deployment)", () => {
         const table = readmeTable();
         const restricted = failedPolicies(objectsFor({ security: "restricted" }));
         for (const r of RULES) expect(table.get(r.id)![4], r.id).to.equal(restricted.includes(r.id) ? "fail" : "pass");
