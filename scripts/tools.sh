@@ -3,8 +3,9 @@
 # provider, a Kubernetes control plane, etcd, kwok) from their Go modules into a cache outside the
 # repository, keyed by version (tools/versions.env holds every pin). A tool already on PATH is used
 # as it is. Cold builds print their time; a warm run only checks the cache. `uutils` (Ubuntu 26.04's
-# coreutils, from crates.io with cargo) is built the same way, but only on request, and never
-# printed by `path`: the tests that run on it ask for its directory (`dir uutils`).
+# coreutils, from crates.io with cargo) and `victorialogs` (a log-aggregation service) are built the
+# same way, but only on request, and never printed by `path`: the tests that use them ask for their
+# directory (`dir uutils`, `dir victorialogs`).
 #
 #   scripts/tools.sh install [TOOL...]   build what is missing (default: all)
 #   scripts/tools.sh path                print the PATH entries of the cached tools, one line
@@ -23,7 +24,7 @@ die() { echo "tools: $*" >&2; exit 1; }
 
 ALL_TOOLS=(etcd kube kwok pulumi pulumi-language-nodejs pulumi-language-python pulumi-language-yaml pulumi-resource-kubernetes)
 # Built on request only, and never on PATH.
-EXTRA_TOOLS=(uutils)
+EXTRA_TOOLS=(uutils victorialogs)
 
 # The binaries each tool provides, and its version key.
 binaries() {
@@ -37,6 +38,7 @@ binaries() {
     pulumi-language-yaml) echo pulumi-language-yaml ;;
     pulumi-resource-kubernetes) echo pulumi-resource-kubernetes ;;
     uutils) echo coreutils ;;
+    victorialogs) echo victoria-logs ;;
     *) die "unknown tool '$1' (one of: ${ALL_TOOLS[*]} ${EXTRA_TOOLS[*]})" ;;
   esac
 }
@@ -53,6 +55,7 @@ version_of() {
     pulumi-language-yaml) echo "$PULUMI_YAML_VERSION-link.$(sha256sum tools/yaml-host/main.go | cut -c1-10)" ;;
     pulumi-resource-kubernetes) echo "$KUBERNETES_PROVIDER_VERSION" ;;
     uutils) echo "$UUTILS_VERSION" ;;
+    victorialogs) echo "$VICTORIALOGS_VERSION" ;;
   esac
 }
 bindir() { echo "$CACHE/$1-$(version_of "$1")/bin"; }
@@ -60,7 +63,7 @@ bindir() { echo "$CACHE/$1-$(version_of "$1")/bin"; }
 # The tool's binaries on PATH outside our cache (a user's own pulumi, kubectl): used as they are.
 on_path() {
   local b p
-  [ "$1" != uutils ] || return 1 # a test userland, always ours
+  case $1 in uutils | victorialogs) return 1 ;; esac # test tools, always ours
   for b in $(binaries "$1"); do
     p=$(command -v "$b" 2>/dev/null) || return 1
     case $p in "$CACHE"/*) return 1 ;; esac
@@ -265,6 +268,12 @@ build_uutils() {
     case $u in cp | mv | rm | '[') continue ;; esac
     ln -sf ../bin/coreutils "$out.userland/$u"
   done
+}
+
+build_victorialogs() {
+  local dir=$1 out=$2
+  new_module "$dir"
+  (cd "$dir" && GOBIN=$out go install -trimpath "github.com/VictoriaMetrics/VictoriaLogs/app/victoria-logs@v$VICTORIALOGS_VERSION")
 }
 
 install_tool() {

@@ -73,7 +73,7 @@ export async function poll<T>(
  * from failing a check and a broken one from passing it: the caller asserts on what it got.
  */
 export async function awaitProgress<T extends { done: boolean; progress: number }>(
-    probe: () => T,
+    probe: () => T | Promise<T>,
     options: { stallMs?: number; capMs?: number; intervalMs?: number } = {},
 ): Promise<{ last: T; waited: number; stalled: boolean }> {
     const { stallMs = 30_000, capMs = 10 * 60_000, intervalMs = 250 } = options;
@@ -81,7 +81,7 @@ export async function awaitProgress<T extends { done: boolean; progress: number 
     let best = -Infinity;
     let grewAt = start;
     for (;;) {
-        const last = probe();
+        const last = await probe();
         const now = Date.now();
         if (last.done) return { last, waited: (now - start) / 1000, stalled: false };
         if (last.progress > best) {
