@@ -76,8 +76,3 @@ export function cgroupUsage(container: string): { cpuNs: number; memPeak: number
     const usec = /usage_usec (\d+)/.exec(read(`/sys/fs/cgroup${cg}/cpu.stat`) ?? "")?.[1];
     return { cpuNs: Number(usec ?? NaN) * 1000, memPeak: Number(read(`/sys/fs/cgroup${cg}/memory.peak`) ?? NaN) };
 }
-
-/** The host path of the pod's shared-logs volume. */
-export function volumePath(): string {
-    return podman(["volume", "inspect", "shared-logs", "--format", "{{.Mountpoint}}"]).stdout.trim();
-}

@@ -4,11 +4,11 @@
 import * as fs from "fs";
 import * as path from "path";
 import { awaitProgress, runAsync } from "../../scripts/lib/exec";
-import { countShipped, lastRequestBefore, loadPod, loadPrefix } from "../../scripts/lib/load";
-import { curlInPodArgs } from "../../scripts/lib/pod";
+import { awaitShipped, lastRequestBefore, loadPod, loadPrefix } from "../../scripts/lib/load";
+import { curlInPodArgs, volumeMountpoint } from "../../scripts/lib/pod";
 import { startReceiverPod } from "../../scripts/lib/receiverPod";
 import { renderRunnable } from "../../scripts/lib/runnable";
-import { log, sleep, volumePath, withPod } from "../pods";
+import { log, sleep, withPod } from "../pods";
 import { Settings } from "../settings";
 import { Percentiles, percentiles } from "../stats";
 
@@ -76,20 +76,12 @@ export async function measureDelivery(s: Settings): Promise<DeliveryResult> {
                 await sleep(3000);
                 receiver.stop();
                 await sleep(s.outageSeconds * 1000);
-                const file = path.join(volumePath(), "access.log");
+                const file = path.join(volumeMountpoint("shared-logs"), "access.log");
                 const last = lastRequestBefore(file, fs.statSync(file).size, loadPrefix(`out${round}`));
                 const t0 = Date.now();
                 await receiver.start();
                 const load = await loading;
-                const { last: counted } = await awaitProgress(
-                    () => {
-                        const counts = countShipped(receiver.text(), load, load.sent);
-                        const arrivedCount = counts.filter((c) => c > 0).length;
-                        return { counts, done: arrivedCount === load.sent, progress: arrivedCount };
-                    },
-                    { stallMs: 30_000 },
-                );
-                const counts = counted.counts;
+                const { counts } = await awaitShipped(() => receiver.text(), load);
                 const arrival = receiver.messages().find((m) => m.msg.includes(`GET ${load.prefix}${last} `))?.at;
                 outage.push({
                     recoveryS: arrival === undefined ? NaN : (arrival - t0) / 1000,

@@ -2,12 +2,12 @@
 // new line, lines shipped again), and a start on a 20 GiB freed history (first new line).
 import * as fs from "fs";
 import * as path from "path";
-import { awaitProgress, poll } from "../../scripts/lib/exec";
-import { countShipped, loadPod } from "../../scripts/lib/load";
-import { containerName } from "../../scripts/lib/pod";
+import { poll } from "../../scripts/lib/exec";
+import { awaitShipped, countShipped, loadPod } from "../../scripts/lib/load";
+import { containerName, volumeMountpoint } from "../../scripts/lib/pod";
 import { podman } from "../../scripts/lib/podman";
 import { renderRunnable } from "../../scripts/lib/runnable";
-import { log, sleep, STREAM_RETAINED, volumePath, withPod } from "../pods";
+import { log, sleep, STREAM_RETAINED, withPod } from "../pods";
 import { firstLineAfterStart } from "../runtimeLog";
 import { Settings } from "../settings";
 
@@ -22,19 +22,6 @@ export interface RecoveryResult {
     kill: KillRound[];
     /** Per round: seconds from the start to the first new line after 20 GiB of freed history. */
     history: number[];
-}
-
-/** Waits until every request of a load is on the sidecar's output, or none came for 30 s; returns the counts. */
-async function shippedCounts(sidecar: string, load: Awaited<ReturnType<typeof loadPod>>) {
-    const { last } = await awaitProgress(
-        () => {
-            const counts = countShipped(podman(["logs", sidecar]).stdout, load, load.sent);
-            const shipped = counts.filter((c) => c > 0).length;
-            return { counts, done: shipped === load.sent, progress: shipped };
-        },
-        { stallMs: 30_000 },
-    );
-    return last.counts;
 }
 
 export async function measureRecovery(s: Settings): Promise<RecoveryResult> {
@@ -55,7 +42,7 @@ export async function measureRecovery(s: Settings): Promise<RecoveryResult> {
             await poll("sidecar restarted", 30_000, () => (pid() > 0 && pid() !== before ? true : undefined), 20);
             const restartS = (Date.now() - t0) / 1000;
             const load = await loading;
-            const counts = await shippedCounts(sidecar, load);
+            const { counts } = await awaitShipped(() => podman(["logs", sidecar]).stdout, load);
             const { startedNs, firstNs } = firstLineAfterStart(sidecar, `"GET ${load.prefix}`, t0 - 1000);
             kill.push({
                 restartS,
@@ -67,7 +54,7 @@ export async function measureRecovery(s: Settings): Promise<RecoveryResult> {
 
             // 20 GiB of freed history between what was shipped and what comes next.
             podman(["stop", "--time", "5", sidecar]);
-            const file = path.join(volumePath(), "access.log");
+            const file = path.join(volumeMountpoint("shared-logs"), "access.log");
             fs.truncateSync(file, fs.statSync(file).size + 20 * 2 ** 30);
             const fresh = await loadPod(name, 50, { tag: `hist${round}` });
             const t1 = Date.now();

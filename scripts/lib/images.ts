@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { have, isRoot, run } from "./exec";
 import { containersConf, podman, PodmanError } from "./podman";
+import { toolDir } from "./tools";
 
 export type StandinKind = "nginx" | "ubuntu" | "rsyslog";
 
@@ -57,13 +58,11 @@ function buildStandin(kind: StandinKind, log: (line: string) => void): { tag: st
  */
 export function uutilsStandin(log: (line: string) => void = console.log): string {
     const base = buildStandin("ubuntu", log).tag;
-    const version = run("bash", [path.join(STANDIN_DIR, "..", "tools.sh"), "list"])
-        .stdout.split("\n")
-        .find((l) => l.startsWith("uutils "))
-        ?.split(" ")[1];
+    // .../uutils-<version>/userland
+    const userland = toolDir("uutils");
+    const version = path.basename(path.dirname(userland)).slice("uutils-".length);
     const tag = `localhost/webserver-standin-ubuntu-uutils:${version}-${base.split(":")[1]}`;
     if (podman(["image", "exists", tag], { allowFail: true }).code === 0) return tag;
-    const userland = run("bash", [path.join(STANDIN_DIR, "..", "tools.sh"), "dir", "uutils"]).stdout.trim();
     run(path.join(STANDIN_DIR, "build.sh"), ["ubuntu-uutils", tag], {
         live: true,
         env: {

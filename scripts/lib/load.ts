@@ -1,7 +1,7 @@
 // Request load on nginx from a second process, and counting which requests reached the shipper's
 // output. Used by the e2e tests and the benchmark.
 import * as fs from "fs";
-import { runAsync } from "./exec";
+import { awaitProgress, runAsync } from "./exec";
 import { curlInPodArgs } from "./pod";
 
 export interface LoadResult {
@@ -59,6 +59,28 @@ export function countShipped(text: string, load: LoadResult, n: number): number[
         if (i >= 1 && i <= n) counts[i - 1]++;
     }
     return counts;
+}
+
+/**
+ * Waits until every request a load sent appears in `text()` at least once (its output: a shipper's
+ * stdout, a receiver's file, a query's answer), or until none more appeared for `stallMs`; returns
+ * the counts over what was sent (index i-1: request i) and the seconds waited. The caller's
+ * assertions then say what is missing.
+ */
+export async function awaitShipped(
+    text: () => string | Promise<string>,
+    load: LoadResult,
+    stallMs = 30_000,
+): Promise<{ counts: number[]; waited: number }> {
+    const { last, waited } = await awaitProgress(
+        async () => {
+            const counts = countShipped(await text(), load, load.sent);
+            const found = counts.filter((c) => c > 0).length;
+            return { counts, done: found === load.sent, progress: found };
+        },
+        { stallMs },
+    );
+    return { counts: last.counts, waited };
 }
 
 export function summarize(counts: number[]): { missing: number; once: number; duplicated: number; extra: number } {

@@ -103,7 +103,8 @@ function volumesOf(pod: KubeObject & { spec: any }, type: "emptyDir" | "configMa
         .map((v: any) => (type === "configMap" ? v.configMap.name : v.name));
 }
 
-function volumeMountpoint(name: string): string {
+/** Where a podman volume's files are on this machine. */
+export function volumeMountpoint(name: string): string {
     return podman(["volume", "inspect", name, "--format", "{{.Mountpoint}}"]).stdout.trim();
 }
 

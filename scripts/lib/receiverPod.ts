@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { AGENT, SyslogProtocol } from "../../components";
 import { chooseImage } from "./images";
-import { containerName, downPod, playPod, podInfo } from "./pod";
+import { containerName, downPod, playPod, podInfo, volumeMountpoint } from "./pod";
 import { podman } from "./podman";
 import { KubeObject } from "./schema";
 import { parseReceived, Received, RECEIVED_FILE, receiverConf } from "./syslogReceiver";
@@ -99,10 +99,7 @@ export async function startReceiverPod(
     const objects = receiverObjects(image.used, protocol, port, "podman");
     const info = await playPod(objects, { log: report });
     const container = containerName(NAME, CONTAINER);
-    const file = path.join(
-        podman(["volume", "inspect", DATA, "--format", "{{.Mountpoint}}"]).stdout.trim(),
-        RECEIVED_FILE,
-    );
+    const file = path.join(volumeMountpoint(DATA), RECEIVED_FILE);
     const text = () => (fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "");
     report(`receiver pod ${NAME} at ${info.podIp}:${port}`);
     return {

@@ -1,22 +1,13 @@
 // VictoriaLogs (built from its Go module by scripts/tools.sh: `npm run tools -- victorialogs`) as a
 // plain process on this machine: a log-aggregation service with a syslog input, queried over its
 // HTTP API in LogsQL. The e2e delivers a pod's logs into it and asks for the last 24 hours.
-import { ChildProcess, spawn, spawnSync } from "child_process";
+import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { poll } from "./exec";
 import { freePort } from "./syslogReceiver";
-
-const TOOLS = path.resolve(__dirname, "..", "tools.sh");
-
-/** The directory of the victoria-logs binary; throws, saying how to build it, when it is not built. */
-export function victoriaLogsDir(): string {
-    const r = spawnSync("bash", [TOOLS, "dir", "victorialogs"], { encoding: "utf8" });
-    if (r.status !== 0)
-        throw new Error(`VictoriaLogs is not built (${r.stderr.trim()}): run npm run tools -- victorialogs`);
-    return r.stdout.trim();
-}
+import { toolDir } from "./tools";
 
 export class VictoriaLogsProcess {
     readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "victorialogs-"));
@@ -33,7 +24,7 @@ export class VictoriaLogsProcess {
     static async start(): Promise<VictoriaLogsProcess> {
         const vl = new VictoriaLogsProcess(await freePort(), await freePort());
         const child = spawn(
-            path.join(victoriaLogsDir(), "victoria-logs"),
+            path.join(toolDir("victorialogs"), "victoria-logs"),
             [
                 `-storageDataPath=${path.join(vl.dir, "data")}`,
                 `-httpListenAddr=127.0.0.1:${vl.httpPort}`,

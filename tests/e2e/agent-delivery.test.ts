@@ -8,7 +8,7 @@ import * as path from "path";
 import { AGENT } from "../../components";
 import { awaitProgress, poll, run } from "../../scripts/lib/exec";
 import {
-    countShipped,
+    awaitShipped,
     lastRequestBefore,
     linesBetween,
     LoadResult,
@@ -16,9 +16,9 @@ import {
     loadPrefix,
     summarize,
 } from "../../scripts/lib/load";
-import { requestInPod } from "../../scripts/lib/pod";
+import { requestInPod, volumeMountpoint } from "../../scripts/lib/pod";
 import { podman } from "../../scripts/lib/podman";
-import { deliveredOffset } from "../shipper/agentHarness";
+import { deliveredCopy, deliveredOffset, settledOffset } from "../shipper/agentHarness";
 import { readShipperRecord } from "../shipper/harness";
 import { killAndAwaitRestart, nothingLeft, report, RunningPod, startPod } from "./harness";
 import { ReceiverPod, startReceiverPod } from "../../scripts/lib/receiverPod";
@@ -49,7 +49,7 @@ describe("e2e: delivery to a syslog receiver on podman (production Pod, RELP, re
             destination: JSON.stringify({ syslog: { address: receiver.address } }),
             retention: JSON.stringify(RETENTION),
         });
-        volume = podman(["volume", "inspect", "shared-logs", "--format", "{{.Mountpoint}}"]).stdout.trim();
+        volume = volumeMountpoint("shared-logs");
     });
     after(() => {
         const left: string[] = [];
@@ -61,28 +61,10 @@ describe("e2e: delivery to a syslog receiver on podman (production Pod, RELP, re
         expect(left).to.deep.equal([]);
     });
 
-    /**
-     * Waits until every request a load sent arrived at the receiver at least once, or until
-     * nothing more arrived for STALL_MS; returns the counts (over what was sent) and the wait.
-     * The assertions then say what is missing.
-     */
-    async function awaitDelivered(load: LoadResult) {
-        const { last, waited } = await awaitProgress(
-            () => {
-                const counts = countShipped(receiver!.text(), load, load.sent);
-                const arrived = counts.filter((c) => c > 0).length;
-                return { counts, done: arrived === counts.length, progress: arrived };
-            },
-            { stallMs: STALL_MS },
-        );
-        return { counts: last.counts, waited };
-    }
+    /** Waits until every request a load sent is at the receiver, or none more came for STALL_MS. */
+    const awaitDelivered = (load: LoadResult) => awaitShipped(() => receiver!.text(), load, STALL_MS);
 
-    /** agent.sh's copy of imfile's position of access.log on the volume, or undefined. */
-    const copyOfPosition = () => {
-        const rec = readShipperRecord(volume, "access.log.delivered");
-        return rec ? Number(rec[1]) : undefined;
-    };
+    const copyOfPosition = () => deliveredCopy(volume);
 
     it("runs the agent under the restricted profile: uid 101, read-only root, no capabilities", () => {
         const status = pod!.exec("sidecar-container", ["cat", "/proc/1/status"]);
@@ -164,16 +146,7 @@ describe("e2e: delivery to a syslog receiver on podman (production Pod, RELP, re
         const stoppedAt = Date.now();
         // The batch in flight when the receiver went may still be recorded; then nothing more
         // (README: while the receiver is down the position does not move).
-        let atStop = deliveredOffset(volume, "access.log");
-        let movedAt = Date.now();
-        await poll("the agent's position to settle", 60_000, () => {
-            const now = deliveredOffset(volume, "access.log");
-            if (now !== atStop) {
-                atStop = now;
-                movedAt = Date.now();
-            }
-            return Date.now() - movedAt >= 3000 ? true : undefined;
-        });
+        const atStop = await settledOffset(volume, "access.log", 3000);
         const sizeAtStop = fs.statSync(path.join(volume, "access.log")).size;
         await sleep(Math.max(0, stoppedAt + 30_000 - Date.now()));
         const atStart = deliveredOffset(volume, "access.log");

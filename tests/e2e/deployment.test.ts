@@ -2,8 +2,7 @@
 // replica played as a pod of its own (scripts/lib/pod.ts, podsOf), each serving, and each one's
 // sidecar shipping exactly its own replica's lines, once, and none of the other's.
 import { expect } from "chai";
-import { countShipped, LoadResult, loadPod, summarize } from "../../scripts/lib/load";
-import { awaitProgress } from "../../scripts/lib/exec";
+import { awaitShipped, countShipped, LoadResult, loadPod, summarize } from "../../scripts/lib/load";
 import { requestInPod } from "../../scripts/lib/pod";
 import { nothingLeft, report, RunningPod, startPods } from "./harness";
 
@@ -39,14 +38,8 @@ describe("e2e: the prod stack's Deployment (2 replicas) on podman", function () 
         }
         for (const l of loads) expect([l.sent, l.ok], "sent, answered 200").to.deep.equal([n, n]);
         const counts = (p: RunningPod, i: number) => countShipped(p.logs("sidecar-container"), loads[i], n);
-        // Until every line is shipped, or nothing more was shipped for 30 s.
-        await awaitProgress(
-            () => {
-                const shipped = pods.map((p, i) => counts(p, i).filter((c) => c > 0).length);
-                return { done: shipped.every((k) => k === n), progress: shipped.reduce((a, b) => a + b, 0) };
-            },
-            { stallMs: 30_000 },
-        );
+        // Until every line of each replica is shipped, or nothing more was shipped for 30 s.
+        for (const [i, p] of pods.entries()) await awaitShipped(() => p.logs("sidecar-container"), loads[i]);
         pods.forEach((p, i) => {
             const own = summarize(counts(p, i));
             const other = summarize(countShipped(p.logs("sidecar-container"), loads[1 - i], n));

@@ -15,6 +15,7 @@ import { renderRunnable } from "../../scripts/lib/runnable";
 import * as fs from "fs";
 import { poll } from "../../scripts/lib/exec";
 import { KubeObject } from "../../scripts/lib/schema";
+import { readBytesOf } from "../shipper/harness";
 
 export function report(line: string): void {
     console.log(`      | ${line}`);
@@ -212,14 +213,5 @@ export function containerPids(pod: RunningPod, container: string): number[] {
  * main process's figure the children it has reaped. What a start cost in reads, at any speed.
  */
 export function containerReadBytes(pod: RunningPod, container: string): number {
-    let total = 0;
-    for (const pid of containerPids(pod, container)) {
-        try {
-            const m = /^rchar: (\d+)$/m.exec(fs.readFileSync(`/proc/${pid}/io`, "utf8"));
-            if (m) total += Number(m[1]);
-        } catch {
-            // ended since: its reads are in its parent's figure
-        }
-    }
-    return total;
+    return readBytesOf(containerPids(pod, container));
 }

@@ -3,9 +3,9 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { awaitProgress, poll, run } from "../../scripts/lib/exec";
+import { poll, run } from "../../scripts/lib/exec";
 import { podman } from "../../scripts/lib/podman";
-import { requestInPod } from "../../scripts/lib/pod";
+import { requestInPod, volumeMountpoint } from "../../scripts/lib/pod";
 import {
     awaitRunning,
     containerPids,
@@ -17,30 +17,17 @@ import {
     RunningPod,
     startPod,
 } from "./harness";
-import { countShipped, linesBetween, LoadResult, loadPod, summarize } from "../../scripts/lib/load";
-import { readShipperRecord, retentionExcess } from "../shipper/harness";
+import { awaitShipped, linesBetween, LoadResult, loadPod, summarize } from "../../scripts/lib/load";
+import { recordOffset, retentionExcess } from "../shipper/harness";
 import { uutilsStandin } from "../../scripts/lib/images";
 
 /** Waits for shipping's end when nothing more was shipped for this long (a slow machine keeps shipping). */
 const STALL_MS = 30_000;
 const MiB = 2 ** 20;
 
-/**
- * Waits until every request a load sent was shipped at least once, or until nothing more was
- * shipped for STALL_MS; returns the counts (over what was sent) and the wait. The assertions
- * then say what is missing.
- */
-async function awaitShipped(pod: RunningPod, load: LoadResult) {
-    const { last, waited } = await awaitProgress(
-        () => {
-            const counts = countShipped(pod.logs("sidecar-container"), load, load.sent);
-            const shipped = counts.filter((c) => c > 0).length;
-            return { counts, done: shipped === counts.length, progress: shipped };
-        },
-        { stallMs: STALL_MS },
-    );
-    return { counts: last.counts, waited };
-}
+/** Waits until every request a load sent is in the sidecar's output, or none more came for STALL_MS. */
+const awaitInOutput = (pod: RunningPod, load: LoadResult) =>
+    awaitShipped(() => pod.logs("sidecar-container"), load, STALL_MS);
 
 /** The sidecar's `tail` processes (the stream shipper's shipping; its retention runs in the script). */
 function tails(pod: RunningPod): number[] {
@@ -60,10 +47,7 @@ describe("e2e: the stream shipper on podman, retention on", function () {
     let pod: RunningPod;
     let volume: string;
     /** A state record's offset, or undefined when there is none. */
-    const state = (log: string, kind: "pos" | "freed") => {
-        const rec = readShipperRecord(volume, `${log}.${kind}`);
-        return rec ? Number(rec[1]) : undefined;
-    };
+    const state = (log: string, kind: "pos" | "freed") => recordOffset(volume, `${log}.${kind}`);
     const allocated = () => Number(run("du", ["-s", "-B1", volume]).stdout.split(/\s+/)[0]);
 
     before(async () => {
@@ -71,7 +55,7 @@ describe("e2e: the stream shipper on podman, retention on", function () {
             shipper: "stream",
             retention: JSON.stringify({ maxAge: "24h", maxSize: "4Mi" }),
         });
-        volume = podman(["volume", "inspect", "shared-logs", "--format", "{{.Mountpoint}}"]).stdout.trim();
+        volume = volumeMountpoint("shared-logs");
     });
     after(() => {
         if (!pod) return;
@@ -83,7 +67,7 @@ describe("e2e: the stream shipper on podman, retention on", function () {
         const n = 2000;
         const load = await loadPod(pod.name, n, { tag: "load" });
         expect(load.ok, "requests answered 200 (of those sent)").to.equal(load.sent);
-        const { counts, waited } = await awaitShipped(pod, load);
+        const { counts, waited } = await awaitInOutput(pod, load);
         const s = summarize(counts);
         report(
             `load: ${load.sent} of ${n} requests sent in ${load.seconds.toFixed(2)}s (${Math.round(load.sent / load.seconds)} req/s); shipped once ${s.once}, missing ${s.missing}, duplicated ${s.duplicated}; all shipped ${waited.toFixed(2)}s after the load ended`,
@@ -107,7 +91,7 @@ describe("e2e: the stream shipper on podman, retention on", function () {
         }, 200);
         try {
             const load = await loadPod(pod.name, n, { tag: "rot" });
-            const { counts } = await awaitShipped(pod, load);
+            const { counts } = await awaitInOutput(pod, load);
             const settled = Date.now();
             await poll("retention to catch up", 60_000, () => (allocated() <= maxSize ? true : undefined), 250).catch(
                 () => undefined,
@@ -155,7 +139,7 @@ describe("e2e: the stream shipper on podman, retention on", function () {
             bound = linesBetween(log, checkpoint ?? 0, fs.statSync(log).size) + 1;
         });
         const load = await loading;
-        const { counts, waited } = await awaitShipped(pod, load);
+        const { counts, waited } = await awaitInOutput(pod, load);
         const s = summarize(counts);
         report(
             `sidecar kill -9 under ${rate} req/s: restarted in ${restart.toFixed(2)}s; ${load.sent} requests: missing ${s.missing}, re-shipped ${s.extra} lines (bound ${bound}: the lines after the checkpoint ${checkpoint} at the kill); all shipped ${waited.toFixed(2)}s after the load ended`,
@@ -191,7 +175,7 @@ describe("e2e: the stream shipper on podman, retention on", function () {
         } finally {
             for (const p of stopped) process.kill(p, "SIGCONT");
         }
-        const { counts, waited } = await awaitShipped(pod, load);
+        const { counts, waited } = await awaitInOutput(pod, load);
         const s = summarize(counts);
         report(
             `stalled: while the tails were stopped the log grew to ${during.size} bytes; checkpoint ${before.pos} -> ${during.pos}, freed ${before.freed} -> ${during.freed} (never past the checkpoint); after SIGCONT ${waited.toFixed(2)}s to ship all: missing ${s.missing}, duplicated ${s.duplicated}`,
@@ -207,7 +191,7 @@ describe("e2e: the stream shipper on podman, retention on", function () {
 
     it("fault: nginx kill -9 -> restarted; lines written before and after are all shipped", async () => {
         const before = await loadPod(pod.name, 300, { tag: "pre-nginx-kill" });
-        await awaitShipped(pod, before);
+        await awaitInOutput(pod, before);
         const restart = await killAndAwaitRestart(pod, "nginx-container");
         await poll(
             "nginx answering again",
@@ -216,8 +200,8 @@ describe("e2e: the stream shipper on podman, retention on", function () {
             250,
         );
         const after = await loadPod(pod.name, 300, { tag: "post-nginx-kill" });
-        const a = summarize((await awaitShipped(pod, before)).counts);
-        const b = summarize((await awaitShipped(pod, after)).counts);
+        const a = summarize((await awaitInOutput(pod, before)).counts);
+        const b = summarize((await awaitInOutput(pod, after)).counts);
         report(
             `nginx kill -9: restarted in ${restart.toFixed(2)}s; before the kill: missing ${a.missing}, duplicated ${a.duplicated}; after: missing ${b.missing}, duplicated ${b.duplicated}`,
         );
@@ -228,13 +212,13 @@ describe("e2e: the stream shipper on podman, retention on", function () {
 
     it("fault: access.log truncated (`: > access.log`) -> lines before and after are all shipped", async () => {
         const before = await loadPod(pod.name, 300, { tag: "pre-truncate" });
-        await awaitShipped(pod, before);
+        await awaitInOutput(pod, before);
         pod.exec("nginx-container", ["sh", "-c", ": > /var/log/nginx/access.log"]);
         // 30 requests after 300 (same line length): the log never grows back to where the shipper
         // was, so the truncation is seen whenever it next looks.
         const after = await loadPod(pod.name, 30, { tag: "post-truncate" });
-        const a = summarize((await awaitShipped(pod, before)).counts);
-        const b = summarize((await awaitShipped(pod, after)).counts);
+        const a = summarize((await awaitInOutput(pod, before)).counts);
+        const b = summarize((await awaitInOutput(pod, after)).counts);
         report(
             `truncate: before missing ${a.missing}, duplicated ${a.duplicated}; after missing ${b.missing}, duplicated ${b.duplicated}`,
         );
@@ -246,7 +230,7 @@ describe("e2e: the stream shipper on podman, retention on", function () {
     it("restart on a long freed history (a 20 GiB sparse prefix): reads far less than the hole, no NUL shipped", async () => {
         const sidecar = pod.container("sidecar-container");
         const old = await loadPod(pod.name, 100, { tag: "pre-history" });
-        await awaitShipped(pod, old);
+        await awaitInOutput(pod, old);
         // Stopped (podman does not restart a container it was told to stop): TERM, so it checkpoints.
         const pid = hostPid(pod, "sidecar-container");
         podman(["stop", "--time", "5", sidecar]);
@@ -283,7 +267,7 @@ describe("e2e: the stream shipper on podman, retention on", function () {
         const stamp = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)\.(\d+)Z/.exec(firstLine)!;
         const firstNs = BigInt(Date.parse(`${stamp[1]}Z`)) * 1_000_000n + BigInt(stamp[2].padEnd(9, "0").slice(0, 9));
         const recovery = Number(firstNs - startedNs) / 1e9;
-        const { counts } = await awaitShipped(pod, fresh);
+        const { counts } = await awaitInOutput(pod, fresh);
         // What the restarted sidecar read: through the hole would be 20 GiB of NULs.
         const read = containerReadBytes(pod, "sidecar-container");
         const s = summarize(counts);
@@ -324,7 +308,7 @@ describe("e2e: the stream shipper on Ubuntu 26.04's userland (uutils coreutils 0
                     return said.includes("cannot run on this image") ? true : undefined;
                 });
                 expect(requestInPod(pod.name, "/uutils-probe")).to.equal(404);
-                const vol = podman(["volume", "inspect", "shared-logs", "--format", "{{.Mountpoint}}"]).stdout.trim();
+                const vol = volumeMountpoint("shared-logs");
                 await new Promise((r) => setTimeout(r, 2000));
                 said = pod.logs("sidecar-container");
                 expect(said, "nothing shipped").to.not.contain("/uutils-probe");

@@ -5,7 +5,7 @@
 // (Over plain TCP nothing is acknowledged: faults are tested with RELP, agent-delivery.test.ts.)
 import { expect } from "chai";
 import { awaitProgress } from "../../scripts/lib/exec";
-import { countShipped, loadPod, summarize } from "../../scripts/lib/load";
+import { awaitShipped, loadPod, summarize } from "../../scripts/lib/load";
 import { requestInPod } from "../../scripts/lib/pod";
 import { podman } from "../../scripts/lib/podman";
 import { VictoriaLogsProcess } from "../../scripts/lib/victoriaLogs";
@@ -52,14 +52,10 @@ describe("e2e: delivery into VictoriaLogs (syslog over TCP), queried for the las
         for (let i = 1; i <= missingPaths; i++) requestInPod(pod!.name, `/vl-missing-${i}`, PORT);
         const started = Date.now();
         // Until the service holds every line, or nothing more arrived for 30 s.
-        const access = await awaitProgress(
-            async () => {
-                const records = await vl!.query(`_time:24h app_name:nginx-access "${load.prefix}"`);
-                const counts = countShipped(records.map((r) => r._msg).join("\n"), load, load.sent);
-                const found = counts.filter((c) => c > 0).length;
-                return { records, counts, done: found === load.sent, progress: found };
-            },
-            { stallMs: 30_000 },
+        const accessQuery = `_time:24h app_name:nginx-access "${load.prefix}"`;
+        const access = await awaitShipped(
+            async () => (await vl!.query(accessQuery)).map((r) => r._msg).join("\n"),
+            load,
         );
         const errors = await awaitProgress(
             async () => {
@@ -73,9 +69,10 @@ describe("e2e: delivery into VictoriaLogs (syslog over TCP), queried for the las
             },
             { stallMs: 30_000 },
         );
-        const s = summarize(access.last.counts);
+        const s = summarize(access.counts);
         const e = summarize(errors.last.counts);
-        const hosts = [...new Set([...access.last.records, ...errors.last.records].map((r) => r.hostname))];
+        const accessRecords = await vl!.query(accessQuery);
+        const hosts = [...new Set([...accessRecords, ...errors.last.records].map((r) => r.hostname))];
         report(
             `${load.sent} requests and ${missingPaths} 404s; after ${((Date.now() - started) / 1000).toFixed(1)} s the query _time:24h found access ${JSON.stringify(s)}, error ${JSON.stringify(e)}; hostname field: ${hosts.join(", ")}; try: curl http://127.0.0.1:${vl!.httpPort}/select/logsql/query -d 'query=_time:24h app_name:nginx-access'`,
         );

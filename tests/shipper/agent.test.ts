@@ -6,40 +6,13 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { freePort, ReceiverProcess } from "../../scripts/lib/syslogReceiver";
-import { AgentRun } from "./agentHarness";
-import { readShipperRecord, report, retentionExcess, ShipperOptions, sleep, summarize, until } from "./harness";
+import { AgentRun, deliveredCopy, settledOffset } from "./agentHarness";
+import { newestAge, report, retentionExcess, ShipperOptions, sleep, summarize, until } from "./harness";
 import { userlands } from "./userlands";
 import { AGENT } from "../../components";
 import { linesBetween } from "../../scripts/lib/load";
 
 const MiB = 2 ** 20;
-
-/** agent.sh's copy of imfile's position of a log (DIR/.shipper/<log>.delivered), or undefined. */
-function deliveredCopy(r: AgentRun, log = "access.log"): number | undefined {
-    const rec = readShipperRecord(r.dir, `${log}.delivered`);
-    return rec ? Number(rec[1]) : undefined;
-}
-
-/** The epoch of a log's newest age checkpoint: retention writes one per pass when they are a second apart. */
-function newestAge(r: AgentRun): number {
-    const words = readShipperRecord(r.dir, "access.log.ages") ?? [];
-    return words.length ? Number(words[words.length - 1].split(":")[0]) : 0;
-}
-
-/** Waits until the agent's position has not moved for `quietMs`; returns it. */
-async function settledPosition(r: AgentRun, quietMs: number): Promise<number | undefined> {
-    let last = r.deliveredOffset("access.log");
-    let since = Date.now();
-    await until("the agent's position to settle", 60_000, () => {
-        const now = r.deliveredOffset("access.log");
-        if (now !== last) {
-            last = now;
-            since = Date.now();
-        }
-        return Date.now() - since >= quietMs;
-    });
-    return last;
-}
 
 // On both userlands: agent.sh and retention.sh use coreutils (stat, dd, ...) that Ubuntu 26.04
 // replaces with uutils'; rsyslogd and util-linux's fallocate are the machine's in both.
@@ -111,7 +84,7 @@ for (const userland of userlands())
             await r.receiver.stop();
             const downAt = Date.now();
             // The batch in flight when the receiver went may still be recorded; then nothing more.
-            const offsetAtStop = await settledPosition(r, 2000);
+            const offsetAtStop = await settledOffset(r.dir, "access.log", 2000);
             const sizeAtStop = fs.statSync(r.file("access.log")).size;
             await sleep(6000);
             const offsetAfter = r.deliveredOffset("access.log");
@@ -144,12 +117,12 @@ for (const userland of userlands())
             const rate = 1000;
             let writing = true;
             const load = r.writeAt("access.log", "k", n, rate).then(() => (writing = false));
-            await until("agent.sh's copy of the position", 30_000, () => (deliveredCopy(r) ?? 0) > 0);
+            await until("agent.sh's copy of the position", 30_000, () => (deliveredCopy(r.dir) ?? 0) > 0);
             // The restart resumes at imfile's position or, where a kill damaged its state file, at
             // agent.sh's copy, which is never ahead of it: what is delivered again is at most the
             // lines from the copy read just before the kill to the log's end at the kill (README:
             // about a second of lines), plus the RELP window as headroom.
-            const copy = deliveredCopy(r)!;
+            const copy = deliveredCopy(r.dir)!;
             const writingAtKill = writing;
             const killedAt = Date.now();
             await r.stop("SIGKILL");
@@ -180,7 +153,7 @@ for (const userland of userlands())
                 await until(
                     "agent.sh's copy of the position at the log's end",
                     30_000,
-                    () => deliveredCopy(r) === size,
+                    () => deliveredCopy(r.dir) === size,
                 );
                 await r.stop("SIGKILL");
                 const dir = path.join(r.dir, ".agent");
@@ -278,7 +251,7 @@ for (const userland of userlands())
                 // Two retention passes after the writes (each writes an age checkpoint, every second
                 // here): retention ran while nothing could be delivered.
                 const wrote = Math.floor(Date.now() / 1000);
-                await until("two retention passes after the writes", 60_000, () => newestAge(r) >= wrote + 1);
+                await until("two retention passes after the writes", 60_000, () => newestAge(r.dir) >= wrote + 1);
                 const freed = r.stateOffset("access.log", "freed");
                 const delivered = r.deliveredOffset("access.log");
                 const held = r.allocated();

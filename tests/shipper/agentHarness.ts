@@ -7,7 +7,7 @@ import * as os from "os";
 import * as path from "path";
 import { agentConf, SyslogProtocol } from "../../components";
 import { agentCommand } from "../../components/shippers";
-import { ShipperOptions, ShipperRun } from "./harness";
+import { recordOffset, ShipperOptions, ShipperRun, until } from "./harness";
 import { countReceived, PATH_WITH_SBIN, ReceiverProcess } from "../../scripts/lib/syslogReceiver";
 
 /** The app-name each log's messages carry (the imfile Tag of the generated config). */
@@ -56,6 +56,30 @@ export class AgentRun extends ShipperRun {
     deliveredOffset(log: string): number | undefined {
         return deliveredOffset(this.dir, log);
     }
+}
+
+/** agent.sh's copy of imfile's position of `log` in `dir` (DIR/.shipper/<log>.delivered), or undefined. */
+export function deliveredCopy(dir: string, log = "access.log"): number | undefined {
+    return recordOffset(dir, `${log}.delivered`);
+}
+
+/**
+ * Waits (at most `timeoutMs`) until the agent's recorded position of `log` in `dir` has not moved
+ * for `quietMs`, and returns it: the batch in flight when a receiver went may still be recorded,
+ * then nothing more.
+ */
+export async function settledOffset(dir: string, log: string, quietMs: number, timeoutMs = 60_000) {
+    let last = deliveredOffset(dir, log);
+    let since = Date.now();
+    await until(`the agent's position of ${log} to settle`, timeoutMs, () => {
+        const now = deliveredOffset(dir, log);
+        if (now !== last) {
+            last = now;
+            since = Date.now();
+        }
+        return Date.now() - since >= quietMs;
+    });
+    return last;
 }
 
 /**

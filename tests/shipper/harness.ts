@@ -6,6 +6,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { STREAM_SHIPPER } from "../../components/defaults";
+import { RETENTION_LAYOUT } from "../../components/retention";
 import { streamCommand } from "../../components/shippers";
 export { summarize } from "../../scripts/lib/load";
 
@@ -140,21 +141,17 @@ export class ShipperRun {
      */
     readBytes(): number {
         const group = this.pid;
-        let total = 0;
-        for (const p of fs.readdirSync("/proc")) {
-            if (!/^\d+$/.test(p)) continue;
+        const members = fs.readdirSync("/proc").filter((p) => {
+            if (!/^\d+$/.test(p)) return false;
             try {
                 const stat = fs.readFileSync(`/proc/${p}/stat`, "utf8");
                 // Field 5 (pgrp), after the parenthesised command name.
-                const pgrp = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
-                if (pgrp !== group) continue;
-                const m = /^rchar: (\d+)$/m.exec(fs.readFileSync(`/proc/${p}/io`, "utf8"));
-                if (m) total += Number(m[1]);
+                return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]) === group;
             } catch {
-                // the process ended between the listing and the read
+                return false; // the process ended between the listing and the read
             }
-        }
-        return total;
+        });
+        return readBytesOf(members.map(Number));
     }
 
     file(name: string): string {
@@ -177,8 +174,7 @@ export class ShipperRun {
 
     /** The offset in a state record ("<inode> <offset> ..."), or undefined. */
     stateOffset(log: string, kind: "pos" | "freed"): number | undefined {
-        const r = readShipperRecord(this.dir, `${log}.${kind}`);
-        return r ? Number(r[1]) : undefined;
+        return recordOffset(this.dir, `${log}.${kind}`);
     }
 
     async dispose(): Promise<void> {
@@ -205,14 +201,42 @@ export function readShipperRecord(dir: string, name: string): string[] | undefin
     return best?.fields;
 }
 
+/** The offset (second field, after the inode) of the newest state record NAME in DIR/.shipper, or undefined. */
+export function recordOffset(dir: string, name: string): number | undefined {
+    const r = readShipperRecord(dir, name);
+    return r ? Number(r[1]) : undefined;
+}
+
+/** The epoch of a log's newest age checkpoint in DIR: retention writes one per pass when they are a second apart. */
+export function newestAge(dir: string, log = "access.log"): number {
+    const words = readShipperRecord(dir, `${log}.ages`) ?? [];
+    return words.length ? Number(words[words.length - 1].split(":")[0]) : 0;
+}
+
+/**
+ * Bytes these processes have read (rchar, /proc/PID/io), each figure including the children it
+ * has reaped: what a start cost in reads, independent of how fast the machine is. A process that
+ * ended meanwhile is skipped (once reaped, its reads are in its parent's figure).
+ */
+export function readBytesOf(pids: number[]): number {
+    let total = 0;
+    for (const pid of pids) {
+        try {
+            const m = /^rchar: (\d+)$/m.exec(fs.readFileSync(`/proc/${pid}/io`, "utf8"));
+            if (m) total += Number(m[1]);
+        } catch {
+            // ended since
+        }
+    }
+    return total;
+}
+
 /** Writes a state record as the script does (slot 1, sequence 1), to set up a restart. */
 export function writeShipperRecord(dir: string, name: string, fields: Array<string | number>): void {
     fs.mkdirSync(path.join(dir, ".shipper"), { recursive: true });
     for (const slot of [0, 1]) fs.rmSync(path.join(dir, ".shipper", `${name}.${slot}`), { force: true });
     fs.writeFileSync(path.join(dir, ".shipper", `${name}.1`), `1 ${fields.join(" ")} 1\n`);
 }
-
-const BLOCK = 4096; // retention punches whole filesystem blocks
 
 /**
  * How far `dir`'s usage is over the bound retention states (docs/shippers.md, "Retention"): `maxBytes`,
@@ -233,7 +257,8 @@ export function retentionExcess(
     const sizes = logs.map((l) => (fs.existsSync(path.join(dir, l)) ? fs.statSync(path.join(dir, l)).size : undefined));
     let allowed = maxBytes;
     logs.forEach((_, i) => {
-        if (sizes[i] !== undefined) allowed += Math.max(0, sizes[i]! - Number(shipped[i] ?? 0)) + BLOCK;
+        if (sizes[i] !== undefined)
+            allowed += Math.max(0, sizes[i]! - Number(shipped[i] ?? 0)) + RETENTION_LAYOUT.blockBytes;
     });
     return {
         excess: used - allowed,

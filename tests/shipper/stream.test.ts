@@ -6,8 +6,8 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import {
+    newestAge,
     POLL_MS,
-    readShipperRecord,
     report,
     retentionExcess,
     ShipperRun,
@@ -22,12 +22,6 @@ import * as os from "os";
 import { STREAM_SHIPPER_SCRIPT } from "../../components/shippers";
 
 const REAL_FALLOCATE = spawnSync("sh", ["-c", "command -v fallocate"], { encoding: "utf8" }).stdout.trim();
-
-/** The epoch of a log's newest age checkpoint: retention writes one per pass when they are a second apart. */
-function newestAge(r: ShipperRun): number {
-    const words = readShipperRecord(r.dir, "access.log.ages") ?? [];
-    return words.length ? Number(words[words.length - 1].split(":")[0]) : 0;
-}
 
 describe("stream shipper (a plain process, no podman)", function () {
     // A safety limit: each wait below is bounded by its own (generous) limit.
@@ -225,7 +219,7 @@ describe("stream shipper (a plain process, no podman)", function () {
             // Two retention passes after the writes (each writes an age checkpoint, every second
             // here): retention ran while nothing more could be shipped.
             const wrote = Math.floor(Date.now() / 1000);
-            await until("two retention passes after the writes", 60_000, () => newestAge(run) >= wrote + 1);
+            await until("two retention passes after the writes", 60_000, () => newestAge(run.dir) >= wrote + 1);
             const pos = run.stateOffset("access.log", "pos");
             const freed = run.stateOffset("access.log", "freed");
             const size = fs.statSync(run.file("access.log")).size;

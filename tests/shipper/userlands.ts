@@ -1,8 +1,7 @@
 // The userlands the sidecar's scripts are tested with: this machine's GNU coreutils (Debian 12, as
 // in Debian and in Ubuntu up to 24.04 images), and uutils coreutils 0.8, what Ubuntu 26.04 --
 // today's ubuntu:latest -- ships instead (scripts/tools.sh builds it; `npm run tools -- uutils`).
-import { spawnSync } from "child_process";
-import * as path from "path";
+import { toolDir } from "../../scripts/lib/tools";
 
 export interface Userland {
     name: string;
@@ -10,15 +9,8 @@ export interface Userland {
     pathPrefix?: string;
 }
 
-const TOOLS = path.resolve(__dirname, "..", "..", "scripts", "tools.sh");
-
 /** uutils' userland directory (one link per utility); throws, saying how to build it, when it is not built. */
-export function uutilsDir(): string {
-    const r = spawnSync("bash", [TOOLS, "dir", "uutils"], { encoding: "utf8" });
-    if (r.status !== 0)
-        throw new Error(`uutils coreutils is not built (${r.stderr.trim()}): run npm run tools -- uutils`);
-    return r.stdout.trim();
-}
+export const uutilsDir = (): string => toolDir("uutils");
 
 export const GNU: Userland = { name: "GNU coreutils" };
 
