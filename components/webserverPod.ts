@@ -10,15 +10,22 @@ import { validateArgs, validateShape, WebserverPodArgError } from "./validate";
 /** The component's type token (`<package>:<module>:<type>`). */
 export const WEBSERVER_POD_TYPE = "webserver-sidecar:index:WebserverPod";
 
-/** The Kubernetes resource each entry of manifest.ts' OBJECTS is declared as. */
-const RESOURCE_OF = {
-    nginxConfig: k8s.core.v1.ConfigMap,
-    agentConfig: k8s.core.v1.ConfigMap,
-    pod: k8s.core.v1.Pod,
-    deployment: k8s.apps.v1.Deployment,
-    service: k8s.core.v1.Service,
-    podDisruptionBudget: k8s.policy.v1.PodDisruptionBudget,
-} as const satisfies Record<keyof Manifests, unknown>;
+/**
+ * How each entry of manifest.ts' OBJECTS is declared: its resource class, the field its content
+ * goes in, and its role -- a config the workload mounts (declared first), the workload (after the
+ * configs), or neither.
+ */
+const DECLARE = {
+    nginxConfig: { Resource: k8s.core.v1.ConfigMap, body: "data", role: "config" },
+    agentConfig: { Resource: k8s.core.v1.ConfigMap, body: "data", role: "config" },
+    pod: { Resource: k8s.core.v1.Pod, body: "spec", role: "workload" },
+    deployment: { Resource: k8s.apps.v1.Deployment, body: "spec", role: "workload" },
+    service: { Resource: k8s.core.v1.Service, body: "spec", role: "other" },
+    podDisruptionBudget: { Resource: k8s.policy.v1.PodDisruptionBudget, body: "spec", role: "other" },
+} as const satisfies Record<
+    keyof Manifests,
+    { Resource: unknown; body: "data" | "spec"; role: "config" | "workload" | "other" }
+>;
 
 /** True when no Output or Promise is nested anywhere in `value`, so it can be checked right now. */
 function isKnown(value: unknown): boolean {
@@ -120,22 +127,18 @@ export class WebserverPod extends pulumi.ComponentResource {
             if (!o.exists(shape)) continue;
             // apiVersion and kind: each resource class sets its own.
             const m = validated.apply((v) => o.build(v) as { metadata: unknown; spec?: unknown; data?: unknown });
-            const isConfig = o.key === "nginxConfig" || o.key === "agentConfig";
-            const Resource = RESOURCE_OF[o.key] as unknown as new (
+            const d = DECLARE[o.key];
+            const Resource = d.Resource as unknown as new (
                 n: string,
                 a: object,
                 opts: pulumi.CustomResourceOptions,
             ) => pulumi.CustomResource;
-            const workloadKey = o.key === "pod" || o.key === "deployment";
             const resource = new Resource(
                 `${name}-${o.suffix}`,
-                {
-                    metadata: m.metadata,
-                    ...(isConfig ? { data: m.data } : { spec: m.spec }),
-                },
-                workloadKey ? { ...child, dependsOn: configs } : child,
+                { metadata: m.metadata, [d.body]: m[d.body] },
+                d.role === "workload" ? { ...child, dependsOn: configs } : child,
             );
-            if (isConfig) configs.push(resource);
+            if (d.role === "config") configs.push(resource);
             declared[o.key] = resource;
         }
 
