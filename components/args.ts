@@ -53,10 +53,28 @@ export interface SyslogDestinationArgs {
     readonly protocol?: pulumi.Input<SyslogProtocol>;
 }
 
-/** Where the logs go instead of the sidecar's stdout. */
+/** Credentials for an Elasticsearch-API destination, read from a Secret, never from the args. */
+export interface ElasticsearchAuthArgs {
+    /** A Secret in the pod's namespace of type kubernetes.io/basic-auth (keys `username` and `password`); the agent reads them from its environment. */
+    readonly basicAuthSecret: pulumi.Input<string>;
+}
+
+/** A service that takes the Elasticsearch bulk API: Elasticsearch, OpenSearch, VictoriaLogs and others. */
+export interface ElasticsearchDestinationArgs {
+    /** "http://host:port[/path][?query]": the agent posts batches to <url>/_bulk, with the url's query (VictoriaLogs: "http://host:9428/insert/elasticsearch?_msg_field=message&_time_field=@timestamp"). No https yet (see README). */
+    readonly url: pulumi.Input<string>;
+    /** The index the documents go to, a lowercase name. @default "nginx" */
+    readonly index?: pulumi.Input<string>;
+    /** Basic-auth credentials from a Secret. @default none */
+    readonly auth?: ElasticsearchAuthArgs;
+}
+
+/** Where the logs go instead of the sidecar's stdout: exactly one of syslog or elasticsearch. */
 export interface DestinationArgs {
-    /** A syslog receiver (rsyslog, syslog-ng, Graylog, Splunk, Vector, Fluent Bit's or the OpenTelemetry Collector's syslog receiver). @default none */
+    /** A syslog receiver (rsyslog, syslog-ng, Graylog, Splunk, Vector, Fluent Bit's or the OpenTelemetry Collector's syslog receiver, VictoriaLogs). @default none */
     readonly syslog?: SyslogDestinationArgs;
+    /** A service taking the Elasticsearch bulk API; every batch counts as delivered only when the service acknowledged it. @default none */
+    readonly elasticsearch?: ElasticsearchDestinationArgs;
 }
 
 /** What keeps the webserver running: the seed's bare Pod, or a Deployment of such pods. */

@@ -51,6 +51,8 @@ export const DEFAULTS = {
     nativeSidecar: false,
     /** destination.syslog.protocol: the acknowledged one. */
     syslogProtocol: "relp",
+    /** destination.elasticsearch.index. */
+    elasticsearchIndex: "nginx",
     probes: {
         readiness: { path: "/", initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3 },
         liveness: { path: "/", initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 },
@@ -136,6 +138,25 @@ export const AGENT = {
      * by 1 s every 10 retries, up to this many seconds: the most a receiver that is back waits.
      */
     retryMaxSeconds: 5,
+    /**
+     * Where each record says it came from: the agent's environment variables (the downward API
+     * fills them, components/manifest.ts) and the record's field names. `container` is nginx's,
+     * the container that wrote the line.
+     */
+    recordFields: {
+        namespace: "POD_NAMESPACE",
+        pod: "POD_NAME",
+        node: "NODE_NAME",
+    },
+    /** The agent's environment variables for destination.elasticsearch.auth (the Secret's keys). */
+    basicAuthEnv: { username: "ES_USERNAME", password: "ES_PASSWORD" },
+    /**
+     * How long the service may take over a bulk request (Elasticsearch's `timeout` parameter):
+     * a batch is 128 lines, far below it.
+     */
+    bulkTimeout: "1m",
+    /** Documents the service rejected inside an accepted request (rsyslog's errorfile), under the agent's state dir. */
+    rejectedFile: "rejected.json",
 } as const;
 
 /** How the stream shipper runs (components/shipper/stream.sh). */

@@ -3,7 +3,7 @@ import { Shipper, Workload } from "./args";
 import { agentConf } from "./agentConf";
 import { AGENT, DEPLOYMENT, NGINX, SEED, SELECTOR_LABELS, SERVICE } from "./defaults";
 import { ValidatedArgs, ValidatedProbe, Quantities } from "./model";
-import { restrictedNginxConf } from "./nginxConf";
+import { nginxConf } from "./nginxConf";
 import { profileSettings, SecurityContext } from "./profile";
 import { Shape, shapeOfArgs } from "./shape";
 import { agentCommand, catLoopCommand, streamCommand } from "./shippers";
@@ -43,12 +43,18 @@ export interface Container {
     restartPolicy?: string;
     command?: string[];
     args?: string[];
+    env?: EnvVar[];
     ports?: Array<{ name: string; containerPort: number; protocol: string }>;
     resources?: { requests?: Quantities; limits?: Quantities };
     readinessProbe?: Probe;
     livenessProbe?: Probe;
     securityContext?: SecurityContext;
     volumeMounts: VolumeMount[];
+}
+
+export interface EnvVar {
+    name: string;
+    valueFrom: { fieldRef: { fieldPath: string } } | { secretKeyRef: { name: string; key: string } };
 }
 
 export interface Volume {
@@ -134,17 +140,20 @@ export interface Manifests {
 /** The first 8 hex digits of a config's SHA-256: what a ConfigMap's name carries. */
 const hash8 = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 8);
 
-// The config depends on no argument: generate and hash it once, not on every render.
-const NGINX_CONF = restrictedNginxConf();
-const NGINX_CONF_HASH = hash8(NGINX_CONF);
+/** nginx.conf when the component manages it: under the restricted profile, or with a destination (JSON access log). */
+export function managedNginxConf(args: ValidatedArgs): string | undefined {
+    const restricted = profileSettings(args.security).managedNginxConfig;
+    const jsonAccessLog = args.destination !== undefined;
+    return restricted || jsonAccessLog ? nginxConf({ restricted, jsonAccessLog }) : undefined;
+}
 
 /**
- * Name of the ConfigMap holding nginx.conf when the profile manages nginx's config. It carries a
- * hash of the config, as kustomize's configMapGenerator does: a changed config is a new ConfigMap
- * and a new Pod, since nginx would not reload a ConfigMap changed in place.
+ * Name of the ConfigMap holding nginx.conf when the component manages it. It carries a hash of the
+ * config, as kustomize's configMapGenerator does: a changed config is a new ConfigMap and a new
+ * Pod, since nginx would not reload a ConfigMap changed in place.
  */
 export function nginxConfigMapName(args: ValidatedArgs): string {
-    return `${args.podName}-nginx-conf-${NGINX_CONF_HASH}`;
+    return `${args.podName}-nginx-conf-${hash8(managedNginxConf(args) ?? "")}`;
 }
 
 /**
@@ -194,7 +203,7 @@ const httpProbe = (p: ValidatedProbe, port: number) => probe(p, { httpGet: { pat
 
 function buildNginxContainer(args: ValidatedArgs): Container {
     const profile = profileSettings(args.security);
-    const managed = profile.managedNginxConfig;
+    const managed = managedNginxConf(args) !== undefined;
     const port = profile.nginxPort;
     const resources = args.resources.nginx;
     return {
@@ -215,12 +224,8 @@ function buildNginxContainer(args: ValidatedArgs): Container {
         ...(profile.container && { securityContext: profile.container }),
         volumeMounts: [
             { name: SEED.volumeName, mountPath: SEED.logDir },
-            ...(managed
-                ? [
-                      { name: NGINX.tmpVolume, mountPath: NGINX.tmpDir },
-                      { name: NGINX.confVolume, mountPath: NGINX.confDir, readOnly: true },
-                  ]
-                : []),
+            ...(profile.managedNginxConfig ? [{ name: NGINX.tmpVolume, mountPath: NGINX.tmpDir }] : []),
+            ...(managed ? [{ name: NGINX.confVolume, mountPath: NGINX.confDir, readOnly: true }] : []),
         ],
     };
 }
@@ -228,6 +233,30 @@ function buildNginxContainer(args: ValidatedArgs): Container {
 function shipperCommand(args: ValidatedArgs): string[] {
     if (args.shipper === "agent") return agentCommand(`${AGENT.confDir}/${AGENT.confFile}`, args.retention);
     return args.shipper === Shipper.Stream ? streamCommand(args.retention) : catLoopCommand(args.catLoopPeriodSeconds);
+}
+
+/** The downward API fields each record carries (agentConf.ts), and the auth Secret's keys. */
+const RECORD_FIELD_PATHS: Record<keyof typeof AGENT.recordFields, string> = {
+    namespace: "metadata.namespace",
+    pod: "metadata.name",
+    node: "spec.nodeName",
+};
+
+function agentEnv(args: ValidatedArgs): EnvVar[] | undefined {
+    const d = args.destination;
+    if (d === undefined) return undefined;
+    const fields = Object.entries(AGENT.recordFields).map(([field, name]) => ({
+        name,
+        valueFrom: { fieldRef: { fieldPath: RECORD_FIELD_PATHS[field as keyof typeof RECORD_FIELD_PATHS] } },
+    }));
+    const secret = d.kind === "elasticsearch" ? d.basicAuthSecret : undefined;
+    const auth = secret
+        ? Object.entries(AGENT.basicAuthEnv).map(([key, name]) => ({
+              name,
+              valueFrom: { secretKeyRef: { name: secret, key } },
+          }))
+        : [];
+    return [...fields, ...auth];
 }
 
 function buildSidecarContainer(args: ValidatedArgs): Container {
@@ -243,6 +272,7 @@ function buildSidecarContainer(args: ValidatedArgs): Container {
         ...(args.imagePullPolicy && { imagePullPolicy: args.imagePullPolicy }),
         ...(args.nativeSidecar && { restartPolicy: "Always" }),
         command: shipperCommand(args),
+        ...(args.destination && { env: agentEnv(args) }),
         ...(resources && { resources }),
         ...(liveness && { livenessProbe: probe(liveness, { exec: { command: ["test", "-d", SEED.logDir] } }) }),
         ...(profile.container && { securityContext: profile.container }),
@@ -262,10 +292,10 @@ export function buildPodSpec(args: ValidatedArgs): PodSpec {
         volumes: [
             { name: SEED.volumeName, emptyDir },
             ...(profile.managedNginxConfig
-                ? [
-                      { name: NGINX.tmpVolume, emptyDir: { sizeLimit: NGINX.tmpSizeLimit } },
-                      { name: NGINX.confVolume, configMap: { name: nginxConfigMapName(args) } },
-                  ]
+                ? [{ name: NGINX.tmpVolume, emptyDir: { sizeLimit: NGINX.tmpSizeLimit } }]
+                : []),
+            ...(managedNginxConf(args) !== undefined
+                ? [{ name: NGINX.confVolume, configMap: { name: nginxConfigMapName(args) } }]
                 : []),
             ...(args.destination ? [{ name: AGENT.confVolume, configMap: { name: agentConfigMapName(args) } }] : []),
         ],
@@ -362,7 +392,10 @@ function configMap(args: ValidatedArgs, name: string, data: Record<string, strin
 
 /** The ConfigMap holding nginx.conf, for a profile that manages nginx's config. */
 export function buildNginxConfigMap(args: ValidatedArgs): ConfigMapManifest {
-    return configMap(args, nginxConfigMapName(args), { [NGINX.confFile]: NGINX_CONF });
+    const conf = managedNginxConf(args);
+    if (conf === undefined)
+        throw new Error("buildNginxConfigMap: the component does not manage nginx's config for these args");
+    return configMap(args, nginxConfigMapName(args), { [NGINX.confFile]: conf });
 }
 
 /** The ConfigMap holding the log agent's rsyslog.conf, for args with a destination. */

@@ -27,12 +27,28 @@ export interface RetentionSettings {
     maxAgeSeconds: number;
 }
 
-/** Where the log agent delivers the logs (args.destination.syslog), parsed. */
-export interface AgentDestination {
+/** A syslog receiver the log agent delivers to (args.destination.syslog), parsed. */
+export interface SyslogTarget {
+    kind: "syslog";
     host: string;
     port: number;
     protocol: SyslogProtocol;
 }
+
+/** A service taking the Elasticsearch bulk API (args.destination.elasticsearch), parsed. */
+export interface ElasticsearchTarget {
+    kind: "elasticsearch";
+    /** scheme://host:port[/path], no trailing slash: rsyslog posts to <server>/_bulk. */
+    server: string;
+    /** The url's query string without "?" (kept on every bulk request), or "". */
+    query: string;
+    index: string;
+    /** A Secret of type kubernetes.io/basic-auth whose username and password the agent sends. */
+    basicAuthSecret?: string;
+}
+
+/** Where the log agent delivers the logs (args.destination), parsed. */
+export type AgentDestination = SyslogTarget | ElasticsearchTarget;
 
 /** What the sidecar runs: one of the shippers to stdout, or the log agent (with a destination). */
 export type SidecarShipper = Shipper | "agent";

@@ -13,7 +13,7 @@ export interface Shape {
     readonly service: boolean;
     /** A PodDisruptionBudget: only for a Deployment of more than one replica (it can be met and protects something). */
     readonly podDisruptionBudget: boolean;
-    /** nginx's ConfigMap: the security profile manages nginx's config. */
+    /** nginx's ConfigMap: the security profile manages nginx's config, or a destination wants its JSON access log. */
     readonly nginxConfig: boolean;
     /** The log agent's ConfigMap: the logs go to a destination. */
     readonly agentConfig: boolean;
@@ -31,7 +31,7 @@ export function shapeOf(a: ShapeArgs): Shape {
         replicas: a.replicas,
         service: a.service,
         podDisruptionBudget: a.workload === Workload.Deployment && a.replicas > 1,
-        nginxConfig: profileSettings(a.security as SecurityProfile).managedNginxConfig,
+        nginxConfig: profileSettings(a.security as SecurityProfile).managedNginxConfig || a.hasDestination,
         agentConfig: a.hasDestination,
     };
 }

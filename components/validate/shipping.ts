@@ -2,8 +2,15 @@
 import { ResolvedWebserverPodArgs, Shipper, StorageMedium, SyslogProtocol } from "../args";
 import { DEFAULTS, LIMITS, SEED } from "../defaults";
 import { retentionMinBytes, retentionMinRule } from "../retention";
-import { durationSeconds, formatBytes, parseHostPort, quantityValue } from "../grammar";
-import { AgentDestination, RetentionSettings, SidecarShipper, ValidatedArgs } from "../model";
+import { durationSeconds, formatBytes, isDnsSubdomain, parseHostPort, quantityValue } from "../grammar";
+import {
+    AgentDestination,
+    ElasticsearchTarget,
+    RetentionSettings,
+    SidecarShipper,
+    SyslogTarget,
+    ValidatedArgs,
+} from "../model";
 import { Checker } from "./checker";
 
 function checkRetention(
@@ -72,20 +79,28 @@ function checkRetention(
     return { maxBytes, maxAgeSeconds };
 }
 
-/** destination: { syslog: { address: "host:port", protocol } }. */
+/** destination: exactly one of { syslog: { address, protocol } } and { elasticsearch: { url, index, auth } }. */
 function checkDestination(c: Checker, value: unknown): AgentDestination | undefined {
-    const d = c.object("destination", value, ["syslog"]);
+    const kinds = ["syslog", "elasticsearch"] as const;
+    const d = c.object("destination", value, kinds);
     if (!d) return undefined;
-    if (d.syslog === undefined) {
+    const named = kinds.filter((k) => d[k] !== undefined);
+    if (named.length !== 1) {
         // A misspelt key has been reported already, with the key that was meant.
-        if (Object.keys(d).length > 0) return undefined;
+        if (named.length === 0 && Object.keys(d).length > 0) return undefined;
         return c.fail(
             "destination",
             value,
-            'must name where the logs go, e.g. { syslog: { address: "logs.example.com:2514" } }',
+            named.length === 0
+                ? 'must name where the logs go, e.g. { syslog: { address: "logs.example.com:2514" } } or { elasticsearch: { url: "http://logs.example.com:9200" } }'
+                : "must name one destination: syslog or elasticsearch, not both",
         );
     }
-    const s = c.object("destination.syslog", d.syslog, ["address", "protocol"]);
+    return named[0] === "syslog" ? checkSyslog(c, d.syslog) : checkElasticsearch(c, d.elasticsearch);
+}
+
+function checkSyslog(c: Checker, value: unknown): SyslogTarget | undefined {
+    const s = c.object("destination.syslog", value, ["address", "protocol"]);
     if (!s) return undefined;
     let protocol: SyslogProtocol | undefined = DEFAULTS.syslogProtocol as SyslogProtocol;
     if (s.protocol === "tls")
@@ -104,7 +119,76 @@ function checkDestination(c: Checker, value: unknown): AgentDestination | undefi
             address,
             'must be "host:port": a DNS name, an IPv4 address or an [IPv6] address, and a port from 1 to 65535, e.g. "logs.example.com:2514"',
         );
-    return protocol === undefined ? undefined : { ...hostPort, protocol };
+    return protocol === undefined ? undefined : { kind: "syslog", ...hostPort, protocol };
+}
+
+/** An Elasticsearch index name: lowercase, no separators or wildcards, not starting with -, _ or +. */
+const INDEX_NAME = /^[a-z0-9][a-z0-9._-]{0,254}$/;
+
+function checkElasticsearch(c: Checker, value: unknown): ElasticsearchTarget | undefined {
+    const e = c.object("destination.elasticsearch", value, ["url", "index", "auth"]);
+    if (!e) return undefined;
+    const url = c.string("destination.elasticsearch.url", e.url);
+    const server = url === undefined ? undefined : bulkServer(c, url);
+    const index =
+        e.index === undefined ? DEFAULTS.elasticsearchIndex : c.string("destination.elasticsearch.index", e.index);
+    if (index !== undefined && !INDEX_NAME.test(index))
+        c.fail(
+            "destination.elasticsearch.index",
+            index,
+            "must be an index name: lowercase letters, digits, '.', '_' and '-', starting with a letter or digit, at most 255 characters",
+        );
+    let basicAuthSecret: string | undefined;
+    if (e.auth !== undefined) {
+        const a = c.object("destination.elasticsearch.auth", e.auth, ["basicAuthSecret"]);
+        if (a) {
+            basicAuthSecret = c.string("destination.elasticsearch.auth.basicAuthSecret", a.basicAuthSecret);
+            if (basicAuthSecret !== undefined && !isDnsSubdomain(basicAuthSecret))
+                basicAuthSecret = c.fail(
+                    "destination.elasticsearch.auth.basicAuthSecret",
+                    basicAuthSecret,
+                    "must be the name of a Secret (a DNS subdomain: lowercase letters, digits, '-' and '.') of type kubernetes.io/basic-auth",
+                );
+        }
+    }
+    if (server === undefined || index === undefined || !INDEX_NAME.test(index)) return undefined;
+    if (e.auth !== undefined && basicAuthSecret === undefined) return undefined;
+    return { kind: "elasticsearch", ...server, index, ...(basicAuthSecret !== undefined && { basicAuthSecret }) };
+}
+
+/** The url as rsyslog's omelasticsearch takes it: server (with its port written out) and query. */
+function bulkServer(c: Checker, url: string): Pick<ElasticsearchTarget, "server" | "query"> | undefined {
+    const arg = "destination.elasticsearch.url";
+    let u: URL;
+    try {
+        u = new URL(url);
+    } catch {
+        return c.fail(arg, url, 'must be a URL such as "http://logs.example.com:9200"');
+    }
+    if (u.protocol === "https:")
+        return c.fail(
+            arg,
+            url,
+            "is https, which is not supported yet: use http to a service inside the cluster (the LogService component), or a TLS-terminating relay",
+        );
+    if (u.protocol !== "http:")
+        return c.fail(arg, url, 'must be an http:// URL such as "http://logs.example.com:9200"');
+    if (u.username !== "" || u.password !== "")
+        return c.fail(
+            arg,
+            url.replace(/\/\/[^@/]*@/, "//***@"),
+            "must not carry credentials: they would be stored in plain text in the agent's ConfigMap and the stack's config; name a Secret in auth.basicAuthSecret",
+        );
+    if (u.hash !== "") return c.fail(arg, url, "must not have a #fragment");
+    const path = u.pathname.replace(/\/+$/, "");
+    if (path.endsWith("/_bulk"))
+        return c.fail(
+            arg,
+            url,
+            `must be the API's base, without /_bulk (the agent appends it): "${url.replace(/\/_bulk\/?/, "")}"`,
+        );
+    const port = u.port === "" ? "80" : u.port;
+    return { server: `http://${u.hostname}:${port}${path}`, query: u.search.replace(/^\?/, "") };
 }
 
 export function checkShipping(

@@ -48,7 +48,21 @@ export interface Received {
     /** When the receiver accepted it, ms since the epoch. */
     at: number;
     app: string;
+    /** The line as nginx wrote it: the record's `message` (components/agentConf.ts). */
     msg: string;
+    /** The record the agent sent (JSON), when it is one. */
+    record?: Record<string, unknown>;
+}
+
+/** The agent's JSON record in a syslog message, or undefined. */
+function recordOf(msg: string): Record<string, unknown> | undefined {
+    if (!msg.startsWith("{")) return undefined;
+    try {
+        const r: unknown = JSON.parse(msg);
+        return r !== null && typeof r === "object" && !Array.isArray(r) ? (r as Record<string, unknown>) : undefined;
+    } catch {
+        return undefined;
+    }
 }
 
 /** The receiver's file as messages. */
@@ -59,7 +73,14 @@ export function parseReceived(text: string): Received[] {
         if (!m) continue;
         // rsyslog writes microseconds; Date takes milliseconds.
         const at = Date.parse(m[1].replace(/(\.\d{3})\d+/, "$1"));
-        out.push({ at, app: m[2], msg: m[3].trimStart() });
+        const msg = m[3].trimStart();
+        const record = recordOf(msg);
+        out.push({
+            at,
+            app: m[2],
+            msg: typeof record?.message === "string" ? record.message : msg,
+            ...(record && { record }),
+        });
     }
     return out;
 }

@@ -21,7 +21,7 @@ export class AgentRun extends ShipperRun {
     ) {
         // agent.sh starts rsyslogd from PATH, as in the agent's image.
         super({ ...agentOptions, env: { ...agentOptions.env, PATH: PATH_WITH_SBIN } });
-        const conf = agentConf({ host: "127.0.0.1", port: receiver.port, protocol }, this.dir);
+        const conf = agentConf({ kind: "syslog", host: "127.0.0.1", port: receiver.port, protocol }, this.dir);
         // Outside the log directory, as the ConfigMap is in the pod: the volume's bound is not its.
         fs.writeFileSync(this.confFile, conf);
     }

@@ -20,6 +20,7 @@ import { cliCase, lateCase } from "../helpers/children";
 import { parseAllDocuments } from "yaml";
 import { rsyslogd } from "../../scripts/lib/syslogReceiver";
 import { seedPod } from "../helpers/fixtures";
+import { SyslogTarget } from "../../components/model";
 
 const DEST = { syslog: { address: "logs.example.com:2514" } };
 const manifests = (args: WebserverPodArgs) => render(args, "dest");
@@ -35,6 +36,7 @@ describe("destination (the log agent)", () => {
 
     it("relp is the default protocol; host and port land in the agent's config", () => {
         expect(validateArgs("d", { destination: DEST }).destination).to.deep.equal({
+            kind: "syslog",
             host: "logs.example.com",
             port: 2514,
             protocol: "relp",
@@ -42,17 +44,18 @@ describe("destination (the log agent)", () => {
         const conf = manifests({ destination: DEST }).agentConfig!.data["rsyslog.conf"];
         expect(conf).to.contain('type="omrelp" target="logs.example.com" port="2514" windowSize="128"');
         expect(conf).to.contain('module(load="omrelp")');
-        const tcp = agentConf({ host: "10.0.0.7", port: 514, protocol: "tcp" });
+        const tcp = agentConf({ kind: "syslog", host: "10.0.0.7", port: 514, protocol: "tcp" });
         expect(tcp).to.contain('type="omfwd" target="10.0.0.7" port="514" protocol="tcp" TCP_Framing="octet-counted"');
         expect(tcp).to.not.contain("omrelp");
         // An IPv6 address loses its brackets: rsyslog takes the bare address as target.
         expect(
-            validateArgs("d", { destination: { syslog: { address: "[fd00::1]:2514" } } }).destination!.host,
+            (validateArgs("d", { destination: { syslog: { address: "[fd00::1]:2514" } } }).destination as SyslogTarget)
+                .host,
         ).to.equal("fd00::1");
     });
 
     it("the agent follows both logs from their start, records positions in the shared volume, and has no queue", () => {
-        const conf = agentConf({ host: "h", port: 1, protocol: "relp" });
+        const conf = agentConf({ kind: "syslog", host: "h", port: 1, protocol: "relp" });
         expect(conf).to.contain('workDirectory="/var/log/nginx/.agent"');
         for (const f of ["access.log", "error.log"]) expect(conf).to.contain(`File="/var/log/nginx/${f}"`);
         expect(conf.match(/persistStateAfterSubmission="on"/g)).to.have.length(2);
@@ -74,14 +77,14 @@ describe("destination (the log agent)", () => {
             try {
                 const file = path.join(dir, "rsyslog.conf");
                 fs.mkdirSync(path.join(dir, ".agent"));
-                fs.writeFileSync(file, agentConf({ host: "127.0.0.1", port: 2514, protocol }, dir));
+                fs.writeFileSync(file, agentConf({ kind: "syslog", host: "127.0.0.1", port: 2514, protocol }, dir));
                 const r = spawnSync(rsyslogd(), ["-N1", "-f", file], { encoding: "utf8" });
                 expect(r.status, r.stderr + r.stdout).to.equal(0);
                 expect(r.stderr + r.stdout).to.not.match(/error|warning/i);
                 // ... and rejects a broken one, so the check above can fail.
                 fs.writeFileSync(
                     file,
-                    agentConf({ host: "127.0.0.1", port: 2514, protocol }, dir).replace("Direct", "Dirct"),
+                    agentConf({ kind: "syslog", host: "127.0.0.1", port: 2514, protocol }, dir).replace("Direct", "Dirct"),
                 );
                 expect(spawnSync(rsyslogd(), ["-N1", "-f", file], { encoding: "utf8" }).status).to.not.equal(0);
             } finally {
