@@ -217,3 +217,37 @@ export function presetFor(given: { destination?: unknown }): ResolvedWebserverPo
     const { shipper, sidecarImage, ...rest } = PRODUCTION_PRESET;
     return rest;
 }
+
+/**
+ * The LogService component (components/logService.ts): VictoriaLogs single node, the
+ * log-aggregation service developers query for the last 24 hours.
+ */
+export const LOG_SERVICE = {
+    /** The VictoriaLogs release the tests build from its Go module (tools/versions.env VICTORIALOGS_VERSION). */
+    image: "victoriametrics/victoria-logs:v1.52.1",
+    /** Its HTTP port: the bulk API (/insert/elasticsearch), LogsQL (/select/logsql/query), the web UI (/select/vmui/), /health. */
+    httpPort: 9428,
+    /** Its syslog TCP input (RFC 5424, octet-counted), for destination.syslog with protocol "tcp". */
+    syslogPort: 5140,
+    /** The 24 hours the task names, plus a day's margin: a bug found on Monday morning still has Sunday's logs. */
+    retentionPeriod: "2d",
+    /** The PersistentVolumeClaim's size. */
+    storageSize: "10Gi",
+    /** Above this use of its volume VictoriaLogs drops its oldest days (-retention.maxDiskUsagePercent) rather than run out of space and refuse new logs. */
+    maxDiskUsagePercent: 80,
+    /** Requests and limits: VictoriaLogs' own sizing guide for a small single node. */
+    resources: {
+        requests: { cpu: "100m", memory: "256Mi" },
+        limits: { cpu: "1", memory: "1Gi" },
+    },
+    /** The uid (and group) it runs as under the restricted profile: nobody. */
+    uid: 65534,
+} as const;
+
+/**
+ * What a destination's bulk URL tells VictoriaLogs (query parameters of /insert/elasticsearch): the
+ * record's message and time fields (components/nginxConf.ts, agentConf.ts), and the fields whose
+ * values make a log stream (one per pod, container and log).
+ */
+export const VICTORIALOGS_BULK_QUERY =
+    "_msg_field=message&_time_field=@timestamp&_stream_fields=namespace,pod,container,log";

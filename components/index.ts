@@ -19,7 +19,7 @@ export type {
     WebserverPodArgs,
 } from "./args";
 // What `production: true` sets, and the log agent's image and config paths (to mirror or pre-pull).
-export { AGENT, PRODUCTION_PRESET } from "./defaults";
+export { AGENT, LOG_SERVICE, PRODUCTION_PRESET, VICTORIALOGS_BULK_QUERY } from "./defaults";
 // Validation without declaring anything: the same checks and messages as the component's.
 export { validateArgs, WebserverPodArgError } from "./validate";
 export type { ArgIssue } from "./validate";

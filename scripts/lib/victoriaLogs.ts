@@ -8,6 +8,7 @@ import * as path from "path";
 import { poll } from "./exec";
 import { freePort } from "./syslogReceiver";
 import { toolDir } from "./tools";
+import { VICTORIALOGS_BULK_QUERY } from "../../components";
 
 export class VictoriaLogsProcess {
     readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "victorialogs-"));
@@ -17,40 +18,70 @@ export class VictoriaLogsProcess {
     private constructor(
         /** Port of the syslog TCP input, on every address (pods reach it through their network's gateway). */
         readonly syslogPort: number,
-        /** Port of the HTTP API (LogsQL queries, the web UI at /select/vmui/), on 127.0.0.1. */
+        /** Port of the HTTP API (LogsQL queries, the web UI at /select/vmui/, the bulk API at /insert/elasticsearch/), on `httpHost`. */
         readonly httpPort: number,
+        /** Where the HTTP API listens: 127.0.0.1, or every address for pods. */
+        readonly httpHost: string,
+        /** Basic-auth credentials every HTTP request must carry (VictoriaLogs' -httpAuth.*), or none. */
+        readonly auth?: { username: string; password: string },
     ) {}
 
-    static async start(): Promise<VictoriaLogsProcess> {
-        const vl = new VictoriaLogsProcess(await freePort(), await freePort());
+    static async start(
+        o: { httpHost?: string; auth?: { username: string; password: string } } = {},
+    ): Promise<VictoriaLogsProcess> {
+        const vl = new VictoriaLogsProcess(await freePort(), await freePort(), o.httpHost ?? "127.0.0.1", o.auth);
+        await vl.resume();
+        return vl;
+    }
+
+    /** Starts it (again: same ports, same data) after {@link pause}. */
+    async resume(): Promise<void> {
+        this.out = "";
         const child = spawn(
             path.join(toolDir("victorialogs"), "victoria-logs"),
             [
-                `-storageDataPath=${path.join(vl.dir, "data")}`,
-                `-httpListenAddr=127.0.0.1:${vl.httpPort}`,
-                `-syslog.listenAddr.tcp=:${vl.syslogPort}`,
+                `-storageDataPath=${path.join(this.dir, "data")}`,
+                `-httpListenAddr=${this.httpHost === "0.0.0.0" ? "" : this.httpHost}:${this.httpPort}`,
+                `-syslog.listenAddr.tcp=:${this.syslogPort}`,
                 // The last 24 hours the task names, and a day's margin.
                 "-retentionPeriod=2d",
+                ...(this.auth
+                    ? [`-httpAuth.username=${this.auth.username}`, `-httpAuth.password=${this.auth.password}`]
+                    : []),
             ],
             { stdio: ["ignore", "pipe", "pipe"] },
         );
-        child.stdout!.on("data", (d) => (vl.out += d));
-        child.stderr!.on("data", (d) => (vl.out += d));
-        vl.child = child;
+        child.stdout!.on("data", (d) => (this.out += d));
+        child.stderr!.on("data", (d) => (this.out += d));
+        this.child = child;
         await poll(
             "VictoriaLogs to accept syslog and serve HTTP",
             30_000,
             () =>
-                vl.out.includes("started accepting syslog messages") && vl.out.includes("started server at")
+                this.out.includes("started accepting syslog messages") && this.out.includes("started server at")
                     ? true
                     : child.exitCode !== null
                       ? (() => {
-                            throw new Error(`victoria-logs exited ${child.exitCode}: ${vl.out.slice(-500)}`);
+                            throw new Error(`victoria-logs exited ${child.exitCode}: ${this.out.slice(-500)}`);
                         })()
                       : undefined,
             100,
         );
-        return vl;
+    }
+
+    /** Stops the process (SIGTERM: it flushes what it took), keeping its data for {@link resume}. */
+    async pause(): Promise<void> {
+        const child = this.child;
+        if (child && child.exitCode === null && child.signalCode === null) {
+            const ended = new Promise((r) => child.once("close", r));
+            child.kill("SIGTERM");
+            await ended;
+        }
+    }
+
+    /** The bulk API's base URL as a destination takes it, with the query LogService's URL carries. */
+    bulkUrl(host = "127.0.0.1"): string {
+        return `http://${host}:${this.httpPort}/insert/elasticsearch?${VICTORIALOGS_BULK_QUERY}`;
     }
 
     /** The records a LogsQL query returns (the /select/logsql/query API, one JSON object a line). */
@@ -58,6 +89,11 @@ export class VictoriaLogsProcess {
         const res = await fetch(`http://127.0.0.1:${this.httpPort}/select/logsql/query`, {
             method: "POST",
             body: new URLSearchParams({ query: logsql }),
+            ...(this.auth && {
+                headers: {
+                    authorization: `Basic ${Buffer.from(`${this.auth.username}:${this.auth.password}`).toString("base64")}`,
+                },
+            }),
         });
         const text = await res.text();
         if (!res.ok) throw new Error(`LogsQL ${JSON.stringify(logsql)}: HTTP ${res.status}: ${text.slice(0, 300)}`);
@@ -68,12 +104,7 @@ export class VictoriaLogsProcess {
     }
 
     async stop(): Promise<void> {
-        const child = this.child;
-        if (child && child.exitCode === null && child.signalCode === null) {
-            const ended = new Promise((r) => child.once("close", r));
-            child.kill("SIGTERM");
-            await ended;
-        }
+        await this.pause();
         fs.rmSync(this.dir, { recursive: true, force: true });
     }
 }

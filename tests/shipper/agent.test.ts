@@ -6,7 +6,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { freePort, ReceiverProcess } from "../../scripts/lib/syslogReceiver";
-import { AgentRun, deliveredCopy, settledOffset } from "./agentHarness";
+import { AgentRun, deliveredCopy, RECORD_ENV, settledOffset } from "./agentHarness";
 import { newestAge, report, retentionExcess, ShipperOptions, sleep, summarize, until } from "./harness";
 import { userlands } from "./userlands";
 import { AGENT } from "../../components";
@@ -71,6 +71,17 @@ for (const userland of userlands())
                 );
                 expect(a).to.deep.equal({ missing: 0, once: n, duplicated: 0, extra: 0 });
                 expect(e).to.deep.equal({ missing: 0, once: 300, duplicated: 0, extra: 0 });
+                // Each message is the record (agentConf.ts): a line that is not JSON as its message,
+                // and where it came from, from the environment the downward API fills in a pod.
+                expect(first.record).to.deep.include({
+                    message: "first 0",
+                    log: "access",
+                    namespace: RECORD_ENV.POD_NAMESPACE,
+                    pod: RECORD_ENV.POD_NAME,
+                    node: RECORD_ENV.NODE_NAME,
+                    container: "nginx-container",
+                });
+                expect(Date.parse(String(first.record!["@timestamp"]))).to.be.within(t0 - 1000, first.at + 1000);
                 expect(order).to.deep.equal([...Array(n).keys()]);
             });
         }

@@ -6,6 +6,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { agentConf, SyslogProtocol } from "../../components";
+import { AgentDestination } from "../../components/model";
 import { agentCommand } from "../../components/shippers";
 import { recordOffset, ShipperOptions, ShipperRun, until } from "./harness";
 import { countReceived, PATH_WITH_SBIN, ReceiverProcess } from "../../scripts/lib/syslogReceiver";
@@ -13,17 +14,16 @@ import { countReceived, PATH_WITH_SBIN, ReceiverProcess } from "../../scripts/li
 /** The app-name each log's messages carry (the imfile Tag of the generated config). */
 export const APP = { "access.log": "nginx-access", "error.log": "nginx-error" } as const;
 
-export class AgentRun extends ShipperRun {
+/** The agent with the config for any destination; the environment stands in for the downward API and the Secret. */
+export class AgentProcess extends ShipperRun {
     constructor(
-        readonly receiver: ReceiverProcess,
-        protocol: SyslogProtocol,
+        destination: AgentDestination,
         private readonly agentOptions: ShipperOptions = {},
     ) {
         // agent.sh starts rsyslogd from PATH, as in the agent's image.
-        super({ ...agentOptions, env: { ...agentOptions.env, PATH: PATH_WITH_SBIN } });
-        const conf = agentConf({ kind: "syslog", host: "127.0.0.1", port: receiver.port, protocol }, this.dir);
+        super({ ...agentOptions, env: { ...RECORD_ENV, ...agentOptions.env, PATH: PATH_WITH_SBIN } });
         // Outside the log directory, as the ConfigMap is in the pod: the volume's bound is not its.
-        fs.writeFileSync(this.confFile, conf);
+        fs.writeFileSync(this.confFile, agentConf(destination, this.dir));
     }
 
     private readonly confDir = fs.mkdtempSync(path.join(os.tmpdir(), "agent-conf-"));
@@ -47,14 +47,28 @@ export class AgentRun extends ShipperRun {
         );
     }
 
-    /** How often each line `${tag} <i> ...` of `log` arrived at the receiver. */
-    received(log: keyof typeof APP, tag: string, n: number): number[] {
-        return countReceived(this.receiver.messages(), APP[log], tag, n);
-    }
-
     /** imfile's recorded read offset of a log (what the agent has delivered), or undefined. */
     deliveredOffset(log: string): number | undefined {
         return deliveredOffset(this.dir, log);
+    }
+}
+
+/** What the downward API gives the agent in a pod (manifest.ts), here fixed values the records must carry. */
+export const RECORD_ENV = { POD_NAMESPACE: "test-ns", POD_NAME: "webserver-test", NODE_NAME: "node-test" };
+
+/** The agent delivering to a syslog receiver (rsyslogd) on this machine. */
+export class AgentRun extends AgentProcess {
+    constructor(
+        readonly receiver: ReceiverProcess,
+        protocol: SyslogProtocol,
+        agentOptions: ShipperOptions = {},
+    ) {
+        super({ kind: "syslog", host: "127.0.0.1", port: receiver.port, protocol }, agentOptions);
+    }
+
+    /** How often each line `${tag} <i> ...` of `log` arrived at the receiver. */
+    received(log: keyof typeof APP, tag: string, n: number): number[] {
+        return countReceived(this.receiver.messages(), APP[log], tag, n);
     }
 }
 

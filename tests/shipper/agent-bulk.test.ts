@@ -1,0 +1,153 @@
+// The log agent delivering over the Elasticsearch bulk API (destination.elasticsearch) into a real
+// VictoriaLogs, both plain processes on this machine (VictoriaLogs built from its Go module:
+// `npm run tools -- victorialogs`): every line found once by a LogsQL query with its fields, the
+// service down for 30 s and back, a kill -9 of the agent, basic auth from the environment the
+// Secret fills. tests/e2e/victorialogs.test.ts does the same with the agent in a pod.
+import { expect } from "chai";
+import * as fs from "fs";
+import { AGENT } from "../../components";
+import { ElasticsearchTarget } from "../../components/model";
+import { awaitProgress } from "../../scripts/lib/exec";
+import { linesBetween } from "../../scripts/lib/load";
+import { VictoriaLogsProcess } from "../../scripts/lib/victoriaLogs";
+import { AgentProcess, deliveredCopy, RECORD_ENV, settledOffset } from "./agentHarness";
+import { report, sleep, summarize, until } from "./harness";
+
+/** destination.elasticsearch for a VictoriaLogs process, parsed as validation would (`server`, `query`). */
+function bulkTarget(vl: VictoriaLogsProcess, basicAuthSecret?: string): ElasticsearchTarget {
+    const u = new URL(vl.bulkUrl());
+    return {
+        kind: "elasticsearch",
+        server: `http://${u.host}${u.pathname}`,
+        query: u.search.slice(1),
+        index: "nginx",
+        ...(basicAuthSecret && { basicAuthSecret }),
+    };
+}
+
+/** How often each line `${tag} <i>` of `log` ("access" or "error") is stored, by a LogsQL query over the last 24 hours. */
+async function stored(vl: VictoriaLogsProcess, log: string, tag: string, n: number): Promise<number[]> {
+    const c = new Array<number>(n).fill(0);
+    for (const r of await vl.query(`_time:24h log:${log} _msg:="${tag}"* | fields _msg`)) {
+        const [t, i] = r._msg.split(" ");
+        const k = Number(i);
+        if (t === tag && Number.isInteger(k) && k >= 0 && k < n) c[k]++;
+    }
+    return c;
+}
+
+/** Waits until every line is stored, or the count stops growing for 30 s; returns the counts. */
+async function awaitStored(vl: VictoriaLogsProcess, log: string, tag: string, n: number) {
+    const { last } = await awaitProgress(async () => {
+        const counts = await stored(vl, log, tag, n);
+        const present = counts.filter((x) => x > 0).length;
+        return { done: present === n, progress: present, counts };
+    });
+    return last.counts;
+}
+
+describe("log agent over the bulk API into VictoriaLogs (plain processes, no podman)", function () {
+    // A safety limit: each wait below ends when the work is done or stops progressing.
+    this.timeout(10 * 60_000);
+    let vl: VictoriaLogsProcess | undefined;
+    let run: AgentProcess | undefined;
+    afterEach(async () => {
+        if (run) await run.dispose();
+        if (vl) await vl.stop();
+        run = vl = undefined;
+    });
+
+    it("stores every line of both logs once, each record with its fields (log, pod, namespace, node, container)", async () => {
+        vl = await VictoriaLogsProcess.start();
+        run = new AgentProcess(bulkTarget(vl)).start();
+        const n = 5000;
+        await Promise.all([run.writeAt("access.log", "a", n, 2500), run.writeAt("error.log", "e", 300, 150)]);
+        const a = summarize(await awaitStored(vl, "access", "a", n));
+        const e = summarize(await awaitStored(vl, "error", "e", 300));
+        const one = (await vl.query(`_time:24h log:access _msg:"a 7"`)).find((x) => x._msg.startsWith("a 7 "));
+        report(`bulk API: access ${JSON.stringify(a)}; error ${JSON.stringify(e)}; a record: ${JSON.stringify(one)}`);
+        expect(a).to.deep.equal({ missing: 0, once: n, duplicated: 0, extra: 0 });
+        expect(e).to.deep.equal({ missing: 0, once: 300, duplicated: 0, extra: 0 });
+        expect(one).to.deep.include({
+            log: "access",
+            namespace: RECORD_ENV.POD_NAMESPACE,
+            pod: RECORD_ENV.POD_NAME,
+            node: RECORD_ENV.NODE_NAME,
+            container: "nginx-container",
+        });
+        // The url's query reached VictoriaLogs: message is _msg, and the stream is per pod and log.
+        expect(one).to.not.have.property("message");
+        expect(one!._stream).to.equal(
+            `{container="nginx-container",log="access",namespace="${RECORD_ENV.POD_NAMESPACE}",pod="${RECORD_ENV.POD_NAME}"}`,
+        );
+    });
+
+    it("the service down for 30 s under traffic: the agent's position stays put, then nothing missing, duplicates within a batch", async () => {
+        vl = await VictoriaLogsProcess.start();
+        const r = (run = new AgentProcess(bulkTarget(vl)).start());
+        const n = 40_000;
+        const load = r.writeAt("access.log", "o", n, 1000);
+        await until("lines stored", 30_000, () => (r.deliveredOffset("access.log") ?? 0) > 0);
+        await vl.pause();
+        const downAt = Date.now();
+        // The batch in flight when the service went may still be recorded; then nothing more.
+        const offsetAtStop = await settledOffset(r.dir, "access.log", 2000);
+        const sizeAtStop = fs.statSync(r.file("access.log")).size;
+        await sleep(30_000 - (Date.now() - downAt));
+        const offsetAfter = r.deliveredOffset("access.log");
+        const sizeAfter = fs.statSync(r.file("access.log")).size;
+        await vl.resume();
+        const upAt = Date.now();
+        await load;
+        const s = summarize(await awaitStored(vl, "access", "o", n));
+        report(
+            `service down ${((upAt - downAt) / 1000).toFixed(1)}s: the agent's position ${offsetAtStop} -> ${offsetAfter} while the log grew ${sizeAtStop} -> ${sizeAfter}; ${JSON.stringify(s)}`,
+        );
+        expect(sizeAfter, "lines were written while the service was down").to.be.above(sizeAtStop);
+        expect(offsetAfter, "the agent's position stays put while nothing is acknowledged").to.equal(offsetAtStop);
+        expect(s.missing).to.equal(0);
+        // A batch the service stored but could not answer before it stopped is sent again.
+        expect(s.extra).to.be.at.most(AGENT.batchLines);
+    });
+
+    it("kill -9 of the agent under traffic: nothing missing; duplicates within what its record had not caught up with", async () => {
+        vl = await VictoriaLogsProcess.start();
+        const r = (run = new AgentProcess(bulkTarget(vl)).start());
+        const n = 8000;
+        let writing = true;
+        const load = r.writeAt("access.log", "k", n, 1000).then(() => (writing = false));
+        await until("agent.sh's copy of the position", 30_000, () => (deliveredCopy(r.dir) ?? 0) > 0);
+        const copy = deliveredCopy(r.dir)!;
+        const writingAtKill = writing;
+        await r.stop("SIGKILL");
+        const sizeAtKill = fs.statSync(r.file("access.log")).size;
+        r.start();
+        await load;
+        const s = summarize(await awaitStored(vl, "access", "k", n));
+        const bound = linesBetween(r.file("access.log"), copy, sizeAtKill) + AGENT.batchLines;
+        report(
+            `kill -9 under 1000 lines/s: ${JSON.stringify(s)}; bound ${bound} (lines from the copy ${copy} to ${sizeAtKill}, + a batch)`,
+        );
+        expect(writingAtKill, "the writer was still writing at the kill").to.equal(true);
+        expect(s.missing).to.equal(0);
+        expect(s.extra).to.be.at.most(bound);
+    });
+
+    it("basic auth: the credentials come from the environment (the Secret's keys), never from the config", async () => {
+        const auth = { username: "shipper", password: "s3cret-from-a-Secret" };
+        vl = await VictoriaLogsProcess.start({ auth });
+        run = new AgentProcess(bulkTarget(vl, "es-credentials"), {
+            env: { [AGENT.basicAuthEnv.username]: auth.username, [AGENT.basicAuthEnv.password]: auth.password },
+        }).start();
+        expect(fs.readFileSync(run.confFile, "utf8")).to.not.contain(auth.password);
+        run.write("access.log", ["auth 0 with credentials"]);
+        const [c] = await awaitStored(vl, "access", "auth", 1);
+        expect(c).to.equal(1);
+        // Without them VictoriaLogs refuses the request, so the check above can fail.
+        const refused = await fetch(`http://127.0.0.1:${vl.httpPort}/insert/elasticsearch/_bulk`, {
+            method: "POST",
+            body: '{"create":{}}\n{"message":"x"}\n',
+        });
+        expect(refused.status).to.equal(401);
+    });
+});
