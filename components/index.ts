@@ -8,6 +8,8 @@ export { ImagePullPolicy, SecurityProfile, Shipper, StorageMedium, SyslogProtoco
 export type {
     ContainerResourcesArgs,
     DestinationArgs,
+    ElasticsearchAuthArgs,
+    ElasticsearchDestinationArgs,
     LogVolumeArgs,
     ProbeArgs,
     ProbesArgs,

@@ -141,7 +141,9 @@ function checkElasticsearch(c: Checker, value: unknown): ElasticsearchTarget | u
     let basicAuthSecret: string | undefined;
     if (e.auth !== undefined) {
         const a = c.object("destination.elasticsearch.auth", e.auth, ["basicAuthSecret"]);
-        if (a) {
+        // A misspelt key has been reported already, with the key that was meant.
+        const misspelt = a !== undefined && a.basicAuthSecret === undefined && Object.keys(a).length > 0;
+        if (a && !misspelt) {
             basicAuthSecret = c.string("destination.elasticsearch.auth.basicAuthSecret", a.basicAuthSecret);
             if (basicAuthSecret !== undefined && !isDnsSubdomain(basicAuthSecret))
                 basicAuthSecret = c.fail(

@@ -11,7 +11,15 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { AGENT, agentConf, validateArgs, WebserverPod, WebserverPodArgError, WebserverPodArgs } from "../../components";
+import {
+    AGENT,
+    agentConf,
+    VICTORIALOGS_BULK_QUERY,
+    validateArgs,
+    WebserverPod,
+    WebserverPodArgError,
+    WebserverPodArgs,
+} from "../../components";
 import { AGENT_SCRIPT, AGENT_SCRIPT_FILE, RETENTION_SCRIPT_FILE } from "../../components/shippers";
 import { evaluate } from "../../policy/rules";
 import { validateAgainstSchema } from "../../scripts/lib/schema";
@@ -20,7 +28,7 @@ import { cliCase, lateCase } from "../helpers/children";
 import { parseAllDocuments } from "yaml";
 import { rsyslogd } from "../../scripts/lib/syslogReceiver";
 import { seedPod } from "../helpers/fixtures";
-import { SyslogTarget } from "../../components/model";
+import { AgentDestination, SyslogTarget } from "../../components/model";
 
 const DEST = { syslog: { address: "logs.example.com:2514" } };
 const manifests = (args: WebserverPodArgs) => render(args, "dest");
@@ -68,24 +76,125 @@ describe("destination (the log agent)", () => {
         expect(conf).to.contain('action.resumeRetryCount="-1"');
         // A receiver that is back waits at most 5 s, however long it was away.
         expect(conf).to.contain('action.resumeInterval="1" action.resumeIntervalMax="5"');
-        expect(conf).to.contain('template="RSYSLOG_SyslogProtocol23Format"');
+        // RFC 5424 as rsyslog's RSYSLOG_SyslogProtocol23Format, with the JSON record as the message.
+        expect(conf).to.contain(
+            'string="<%PRI%>1 %TIMESTAMP:::date-rfc3339% %HOSTNAME% %APP-NAME% %PROCID% %MSGID% %STRUCTURED-DATA% %$!%\\n"',
+        );
     });
 
-    for (const protocol of ["relp", "tcp"] as const) {
-        it(`rsyslogd -N1 accepts the generated config (${protocol})`, function () {
+    it("each record carries nginx's JSON fields (or the line as message), the log and where it came from", () => {
+        const conf = agentConf({ kind: "syslog", host: "h", port: 1, protocol: "relp" });
+        expect(conf).to.contain('if $syslogtag == "nginx-access" then action(type="mmjsonparse" cookie="")');
+        expect(conf).to.contain("set $!message = $msg;");
+        for (const [field, env] of Object.entries(AGENT.recordFields))
+            expect(conf).to.contain(`set $!${field} = getenv("${env}");`);
+        expect(conf).to.contain('set $!container = "nginx-container";');
+        // The downward API fills those variables in the sidecar.
+        const env = sidecarOf({ destination: DEST }).env!;
+        expect(env).to.deep.equal([
+            { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
+            { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+            { name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } },
+        ]);
+    });
+
+    it("with a destination nginx writes its access log as JSON (a managed nginx.conf, in either profile)", () => {
+        for (const security of ["baseline", "restricted"] as const) {
+            const m = manifests({ destination: DEST, security });
+            const conf = m.nginxConfig!.data["nginx.conf"];
+            expect(conf).to.contain('log_format  json  escape=json \'{"@timestamp":"$time_iso8601"');
+            for (const f of [
+                "status",
+                "path",
+                "method",
+                "client",
+                "bytes",
+                "request_time",
+                "referrer",
+                "user_agent",
+                "request_id",
+            ])
+                expect(conf).to.contain(`"${f}":`);
+            expect(conf).to.contain("access_log  /var/log/nginx/access.log  json;");
+            const nginx = m.pod!.spec.containers[0];
+            expect(nginx.args).to.deep.equal(["nginx", "-c", "/etc/nginx/webserver/nginx.conf", "-g", "daemon off;"]);
+            // baseline: the image's root master drops to the nginx user on port 80, as its own config does.
+            expect(conf).to.contain(security === "baseline" ? "user  nginx;\n" : "listen       8080;");
+        }
+        // Without a destination the seed's format stays (and baseline manages no config).
+        expect(manifests({}).nginxConfig).to.equal(undefined);
+        expect(manifests({ security: "restricted" }).nginxConfig!.data["nginx.conf"]).to.contain("access.log  main;");
+    });
+
+    it("destination.elasticsearch: omelasticsearch in bulk mode to <url>/_bulk, the url's query kept, no queue", () => {
+        const d = validateArgs("d", {
+            destination: { elasticsearch: { url: "http://vl.logs:9428/insert/elasticsearch/?_msg_field=message" } },
+        }).destination;
+        expect(d).to.deep.equal({
+            kind: "elasticsearch",
+            server: "http://vl.logs:9428/insert/elasticsearch",
+            query: "_msg_field=message",
+            index: "nginx",
+        });
+        const conf = agentConf(d!);
+        expect(conf).to.contain('module(load="omelasticsearch")');
+        expect(conf).to.contain(
+            'type="omelasticsearch" server="http://vl.logs:9428/insert/elasticsearch" searchIndex="nginx" bulkmode="on" template="record"',
+        );
+        expect(conf).to.contain(`timeout="${AGENT.bulkTimeout}&_msg_field=message"`);
+        expect(conf).to.contain('errorfile="/var/log/nginx/.agent/rejected.json"');
+        expect(conf.match(/queue\.type="Direct"/g)).to.have.length(2);
+        expect(conf).to.contain('action.resumeRetryCount="-1"');
+        expect(conf).to.not.contain("uid=");
+        // A url without a port is port 80 (omelasticsearch alone would take 9200).
+        expect(validateArgs("d", { destination: { elasticsearch: { url: "http://es.logs" } } }).destination).to.include(
+            {
+                server: "http://es.logs:80",
+                query: "",
+            },
+        );
+    });
+
+    it("destination.elasticsearch.auth: the Secret's username and password reach the agent's environment, not its config", () => {
+        const args = {
+            destination: { elasticsearch: { url: "http://es:9200", auth: { basicAuthSecret: "es-writer" } } },
+        };
+        const conf = manifests(args).agentConfig!.data["rsyslog.conf"];
+        expect(conf).to.contain("uid=`echo $ES_USERNAME` pwd=`echo $ES_PASSWORD`");
+        expect(sidecarOf(args).env!.slice(3)).to.deep.equal([
+            { name: "ES_USERNAME", valueFrom: { secretKeyRef: { name: "es-writer", key: "username" } } },
+            { name: "ES_PASSWORD", valueFrom: { secretKeyRef: { name: "es-writer", key: "password" } } },
+        ]);
+        validateAgainstSchema(manifests(args).pod as any);
+    });
+
+    const EVERY_DESTINATION: Array<[string, AgentDestination]> = [
+        ["syslog relp", { kind: "syslog", host: "127.0.0.1", port: 2514, protocol: "relp" }],
+        ["syslog tcp", { kind: "syslog", host: "127.0.0.1", port: 2514, protocol: "tcp" }],
+        ["elasticsearch", { kind: "elasticsearch", server: "http://127.0.0.1:9200", query: "", index: "nginx" }],
+        [
+            "elasticsearch with a query and basic auth",
+            {
+                kind: "elasticsearch",
+                server: "http://vl:9428/insert/elasticsearch",
+                query: VICTORIALOGS_BULK_QUERY,
+                index: "nginx",
+                basicAuthSecret: "s",
+            },
+        ],
+    ];
+    for (const [name, d] of EVERY_DESTINATION) {
+        it(`rsyslogd -N1 accepts the generated config (${name})`, function () {
             const dir = fs.mkdtempSync(path.join(os.tmpdir(), "agentconf-"));
             try {
                 const file = path.join(dir, "rsyslog.conf");
                 fs.mkdirSync(path.join(dir, ".agent"));
-                fs.writeFileSync(file, agentConf({ kind: "syslog", host: "127.0.0.1", port: 2514, protocol }, dir));
+                fs.writeFileSync(file, agentConf(d, dir));
                 const r = spawnSync(rsyslogd(), ["-N1", "-f", file], { encoding: "utf8" });
                 expect(r.status, r.stderr + r.stdout).to.equal(0);
                 expect(r.stderr + r.stdout).to.not.match(/error|warning/i);
                 // ... and rejects a broken one, so the check above can fail.
-                fs.writeFileSync(
-                    file,
-                    agentConf({ kind: "syslog", host: "127.0.0.1", port: 2514, protocol }, dir).replace("Direct", "Dirct"),
-                );
+                fs.writeFileSync(file, agentConf(d, dir).replace("Direct", "Dirct"));
                 expect(spawnSync(rsyslogd(), ["-N1", "-f", file], { encoding: "utf8" }).status).to.not.equal(0);
             } finally {
                 fs.rmSync(dir, { recursive: true, force: true });
@@ -252,12 +361,14 @@ describe("destination (the log agent)", () => {
         const r = fromStack();
         expect(r.code, r.stderr).to.equal(0);
         const docs = parseAllDocuments(r.stdout).map((d) => d.toJS());
-        expect(docs.map((d) => d.kind)).to.deep.equal(["ConfigMap", "Pod"]);
-        expect(docs[0].data["rsyslog.conf"]).to.contain('type="omfwd" target="relay.logging" port="2514"');
-        expect(docs[1].spec.volumes.find((v: any) => v.name === AGENT.confVolume).configMap.name).to.equal(
-            docs[0].metadata.name,
+        expect(docs.map((d) => d.kind)).to.deep.equal(["ConfigMap", "ConfigMap", "Pod"]);
+        const [nginxConf, agentConfMap, pod] = docs;
+        expect(nginxConf.data["nginx.conf"]).to.contain("access.log  json;");
+        expect(agentConfMap.data["rsyslog.conf"]).to.contain('type="omfwd" target="relay.logging" port="2514"');
+        expect(pod.spec.volumes.find((v: any) => v.name === AGENT.confVolume).configMap.name).to.equal(
+            agentConfMap.metadata.name,
         );
-        expect(docs[1].spec.containers[1].image).to.equal(AGENT.image);
+        expect(pod.spec.containers[1].image).to.equal(AGENT.image);
     });
 
     describe("bad values", () => {
@@ -321,6 +432,60 @@ describe("destination (the log agent)", () => {
                 'must be one of "relp", "tcp"',
             ],
             [{ destination: DEST, shipper: "stream" }, "shipper", "stream", "does not apply with a destination"],
+            [
+                { destination: { ...DEST, elasticsearch: { url: "http://es:9200" } } },
+                "destination",
+                { ...DEST, elasticsearch: { url: "http://es:9200" } },
+                "must name one destination: syslog or elasticsearch, not both",
+            ],
+            [
+                { destination: { elasticsearch: { url: "es:9200" } } },
+                "destination.elasticsearch.url",
+                "es:9200",
+                "must be an http:// URL",
+            ],
+            [
+                { destination: { elasticsearch: { url: "not a url" } } },
+                "destination.elasticsearch.url",
+                "not a url",
+                "must be a URL",
+            ],
+            [
+                { destination: { elasticsearch: { url: "https://es.example.com" } } },
+                "destination.elasticsearch.url",
+                "https://es.example.com",
+                "is https, which is not supported yet",
+            ],
+            [
+                { destination: { elasticsearch: { url: "http://writer:hunter2@es:9200" } } },
+                "destination.elasticsearch.url",
+                "http://***@es:9200",
+                "must not carry credentials",
+            ],
+            [
+                { destination: { elasticsearch: { url: "http://es:9200/_bulk" } } },
+                "destination.elasticsearch.url",
+                "http://es:9200/_bulk",
+                'without /_bulk (the agent appends it): "http://es:9200"',
+            ],
+            [
+                { destination: { elasticsearch: { url: "http://es:9200", index: "Nginx" } } },
+                "destination.elasticsearch.index",
+                "Nginx",
+                "must be an index name",
+            ],
+            [
+                { destination: { elasticsearch: { url: "http://es:9200", auth: { basicAuthSecret: "Bad_Name" } } } },
+                "destination.elasticsearch.auth.basicAuthSecret",
+                "Bad_Name",
+                "must be the name of a Secret",
+            ],
+            [
+                { destination: { elasticsearch: { url: "http://es:9200", auth: { basicAuthSecrets: "x" } as any } } },
+                "destination.elasticsearch.auth.basicAuthSecrets",
+                "x",
+                'did you mean "basicAuthSecret"?',
+            ],
             [
                 { destination: DEST, catLoopPeriodSeconds: 5 },
                 "catLoopPeriodSeconds",
