@@ -23,11 +23,14 @@
 // an error line (or an access line that is not JSON), its text as `message` and the time it was
 // read as `@timestamp`; plus `log` (access or error), and `namespace`, `pod`, `node` and
 // `container` from the agent's environment (the downward API). Over syslog the record is the
-// message, in JSON; over the bulk API it is the document.
+// message, in JSON after the CEE cookie; over the bulk API it is the document.
 // Measured here (tests/e2e/agent-delivery.test.ts, tests/e2e/victorialogs.test.ts): a 30 s outage
 // of the destination and a `kill -9` of the agent under traffic both end with every line delivered.
 import { AGENT, SEED } from "./defaults";
 import { AgentDestination, ElasticsearchTarget, SyslogTarget } from "./model";
+
+/** What marks a syslog message as a JSON record (CEE, "Common Event Expression"). */
+export const CEE_COOKIE = "@cee: ";
 
 /** Where the agent keeps its state (read positions) under a log directory. */
 export const agentStateDir = (logDir: string = SEED.logDir): string => `${logDir}/.agent`;
@@ -80,11 +83,15 @@ interface Output {
     action: string;
 }
 
-/** RFC 5424 (rsyslog's RSYSLOG_SyslogProtocol23Format) with the record as the message; over TCP framed by octet counting (RFC 6587). */
+/**
+ * RFC 5424 (rsyslog's RSYSLOG_SyslogProtocol23Format) with the record as the message, marked as
+ * JSON by the CEE cookie "@cee:", which rsyslog's mmjsonparse, syslog-ng and VictoriaLogs take
+ * apart into fields; over TCP framed by octet counting (RFC 6587).
+ */
 function syslogOutput(d: SyslogTarget): Output {
     const template =
         'template(name="record" type="string"\n' +
-        '         string="<%PRI%>1 %TIMESTAMP:::date-rfc3339% %HOSTNAME% %APP-NAME% %PROCID% %MSGID% %STRUCTURED-DATA% %$!%\\n")';
+        `         string="<%PRI%>1 %TIMESTAMP:::date-rfc3339% %HOSTNAME% %APP-NAME% %PROCID% %MSGID% %STRUCTURED-DATA% ${CEE_COOKIE}%$!%\\n")`;
     return d.protocol === "relp"
         ? {
               what: "syslog over RELP",

@@ -75,6 +75,23 @@ export function uutilsStandin(log: (line: string) => void = console.log): string
     return tag;
 }
 
+/**
+ * The VictoriaLogs stand-in (victoriametrics/victoria-logs's layout) from the binary scripts/tools.sh
+ * built from its Go module: what LogService's pod runs where the image cannot be pulled. Tagged with
+ * the VictoriaLogs version and the stand-in recipe's hash.
+ */
+export function victoriaLogsStandin(): string {
+    const bin = toolDir("victorialogs");
+    const version = path.basename(path.dirname(bin)).slice("victorialogs-".length);
+    const tag = `localhost/webserver-standin-victorialogs:${version}-${standinTag("rsyslog").split("-").pop()}`;
+    if (podman(["image", "exists", tag], { allowFail: true }).code === 0) return tag;
+    run(path.join(STANDIN_DIR, "build.sh"), ["victorialogs", tag], {
+        live: true,
+        env: { ...process.env, CONTAINERS_CONF: containersConf(), VICTORIA_LOGS: path.join(bin, "victoria-logs") },
+    });
+    return tag;
+}
+
 /** A short name as Kubernetes (and Docker) resolves it: `nginx:latest` is `docker.io/library/nginx:latest`. */
 export function qualified(image: string): string {
     const first = image.split("/")[0];

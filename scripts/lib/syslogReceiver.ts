@@ -8,6 +8,7 @@ import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { SyslogProtocol } from "../../components";
+import { CEE_COOKIE } from "../../components/agentConf";
 
 /**
  * PATH with the system directories rsyslogd is installed in (/usr/sbin on Debian and Ubuntu),
@@ -56,9 +57,9 @@ export interface Received {
 
 /** The agent's JSON record in a syslog message, or undefined. */
 function recordOf(msg: string): Record<string, unknown> | undefined {
-    if (!msg.startsWith("{")) return undefined;
+    if (!msg.startsWith(CEE_COOKIE)) return undefined;
     try {
-        const r: unknown = JSON.parse(msg);
+        const r: unknown = JSON.parse(msg.slice(CEE_COOKIE.length));
         return r !== null && typeof r === "object" && !Array.isArray(r) ? (r as Record<string, unknown>) : undefined;
     } catch {
         return undefined;

@@ -6,11 +6,15 @@
 #
 #   scripts/standin/build.sh nginx|ubuntu|rsyslog TAG
 #   STANDIN_BASE=<ubuntu stand-in> UUTILS_COREUTILS=<binary> scripts/standin/build.sh ubuntu-uutils TAG
+#   VICTORIA_LOGS=<binary> scripts/standin/build.sh victorialogs TAG
 #
 # ubuntu-uutils is the ubuntu stand-in with Ubuntu 26.04's userland (today's ubuntu:latest): uutils
 # coreutils (scripts/tools.sh builds it) as a multicall binary in /usr/lib/cargo/bin/coreutils/ with
 # a hard link per utility, and /usr/bin/<utility> a symlink to it -- but cp, mv and rm, which stay
 # GNU there.
+#
+# victorialogs is victoriametrics/victoria-logs's layout: the static binary (scripts/tools.sh builds it
+# from its Go module) as /victoria-logs-prod, the entrypoint, and nothing else.
 #
 # Cached: an image that already exists in podman's store is not rebuilt (the caller puts a
 # hash of this folder in TAG, so a change here builds anew).
@@ -61,9 +65,9 @@ case $kind in
     ;;
   rsyslog)
     # For the log agent (rsyslog/rsyslog-collector's role) and the test's receiver: rsyslogd with
-    # imfile, omrelp and imrelp, plus bash, coreutils and util-linux (fallocate) for agent.sh.
-    echo "stand-in $tag: debootstrap bookworm + rsyslog, rsyslog-relp (a few minutes, once)"
-    debootstrap --variant=minbase --include=rsyslog,rsyslog-relp bookworm "$root" "$mirror" \
+    # imfile, omrelp, imrelp and omelasticsearch, plus bash, coreutils and util-linux (fallocate) for agent.sh.
+    echo "stand-in $tag: debootstrap bookworm + rsyslog, rsyslog-relp, rsyslog-elasticsearch (a few minutes, once)"
+    debootstrap --variant=minbase --include=rsyslog,rsyslog-relp,rsyslog-elasticsearch bookworm "$root" "$mirror" \
       > "$work/debootstrap.log" 2>&1 || { tail -20 "$work/debootstrap.log" >&2; exit 1; }
     change=(--change 'CMD ["rsyslogd", "-n", "-iNONE"]')
     ;;
@@ -84,7 +88,15 @@ case $kind in
     done
     change=(--change 'CMD ["/bin/bash"]')
     ;;
-  *) echo "usage: $0 nginx|ubuntu|rsyslog|ubuntu-uutils TAG" >&2; exit 2 ;;
+  victorialogs)
+    : "${VICTORIA_LOGS:?the victoria-logs binary}"
+    echo "stand-in $tag: $("$VICTORIA_LOGS" -version 2>/dev/null | head -n 1) as /victoria-logs-prod"
+    mkdir -p "$root/tmp"
+    chmod 1777 "$root/tmp"
+    install -m 0755 "$VICTORIA_LOGS" "$root/victoria-logs-prod"
+    change=(--change 'ENTRYPOINT ["/victoria-logs-prod"]' --change 'EXPOSE 9428/tcp')
+    ;;
+  *) echo "usage: $0 nginx|ubuntu|rsyslog|ubuntu-uutils|victorialogs TAG" >&2; exit 2 ;;
 esac
 
 # Slim the layer: apt lists and caches are not needed at run time.

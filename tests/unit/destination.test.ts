@@ -78,7 +78,7 @@ describe("destination (the log agent)", () => {
         expect(conf).to.contain('action.resumeInterval="1" action.resumeIntervalMax="5"');
         // RFC 5424 as rsyslog's RSYSLOG_SyslogProtocol23Format, with the JSON record as the message.
         expect(conf).to.contain(
-            'string="<%PRI%>1 %TIMESTAMP:::date-rfc3339% %HOSTNAME% %APP-NAME% %PROCID% %MSGID% %STRUCTURED-DATA% %$!%\\n"',
+            'string="<%PRI%>1 %TIMESTAMP:::date-rfc3339% %HOSTNAME% %APP-NAME% %PROCID% %MSGID% %STRUCTURED-DATA% @cee: %$!%\\n"',
         );
     });
 
