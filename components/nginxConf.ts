@@ -25,7 +25,7 @@ export const ACCESS_LOG_FIELDS: Readonly<Record<string, string>> = {
     message: '"$request $status"',
     client: '"$remote_addr"',
     method: '"$request_method"',
-    path: '"$uri"',
+    path: '"$request_path"',
     query: '"$args"',
     status: "$status",
     bytes: "$body_bytes_sent",
@@ -35,8 +35,12 @@ export const ACCESS_LOG_FIELDS: Readonly<Record<string, string>> = {
     request_id: '"$request_id"',
 };
 
+// The path as the client asked for it, without the query ($uri is the path after internal
+// redirects: "/" becomes "/index.html").
+const REQUEST_PATH_MAP = 'map $request_uri $request_path {\n        "~^(?<p>[^?]*)" $p;\n    }';
+
 const jsonFormat = () =>
-    `log_format  json  escape=json '{${Object.entries(ACCESS_LOG_FIELDS)
+    `${REQUEST_PATH_MAP}\n    log_format  json  escape=json '{${Object.entries(ACCESS_LOG_FIELDS)
         .map(([k, v]) => `"${k}":${v}`)
         .join(",")}}';`;
 

@@ -37,7 +37,7 @@ export async function measureDelivery(s: Settings): Promise<DeliveryResult> {
         const { objects } = await renderRunnable("dev", { destination }, log);
         const latency = await withPod(objects, async (name): Promise<DeliveryLatency> => {
             const tag = "lat-agent";
-            const marker = `"GET /?${tag}=`;
+            const marker = `GET /?${tag}=`;
             const n = s.latencyRequests;
             // From before each request is sent: its completion, as the shipper latency counts it,
             // is seen only after curl's process has exited, later than the receiver gets the line.

@@ -51,7 +51,8 @@ export async function loadPod(
 /** How often each request of a load appears as an access-log line in `text`: index i-1 holds request i's count. */
 export function countShipped(text: string, load: LoadResult, n: number): number[] {
     const counts = new Array<number>(n).fill(0);
-    const marker = `"GET ${load.prefix}`;
+    // nginx's "main" format quotes the request line; the JSON access log's message starts with it.
+    const marker = `GET ${load.prefix}`;
     for (const line of text.split("\n")) {
         const at = line.indexOf(marker);
         if (at < 0) continue;

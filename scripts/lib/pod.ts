@@ -71,6 +71,29 @@ function withoutPorts(o: KubeObject): KubeObject {
 }
 
 /**
+ * podman 4.3's downward API knows metadata.name but not metadata.namespace or spec.nodeName (it
+ * refuses the pod): the played copy gets what a kubelet would fill in, as plain values -- the
+ * namespace the Pod names (or "default") and this machine's name, the node it runs on.
+ */
+function withDownwardValues(o: KubeObject): KubeObject {
+    if (o.kind !== "Pod") return o;
+    const pod = structuredClone(o) as any;
+    const values: Record<string, string> = {
+        "metadata.namespace": pod.metadata.namespace ?? "default",
+        "spec.nodeName": os.hostname(),
+    };
+    for (const c of [...(pod.spec.initContainers ?? []), ...pod.spec.containers])
+        for (const e of c.env ?? []) {
+            const field = e.valueFrom?.fieldRef?.fieldPath;
+            if (field in values) {
+                e.value = values[field];
+                delete e.valueFrom;
+            }
+        }
+    return pod;
+}
+
+/**
  * A copy of a pod spec whose emptyDirs are named `<pod>-<volume>`: podman 4.3 names an emptyDir's
  * volume after the volume, so pods played side by side would otherwise share one.
  */
@@ -203,13 +226,15 @@ export async function playPod(objects: KubeObject[], options: PlayOptions = {}):
     }
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "webserver-play-"));
     const file = path.join(dir, "pod.yaml");
-    fs.writeFileSync(file, toYaml(objects.map(withoutPorts)));
+    fs.writeFileSync(file, toYaml(objects.map(withoutPorts).map(withDownwardValues)));
     try {
         log(`podman kube play (pod ${name}) ...`);
         const played = podman(["kube", "play", file], { allowFail: true });
         // podman chowns a volume to the mount point's owner on first use; give it Kubernetes' mode back.
         for (const v of volumesOf(pod, "emptyDir")) fs.chmodSync(volumeMountpoint(v), 0o777);
-        if (played.code !== 0 && podInfo(name) === undefined) {
+        if (played.code !== 0) {
+            // A pod it could not fully create stays behind: take it down before reporting.
+            if (podInfo(name) !== undefined) downPod(objects);
             throw new Error(`podman kube play failed: ${played.stderr.trim().split("\n").slice(-2).join(" | ")}`);
         }
     } finally {

@@ -158,7 +158,7 @@ describe("e2e: delivery into VictoriaLogs over the Elasticsearch bulk API (produ
             return { counts: c, done: found === missingPaths, progress: found };
         });
         const notFound = await vl!.query(`_time:24h log:access status:404 path:="/bulk-missing-7"`);
-        const [one] = await vl!.query(`_time:24h log:access path:="${load.prefix}1"`);
+        const [one] = await vl!.query(`_time:24h log:access query:="${load.prefix.slice(2)}1"`);
         const s = summarize(counts);
         const e = summarize(errors.last.counts);
         report(
@@ -171,7 +171,8 @@ describe("e2e: delivery into VictoriaLogs over the Elasticsearch bulk API (produ
         expect(one).to.deep.include({
             status: "200",
             method: "GET",
-            path: `${load.prefix}1`,
+            path: "/",
+            query: `${load.prefix.slice(2)}1`,
             pod: pod!.name,
             container: "nginx-container",
             log: "access",
