@@ -1,16 +1,30 @@
-// The Pulumi program: stack config -> WebserverPod -> stack outputs.
-// It uses the default Kubernetes provider, i.e. the current kubeconfig context
-// (or `kubernetes:context` in the stack config), so `pulumi up` against kind needs no code change.
-import { WebserverPod } from "./components";
-import { argsFromStackConfig } from "./program/stackConfig";
+// The Pulumi program: stack config -> WebserverPod (and, with `logService: true`, the LogService it
+// delivers to) -> stack outputs. It uses the default Kubernetes provider, i.e. the current
+// kubeconfig context (or `kubernetes:context` in the stack config), so `pulumi up` against kind
+// needs no code change.
+import { LogService, WebserverPod } from "./components";
+import { argsFromStackConfig, programSettings } from "./program/stackConfig";
 
 /** The component's name, and so (by default) the Pod's: the seed's `webserver`. */
 const NAME = "webserver";
+/** The LogService's name, and its Service's. */
+const LOGS = "logs";
 
-const webserver = new WebserverPod(NAME, argsFromStackConfig(NAME));
+const args = argsFromStackConfig(NAME);
+const { logService } = programSettings();
+const logs = logService
+    ? new LogService(LOGS, { ...(args.namespace !== undefined && { namespace: args.namespace }) })
+    : undefined;
+// A destination set in the stack wins; otherwise the webserver delivers to the LogService.
+const destination = args.destination ?? (logs && { elasticsearch: { url: logs.bulkUrl } });
+const webserver = new WebserverPod(NAME, { ...args, ...(destination && { destination }) });
 
 // The stack outputs: workload, podName and namespace; for a Pod podIp, podStatus and
-// readyContainers; for a Deployment readyReplicas; with a Service serviceName and serviceIp
-// (README, "Outputs"). Only those that apply are exported: the engine warns about every stack
-// output left undefined.
-export = webserver.stackOutputs();
+// readyContainers; for a Deployment readyReplicas; with a Service serviceName and serviceIp; with
+// a LogService logServiceName, logServiceUrl (its web UI) and logServiceBulkUrl (README,
+// "Outputs"). Only those that apply are exported: the engine warns about every stack output left
+// undefined.
+export = {
+    ...webserver.stackOutputs(),
+    ...(logs && { logServiceName: logs.serviceName, logServiceUrl: logs.uiUrl, logServiceBulkUrl: logs.bulkUrl }),
+};

@@ -235,13 +235,16 @@ export const LOG_SERVICE = {
     storageSize: "10Gi",
     /** Above this use of its volume VictoriaLogs drops its oldest days (-retention.maxDiskUsagePercent) rather than run out of space and refuse new logs. */
     maxDiskUsagePercent: 80,
-    /** Requests and limits: VictoriaLogs' own sizing guide for a small single node. */
+    /** Requests and limits for a small single node (its data is on the claim: ephemeral storage is for nothing but logs of its own). */
     resources: {
-        requests: { cpu: "100m", memory: "256Mi" },
-        limits: { cpu: "1", memory: "1Gi" },
+        requests: { cpu: "100m", memory: "256Mi", "ephemeral-storage": "64Mi" },
+        limits: { cpu: "1", memory: "1Gi", "ephemeral-storage": "256Mi" },
     },
     /** The uid (and group) it runs as under the restricted profile: nobody. */
     uid: 65534,
+    /** Where its data (the claim) is mounted, and the claim template's name. */
+    dataDir: "/storage",
+    volume: "storage",
 } as const;
 
 /**

@@ -20,6 +20,9 @@ export type {
     SyslogDestinationArgs,
     WebserverPodArgs,
 } from "./args";
+// The log-aggregation service a destination can take directly (VictoriaLogs single node).
+export { LogService, LOG_SERVICE_TYPE, LogServiceArgError, validateLogService } from "./logService";
+export type { LogServiceArgs, LogServiceQuantitiesArgs, LogServiceResourcesArgs } from "./logService";
 // What `production: true` sets, and the log agent's image and config paths (to mirror or pre-pull).
 export { AGENT, LOG_SERVICE, PRODUCTION_PRESET, VICTORIALOGS_BULK_QUERY } from "./defaults";
 // Validation without declaring anything: the same checks and messages as the component's.

@@ -7,6 +7,17 @@ export type { StackKeyType } from "../components/options";
 export { STACK_KEYS } from "../components/options";
 import { STACK_KEYS, StackKeyType } from "../components/options";
 
+/**
+ * The program's own keys, beside the component's options: `logService: true` deploys a LogService
+ * (VictoriaLogs) next to the webserver and, unless a destination is set, delivers to it.
+ */
+export const PROGRAM_KEYS = { logService: "boolean" } as const satisfies Record<string, StackKeyType>;
+
+/** The program's own settings from the stack config. */
+export interface ProgramSettings {
+    logService: boolean;
+}
+
 /** Namespaces of other packages whose keys a stack may set (the engine's and the provider's). */
 const OTHER_PACKAGES = ["kubernetes", "pulumi"];
 
@@ -59,13 +70,13 @@ export function readStackArgs(
     project: string = pulumi.getProject(),
     all: Record<string, string> = pulumi.runtime.allConfig(),
 ): { args: WebserverPodArgs; problems: string[] } {
-    const known = Object.keys(STACK_KEYS);
+    const known = [...Object.keys(STACK_KEYS), ...Object.keys(PROGRAM_KEYS)];
     const problems: string[] = [];
     for (const fullKey of Object.keys(all).sort()) {
         const colon = fullKey.indexOf(":");
         const [ns, name] = [fullKey.slice(0, colon), fullKey.slice(colon + 1)];
         if (ns === project) {
-            if (name in STACK_KEYS) continue;
+            if (name in STACK_KEYS || name in PROGRAM_KEYS) continue;
             const guess = closest(name, known);
             problems.push(
                 `${fullKey} is not an option of this program${guess ? `; did you mean ${project}:${guess}?` : ""} (known: ${known.join(", ")})`,
@@ -110,4 +121,17 @@ export function argsFromStackConfig(
     }
     if (problems.length > 0) throw new StackConfigError(problems);
     return args;
+}
+
+/** The program's own keys (PROGRAM_KEYS) from the stack config; a wrong type is a StackConfigError. */
+export function programSettings(
+    project: string = pulumi.getProject(),
+    all: Record<string, string> = pulumi.runtime.allConfig(),
+): ProgramSettings {
+    const problems: string[] = [];
+    const raw = all[`${project}:logService`];
+    const logService =
+        raw === undefined ? false : parseValue(`${project}:logService`, PROGRAM_KEYS.logService, raw, problems);
+    if (problems.length > 0) throw new StackConfigError(problems);
+    return { logService: logService === true };
 }

@@ -1,6 +1,7 @@
 // Validates rendered objects against the Kubernetes OpenAPI schema (kubernetes-models 4.5,
 // generated from Kubernetes 1.33), so a render the API server would reject fails here first.
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
+import { StatefulSet } from "kubernetes-models/apps/v1/StatefulSet";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { Pod } from "kubernetes-models/v1/Pod";
@@ -18,6 +19,7 @@ const MODELS: Record<string, new (data: any) => { validate(): void }> = {
     "v1/ConfigMap": ConfigMap,
     "v1/Service": Service,
     "apps/v1/Deployment": Deployment,
+    "apps/v1/StatefulSet": StatefulSet,
     "policy/v1/PodDisruptionBudget": PodDisruptionBudget,
 };
 

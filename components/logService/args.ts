@@ -1,0 +1,33 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/** CPU and memory, as Kubernetes quantities. */
+export interface LogServiceQuantitiesArgs {
+    readonly cpu?: string;
+    readonly memory?: string;
+}
+
+/** Requests and limits of the VictoriaLogs container. */
+export interface LogServiceResourcesArgs {
+    /** @default { cpu: "100m", memory: "256Mi" } */
+    readonly requests?: LogServiceQuantitiesArgs;
+    /** @default { cpu: "1", memory: "1Gi" } */
+    readonly limits?: LogServiceQuantitiesArgs;
+}
+
+/** A VictoriaLogs single node the webserver's agent delivers to, and developers query. */
+export interface LogServiceArgs {
+    /** Name of the StatefulSet, its Service and its PersistentVolumeClaim template, a DNS-1035 label (a Service name). @default the component's name */
+    readonly name?: string;
+    /** Namespace of its objects. @default the provider's (the kubeconfig context's) */
+    readonly namespace?: pulumi.Input<string>;
+    /** The VictoriaLogs image. @default "victoriametrics/victoria-logs:v1.52.1" */
+    readonly image?: pulumi.Input<string>;
+    /** How long logs are kept, a VictoriaLogs duration ("2d", "36h", "1w") of at least 24h (the task's last 24 hours). @default "2d" */
+    readonly retentionPeriod?: string;
+    /** Size of its PersistentVolumeClaim, a quantity of whole bytes, at least 1Gi. @default "10Gi" */
+    readonly storageSize?: string;
+    /** StorageClass of the claim. @default the cluster's default StorageClass */
+    readonly storageClassName?: pulumi.Input<string>;
+    /** Requests and limits, merged field by field over the defaults. */
+    readonly resources?: LogServiceResourcesArgs;
+}

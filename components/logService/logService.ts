@@ -1,0 +1,69 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { LOG_SERVICE } from "../defaults";
+import { LogServiceArgs } from "./args";
+import {
+    buildLogServiceService,
+    buildLogServiceStatefulSet,
+    bulkUrlOf,
+    serviceHost,
+    validateLogService,
+    ValidatedLogService,
+} from "./manifest";
+
+/** The component's type token. */
+export const LOG_SERVICE_TYPE = "webserver-sidecar:index:LogService";
+
+/**
+ * A log-aggregation service for the webserver's logs: VictoriaLogs single node (a StatefulSet of
+ * one pod, its data on a PersistentVolumeClaim, a Service), keeping the last 24 hours the task
+ * names plus a margin. Pass its `bulkUrl` as a WebserverPod's `destination.elasticsearch.url`;
+ * developers query it with LogsQL (`_time:24h status:>=500`) in its web UI at `uiUrl`.
+ */
+export class LogService extends pulumi.ComponentResource {
+    /** The Service's (and StatefulSet's) name. */
+    public readonly serviceName: pulumi.Output<string>;
+    /** Namespace the objects landed in. */
+    public readonly namespace: pulumi.Output<string>;
+    /** destination.elasticsearch.url for a WebserverPod: its bulk API, with the query VictoriaLogs needs. */
+    public readonly bulkUrl: pulumi.Output<string>;
+    /** destination.syslog.address for a WebserverPod (protocol "tcp": VictoriaLogs has no RELP). */
+    public readonly syslogAddress: pulumi.Output<string>;
+    /** The web UI, inside the cluster (`kubectl port-forward svc/<serviceName> 9428` to open it at localhost). */
+    public readonly uiUrl: pulumi.Output<string>;
+
+    constructor(name: string, args: LogServiceArgs = {}, opts: pulumi.ComponentResourceOptions = {}) {
+        // Plain args are checked before anything is registered; args holding Outputs when they resolve.
+        const plain = !Object.values(args).some((v) => pulumi.Output.isInstance(v) || v instanceof Promise);
+        const known = plain ? validateLogService(name, args) : undefined;
+        super(LOG_SERVICE_TYPE, name, {}, opts);
+        const v: pulumi.Output<ValidatedLogService> = known
+            ? pulumi.output(known)
+            : pulumi.output(args).apply((a) => validateLogService(name, a as LogServiceArgs));
+        const child = { parent: this };
+        const sts = v.apply(buildLogServiceStatefulSet);
+        const svc = v.apply(buildLogServiceService);
+        const service = new k8s.core.v1.Service(`${name}-service`, { metadata: svc.metadata, spec: svc.spec }, child);
+        new k8s.apps.v1.StatefulSet(
+            `${name}-statefulset`,
+            { metadata: sts.metadata, spec: sts.spec },
+            { ...child, dependsOn: [service] },
+        );
+        this.serviceName = service.metadata.name;
+        this.namespace = service.metadata.namespace;
+        // The namespace the provider put it in (the render's mocks leave it unset: the short name).
+        const host = pulumi
+            .all([service.metadata.name, service.metadata.namespace])
+            .apply(([n, ns]) => serviceHost(n, ns));
+        this.bulkUrl = host.apply((h) => bulkUrlOf(h));
+        this.syslogAddress = host.apply((h) => `${h}:${LOG_SERVICE.syslogPort}`);
+        this.uiUrl = host.apply((h) => `http://${h}:${LOG_SERVICE.httpPort}/select/vmui/`);
+        this.registerOutputs({
+            serviceName: this.serviceName,
+            namespace: this.namespace,
+            bulkUrl: this.bulkUrl,
+            syslogAddress: this.syslogAddress,
+            uiUrl: this.uiUrl,
+        });
+    }
+}

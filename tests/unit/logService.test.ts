@@ -1,0 +1,151 @@
+// LogService: VictoriaLogs single node as a StatefulSet with a claim and a Service; its bulkUrl is
+// a WebserverPod's destination as it stands. What it declares, what it outputs, and its mistakes.
+import { registered, promiseOf, settle } from "../helpers/mocks";
+import { expect } from "chai";
+import {
+    LOG_SERVICE,
+    LogService,
+    LogServiceArgError,
+    VICTORIALOGS_BULK_QUERY,
+    validateArgs,
+    validateLogService,
+    WebserverPod,
+} from "../../components";
+import {
+    buildLogServicePodSpec,
+    buildLogServiceService,
+    buildLogServiceStatefulSet,
+} from "../../components/logService/manifest";
+import { evaluate } from "../../policy/rules";
+import { validateAgainstSchema } from "../../scripts/lib/schema";
+
+describe("LogService (VictoriaLogs single node)", () => {
+    it("a StatefulSet of one pod, its data on a 10Gi claim, kept 2 days: the 24 hours the task names and a margin", () => {
+        const v = validateLogService("logs", {});
+        const sts = buildLogServiceStatefulSet(v);
+        expect(sts.spec.replicas).to.equal(1);
+        expect(sts.spec.serviceName).to.equal("logs");
+        expect(sts.spec.volumeClaimTemplates[0].spec).to.deep.equal({
+            accessModes: ["ReadWriteOnce"],
+            resources: { requests: { storage: "10Gi" } },
+        });
+        const c = sts.spec.template.spec.containers[0];
+        expect(c.image).to.equal(LOG_SERVICE.image);
+        expect(c.args).to.deep.equal([
+            "-storageDataPath=/storage",
+            "-retentionPeriod=2d",
+            "-retention.maxDiskUsagePercent=80",
+            "-httpListenAddr=:9428",
+            "-syslog.listenAddr.tcp=:5140",
+        ]);
+        expect(c.volumeMounts).to.deep.equal([{ name: "storage", mountPath: "/storage" }]);
+        expect(c.readinessProbe.httpGet).to.deep.equal({ path: "/health", port: "http" });
+        expect(c.resources).to.deep.equal(LOG_SERVICE.resources);
+        validateAgainstSchema(sts as any);
+        validateAgainstSchema(buildLogServiceService(v) as any);
+    });
+
+    it("runs under the restricted profile and passes every policy rule", () => {
+        const spec = buildLogServicePodSpec(validateLogService("logs", {}));
+        expect(spec.securityContext).to.include({ runAsNonRoot: true, runAsUser: 65534, fsGroup: 65534 });
+        expect(spec.containers[0].securityContext).to.include({
+            readOnlyRootFilesystem: true,
+            allowPrivilegeEscalation: false,
+        });
+        expect(evaluate(spec as any)).to.deep.equal({});
+    });
+
+    it("a Service in front of its HTTP API and its syslog input, selecting only its pod", () => {
+        const v = validateLogService("logs", { namespace: "observability" });
+        const svc = buildLogServiceService(v);
+        expect(svc.metadata).to.deep.include({ name: "logs", namespace: "observability" });
+        expect(svc.spec.ports.map((p) => [p.name, p.port])).to.deep.equal([
+            ["http", 9428],
+            ["syslog", 5140],
+        ]);
+        expect(svc.spec.selector).to.deep.equal(buildLogServiceStatefulSet(v).spec.selector.matchLabels);
+    });
+
+    it("options: retention, storage and its class, image, resources merged over the defaults", () => {
+        const v = validateLogService("logs", {
+            retentionPeriod: "36h",
+            storageSize: "50Gi",
+            storageClassName: "fast",
+            image: "registry.example.com/victoria-logs:v1.52.1",
+            resources: { limits: { memory: "4Gi" } },
+        });
+        const sts = buildLogServiceStatefulSet(v);
+        expect(sts.spec.template.spec.containers[0].args).to.include("-retentionPeriod=36h");
+        expect(sts.spec.volumeClaimTemplates[0].spec).to.deep.include({ storageClassName: "fast" });
+        expect(sts.spec.volumeClaimTemplates[0].spec.resources.requests.storage).to.equal("50Gi");
+        expect(v.resources).to.deep.equal({
+            requests: { cpu: "100m", memory: "256Mi", "ephemeral-storage": "64Mi" },
+            limits: { cpu: "1", memory: "4Gi", "ephemeral-storage": "256Mi" },
+        });
+    });
+
+    it("the component registers the Service and the StatefulSet; its bulkUrl is a WebserverPod's destination", async () => {
+        const logs = new LogService("logs", {});
+        const [url, ui, syslog] = await Promise.all([
+            promiseOf(logs.bulkUrl),
+            promiseOf(logs.uiUrl),
+            promiseOf(logs.syslogAddress),
+        ]);
+        await settle();
+        expect(registered("logs-service")[0].type).to.equal("kubernetes:core/v1:Service");
+        expect(registered("logs-statefulset")[0].type).to.equal("kubernetes:apps/v1:StatefulSet");
+        // The mocks leave the namespace unset: the short name, as from the same namespace.
+        expect(url).to.equal(`http://logs:9428/insert/elasticsearch?${VICTORIALOGS_BULK_QUERY}`);
+        expect(ui).to.equal("http://logs:9428/select/vmui/");
+        expect(syslog).to.equal("logs:5140");
+        expect(validateArgs("w", { destination: { elasticsearch: { url } } }).destination).to.deep.include({
+            server: "http://logs:9428/insert/elasticsearch",
+            query: VICTORIALOGS_BULK_QUERY,
+        });
+        const web = new WebserverPod("to-logs", { destination: { elasticsearch: { url: logs.bulkUrl } } });
+        await promiseOf(web.readyContainers);
+        await settle();
+        expect(registered("to-logs-agent-conf")[0].inputs.data["rsyslog.conf"]).to.contain(
+            'server="http://logs:9428/insert/elasticsearch"',
+        );
+    });
+
+    describe("bad values, before anything is registered", () => {
+        const BAD: Array<[Record<string, unknown>, string, string]> = [
+            [{ retentionPeriod: "12h" }, 'invalid args.retentionPeriod "12h"', "of at least 24h"],
+            [{ retentionPeriod: "2 days" }, 'invalid args.retentionPeriod "2 days"', "a VictoriaLogs duration"],
+            [{ storageSize: "512Mi" }, 'invalid args.storageSize "512Mi"', "must be at least 1Gi"],
+            [{ storageSize: "10G b" }, 'invalid args.storageSize "10G b"', "must be a Kubernetes quantity"],
+            [{ name: "Logs" }, 'invalid args.name "Logs"', "DNS-1035 label"],
+            [{ image: "bad image" }, 'invalid args.image "bad image"', ""],
+            [
+                { resources: { requests: { cpu: "2" } } },
+                'invalid args.resources.requests.cpu "2"',
+                "must not exceed resources.limits.cpu (1)",
+            ],
+            [{ retentionPeriode: "2d" }, 'invalid args.retentionPeriode "2d"', 'did you mean "retentionPeriod"?'],
+        ];
+        for (const [args, head, rule] of BAD)
+            it(`${JSON.stringify(args)}`, () => {
+                let err: unknown;
+                const before = registered(`bad-logs`).length;
+                try {
+                    new LogService("bad-logs", args as any);
+                } catch (e) {
+                    err = e;
+                }
+                expect(err).to.be.instanceOf(LogServiceArgError);
+                expect((err as Error).message)
+                    .to.contain(`LogService "bad-logs": ${head}`)
+                    .and.contain(rule);
+                expect(registered("bad-logs")).to.have.length(before);
+            });
+
+        it("a namespace that is no DNS label (checked by the same function when an Output resolves)", () => {
+            expect(() => validateLogService("late-logs", { namespace: "Not_A_Label" })).to.throw(
+                LogServiceArgError,
+                'LogService "late-logs": invalid args.namespace "Not_A_Label"',
+            );
+        });
+    });
+});
