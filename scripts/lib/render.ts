@@ -108,7 +108,7 @@ export interface RenderOptions {
 }
 
 // Objects a Pod refers to come first, so `podman kube play` and `kubectl apply -f` find them.
-const KIND_ORDER = ["ConfigMap", "Service", "Pod", "Deployment", "PodDisruptionBudget"];
+const KIND_ORDER = ["ConfigMap", "Service", "Pod", "Deployment", "StatefulSet", "PodDisruptionBudget"];
 
 /** Forgets the project's own modules, so the program registers its resources again on the next require. */
 function forgetProjectModules(projectDir: string): void {

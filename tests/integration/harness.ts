@@ -181,3 +181,29 @@ export function objectsIn(
         .filter(Boolean)
         .filter((n) => n !== "configmap/kube-root-ca.crt");
 }
+
+/**
+ * A PersistentVolume for a LogService's claim (10Gi, ReadWriteOnce): the control plane here has no
+ * StorageClass or provisioner (kind has one), so the test provides the volume an administrator
+ * would. Returns how to remove it and the claim the StatefulSet leaves behind (its data, which
+ * `pulumi destroy` keeps, as StatefulSets do).
+ */
+export function logServiceVolume(name: string, namespace = "default"): () => void {
+    const pv = {
+        apiVersion: "v1",
+        kind: "PersistentVolume",
+        metadata: { name },
+        spec: {
+            capacity: { storage: "10Gi" },
+            accessModes: ["ReadWriteOnce"],
+            persistentVolumeReclaimPolicy: "Retain",
+            hostPath: { path: `/tmp/${name}` },
+        },
+    };
+    const applied = sh("kubectl", ["apply", "-f", "-"], { input: JSON.stringify(pv), timeoutMs: 60_000 });
+    if (applied.code !== 0) throw new Error(`kubectl apply the PersistentVolume ${name}: ${applied.out}`);
+    return () => {
+        kubectl(["delete", "pvc", "storage-logs-0", "-n", namespace, "--ignore-not-found", "--wait=false"]);
+        kubectl(["delete", "pv", name, "--ignore-not-found", "--wait=false"]);
+    };
+}

@@ -1,10 +1,11 @@
 // The prod stack through the Automation API (as tests and tools drive Pulumi): a Deployment of two
-// replicas over the two nodes, its Service and PodDisruptionBudget; a change of nginx's managed
+// replicas over the two nodes, its Service and PodDisruptionBudget, the LogService (VictoriaLogs)
+// its log agents deliver to; a change of nginx's managed
 // config previews as a new ConfigMap and a rolling Deployment; then into a namespace where the API
 // server enforces the restricted Pod Security Standard, where it goes in and the seed Pod does not.
 import { expect } from "chai";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
-import { kubectl, objectsIn, Project, report, requirePrerequisites } from "./harness";
+import { kubectl, logServiceVolume, objectsIn, Project, report, requirePrerequisites } from "./harness";
 import { tearDown } from "./teardown";
 import { differences } from "./contains";
 import { parseAllDocuments } from "yaml";
@@ -16,9 +17,11 @@ describe("integration: the prod stack through the Automation API", function () {
     this.timeout(20 * 60_000);
     let project: Project | undefined;
     let stack: Stack | undefined;
+    let removeVolume = () => {};
 
     before(async () => {
         requirePrerequisites();
+        removeVolume = logServiceVolume("logs-prod");
         project = new Project("prod");
         // The Automation API finds the pulumi binary on the test process's PATH.
         process.env.PATH = project.env.PATH;
@@ -39,7 +42,16 @@ describe("integration: the prod stack through the Automation API", function () {
                 "app.kubernetes.io/component=web",
                 "--ignore-not-found",
             ]);
-        }).finally(() => p.dispose());
+            kubectl([
+                "delete",
+                "statefulset,service",
+                "-l",
+                "app.kubernetes.io/name=victoria-logs",
+                "--ignore-not-found",
+            ]);
+        })
+            .finally(removeVolume)
+            .finally(() => p.dispose());
     });
 
     it("pulumi up: readyReplicas 2/2 over the two nodes, the Service's cluster IP, the PodDisruptionBudget", async () => {
@@ -71,6 +83,31 @@ describe("integration: the prod stack through the Automation API", function () {
         expect(pods, "the PodDisruptionBudget selects the Deployment's two pods").to.have.length(2);
         for (const p of pods) expect(p.metadata.labels).to.deep.include({ "app.kubernetes.io/component": "web" });
         expect(new Set(nodes).size, "one replica per node").to.equal(2);
+    });
+
+    it("the LogService: its StatefulSet ready on its claim, its outputs, and the agents' destination its bulk API", async () => {
+        const outputs = Object.fromEntries(Object.entries(await stack!.outputs()).map(([k, v]) => [k, v.value]));
+        const sts = JSON.parse(kubectl(["get", "statefulset", "logs", "-o", "json"]).stdout);
+        const pvc = JSON.parse(kubectl(["get", "pvc", "storage-logs-0", "-o", "json"]).stdout);
+        const pod = JSON.parse(kubectl(["get", "pod", "logs-0", "-o", "json"]).stdout);
+        report(
+            `LogService: StatefulSet ${sts.status.readyReplicas}/${sts.spec.replicas} ready, claim ${pvc.status.phase} to ${pvc.spec.volumeName}, pod on ${pod.spec.nodeName}; outputs ${JSON.stringify({ logServiceName: outputs.logServiceName, logServiceUrl: outputs.logServiceUrl, logServiceBulkUrl: outputs.logServiceBulkUrl })}`,
+        );
+        expect(sts.status.readyReplicas).to.equal(1);
+        expect(pvc.status.phase).to.equal("Bound");
+        expect(outputs.logServiceName).to.equal("logs");
+        expect(outputs.logServiceUrl).to.equal("http://logs.default.svc:9428/select/vmui/");
+        expect(outputs.logServiceBulkUrl).to.match(
+            /^http:\/\/logs\.default\.svc:9428\/insert\/elasticsearch\?_msg_field=message&/,
+        );
+        // Every pod's log agent posts to it: the ConfigMap the Deployment mounts says so.
+        const deployment = JSON.parse(kubectl(["get", "deployment", "webserver", "-o", "json"]).stdout);
+        const confName = deployment.spec.template.spec.volumes.find((v: any) => v.name === "agent-conf").configMap.name;
+        const conf = JSON.parse(kubectl(["get", "configmap", confName, "-o", "json"]).stdout).data["rsyslog.conf"];
+        expect(conf).to.contain('type="omelasticsearch" server="http://logs.default.svc:9428/insert/elasticsearch"');
+        // ... and nginx writes JSON, with the downward API's fields in the agent's environment.
+        const agent = deployment.spec.template.spec.containers.find((c: any) => c.name === "sidecar-container");
+        expect(agent.env.map((e: any) => e.name)).to.deep.equal(["POD_NAMESPACE", "POD_NAME", "NODE_NAME"]);
     });
 
     it("npm run render declared exactly the objects the API server holds, field by field", () => {
@@ -112,8 +149,11 @@ describe("integration: admission by the API server (Pod Security Standards, rest
     this.timeout(20 * 60_000);
     let project: Project | undefined;
 
+    let removeVolume = () => {};
+
     before(() => {
         requirePrerequisites();
+        removeVolume = logServiceVolume("logs-admission", RESTRICTED_NS);
         project = new Project("admission");
         kubectl(["create", "namespace", RESTRICTED_NS]);
         const label = kubectl([
@@ -128,6 +168,7 @@ describe("integration: admission by the API server (Pod Security Standards, rest
 
     after(() => {
         project?.tearDown(["dev", "prod"]);
+        removeVolume();
         kubectl(["delete", "namespace", RESTRICTED_NS, "--ignore-not-found", "--wait=false"]);
     });
 
@@ -139,6 +180,8 @@ describe("integration: admission by the API server (Pod Security Standards, rest
         project!.must(["up", "--yes", "--stack", "prod"]);
         expect(project!.outputs("prod").readyReplicas).to.equal("2/2");
         expect(objectsIn(RESTRICTED_NS, "deployments")).to.deep.equal(["deployment.apps/webserver"]);
+        // The LogService runs under the restricted profile too.
+        expect(objectsIn(RESTRICTED_NS, "pods").filter((p) => p === "pod/logs-0")).to.deep.equal(["pod/logs-0"]);
     });
 
     it("the seed Pod is refused, and pulumi up shows the API server's reason", () => {
