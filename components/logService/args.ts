@@ -18,7 +18,7 @@ export interface LogServiceResourcesArgs {
 export interface LogServiceArgs {
     /** Name of the StatefulSet, its Service and its PersistentVolumeClaim template, a DNS-1035 label (a Service name). @default the component's name */
     readonly name?: string;
-    /** Namespace of its objects. @default the provider's (the kubeconfig context's) */
+    /** Namespace of its objects; with one, its URLs name it (`<name>.<namespace>.svc`), so clients in other namespaces reach it. @default the provider's (the kubeconfig context's); its URLs then use the bare name, reachable from that namespace */
     readonly namespace?: pulumi.Input<string>;
     /** The VictoriaLogs image. @default "victoriametrics/victoria-logs:v1.52.1" */
     readonly image?: pulumi.Input<string>;

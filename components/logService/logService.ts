@@ -51,10 +51,9 @@ export class LogService extends pulumi.ComponentResource {
         );
         this.serviceName = service.metadata.name;
         this.namespace = service.metadata.namespace;
-        // The namespace the provider put it in (the render's mocks leave it unset: the short name).
-        const host = pulumi
-            .all([service.metadata.name, service.metadata.namespace])
-            .apply(([n, ns]) => serviceHost(n, ns));
+        // From its args alone, so `npm run render` declares what `pulumi up` does: `<name>` from its
+        // own namespace (where the program puts the webserver), `<name>.<namespace>.svc` when one is named.
+        const host = v.apply((val) => serviceHost(val.name, val.namespace));
         this.bulkUrl = host.apply((h) => bulkUrlOf(h));
         this.syslogAddress = host.apply((h) => `${h}:${LOG_SERVICE.syslogPort}`);
         this.uiUrl = host.apply((h) => `http://${h}:${LOG_SERVICE.httpPort}/select/vmui/`);

@@ -10,19 +10,24 @@ import { have, isRoot, run } from "./exec";
 import { containersConf, podman, PodmanError } from "./podman";
 import { toolDir } from "./tools";
 
-export type StandinKind = "nginx" | "ubuntu" | "rsyslog";
+export type StandinKind = "nginx" | "ubuntu" | "rsyslog" | "victorialogs";
 
 /** Set to 1 where pulls must work (ci.yml on GitHub's runners): a failed pull fails the run. */
 export const REQUIRE_REAL_IMAGES = "CI_REQUIRE_REAL_IMAGES";
 
 const STANDIN_DIR = path.resolve(__dirname, "..", "standin");
 
-/** The stand-in's tag carries a hash of its recipe, so a changed recipe builds anew and an unchanged one is cached. */
-export function standinTag(kind: StandinKind): string {
+/** A hash of the stand-ins' recipe (scripts/standin/): a changed recipe builds anew, an unchanged one is cached. */
+function recipeHash(): string {
     const hash = createHash("sha256");
     for (const f of fs.readdirSync(STANDIN_DIR).sort())
         hash.update(f).update(fs.readFileSync(path.join(STANDIN_DIR, f)));
-    return `localhost/webserver-standin-${kind}:bookworm-${hash.digest("hex").slice(0, 10)}`;
+    return hash.digest("hex").slice(0, 10);
+}
+
+/** The stand-in's tag carries the recipe's hash. */
+export function standinTag(kind: StandinKind): string {
+    return `localhost/webserver-standin-${kind}:bookworm-${recipeHash()}`;
 }
 
 export interface ImageChoice {
@@ -83,7 +88,7 @@ export function uutilsStandin(log: (line: string) => void = console.log): string
 export function victoriaLogsStandin(): string {
     const bin = toolDir("victorialogs");
     const version = path.basename(path.dirname(bin)).slice("victorialogs-".length);
-    const tag = `localhost/webserver-standin-victorialogs:${version}-${standinTag("rsyslog").split("-").pop()}`;
+    const tag = `localhost/webserver-standin-victorialogs:${version}-${recipeHash()}`;
     if (podman(["image", "exists", tag], { allowFail: true }).code === 0) return tag;
     run(path.join(STANDIN_DIR, "build.sh"), ["victorialogs", tag], {
         live: true,
@@ -135,6 +140,12 @@ function decideImage(requested: string, kind: StandinKind, log: (line: string) =
                 "the image the component defaults to must exist where users pull it",
         );
     log(`cannot pull ${requested} (${reason.slice(0, 120)}); using a stand-in built from Debian packages`);
+    if (kind === "victorialogs")
+        return {
+            requested,
+            used: victoriaLogsStandin(),
+            how: "stand-in: the binary built from VictoriaLogs' Go module",
+        };
     const { tag, how } = buildStandin(kind, log);
     return { requested, used: tag, how };
 }

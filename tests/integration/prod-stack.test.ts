@@ -104,7 +104,7 @@ describe("integration: the prod stack through the Automation API", function () {
         const deployment = JSON.parse(kubectl(["get", "deployment", "webserver", "-o", "json"]).stdout);
         const confName = deployment.spec.template.spec.volumes.find((v: any) => v.name === "agent-conf").configMap.name;
         const conf = JSON.parse(kubectl(["get", "configmap", confName, "-o", "json"]).stdout).data["rsyslog.conf"];
-        expect(conf).to.contain('type="omelasticsearch" server="http://logs.default.svc:9428/insert/elasticsearch"');
+        expect(conf).to.contain('type="omelasticsearch" server="http://logs:9428/insert/elasticsearch"');
         // ... and nginx writes JSON, with the downward API's fields in the agent's environment.
         const agent = deployment.spec.template.spec.containers.find((c: any) => c.name === "sidecar-container");
         expect(agent.env.map((e: any) => e.name)).to.deep.equal(["POD_NAMESPACE", "POD_NAME", "NODE_NAME"]);

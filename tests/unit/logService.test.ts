@@ -94,7 +94,7 @@ describe("LogService (VictoriaLogs single node)", () => {
         await settle();
         expect(registered("logs-service")[0].type).to.equal("kubernetes:core/v1:Service");
         expect(registered("logs-statefulset")[0].type).to.equal("kubernetes:apps/v1:StatefulSet");
-        // The mocks leave the namespace unset: the short name, as from the same namespace.
+        // No namespace named: the bare name, which resolves from its own namespace.
         expect(url).to.equal(`http://logs:9428/insert/elasticsearch?${VICTORIALOGS_BULK_QUERY}`);
         expect(ui).to.equal("http://logs:9428/select/vmui/");
         expect(syslog).to.equal("logs:5140");
@@ -108,6 +108,14 @@ describe("LogService (VictoriaLogs single node)", () => {
         expect(registered("to-logs-agent-conf")[0].inputs.data["rsyslog.conf"]).to.contain(
             'server="http://logs:9428/insert/elasticsearch"',
         );
+    });
+
+    it("with a namespace, its URLs name it, so clients in other namespaces reach it", async () => {
+        const logs = new LogService("logs-ns", { name: "logs", namespace: "observability" });
+        expect(await promiseOf(logs.bulkUrl)).to.match(
+            /^http:\/\/logs\.observability\.svc:9428\/insert\/elasticsearch\?/,
+        );
+        expect(await promiseOf(logs.uiUrl)).to.equal("http://logs.observability.svc:9428/select/vmui/");
     });
 
     describe("bad values, before anything is registered", () => {

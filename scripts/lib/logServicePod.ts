@@ -1,0 +1,58 @@
+// The LogService (a StatefulSet, which podman 4.3 cannot play) as podman plays it: its one pod,
+// `<name>-0`, with the claim as a volume of its own (an emptyDir podman keeps until local:down,
+// writable by the pod's non-root user), and the image podman has or a stand-in built from
+// VictoriaLogs' Go module. What runs is still the pod template the component declares.
+import { LOG_SERVICE } from "../../components";
+import { bulkUrlOf } from "../../components/logService/manifest";
+import { chooseImage, ImageChoice } from "./images";
+import { withOwnEmptyDirs } from "./pod";
+import { KubeObject } from "./schema";
+
+/** The LogService's pod from a render (its declared image), or undefined when the stack has none. */
+export function logServicePodOf(objects: KubeObject[]): (KubeObject & { spec: any }) | undefined {
+    const sts = objects.find((o) => o.kind === "StatefulSet") as any;
+    if (!sts) return undefined;
+    const name = `${sts.metadata.name}-0`;
+    const template = structuredClone(sts.spec.template);
+    const volumes = sts.spec.volumeClaimTemplates.map((t: any) => ({ name: t.metadata.name, emptyDir: {} }));
+    return {
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name, ...(sts.metadata.namespace && { namespace: sts.metadata.namespace }), ...template.metadata },
+        spec: withOwnEmptyDirs({ ...template.spec, volumes }, name),
+    };
+}
+
+/** The pod with an image that runs here: podman's, pulled, or the stand-in. */
+export function withRunnableImage(
+    pod: KubeObject & { spec: any },
+    log: (line: string) => void,
+): { pod: KubeObject & { spec: any }; image: ImageChoice } {
+    const runnable = structuredClone(pod);
+    const container = runnable.spec.containers[0];
+    const image = chooseImage(container.image, "victorialogs", log);
+    container.image = image.used;
+    // A local stand-in cannot be pulled; podman would try to under "Always".
+    if (image.used !== image.requested) container.imagePullPolicy = "IfNotPresent";
+    return { pod: runnable, image };
+}
+
+/** destination.elasticsearch.url of the played LogService, reached at its pod IP. */
+export const playedBulkUrl = (podIp: string) => bulkUrlOf(podIp, LOG_SERVICE.httpPort);
+
+/** Its web UI, from this machine (pod IPs are reachable from the host under podman). */
+export const playedUiUrl = (podIp: string) => `http://${podIp}:${LOG_SERVICE.httpPort}/select/vmui/`;
+
+/** Runs a LogsQL query against the played LogService; the records it returns. */
+export async function queryPlayed(podIp: string, logsql: string): Promise<Array<Record<string, string>>> {
+    const res = await fetch(`http://${podIp}:${LOG_SERVICE.httpPort}/select/logsql/query`, {
+        method: "POST",
+        body: new URLSearchParams({ query: logsql }),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`LogsQL ${JSON.stringify(logsql)}: HTTP ${res.status}: ${text.slice(0, 300)}`);
+    return text
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l));
+}
