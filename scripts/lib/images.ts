@@ -139,7 +139,8 @@ function decideImage(requested: string, kind: StandinKind, log: (line: string) =
             `cannot pull ${requested} (${reason.slice(0, 200)}), and ${REQUIRE_REAL_IMAGES}=1 forbids a stand-in: ` +
                 "the image the component defaults to must exist where users pull it",
         );
-    log(`cannot pull ${requested} (${reason.slice(0, 120)}); using a stand-in built from Debian packages`);
+    const from = kind === "victorialogs" ? "VictoriaLogs' Go module" : "Debian packages";
+    log(`cannot pull ${requested} (${reason.slice(0, 120)}); using a stand-in built from ${from}`);
     if (kind === "victorialogs")
         return {
             requested,

@@ -8,8 +8,12 @@ import { report } from "./harness";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
-function npmRun(script: string): { code: number; out: string } {
-    const r = spawnSync("npm", ["run", "-s", script], { cwd: ROOT, encoding: "utf8", timeout: 600_000 });
+function npmRun(script: string, ...args: string[]): { code: number; out: string } {
+    const r = spawnSync("npm", ["run", "-s", script, ...(args.length ? ["--", ...args] : [])], {
+        cwd: ROOT,
+        encoding: "utf8",
+        timeout: 600_000,
+    });
     return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
 }
 
@@ -58,5 +62,45 @@ describe("e2e: npm run local / local:down", function () {
         const again = npmRun("local:down");
         expect(again.code).to.equal(0);
         expect(again.out).to.contain("nothing to remove (no pod webserver)");
+    });
+});
+
+describe("e2e: npm run local -- --stack logs (the webserver delivering to a LogService)", function () {
+    this.timeout(15 * 60_000);
+
+    after(() => {
+        const down = npmRun("local:down", "--stack", "logs");
+        expect(down.code, down.out).to.equal(0);
+    });
+
+    it("plays VictoriaLogs and the webserver, and ends with the query for the last 24 hours finding a request", () => {
+        const r = npmRun("local", "--stack", "logs");
+        report(
+            r.out
+                .split("\n")
+                .filter((l) => /^(logService|victoria-logs|destination|  \S)/.test(l))
+                .join(" | "),
+        );
+        expect(r.code, r.out).to.equal(0);
+        expect(r.out).to.match(/^logService\s+logs-0\s+\d+\.\d+\.\d+\.\d+\s+Running\s+1\/1$/m);
+        const ip = /^logService\s+logs-0\s+(\S+)/m.exec(r.out)![1];
+        expect(r.out).to.contain(`destination        http://${ip}:9428/insert/elasticsearch?`);
+        // The request it made, found by the query: its access line and nginx's error line for it.
+        const probe = /^GET (\/local-check-\w+) answered 404/m.exec(r.out);
+        expect(probe, r.out).to.not.equal(null);
+        expect(r.out).to.match(new RegExp(`^  \\S+  access  GET ${probe![1]} HTTP/1.1 404$`, "m"));
+        expect(r.out).to.match(new RegExp(`^  \\S+  error  .*open\\(\\) ".*${probe![1]}" failed`, "m"));
+        expect(r.out).to.contain(`http://${ip}:9428/select/vmui/?query=_time%3A24h`);
+    });
+
+    it("local:down removes both pods and their volumes", () => {
+        const down = npmRun("local:down", "--stack", "logs");
+        expect(down.code, down.out).to.equal(0);
+        expect(down.out).to.contain("removed pod webserver and its volumes");
+        expect(down.out).to.contain("removed pod logs-0 and its volumes");
+        const pods = podman(["pod", "ls", "--format", "{{.Name}}"]).stdout.split("\n");
+        expect(pods.filter((n) => n === "webserver" || n === "logs-0")).to.deep.equal([]);
+        const volumes = podman(["volume", "ls", "--format", "{{.Name}}"]).stdout.split("\n");
+        expect(volumes.filter((n) => n === "logs-0-storage" || n === "shared-logs")).to.deep.equal([]);
     });
 });
