@@ -96,10 +96,9 @@ describe("integration: the prod stack through the Automation API", function () {
         expect(sts.status.readyReplicas).to.equal(1);
         expect(pvc.status.phase).to.equal("Bound");
         expect(outputs.logServiceName).to.equal("logs");
-        expect(outputs.logServiceUrl).to.equal("http://logs.default.svc:9428/select/vmui/");
-        expect(outputs.logServiceBulkUrl).to.match(
-            /^http:\/\/logs\.default\.svc:9428\/insert\/elasticsearch\?_msg_field=message&/,
-        );
+        // No namespace given: the bare name, which the webserver's pods resolve in their namespace.
+        expect(outputs.logServiceUrl).to.equal("http://logs:9428/select/vmui/");
+        expect(outputs.logServiceBulkUrl).to.match(/^http:\/\/logs:9428\/insert\/elasticsearch\?_msg_field=message&/);
         // Every pod's log agent posts to it: the ConfigMap the Deployment mounts says so.
         const deployment = JSON.parse(kubectl(["get", "deployment", "webserver", "-o", "json"]).stdout);
         const confName = deployment.spec.template.spec.volumes.find((v: any) => v.name === "agent-conf").configMap.name;
