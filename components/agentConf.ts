@@ -106,6 +106,9 @@ function syslogOutput(d: SyslogTarget): Output {
           };
 }
 
+/** The URL of the service's bulk API with the url's query: what agent.sh's preflight posts to (an empty request). */
+export const bulkCheckUrl = (d: ElasticsearchTarget): string => `${d.server}/_bulk${d.query ? `?${d.query}` : ""}`;
+
 /**
  * omelasticsearch in bulk mode. The url's query (VictoriaLogs' _msg_field and the like) rides on
  * the `timeout` parameter, the one omelasticsearch appends to the bulk URL (rsyslog 8.2302 has no

@@ -150,6 +150,8 @@ export const AGENT = {
     },
     /** The agent's environment variables for destination.elasticsearch.auth (the Secret's keys). */
     basicAuthEnv: { username: "ES_USERNAME", password: "ES_PASSWORD" },
+    /** The agent's environment variable naming the bulk URL agent.sh checks the credentials against before it starts. */
+    bulkCheckEnv: "BULK_CHECK_URL",
     /**
      * How long the service may take over a bulk request (Elasticsearch's `timeout` parameter):
      * a batch is 128 lines, far below it.

@@ -1,6 +1,6 @@
 import { createHash } from "crypto";
 import { Shipper, Workload } from "./args";
-import { agentConf } from "./agentConf";
+import { agentConf, bulkCheckUrl } from "./agentConf";
 import { AGENT, DEPLOYMENT, NGINX, SEED, SELECTOR_LABELS, SERVICE } from "./defaults";
 import { ValidatedArgs, ValidatedProbe, Quantities } from "./model";
 import { nginxConf } from "./nginxConf";
@@ -54,7 +54,8 @@ export interface Container {
 
 export interface EnvVar {
     name: string;
-    valueFrom: { fieldRef: { fieldPath: string } } | { secretKeyRef: { name: string; key: string } };
+    value?: string;
+    valueFrom?: { fieldRef: { fieldPath: string } } | { secretKeyRef: { name: string; key: string } };
 }
 
 export interface Volume {
@@ -249,14 +250,16 @@ function agentEnv(args: ValidatedArgs): EnvVar[] | undefined {
         name,
         valueFrom: { fieldRef: { fieldPath: RECORD_FIELD_PATHS[field as keyof typeof RECORD_FIELD_PATHS] } },
     }));
-    const secret = d.kind === "elasticsearch" ? d.basicAuthSecret : undefined;
+    if (d.kind !== "elasticsearch") return fields;
+    const secret = d.basicAuthSecret;
     const auth = secret
         ? Object.entries(AGENT.basicAuthEnv).map(([key, name]) => ({
               name,
               valueFrom: { secretKeyRef: { name: secret, key } },
           }))
         : [];
-    return [...fields, ...auth];
+    // agent.sh checks the service takes the credentials before rsyslogd reads a line (preflight).
+    return [...fields, ...auth, { name: AGENT.bulkCheckEnv, value: bulkCheckUrl(d) }];
 }
 
 function buildSidecarContainer(args: ValidatedArgs): Container {

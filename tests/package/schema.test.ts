@@ -3,7 +3,7 @@
 import { expect } from "chai";
 import * as path from "path";
 import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
-import { WebserverPod, WEBSERVER_POD_TYPE } from "../../components";
+import { LogService, LOG_SERVICE_TYPE, WebserverPod, WEBSERVER_POD_TYPE } from "../../components";
 import { STACK_KEYS } from "../../program/stackConfig";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -14,17 +14,41 @@ describe("multi-language schema (component schema inference)", function () {
 
     before(async () => {
         const provider = new ComponentProvider({
-            components: [WebserverPod as any],
+            components: [WebserverPod as any, LogService as any],
             dirname: ROOT,
             name: "webserver-sidecar",
         });
         schema = JSON.parse(await provider.getSchema());
     });
 
-    it("lists WebserverPod under the package's type token", () => {
+    it("lists WebserverPod and LogService under the package's type tokens", () => {
         expect(schema.name).to.equal("webserver-sidecar");
-        expect(Object.keys(schema.resources)).to.deep.equal([WEBSERVER_POD_TYPE]);
+        expect(Object.keys(schema.resources).sort()).to.deep.equal([LOG_SERVICE_TYPE, WEBSERVER_POD_TYPE].sort());
         expect(schema.resources[WEBSERVER_POD_TYPE].isComponent).to.equal(true);
+        expect(schema.resources[LOG_SERVICE_TYPE].isComponent).to.equal(true);
+    });
+
+    it("LogService: every option an optional, documented input; its URLs as outputs", () => {
+        const r = schema.resources[LOG_SERVICE_TYPE];
+        expect(Object.keys(r.inputProperties).sort()).to.deep.equal([
+            "image",
+            "name",
+            "namespace",
+            "resources",
+            "retentionPeriod",
+            "storageClassName",
+            "storageSize",
+        ]);
+        expect(r.requiredInputs ?? []).to.deep.equal([]);
+        for (const [name, p] of Object.entries<any>(r.inputProperties))
+            expect(p.description, `${name} is documented`).to.be.a("string").and.not.equal("");
+        expect(Object.keys(r.properties).sort()).to.deep.equal([
+            "bulkUrl",
+            "namespace",
+            "serviceName",
+            "syslogAddress",
+            "uiUrl",
+        ]);
     });
 
     it("has every option as an optional input, documented", () => {

@@ -133,6 +133,39 @@ describe("log agent over the bulk API into VictoriaLogs (plain processes, no pod
         expect(s.extra).to.be.at.most(bound);
     });
 
+    it("wrong credentials: the agent stops before it reads a line, with one clear line; with the right ones every line once", async () => {
+        const auth = { username: "shipper", password: "right" };
+        vl = await VictoriaLogsProcess.start({ auth });
+        const target = bulkTarget(vl, "es-credentials");
+        const env = (password: string) => ({
+            [AGENT.basicAuthEnv.username]: auth.username,
+            [AGENT.basicAuthEnv.password]: password,
+        });
+        const wrong = (run = new AgentProcess(target, { env: env("wrong") }));
+        const n = 500;
+        wrong.write(
+            "access.log",
+            Array.from({ length: n }, (_, i) => `cred ${i} before the Secret was fixed`),
+        );
+        wrong.start();
+        const code = await wrong.exited();
+        const said = wrong.err.trim().split("\n").pop();
+        report(`wrong credentials: exit ${code}: ${said}`);
+        expect(code).to.equal(1);
+        expect(said).to.match(
+            /^log-agent: the destination refused the credentials \(HTTP 401\) at http:\/\/127\.0\.0\.1:\d+\/insert\/elasticsearch\/_bulk: fix the Secret/,
+        );
+        expect(wrong.deliveredOffset("access.log"), "no position recorded: nothing read").to.equal(undefined);
+        expect(await vl.query("_time:24h")).to.have.length(0);
+        // The Secret fixed: Kubernetes starts the container again (same volume) with its new values.
+        const errBefore = wrong.err.length;
+        wrong.start(env(auth.password));
+        const s = summarize(await awaitStored(vl, "access", "cred", n));
+        report(`after the fix: ${JSON.stringify(s)}`);
+        expect(s).to.deep.equal({ missing: 0, once: n, duplicated: 0, extra: 0 });
+        expect(wrong.err.slice(errBefore)).to.not.contain("refused");
+    });
+
     it("basic auth: the credentials come from the environment (the Secret's keys), never from the config", async () => {
         const auth = { username: "shipper", password: "s3cret-from-a-Secret" };
         vl = await VictoriaLogsProcess.start({ auth });

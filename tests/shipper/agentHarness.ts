@@ -5,7 +5,8 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { agentConf, SyslogProtocol } from "../../components";
+import { AGENT, agentConf, SyslogProtocol } from "../../components";
+import { bulkCheckUrl } from "../../components/agentConf";
 import { AgentDestination } from "../../components/model";
 import { agentCommand } from "../../components/shippers";
 import { recordOffset, ShipperOptions, ShipperRun, until } from "./harness";
@@ -20,8 +21,9 @@ export class AgentProcess extends ShipperRun {
         destination: AgentDestination,
         private readonly agentOptions: ShipperOptions = {},
     ) {
-        // agent.sh starts rsyslogd from PATH, as in the agent's image.
-        super({ ...agentOptions, env: { ...RECORD_ENV, ...agentOptions.env, PATH: PATH_WITH_SBIN } });
+        // agent.sh starts rsyslogd from PATH, as in the agent's image; the bulk URL as the pod's env has it.
+        const check = destination.kind === "elasticsearch" ? { [AGENT.bulkCheckEnv]: bulkCheckUrl(destination) } : {};
+        super({ ...agentOptions, env: { ...RECORD_ENV, ...check, ...agentOptions.env, PATH: PATH_WITH_SBIN } });
         // Outside the log directory, as the ConfigMap is in the pod: the volume's bound is not its.
         fs.writeFileSync(this.confFile, agentConf(destination, this.dir));
     }

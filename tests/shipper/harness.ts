@@ -55,10 +55,11 @@ export class ShipperRun {
         );
     }
 
-    start(): this {
+    /** Starts (again: a container's restart, same volume), with `env` on top of the options' for this run. */
+    start(env: NodeJS.ProcessEnv = {}): this {
         const [cmd, ...args] = this.argv();
         // A process group of its own, so a kill reaches its tails too, as a container's end would.
-        const env = { ...process.env, ...this.options.env };
+        env = { ...process.env, ...this.options.env, ...env };
         if (this.options.pathPrefix) env.PATH = `${this.options.pathPrefix}:${env.PATH}`;
         const child = spawn(cmd, args, {
             env,

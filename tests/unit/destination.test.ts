@@ -164,6 +164,8 @@ describe("destination (the log agent)", () => {
         expect(sidecarOf(args).env!.slice(3)).to.deep.equal([
             { name: "ES_USERNAME", valueFrom: { secretKeyRef: { name: "es-writer", key: "username" } } },
             { name: "ES_PASSWORD", valueFrom: { secretKeyRef: { name: "es-writer", key: "password" } } },
+            // agent.sh's preflight: the credentials must be taken before a line is read.
+            { name: "BULK_CHECK_URL", value: "http://es:9200/_bulk" },
         ]);
         validateAgainstSchema(manifests(args).pod as any);
     });

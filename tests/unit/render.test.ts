@@ -108,13 +108,23 @@ describe("schema validation of rendered objects", () => {
 });
 
 describe("npm run render -- --stack prod", function () {
-    it("renders nginx's ConfigMap, the Service, the 2-replica restricted Deployment and its PodDisruptionBudget, all schema-valid", () => {
+    it("renders nginx's and the agent's ConfigMaps, the Services, the 2-replica restricted Deployment, its PodDisruptionBudget and the LogService's StatefulSet, all schema-valid", () => {
         const r = prodStack();
         expect(r.code, r.stderr).to.equal(0);
         const docs = parseAllDocuments(r.stdout).map((d) => d.toJS());
-        expect(docs.map((d) => d.kind)).to.deep.equal(["ConfigMap", "Service", "Deployment", "PodDisruptionBudget"]);
+        expect(docs.map((d) => `${d.kind}/${d.metadata.name.replace(/-[0-9a-f]{8}$/, "")}`)).to.deep.equal([
+            "ConfigMap/webserver-nginx-conf",
+            "ConfigMap/webserver-agent-conf",
+            "Service/logs",
+            "Service/webserver",
+            "Deployment/webserver",
+            "StatefulSet/logs",
+            "PodDisruptionBudget/webserver",
+        ]);
         docs.forEach((d) => validateAgainstSchema(d));
-        const deployment = docs[2];
+        // The agents deliver to the LogService the stack deploys.
+        expect(docs[1].data["rsyslog.conf"]).to.contain('server="http://logs:9428/insert/elasticsearch"');
+        const deployment = docs[4];
         expect(deployment.spec.replicas).to.equal(2);
         expect(deployment.spec.template.spec.securityContext.runAsNonRoot).to.equal(true);
         expect(deployment.metadata.labels).to.deep.equal({
@@ -122,7 +132,7 @@ describe("npm run render -- --stack prod", function () {
             "app.kubernetes.io/name": "webserver",
             "app.kubernetes.io/instance": "webserver",
         });
-        expect(docs[3].spec.minAvailable).to.equal(1);
+        expect(docs[6].spec.minAvailable).to.equal(1);
     });
 });
 
@@ -142,9 +152,11 @@ describe("npm run render -- --policy", () => {
         expect(r.stdout).to.match(/^advisory +cpu-requests-limits /m);
     });
 
-    it("finds nothing on the prod stack's Deployment", () => {
+    it("finds nothing on the prod stack's Deployment and LogService", () => {
         const r = prodPolicy();
         expect(r.code, r.stderr).to.equal(0);
-        expect(r.stdout.trim()).to.equal("0 finding(s), 0 mandatory, on Deployment webserver (policy pack: policy/)");
+        expect(r.stdout.trim()).to.equal(
+            "0 finding(s), 0 mandatory, on Deployment webserver, StatefulSet logs (policy pack: policy/)",
+        );
     });
 });
