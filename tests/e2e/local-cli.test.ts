@@ -78,7 +78,7 @@ describe("e2e: npm run local -- --stack logs (the webserver delivering to a LogS
         report(
             r.out
                 .split("\n")
-                .filter((l) => /^(logService|victoria-logs|destination|  \S)/.test(l))
+                .filter((l) => /^(logService|victoria-logs|destination| {2}\S)/.test(l))
                 .join(" | "),
         );
         expect(r.code, r.out).to.equal(0);
