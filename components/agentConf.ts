@@ -41,9 +41,12 @@ const LOGS = [
     { file: "error.log", tag: "nginx-error", severity: "err" },
 ] as const;
 
-/** rsyslog.conf for a destination; `logDir` is where nginx writes (the tests use a temp dir). */
-export function agentConf(d: AgentDestination, logDir: string = SEED.logDir): string {
-    const out = d.kind === "syslog" ? syslogOutput(d) : bulkOutput(d, logDir);
+/**
+ * rsyslog.conf for a destination; `logDir` is where nginx writes and `tlsDir` where the TLS material
+ * is mounted (the tests use temp dirs).
+ */
+export function agentConf(d: AgentDestination, logDir: string = SEED.logDir, tlsDir: string = AGENT.tls.dir): string {
+    const out = d.kind === "syslog" ? syslogOutput(d) : bulkOutput(d, logDir, tlsDir);
     const input = (l: (typeof LOGS)[number]) =>
         `input(type="imfile" File="${logDir}/${l.file}" Tag="${l.tag}" Facility="local6" Severity="${l.severity}"\n` +
         `      ruleset="deliver" reopenOnTruncate="off" persistStateAfterSubmission="on" freshStartTail="off"\n` +
@@ -115,17 +118,25 @@ export const bulkCheckUrl = (d: ElasticsearchTarget): string => `${d.server}/_bu
  * other way to add query parameters or headers). Credentials come from the environment the
  * Secret fills, read when rsyslogd loads its config, so the ConfigMap never holds them.
  */
-function bulkOutput(d: ElasticsearchTarget, logDir: string): Output {
+function bulkOutput(d: ElasticsearchTarget, logDir: string, tlsDir: string): Output {
     const timeout = d.query === "" ? AGENT.bulkTimeout : `${AGENT.bulkTimeout}&${d.query}`;
     const auth = d.basicAuthSecret
         ? `\n           uid=\`echo $${AGENT.basicAuthEnv.username}\` pwd=\`echo $${AGENT.basicAuthEnv.password}\``
         : "";
+    // libcurl verifies the certificate's chain and name unless told otherwise.
+    const t = d.tls;
+    const tls = [
+        t?.ca && `tls.cacert="${tlsDir}/${AGENT.tls.ca}"`,
+        t?.clientCertSecret && `tls.mycert="${tlsDir}/${AGENT.tls.cert}" tls.myprivkey="${tlsDir}/${AGENT.tls.key}"`,
+        t?.insecureSkipVerify && 'allowunsignedcerts="on" skipverifyhost="on"',
+    ].filter(Boolean);
     return {
         what: `the Elasticsearch bulk API at ${d.server}`,
         module: "omelasticsearch",
         template: 'template(name="record" type="string" string="%$!%")',
         action:
             `type="omelasticsearch" server="${d.server}" searchIndex="${d.index}" bulkmode="on" template="record"\n` +
-            `           timeout="${timeout}" errorfile="${agentStateDir(logDir)}/${AGENT.rejectedFile}"${auth}`,
+            `           timeout="${timeout}" errorfile="${agentStateDir(logDir)}/${AGENT.rejectedFile}"${auth}` +
+            (tls.length > 0 ? `\n           ${tls.join(" ")}` : ""),
     };
 }

@@ -59,14 +59,36 @@ export interface ElasticsearchAuthArgs {
     readonly basicAuthSecret: pulumi.Input<string>;
 }
 
+/** Where a CA bundle is: a key of a ConfigMap or of a Secret in the pod's namespace (exactly one of the two). */
+export interface TlsCaArgs {
+    /** A ConfigMap holding the CA bundle (PEM). @default none */
+    readonly configMap?: pulumi.Input<string>;
+    /** A Secret holding the CA bundle (PEM). @default none */
+    readonly secret?: pulumi.Input<string>;
+    /** The key holding it. @default "ca.crt" */
+    readonly key?: pulumi.Input<string>;
+}
+
+/** How the agent checks the service it delivers to over TLS. */
+export interface TlsArgs {
+    /** The CA that signs the service's certificate. @default the agent image's system CAs */
+    readonly ca?: TlsCaArgs;
+    /** A Secret of type kubernetes.io/tls (tls.crt, tls.key): the agent's certificate, for a service that asks for one (mutual TLS). @default none */
+    readonly clientCertSecret?: pulumi.Input<string>;
+    /** Accept any certificate and name: the connection is encrypted but the service unverified. Reported by the policy pack. @default false */
+    readonly insecureSkipVerify?: pulumi.Input<boolean>;
+}
+
 /** A service that takes the Elasticsearch bulk API: Elasticsearch, OpenSearch, VictoriaLogs and others. */
 export interface ElasticsearchDestinationArgs {
-    /** "http://host:port[/path][?query]": the agent posts batches to <url>/_bulk, with the url's query (VictoriaLogs: "http://host:9428/insert/elasticsearch?_msg_field=message&_time_field=@timestamp"). No https yet (see README). */
+    /** "http(s)://host:port[/path][?query]": the agent posts batches to <url>/_bulk, with the url's query (VictoriaLogs: "http://host:9428/insert/elasticsearch?_msg_field=message&_time_field=@timestamp"). https verifies the service's certificate and name. */
     readonly url: pulumi.Input<string>;
     /** The index the documents go to, a lowercase name. @default "nginx" */
     readonly index?: pulumi.Input<string>;
     /** Basic-auth credentials from a Secret. @default none */
     readonly auth?: ElasticsearchAuthArgs;
+    /** TLS settings for an https url: the CA, a client certificate, or (explicitly) no verification. @default the image's system CAs, verified */
+    readonly tls?: TlsArgs;
 }
 
 /** Where the logs go instead of the sidecar's stdout: exactly one of syslog or elasticsearch. */

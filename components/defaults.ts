@@ -53,6 +53,8 @@ export const DEFAULTS = {
     syslogProtocol: "relp",
     /** destination.elasticsearch.index. */
     elasticsearchIndex: "nginx",
+    /** destination.*.tls.ca.key: where cert-manager and kubectl put a CA. */
+    tlsCaKey: "ca.crt",
     probes: {
         readiness: { path: "/", initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3 },
         liveness: { path: "/", initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 },
@@ -152,6 +154,20 @@ export const AGENT = {
     basicAuthEnv: { username: "ES_USERNAME", password: "ES_PASSWORD" },
     /** The agent's environment variable naming the bulk URL agent.sh checks the credentials against before it starts. */
     bulkCheckEnv: "BULK_CHECK_URL",
+    /**
+     * TLS material of a destination, mounted from the ConfigMap or Secrets the args name: the CA
+     * as ca.crt, the client certificate as client.crt and client.key; `tlsEnv` tells agent.sh where,
+     * `insecureEnv` (set to "off") that verification is off (the policy pack reports it).
+     */
+    tls: {
+        dir: "/etc/webserver-agent-tls",
+        volume: "agent-tls",
+        ca: "ca.crt",
+        cert: "client.crt",
+        key: "client.key",
+        dirEnv: "AGENT_TLS_DIR",
+        verifyEnv: "AGENT_TLS_VERIFY",
+    },
     /**
      * How long the service may take over a bulk request (Elasticsearch's `timeout` parameter):
      * a batch is 128 lines, far below it.

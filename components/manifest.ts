@@ -62,6 +62,47 @@ export interface Volume {
     name: string;
     emptyDir?: { sizeLimit?: string; medium?: string };
     configMap?: { name: string };
+    projected?: { defaultMode: number; sources: VolumeProjection[] };
+}
+
+type KeyToPath = { key: string; path: string };
+export type VolumeProjection =
+    { configMap: { name: string; items: KeyToPath[] } } | { secret: { name: string; items: KeyToPath[] } };
+
+/** A destination's TLS settings, when the agent mounts any (a CA or a client certificate). */
+function tlsOf(args: ValidatedArgs) {
+    const d = args.destination;
+    const t = d?.kind === "elasticsearch" ? d.tls : undefined;
+    return t && (t.ca || t.clientCertSecret) ? t : undefined;
+}
+
+/**
+ * The CA and the client certificate, from the ConfigMap or Secrets the args name, in one directory
+ * (AGENT.tls). Group-readable only: the restricted profile's fsGroup is the agent's group.
+ */
+function tlsVolume(args: ValidatedArgs): Volume[] {
+    const t = tlsOf(args);
+    if (!t) return [];
+    const sources: VolumeProjection[] = [];
+    if (t.ca) {
+        const items = [{ key: t.ca.key, path: AGENT.tls.ca }];
+        sources.push(
+            t.ca.kind === "configMap"
+                ? { configMap: { name: t.ca.name, items } }
+                : { secret: { name: t.ca.name, items } },
+        );
+    }
+    if (t.clientCertSecret)
+        sources.push({
+            secret: {
+                name: t.clientCertSecret,
+                items: [
+                    { key: "tls.crt", path: AGENT.tls.cert },
+                    { key: "tls.key", path: AGENT.tls.key },
+                ],
+            },
+        });
+    return [{ name: AGENT.tls.volume, projected: { defaultMode: 0o440, sources } }];
 }
 
 export interface TopologySpreadConstraint {
@@ -258,8 +299,15 @@ function agentEnv(args: ValidatedArgs): EnvVar[] | undefined {
               valueFrom: { secretKeyRef: { name: secret, key } },
           }))
         : [];
-    // agent.sh checks the service takes the credentials before rsyslogd reads a line (preflight).
-    return [...fields, ...auth, { name: AGENT.bulkCheckEnv, value: bulkCheckUrl(d) }];
+    // agent.sh checks the service takes the credentials before rsyslogd reads a line (preflight),
+    // with the same TLS material; verification off is said in the pod spec, where the policy pack sees it.
+    return [
+        ...fields,
+        ...auth,
+        { name: AGENT.bulkCheckEnv, value: bulkCheckUrl(d) },
+        ...(tlsOf(args) ? [{ name: AGENT.tls.dirEnv, value: AGENT.tls.dir }] : []),
+        ...(d.tls?.insecureSkipVerify ? [{ name: AGENT.tls.verifyEnv, value: "off" }] : []),
+    ];
 }
 
 function buildSidecarContainer(args: ValidatedArgs): Container {
@@ -282,6 +330,7 @@ function buildSidecarContainer(args: ValidatedArgs): Container {
         volumeMounts: [
             { name: SEED.volumeName, mountPath: SEED.logDir, ...(readOnlyLogs && { readOnly: true }) },
             ...(args.destination ? [{ name: AGENT.confVolume, mountPath: AGENT.confDir, readOnly: true }] : []),
+            ...(tlsOf(args) ? [{ name: AGENT.tls.volume, mountPath: AGENT.tls.dir, readOnly: true }] : []),
         ],
     };
 }
@@ -301,6 +350,7 @@ export function buildPodSpec(args: ValidatedArgs): PodSpec {
                 ? [{ name: NGINX.confVolume, configMap: { name: nginxConfigMapName(args) } }]
                 : []),
             ...(args.destination ? [{ name: AGENT.confVolume, configMap: { name: agentConfigMapName(args) } }] : []),
+            ...tlsVolume(args),
         ],
         // A native sidecar (Kubernetes 1.29+) starts before nginx and stops after it, so the
         // last lines nginx writes at shutdown are still shipped.

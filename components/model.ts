@@ -35,11 +35,23 @@ export interface SyslogTarget {
     protocol: SyslogProtocol;
 }
 
+/** TLS for a destination (args.destination.*.tls), parsed. */
+export interface TlsSettings {
+    /** The CA bundle's source: a ConfigMap's or a Secret's key. */
+    ca?: { kind: "configMap" | "secret"; name: string; key: string };
+    /** A kubernetes.io/tls Secret: the agent's certificate. */
+    clientCertSecret?: string;
+    /** Verification off (set explicitly). */
+    insecureSkipVerify: boolean;
+}
+
 /** A service taking the Elasticsearch bulk API (args.destination.elasticsearch), parsed. */
 export interface ElasticsearchTarget {
     kind: "elasticsearch";
     /** scheme://host:port[/path], no trailing slash: rsyslog posts to <server>/_bulk. */
     server: string;
+    /** With an https url: how the service is checked. */
+    tls?: TlsSettings;
     /** The url's query string without "?" (kept on every bulk request), or "". */
     query: string;
     index: string;

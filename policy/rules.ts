@@ -248,6 +248,22 @@ export const RULES: Rule[] = [
                 .filter((v: any) => v.emptyDir && !v.emptyDir.sizeLimit)
                 .map((v: any) => `volume ${v.name}: emptyDir without sizeLimit`),
     },
+    {
+        id: "tls-verification-on",
+        title: "TLS to the log destination verifies the service",
+        linters: ["none: this component's log agent (destination.elasticsearch.tls.insecureSkipVerify)"],
+        remediation:
+            "set `destination.elasticsearch.tls.ca` to the CA that signs the service's certificate, instead of `insecureSkipVerify`",
+        pssRestricted: false,
+        severity: "high",
+        // The component says so in the agent's environment (components/manifest.ts), which agent.sh reads too.
+        check: (spec) =>
+            each(
+                spec,
+                (c) => (c.env ?? []).some((e: any) => e.name === "AGENT_TLS_VERIFY" && e.value === "off"),
+                "the log agent does not verify the destination's certificate (AGENT_TLS_VERIFY=off)",
+            ),
+    },
 ];
 
 /** The Pulumi types of the workloads that carry a pod spec, and where it is. */

@@ -9,6 +9,7 @@ import {
     RetentionSettings,
     SidecarShipper,
     SyslogTarget,
+    TlsSettings,
     ValidatedArgs,
 } from "../model";
 import { Checker } from "./checker";
@@ -126,10 +127,17 @@ function checkSyslog(c: Checker, value: unknown): SyslogTarget | undefined {
 const INDEX_NAME = /^[a-z0-9][a-z0-9._-]{0,254}$/;
 
 function checkElasticsearch(c: Checker, value: unknown): ElasticsearchTarget | undefined {
-    const e = c.object("destination.elasticsearch", value, ["url", "index", "auth"]);
+    const e = c.object("destination.elasticsearch", value, ["url", "index", "auth", "tls"]);
     if (!e) return undefined;
     const url = c.string("destination.elasticsearch.url", e.url);
     const server = url === undefined ? undefined : bulkServer(c, url);
+    const https = server?.server.startsWith("https://") === true;
+    let tls: TlsSettings | undefined = https ? { insecureSkipVerify: false } : undefined;
+    if (e.tls !== undefined) {
+        if (server !== undefined && !https)
+            c.fail("destination.elasticsearch.tls", e.tls, "applies to an https:// url only: the url is http://");
+        else tls = checkTls(c, "destination.elasticsearch.tls", e.tls);
+    }
     const index =
         e.index === undefined ? DEFAULTS.elasticsearchIndex : c.string("destination.elasticsearch.index", e.index);
     if (index !== undefined && !INDEX_NAME.test(index))
@@ -155,7 +163,74 @@ function checkElasticsearch(c: Checker, value: unknown): ElasticsearchTarget | u
     }
     if (server === undefined || index === undefined || !INDEX_NAME.test(index)) return undefined;
     if (e.auth !== undefined && basicAuthSecret === undefined) return undefined;
-    return { kind: "elasticsearch", ...server, index, ...(basicAuthSecret !== undefined && { basicAuthSecret }) };
+    if (e.tls !== undefined && tls === undefined) return undefined;
+    return {
+        kind: "elasticsearch",
+        ...server,
+        index,
+        ...(basicAuthSecret !== undefined && { basicAuthSecret }),
+        ...(tls !== undefined && { tls }),
+    };
+}
+
+/** tls: { ca: { configMap | secret, key }, clientCertSecret, insecureSkipVerify }. */
+function checkTls(c: Checker, arg: string, value: unknown): TlsSettings | undefined {
+    const t = c.object(arg, value, ["ca", "clientCertSecret", "insecureSkipVerify"]);
+    if (!t) return undefined;
+    const before = c.issues.length;
+    const name = (a: string, v: unknown, what: string) => {
+        const n = c.string(a, v);
+        if (n !== undefined && !isDnsSubdomain(n))
+            return c.fail(
+                a,
+                n,
+                `must be the name of a ${what} (a DNS subdomain: lowercase letters, digits, '-' and '.')`,
+            );
+        return n;
+    };
+    let ca: TlsSettings["ca"];
+    if (t.ca !== undefined) {
+        const o = c.object(`${arg}.ca`, t.ca, ["configMap", "secret", "key"]);
+        if (o) {
+            const kinds = (["configMap", "secret"] as const).filter((k) => o[k] !== undefined);
+            if (kinds.length !== 1)
+                c.fail(
+                    `${arg}.ca`,
+                    t.ca,
+                    'must name one source: { configMap: "<name>" } or { secret: "<name>" }, with key (default "ca.crt")',
+                );
+            else {
+                const kind = kinds[0];
+                const n = name(`${arg}.ca.${kind}`, o[kind], kind === "configMap" ? "ConfigMap" : "Secret");
+                const key = o.key === undefined ? DEFAULTS.tlsCaKey : c.string(`${arg}.ca.key`, o.key);
+                if (key !== undefined && !/^[-._a-zA-Z0-9]+$/.test(key))
+                    c.fail(
+                        `${arg}.ca.key`,
+                        key,
+                        "must be a ConfigMap or Secret key: letters, digits, '-', '_' and '.'",
+                    );
+                if (n !== undefined && key !== undefined) ca = { kind, name: n, key };
+            }
+        }
+    }
+    const clientCertSecret =
+        t.clientCertSecret === undefined
+            ? undefined
+            : name(`${arg}.clientCertSecret`, t.clientCertSecret, "Secret of type kubernetes.io/tls");
+    const insecureSkipVerify =
+        t.insecureSkipVerify === undefined ? false : c.boolean(`${arg}.insecureSkipVerify`, t.insecureSkipVerify);
+    if (insecureSkipVerify === true && ca !== undefined)
+        c.fail(
+            `${arg}.insecureSkipVerify`,
+            true,
+            "contradicts tls.ca: a CA given is a CA to verify with; drop one of the two",
+        );
+    if (c.issues.length > before || insecureSkipVerify === undefined) return undefined;
+    return {
+        ...(ca && { ca }),
+        ...(clientCertSecret !== undefined && { clientCertSecret }),
+        insecureSkipVerify,
+    };
 }
 
 /** The url as rsyslog's omelasticsearch takes it: server (with its port written out) and query. */
@@ -167,14 +242,8 @@ function bulkServer(c: Checker, url: string): Pick<ElasticsearchTarget, "server"
     } catch {
         return c.fail(arg, url, 'must be a URL such as "http://logs.example.com:9200"');
     }
-    if (u.protocol === "https:")
-        return c.fail(
-            arg,
-            url,
-            "is https, which is not supported yet: use http to a service inside the cluster (the LogService component), or a TLS-terminating relay",
-        );
-    if (u.protocol !== "http:")
-        return c.fail(arg, url, 'must be an http:// URL such as "http://logs.example.com:9200"');
+    if (u.protocol !== "http:" && u.protocol !== "https:")
+        return c.fail(arg, url, 'must be an http:// or https:// URL such as "https://logs.example.com:9200"');
     if (u.username !== "" || u.password !== "")
         return c.fail(
             arg,
@@ -189,8 +258,9 @@ function bulkServer(c: Checker, url: string): Pick<ElasticsearchTarget, "server"
             url,
             `must be the API's base, without /_bulk (the agent appends it): "${url.replace(/\/_bulk\/?/, "")}"`,
         );
-    const port = u.port === "" ? "80" : u.port;
-    return { server: `http://${u.hostname}:${port}${path}`, query: u.search.replace(/^\?/, "") };
+    const scheme = u.protocol.slice(0, -1);
+    const port = u.port === "" ? (scheme === "https" ? "443" : "80") : u.port;
+    return { server: `${scheme}://${u.hostname}:${port}${path}`, query: u.search.replace(/^\?/, "") };
 }
 
 export function checkShipping(

@@ -24,7 +24,9 @@ export function rsyslogd(): string {
         const file = path.join(dir, "rsyslogd");
         if (fs.existsSync(file)) return file;
     }
-    throw new Error("rsyslogd is needed: sudo apt-get install -y rsyslog rsyslog-relp rsyslog-elasticsearch (Debian/Ubuntu)");
+    throw new Error(
+        "rsyslogd is needed: sudo apt-get install -y rsyslog rsyslog-relp rsyslog-elasticsearch (Debian/Ubuntu)",
+    );
 }
 
 /** The received messages' file, under the receiver's directory. */

@@ -3,6 +3,8 @@
 // HTTP API in LogsQL. The e2e delivers a pod's logs into it and asks for the last 24 hours.
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
+import * as http from "http";
+import * as https from "https";
 import * as os from "os";
 import * as path from "path";
 import { poll } from "./exec";
@@ -24,12 +26,24 @@ export class VictoriaLogsProcess {
         readonly httpHost: string,
         /** Basic-auth credentials every HTTP request must carry (VictoriaLogs' -httpAuth.*), or none. */
         readonly auth?: { username: string; password: string },
+        /** HTTPS instead of HTTP: the server's certificate and key (PEM files), and the CA queries trust. */
+        readonly tls?: { certFile: string; keyFile: string; caFile: string },
     ) {}
 
     static async start(
-        o: { httpHost?: string; auth?: { username: string; password: string } } = {},
+        o: {
+            httpHost?: string;
+            auth?: { username: string; password: string };
+            tls?: { certFile: string; keyFile: string; caFile: string };
+        } = {},
     ): Promise<VictoriaLogsProcess> {
-        const vl = new VictoriaLogsProcess(await freePort(), await freePort(), o.httpHost ?? "127.0.0.1", o.auth);
+        const vl = new VictoriaLogsProcess(
+            await freePort(),
+            await freePort(),
+            o.httpHost ?? "127.0.0.1",
+            o.auth,
+            o.tls,
+        );
         await vl.resume();
         return vl;
     }
@@ -45,6 +59,7 @@ export class VictoriaLogsProcess {
                 `-syslog.listenAddr.tcp=:${this.syslogPort}`,
                 // The last 24 hours the task names, and a day's margin.
                 "-retentionPeriod=2d",
+                ...(this.tls ? ["-tls", `-tlsCertFile=${this.tls.certFile}`, `-tlsKeyFile=${this.tls.keyFile}`] : []),
                 ...(this.auth
                     ? [`-httpAuth.username=${this.auth.username}`, `-httpAuth.password=${this.auth.password}`]
                     : []),
@@ -81,22 +96,39 @@ export class VictoriaLogsProcess {
 
     /** The bulk API's base URL as a destination takes it, with the query LogService's URL carries. */
     bulkUrl(host = "127.0.0.1"): string {
-        return `http://${host}:${this.httpPort}/insert/elasticsearch?${VICTORIALOGS_BULK_QUERY}`;
+        return `${this.tls ? "https" : "http"}://${host}:${this.httpPort}/insert/elasticsearch?${VICTORIALOGS_BULK_QUERY}`;
     }
 
     /** The records a LogsQL query returns (the /select/logsql/query API, one JSON object a line). */
     async query(logsql: string): Promise<Array<Record<string, string>>> {
-        const res = await fetch(`http://127.0.0.1:${this.httpPort}/select/logsql/query`, {
-            method: "POST",
-            body: new URLSearchParams({ query: logsql }),
-            ...(this.auth && {
-                headers: {
-                    authorization: `Basic ${Buffer.from(`${this.auth.username}:${this.auth.password}`).toString("base64")}`,
+        const body = new URLSearchParams({ query: logsql }).toString();
+        const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+            const req = (this.tls ? https : http).request(
+                {
+                    host: "127.0.0.1",
+                    port: this.httpPort,
+                    path: "/select/logsql/query",
+                    method: "POST",
+                    headers: {
+                        "content-type": "application/x-www-form-urlencoded",
+                        ...(this.auth && {
+                            authorization: `Basic ${Buffer.from(`${this.auth.username}:${this.auth.password}`).toString("base64")}`,
+                        }),
+                    },
+                    // The test's own queries check the chain only: some tests serve a certificate for another name.
+                    ...(this.tls && { ca: fs.readFileSync(this.tls.caFile), checkServerIdentity: () => undefined }),
                 },
-            }),
+                (res) => {
+                    let t = "";
+                    res.setEncoding("utf8");
+                    res.on("data", (d) => (t += d));
+                    res.on("end", () => resolve({ status: res.statusCode ?? 0, text: t }));
+                },
+            );
+            req.on("error", reject);
+            req.end(body);
         });
-        const text = await res.text();
-        if (!res.ok) throw new Error(`LogsQL ${JSON.stringify(logsql)}: HTTP ${res.status}: ${text.slice(0, 300)}`);
+        if (status !== 200) throw new Error(`LogsQL ${JSON.stringify(logsql)}: HTTP ${status}: ${text.slice(0, 300)}`);
         return text
             .split("\n")
             .filter(Boolean)

@@ -106,7 +106,12 @@ describe("integration: the prod stack through the Automation API", function () {
         expect(conf).to.contain('type="omelasticsearch" server="http://logs:9428/insert/elasticsearch"');
         // ... and nginx writes JSON, with the downward API's fields in the agent's environment.
         const agent = deployment.spec.template.spec.containers.find((c: any) => c.name === "sidecar-container");
-        expect(agent.env.map((e: any) => e.name)).to.deep.equal(["POD_NAMESPACE", "POD_NAME", "NODE_NAME"]);
+        expect(agent.env.map((e: any) => e.name)).to.deep.equal([
+            "POD_NAMESPACE",
+            "POD_NAME",
+            "NODE_NAME",
+            "BULK_CHECK_URL",
+        ]);
     });
 
     it("npm run render declared exactly the objects the API server holds, field by field", () => {

@@ -6,7 +6,10 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import { AGENT } from "../../components";
-import { ElasticsearchTarget } from "../../components/model";
+import { ElasticsearchTarget, TlsSettings } from "../../components/model";
+import * as os from "os";
+import * as path from "path";
+import { makeCa, makeServerCert } from "./certificates";
 import { awaitProgress } from "../../scripts/lib/exec";
 import { linesBetween } from "../../scripts/lib/load";
 import { VictoriaLogsProcess } from "../../scripts/lib/victoriaLogs";
@@ -14,14 +17,15 @@ import { AgentProcess, deliveredCopy, RECORD_ENV, settledOffset } from "./agentH
 import { report, sleep, summarize, until } from "./harness";
 
 /** destination.elasticsearch for a VictoriaLogs process, parsed as validation would (`server`, `query`). */
-function bulkTarget(vl: VictoriaLogsProcess, basicAuthSecret?: string): ElasticsearchTarget {
+function bulkTarget(vl: VictoriaLogsProcess, basicAuthSecret?: string, tls?: TlsSettings): ElasticsearchTarget {
     const u = new URL(vl.bulkUrl());
     return {
         kind: "elasticsearch",
-        server: `http://${u.host}${u.pathname}`,
+        server: `${u.protocol}//${u.host}${u.pathname}`,
         query: u.search.slice(1),
         index: "nginx",
         ...(basicAuthSecret && { basicAuthSecret }),
+        ...(tls && { tls }),
     };
 }
 
@@ -164,6 +168,70 @@ describe("log agent over the bulk API into VictoriaLogs (plain processes, no pod
         report(`after the fix: ${JSON.stringify(s)}`);
         expect(s).to.deep.equal({ missing: 0, once: n, duplicated: 0, extra: 0 });
         expect(wrong.err.slice(errBefore)).to.not.contain("refused");
+    });
+
+    describe("over https (VictoriaLogs with -tls)", () => {
+        const certs = fs.mkdtempSync(path.join(os.tmpdir(), "bulk-tls-"));
+        after(() => fs.rmSync(certs, { recursive: true, force: true }));
+        const ca = makeCa(certs, "right-ca");
+        const otherCa = makeCa(certs, "other-ca");
+        const server = makeServerCert(certs, ca, "server", "IP:127.0.0.1,DNS:localhost");
+        const wrongName = makeServerCert(certs, ca, "wrong-name", "DNS:logs.example.com");
+        const CA_FROM_CONFIGMAP: TlsSettings = {
+            ca: { kind: "configMap", name: "logs-ca", key: "ca.crt" },
+            insecureSkipVerify: false,
+        };
+        /** Waits until the agent said `pattern`; returns that line. */
+        const said = async (r: AgentProcess, pattern: RegExp) => {
+            await until(`the agent to say ${pattern}`, 60_000, () => pattern.test(r.err));
+            return r.err.split("\n").find((l) => pattern.test(l))!;
+        };
+
+        it("a CA that did not sign the service's certificate: refused with a clear line, nothing read; once the CA is fixed every line once", async () => {
+            vl = await VictoriaLogsProcess.start({ tls: { ...server, caFile: ca.certFile } });
+            const r = (run = new AgentProcess(bulkTarget(vl, undefined, CA_FROM_CONFIGMAP)));
+            fs.copyFileSync(otherCa.certFile, path.join(r.tlsDir, "ca.crt"));
+            const n = 300;
+            r.write(
+                "access.log",
+                Array.from({ length: n }, (_, i) => `tls ${i} while the CA was wrong`),
+            );
+            r.start();
+            const line = await said(r, /not ready .*certificate/);
+            report(`wrong CA: ${line}`);
+            expect(line).to.match(
+                /^log-agent: the destination at https:\/\/127\.0\.0\.1:\d+\/insert\/elasticsearch\/_bulk is not ready \(curl: \(60\) SSL certificate problem/,
+            );
+            expect(r.deliveredOffset("access.log"), "nothing read").to.equal(undefined);
+            // The ConfigMap fixed: the kubelet updates the mounted file in place.
+            fs.copyFileSync(ca.certFile, path.join(r.tlsDir, "ca.crt"));
+            const s = summarize(await awaitStored(vl, "access", "tls", n));
+            report(`the CA fixed: ${JSON.stringify(s)}`);
+            expect(s).to.deep.equal({ missing: 0, once: n, duplicated: 0, extra: 0 });
+        });
+
+        it("a certificate for another name: refused with a clear line, nothing read; insecureSkipVerify (explicit) delivers", async () => {
+            vl = await VictoriaLogsProcess.start({ tls: { ...wrongName, caFile: ca.certFile } });
+            const r = (run = new AgentProcess(bulkTarget(vl, undefined, CA_FROM_CONFIGMAP)));
+            fs.copyFileSync(ca.certFile, path.join(r.tlsDir, "ca.crt"));
+            r.write("access.log", ["name 0 checked"]);
+            r.start();
+            const line = await said(r, /not ready .*(subject name|does not match)/);
+            report(`wrong name: ${line}`);
+            expect(line).to.match(
+                /curl: \(60\) SSL: no alternative certificate subject name matches target host name '127\.0\.0\.1'/,
+            );
+            expect(r.deliveredOffset("access.log"), "nothing read").to.equal(undefined);
+            await r.dispose();
+            const unverified = (run = new AgentProcess(bulkTarget(vl, undefined, { insecureSkipVerify: true })));
+            expect(fs.readFileSync(unverified.confFile, "utf8")).to.contain(
+                'allowunsignedcerts="on" skipverifyhost="on"',
+            );
+            unverified.write("access.log", ["name 0 unchecked"]);
+            unverified.start();
+            const [c] = await awaitStored(vl, "access", "name", 1);
+            expect(c).to.equal(1);
+        });
     });
 
     it("basic auth: the credentials come from the environment (the Secret's keys), never from the config", async () => {

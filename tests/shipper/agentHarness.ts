@@ -17,17 +17,25 @@ export const APP = { "access.log": "nginx-access", "error.log": "nginx-error" } 
 
 /** The agent with the config for any destination; the environment stands in for the downward API and the Secret. */
 export class AgentProcess extends ShipperRun {
+    /** Where the TLS material is, as the pod mounts it (AGENT.tls): ca.crt, client.crt, client.key. */
+    readonly tlsDir = fs.mkdtempSync(path.join(os.tmpdir(), "agent-tls-"));
+
     constructor(
         destination: AgentDestination,
         private readonly agentOptions: ShipperOptions = {},
     ) {
-        // agent.sh starts rsyslogd from PATH, as in the agent's image; the bulk URL as the pod's env has it.
-        const check = destination.kind === "elasticsearch" ? { [AGENT.bulkCheckEnv]: bulkCheckUrl(destination) } : {};
-        super({ ...agentOptions, env: { ...RECORD_ENV, ...check, ...agentOptions.env, PATH: PATH_WITH_SBIN } });
+        // agent.sh starts rsyslogd from PATH, as in the agent's image; the environment the pod's has.
+        const env: NodeJS.ProcessEnv = { ...RECORD_ENV };
+        if (destination.kind === "elasticsearch") {
+            env[AGENT.bulkCheckEnv] = bulkCheckUrl(destination);
+            if (destination.tls?.ca || destination.tls?.clientCertSecret) env[AGENT.tls.dirEnv] = "<tls>";
+            if (destination.tls?.insecureSkipVerify) env[AGENT.tls.verifyEnv] = "off";
+        }
+        super({ ...agentOptions, env: { ...env, ...agentOptions.env, PATH: PATH_WITH_SBIN } });
+        if (env[AGENT.tls.dirEnv]) this.setEnv(AGENT.tls.dirEnv, this.tlsDir);
         // Outside the log directory, as the ConfigMap is in the pod: the volume's bound is not its.
-        fs.writeFileSync(this.confFile, agentConf(destination, this.dir));
+        fs.writeFileSync(this.confFile, agentConf(destination, this.dir, this.tlsDir));
     }
-
     private readonly confDir = fs.mkdtempSync(path.join(os.tmpdir(), "agent-conf-"));
 
     get confFile(): string {
@@ -37,6 +45,7 @@ export class AgentProcess extends ShipperRun {
     override async dispose(): Promise<void> {
         await super.dispose();
         fs.rmSync(this.confDir, { recursive: true, force: true });
+        fs.rmSync(this.tlsDir, { recursive: true, force: true });
     }
 
     /** argv as the component renders it, with the temp dir in place of /var/log/nginx and the config's path. */

@@ -46,6 +46,11 @@ export class ShipperRun {
 
     constructor(private readonly options: ShipperOptions = {}) {}
 
+    /** Sets a variable of the environment every later start gets. */
+    setEnv(name: string, value: string): void {
+        this.options.env = { ...this.options.env, [name]: value };
+    }
+
     /** argv as the component renders it, with the temp dir in place of /var/log/nginx. */
     argv(): string[] {
         const o = this.options;

@@ -155,6 +155,64 @@ describe("destination (the log agent)", () => {
         );
     });
 
+    it("https: verified with the image's CAs by default; tls.ca and a client certificate mounted from the objects named; verification off only explicitly", () => {
+        const plain = validateArgs("d", {
+            destination: { elasticsearch: { url: "https://es.example.com" } },
+        }).destination;
+        expect(plain).to.deep.include({ server: "https://es.example.com:443", tls: { insecureSkipVerify: false } });
+        const conf = agentConf(plain!);
+        expect(conf).to.contain('server="https://es.example.com:443"');
+        expect(conf).to.not.match(/tls\.cacert|allowunsignedcerts|skipverifyhost/);
+        expect(
+            sidecarOf({ destination: { elasticsearch: { url: "https://es.example.com" } } }).volumeMounts,
+        ).to.have.length(2);
+
+        const args = {
+            destination: {
+                elasticsearch: {
+                    url: "https://es.logging:9200",
+                    tls: { ca: { configMap: "logging-ca", key: "bundle.pem" }, clientCertSecret: "agent-cert" },
+                },
+            },
+        };
+        const m = manifests(args);
+        expect(m.agentConfig!.data["rsyslog.conf"]).to.contain(
+            'tls.cacert="/etc/webserver-agent-tls/ca.crt" tls.mycert="/etc/webserver-agent-tls/client.crt" tls.myprivkey="/etc/webserver-agent-tls/client.key"',
+        );
+        expect(m.pod!.spec.volumes.find((v) => v.name === "agent-tls")).to.deep.equal({
+            name: "agent-tls",
+            projected: {
+                defaultMode: 0o440,
+                sources: [
+                    { configMap: { name: "logging-ca", items: [{ key: "bundle.pem", path: "ca.crt" }] } },
+                    {
+                        secret: {
+                            name: "agent-cert",
+                            items: [
+                                { key: "tls.crt", path: "client.crt" },
+                                { key: "tls.key", path: "client.key" },
+                            ],
+                        },
+                    },
+                ],
+            },
+        });
+        const c = m.pod!.spec.containers[1];
+        expect(c.volumeMounts).to.deep.include({
+            name: "agent-tls",
+            mountPath: "/etc/webserver-agent-tls",
+            readOnly: true,
+        });
+        expect(c.env).to.deep.include({ name: "AGENT_TLS_DIR", value: "/etc/webserver-agent-tls" });
+        validateAgainstSchema(m.pod as any);
+
+        const off = manifests({
+            destination: { elasticsearch: { url: "https://es", tls: { insecureSkipVerify: true } } },
+        });
+        expect(off.agentConfig!.data["rsyslog.conf"]).to.contain('allowunsignedcerts="on" skipverifyhost="on"');
+        expect(off.pod!.spec.containers[1].env).to.deep.include({ name: "AGENT_TLS_VERIFY", value: "off" });
+    });
+
     it("destination.elasticsearch.auth: the Secret's username and password reach the agent's environment, not its config", () => {
         const args = {
             destination: { elasticsearch: { url: "http://es:9200", auth: { basicAuthSecret: "es-writer" } } },
@@ -175,6 +233,30 @@ describe("destination (the log agent)", () => {
         ["syslog tcp", { kind: "syslog", host: "127.0.0.1", port: 2514, protocol: "tcp" }],
         ["elasticsearch", { kind: "elasticsearch", server: "http://127.0.0.1:9200", query: "", index: "nginx" }],
         [
+            "elasticsearch over https with a CA and a client certificate",
+            {
+                kind: "elasticsearch",
+                server: "https://127.0.0.1:9200",
+                query: "",
+                index: "nginx",
+                tls: {
+                    ca: { kind: "secret", name: "ca", key: "ca.crt" },
+                    clientCertSecret: "c",
+                    insecureSkipVerify: false,
+                },
+            },
+        ],
+        [
+            "elasticsearch over https, verification off",
+            {
+                kind: "elasticsearch",
+                server: "https://127.0.0.1:9200",
+                query: "",
+                index: "nginx",
+                tls: { insecureSkipVerify: true },
+            },
+        ],
+        [
             "elasticsearch with a query and basic auth",
             {
                 kind: "elasticsearch",
@@ -191,12 +273,14 @@ describe("destination (the log agent)", () => {
             try {
                 const file = path.join(dir, "rsyslog.conf");
                 fs.mkdirSync(path.join(dir, ".agent"));
-                fs.writeFileSync(file, agentConf(d, dir));
+                // rsyslogd checks the TLS files exist: the pod mounts them (AGENT.tls) before it starts.
+                for (const f of [AGENT.tls.ca, AGENT.tls.cert, AGENT.tls.key]) fs.writeFileSync(path.join(dir, f), "");
+                fs.writeFileSync(file, agentConf(d, dir, dir));
                 const r = spawnSync(rsyslogd(), ["-N1", "-f", file], { encoding: "utf8" });
                 expect(r.status, r.stderr + r.stdout).to.equal(0);
                 expect(r.stderr + r.stdout).to.not.match(/error|warning/i);
                 // ... and rejects a broken one, so the check above can fail.
-                fs.writeFileSync(file, agentConf(d, dir).replace("Direct", "Dirct"));
+                fs.writeFileSync(file, agentConf(d, dir, dir).replace("Direct", "Dirct"));
                 expect(spawnSync(rsyslogd(), ["-N1", "-f", file], { encoding: "utf8" }).status).to.not.equal(0);
             } finally {
                 fs.rmSync(dir, { recursive: true, force: true });
@@ -444,7 +528,7 @@ describe("destination (the log agent)", () => {
                 { destination: { elasticsearch: { url: "es:9200" } } },
                 "destination.elasticsearch.url",
                 "es:9200",
-                "must be an http:// URL",
+                "must be an http:// or https:// URL",
             ],
             [
                 { destination: { elasticsearch: { url: "not a url" } } },
@@ -453,10 +537,38 @@ describe("destination (the log agent)", () => {
                 "must be a URL",
             ],
             [
-                { destination: { elasticsearch: { url: "https://es.example.com" } } },
-                "destination.elasticsearch.url",
-                "https://es.example.com",
-                "is https, which is not supported yet",
+                { destination: { elasticsearch: { url: "http://es:9200", tls: { insecureSkipVerify: true } } } },
+                "destination.elasticsearch.tls",
+                { insecureSkipVerify: true },
+                "applies to an https:// url only",
+            ],
+            [
+                { destination: { elasticsearch: { url: "https://es", tls: { ca: { configMap: "a", secret: "b" } } } } },
+                "destination.elasticsearch.tls.ca",
+                { configMap: "a", secret: "b" },
+                "must name one source",
+            ],
+            [
+                {
+                    destination: {
+                        elasticsearch: { url: "https://es", tls: { ca: { secret: "ca" }, insecureSkipVerify: true } },
+                    },
+                },
+                "destination.elasticsearch.tls.insecureSkipVerify",
+                true,
+                "contradicts tls.ca",
+            ],
+            [
+                { destination: { elasticsearch: { url: "https://es", tls: { clientCertSecret: "Client_Cert" } } } },
+                "destination.elasticsearch.tls.clientCertSecret",
+                "Client_Cert",
+                "must be the name of a Secret of type kubernetes.io/tls",
+            ],
+            [
+                { destination: { elasticsearch: { url: "https://es", tls: { insecureSkipVerify: "yes" as any } } } },
+                "destination.elasticsearch.tls.insecureSkipVerify",
+                "yes",
+                "must be",
             ],
             [
                 { destination: { elasticsearch: { url: "http://writer:hunter2@es:9200" } } },

@@ -45,7 +45,8 @@ describe("policy pack", () => {
         const table = readmeTable();
         const expected = RULES.filter((r) => table.get(r.id)![3] === "fail").map((r) => r.id);
         expect(failedPolicies(objectsFor({}))).to.deep.equal(expected);
-        expect(expected).to.deep.equal(RULES.map((r) => r.id)); // the seed fails them all
+        // The seed fails them all but the log agent's TLS rule (it has no agent).
+        expect(expected).to.deep.equal(RULES.map((r) => r.id).filter((id) => id !== "tls-verification-on"));
         const messages = checkObjects(objectsFor({})).filter((f) => f.policy === "image-tag-pinned");
         expect(messages.map((f) => `${f.resource}: ${f.message}`)).to.deep.equal([
             "Pod policy: nginx-container: image is :latest or untagged. Fix: set `nginxImage` / `sidecarImage` to a version or digest (or `production: true`).",
@@ -59,6 +60,13 @@ describe("policy pack", () => {
         for (const r of RULES) expect(table.get(r.id)![4], r.id).to.equal(restricted.includes(r.id) ? "fail" : "pass");
         expect(failedPolicies(objectsFor({ production: true }))).to.deep.equal([]);
         expect(failedPolicies(objectsFor({ production: true, workload: "Deployment" }))).to.deep.equal([]);
+        // Verification off only when asked, and then reported.
+        const insecure = { elasticsearch: { url: "https://es", tls: { insecureSkipVerify: true } } };
+        expect(failedPolicies(objectsFor({ production: true, destination: insecure }))).to.deep.equal([
+            "tls-verification-on",
+        ]);
+        const verified = { elasticsearch: { url: "https://es", tls: { ca: { configMap: "es-ca" } } } };
+        expect(failedPolicies(objectsFor({ production: true, destination: verified }))).to.deep.equal([]);
         for (const r of RULES) expect(table.get(r.id)![5], r.id).to.equal("pass");
     });
 
