@@ -46,7 +46,7 @@ const LOGS = [
  * is mounted (the tests use temp dirs).
  */
 export function agentConf(d: AgentDestination, logDir: string = SEED.logDir, tlsDir: string = AGENT.tls.dir): string {
-    const out = d.kind === "syslog" ? syslogOutput(d) : bulkOutput(d, logDir, tlsDir);
+    const out = d.kind === "syslog" ? syslogOutput(d, tlsDir) : bulkOutput(d, logDir, tlsDir);
     const input = (l: (typeof LOGS)[number]) =>
         `input(type="imfile" File="${logDir}/${l.file}" Tag="${l.tag}" Facility="local6" Severity="${l.severity}"\n` +
         `      ruleset="deliver" reopenOnTruncate="off" persistStateAfterSubmission="on" freshStartTail="off"\n` +
@@ -91,22 +91,36 @@ interface Output {
  * JSON by the CEE cookie "@cee:", which rsyslog's mmjsonparse, syslog-ng and VictoriaLogs take
  * apart into fields; over TCP framed by octet counting (RFC 6587).
  */
-function syslogOutput(d: SyslogTarget): Output {
+function syslogOutput(d: SyslogTarget, tlsDir: string): Output {
     const template =
         'template(name="record" type="string"\n' +
         `         string="<%PRI%>1 %TIMESTAMP:::date-rfc3339% %HOSTNAME% %APP-NAME% %PROCID% %MSGID% %STRUCTURED-DATA% ${CEE_COOKIE}%$!%\\n")`;
-    return d.protocol === "relp"
-        ? {
-              what: "syslog over RELP",
-              module: "omrelp",
-              template,
-              action: `type="omrelp" target="${d.host}" port="${d.port}" windowSize="${AGENT.relpWindowSize}" template="record"`,
-          }
-        : {
-              what: "syslog over TCP",
-              template,
-              action: `type="omfwd" target="${d.host}" port="${d.port}" protocol="tcp" TCP_Framing="octet-counted" template="record"`,
-          };
+    const t = d.tls;
+    const file = (f: string) => `"${tlsDir}/${f}"`;
+    if (d.protocol === "relp") {
+        // No TLS over RELP (validation refuses it; docs/delivery.md says why).
+        return {
+            what: "syslog over RELP",
+            module: "omrelp",
+            template,
+            action: `type="omrelp" target="${d.host}" port="${d.port}" windowSize="${AGENT.relpWindowSize}" template="record"`,
+        };
+    }
+    // rsyslog's OpenSSL driver (rsyslog-openssl; the collector image has it): x509/name checks the
+    // chain and that the certificate names the host; "anon" only encrypts.
+    const tls = t
+        ? `\n           StreamDriver="ossl" StreamDriverMode="1" StreamDriverAuthMode="${t.insecureSkipVerify ? "anon" : "x509/name"}"` +
+          (t.insecureSkipVerify ? "" : ` StreamDriverPermittedPeers="${d.host}"`) +
+          (t.ca ? ` streamdriver.CAFile=${file(AGENT.tls.ca)}` : "") +
+          (t.clientCertSecret
+              ? ` streamdriver.CertFile=${file(AGENT.tls.cert)} streamdriver.KeyFile=${file(AGENT.tls.key)}`
+              : "")
+        : "";
+    return {
+        what: `syslog over TCP${t ? " with TLS" : ""}`,
+        template,
+        action: `type="omfwd" target="${d.host}" port="${d.port}" protocol="tcp" TCP_Framing="octet-counted" template="record"${tls}`,
+    };
 }
 
 /** The URL of the service's bulk API with the url's query: what agent.sh's preflight posts to (an empty request). */

@@ -49,8 +49,10 @@ export type SyslogProtocol = (typeof SyslogProtocol)[keyof typeof SyslogProtocol
 export interface SyslogDestinationArgs {
     /** The receiver as "host:port": a DNS name, an IPv4 address or an [IPv6] address, and a port from 1 to 65535. */
     readonly address: pulumi.Input<string>;
-    /** "relp" or "tcp" (no TLS yet: see README). @default "relp" */
+    /** The transport: "relp" or "tcp". @default "relp" */
     readonly protocol?: pulumi.Input<SyslogProtocol>;
+    /** TLS (protocol "tcp" only): the CA that signs the receiver's certificate (needed: rsyslog's TLS driver takes no system CAs), a client certificate, or (explicitly) no verification. The receiver's certificate must name the address's host. @default none (plain) */
+    readonly tls?: TlsArgs;
 }
 
 /** Credentials for an Elasticsearch-API destination, read from a Secret, never from the args. */

@@ -141,6 +141,11 @@ export const AGENT = {
      */
     retryMaxSeconds: 5,
     /**
+     * After this many seconds without delivering while a log grew, agent.sh says so, once, naming
+     * the likely causes: rsyslog retries a refused connection or certificate silently.
+     */
+    stallReportSeconds: 30,
+    /**
      * Where each record says it came from: the agent's environment variables (the downward API
      * fills them, components/manifest.ts) and the record's field names. `container` is nginx's,
      * the container that wrote the line.

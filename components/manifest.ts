@@ -71,8 +71,7 @@ export type VolumeProjection =
 
 /** A destination's TLS settings, when the agent mounts any (a CA or a client certificate). */
 function tlsOf(args: ValidatedArgs) {
-    const d = args.destination;
-    const t = d?.kind === "elasticsearch" ? d.tls : undefined;
+    const t = args.destination?.tls;
     return t && (t.ca || t.clientCertSecret) ? t : undefined;
 }
 
@@ -291,7 +290,9 @@ function agentEnv(args: ValidatedArgs): EnvVar[] | undefined {
         name,
         valueFrom: { fieldRef: { fieldPath: RECORD_FIELD_PATHS[field as keyof typeof RECORD_FIELD_PATHS] } },
     }));
-    if (d.kind !== "elasticsearch") return fields;
+    // Verification off is said in the pod spec, where the policy pack sees it (and agent.sh reads it).
+    const insecure = d.tls?.insecureSkipVerify ? [{ name: AGENT.tls.verifyEnv, value: "off" }] : [];
+    if (d.kind !== "elasticsearch") return [...fields, ...insecure];
     const secret = d.basicAuthSecret;
     const auth = secret
         ? Object.entries(AGENT.basicAuthEnv).map(([key, name]) => ({
@@ -306,7 +307,7 @@ function agentEnv(args: ValidatedArgs): EnvVar[] | undefined {
         ...auth,
         { name: AGENT.bulkCheckEnv, value: bulkCheckUrl(d) },
         ...(tlsOf(args) ? [{ name: AGENT.tls.dirEnv, value: AGENT.tls.dir }] : []),
-        ...(d.tls?.insecureSkipVerify ? [{ name: AGENT.tls.verifyEnv, value: "off" }] : []),
+        ...insecure,
     ];
 }
 

@@ -33,6 +33,8 @@ export interface SyslogTarget {
     host: string;
     port: number;
     protocol: SyslogProtocol;
+    /** TLS over either transport. */
+    tls?: TlsSettings;
 }
 
 /** TLS for a destination (args.destination.*.tls), parsed. */

@@ -1,7 +1,7 @@
 // The sidecar's command for each shipper. Pure: settings in, argv out.
 import * as fs from "fs";
 import * as path from "path";
-import { SEED, STREAM_SHIPPER } from "./defaults";
+import { AGENT, SEED, STREAM_SHIPPER } from "./defaults";
 import { RetentionSettings } from "./model";
 import { RetainingShipper, retentionBudget } from "./retention";
 
@@ -106,5 +106,6 @@ export function agentCommand(confPath: string, retention?: RetentionSettings, pl
         String(place.ageCheckpointSeconds ?? STREAM_SHIPPER.ageCheckpointSeconds),
         ...b.sizes,
         b.head,
+        String(AGENT.stallReportSeconds),
     ];
 }

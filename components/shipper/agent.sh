@@ -5,7 +5,7 @@
 # receiver). With retention, this script frees the oldest bytes of each log -- only bytes the
 # agent has delivered -- so the volume stays within a bound.
 #
-#   agent.sh DIR CONF KEEP_BYTES MAX_AGE_SECONDS AGE_CHECKPOINT_SECONDS BLOCK_BYTES MIN_PUNCH_BYTES HEAD_BYTES
+#   agent.sh DIR CONF KEEP_BYTES MAX_AGE_SECONDS AGE_CHECKPOINT_SECONDS BLOCK_BYTES MIN_PUNCH_BYTES HEAD_BYTES STALL_SECONDS
 #
 #   DIR              where nginx writes access.log and error.log (the shared emptyDir)
 #   CONF             rsyslog.conf (its workDirectory is DIR/.agent/)
@@ -14,6 +14,7 @@
 #   MAX_AGE_SECONDS  lines older than this are freed (retention only)
 #   AGE_CHECKPOINT_SECONDS, BLOCK_BYTES, MIN_PUNCH_BYTES  as for the stream shipper
 #   HEAD_BYTES       each log's first bytes, never freed (imfile's hash of them names the file)
+#   STALL_SECONDS    a log that grew but had nothing delivered for this long is reported, once
 #
 # The component renders retention.sh and this file into the sidecar's command
 # (components/shippers.ts). Needs bash, coreutils, util-linux's fallocate (retention) and rsyslogd
@@ -29,7 +30,7 @@
 # rsyslogd starts again, so a restart resends at most about a second of lines, not the whole log.
 set -u
 
-dir=$1 conf=$2 keep=$3 max_age=$4 age_every=$5 block=$6 min_punch=$7 head=$8
+dir=$1 conf=$2 keep=$3 max_age=$4 age_every=$5 block=$6 min_punch=$7 head=$8 stall=$9
 state=$dir/.shipper
 agent_dir=$dir/.agent
 logs=(access.log error.log)
@@ -38,8 +39,9 @@ me=log-agent done_word=delivered catch_up="the destination takes it"
 # each log are never freed (components/retention.ts counts them, and the agent's state files, out
 # of retention.maxSize before each log's share, `keep`).
 
-# Per log: inode, delivered offset, freed offset, offset at the last pass, age checkpoints.
-ino=() saved=() freed=() last_pass=() ages=() backed=()
+# Per log: inode, delivered offset, freed offset, offset at the last pass, age checkpoints; when
+# its delivery last moved (or it was last caught up), and whether a stall was reported.
+ino=() saved=() freed=() last_pass=() ages=() backed=() moved=() told=()
 
 follow() { # INDEX: the log's inode now; a new one (rotated, re-created) starts its retention afresh
     local i=$1 f=${logs[$1]} cur fr
@@ -58,6 +60,19 @@ follow() { # INDEX: the log's inode now; a new one (rotated, re-created) starts 
         ages[i]=""
     fi
     ino[i]=$cur
+}
+
+watch_stall() { # INDEX NOW DELIVERED: say once when a growing log has had nothing delivered for `stall` s
+    local i=$1 size
+    size=$(stat -c %s "${logs[i]}" 2>/dev/null) || return 0
+    if [ "$3" -ge "$size" ] || [ "$3" != "${last_seen[i]:-}" ]; then
+        [ -n "${told[i]:-}" ] && echo "$me: ${logs[i]}: delivering again" >&2
+        moved[i]=$2 told[i]="" last_seen[i]=$3
+        return 0
+    fi
+    [ -z "${told[i]:-}" ] && [ $(($2 - ${moved[i]:-$2})) -ge "$stall" ] || return 0
+    told[i]=1
+    echo "$me: ${logs[i]}: nothing delivered for ${stall}s while it grew (position $3 of $size bytes): the destination is down, or refuses the connection${AGENT_TLS_DIR:+ or its certificate (is it signed by tls.ca, and does it name the host of the address?)}; the lines wait in the log" >&2
 }
 
 delivered() { # INDEX: how far the agent has delivered the log (imfile's curr_offs), into OFFS ("" if unknown)
@@ -173,18 +188,21 @@ agent=$!
 # Kubernetes' TERM goes to this script: pass it on and wait, so rsyslogd records its positions.
 trap 'kill -TERM "$agent" 2>/dev/null; wait "$agent"; exit $?' TERM INT
 
+last_seen=()
 while kill -0 "$agent" 2>/dev/null; do
     printf -v now '%(%s)T' -1
     for i in "${!logs[@]}"; do
-        if follow "$i" && delivered "$i"; then
-            # imfile's position, kept where a kill cannot cut it short (two slots, repair_state).
-            if [ "$OFFS" != "${backed[i]:-}" ]; then
-                write_record "${logs[i]}.delivered" "${ino[i]} $OFFS"
-                backed[i]=$OFFS
-            fi
-            [ "$OFFS" -gt "${saved[i]}" ] && saved[i]=$OFFS
-            [ "$keep" -gt 0 ] && retain "$i" "$now" "${saved[i]}"
+        follow "$i" || continue
+        # Nothing recorded yet: nothing delivered, as far as a stall goes.
+        delivered "$i" || { watch_stall "$i" "$now" 0; continue; }
+        watch_stall "$i" "$now" "$OFFS"
+        # imfile's position, kept where a kill cannot cut it short (two slots, repair_state).
+        if [ "$OFFS" != "${backed[i]:-}" ]; then
+            write_record "${logs[i]}.delivered" "${ino[i]} $OFFS"
+            backed[i]=$OFFS
         fi
+        [ "$OFFS" -gt "${saved[i]}" ] && saved[i]=$OFFS
+        [ "$keep" -gt 0 ] && retain "$i" "$now" "${saved[i]}"
     done
     # Once a second; a trapped TERM interrupts the wait.
     read -rt 1 -u 9 _ || true

@@ -101,17 +101,33 @@ function checkDestination(c: Checker, value: unknown): AgentDestination | undefi
 }
 
 function checkSyslog(c: Checker, value: unknown): SyslogTarget | undefined {
-    const s = c.object("destination.syslog", value, ["address", "protocol"]);
+    const s = c.object("destination.syslog", value, ["address", "protocol", "tls"]);
     if (!s) return undefined;
     let protocol: SyslogProtocol | undefined = DEFAULTS.syslogProtocol as SyslogProtocol;
     if (s.protocol === "tls")
         protocol = c.fail(
             "destination.syslog.protocol",
             s.protocol,
-            'is not supported yet: use "relp" or "tcp" to a receiver inside the cluster, or a TLS-terminating relay',
+            'is the transport, "relp" or "tcp"; TLS over either is destination.syslog.tls, e.g. { ca: { configMap: "logs-ca" } }',
         );
     else if (s.protocol !== undefined) protocol = c.oneOf("destination.syslog.protocol", s.protocol, SyslogProtocol);
     const address = c.string("destination.syslog.address", s.address);
+    let tls: TlsSettings | undefined;
+    if (s.tls !== undefined) {
+        tls = checkTls(c, "destination.syslog.tls", s.tls);
+        if (tls && protocol === SyslogProtocol.Relp)
+            tls = c.fail(
+                "destination.syslog.tls",
+                s.tls,
+                'is for protocol "tcp": over RELP, librelp checks the receiver\'s name only when the agent has a client certificate, and on a mismatch disables the action, dropping lines (docs/delivery.md); use protocol "tcp" with tls, or destination.elasticsearch',
+            );
+        else if (tls && !tls.ca && !tls.insecureSkipVerify)
+            tls = c.fail(
+                "destination.syslog.tls",
+                s.tls,
+                "needs ca for syslog over TLS: rsyslog's TLS driver takes no system CAs (or set insecureSkipVerify: true, explicitly)",
+            );
+    }
     if (address === undefined) return undefined;
     const hostPort = parseHostPort(address);
     if (!hostPort)
@@ -120,7 +136,8 @@ function checkSyslog(c: Checker, value: unknown): SyslogTarget | undefined {
             address,
             'must be "host:port": a DNS name, an IPv4 address or an [IPv6] address, and a port from 1 to 65535, e.g. "logs.example.com:2514"',
         );
-    return protocol === undefined ? undefined : { kind: "syslog", ...hostPort, protocol };
+    if (s.tls !== undefined && tls === undefined) return undefined;
+    return protocol === undefined ? undefined : { kind: "syslog", ...hostPort, protocol, ...(tls && { tls }) };
 }
 
 /** An Elasticsearch index name: lowercase, no separators or wildcards, not starting with -, _ or +. */

@@ -28,6 +28,8 @@ export class VictoriaLogsProcess {
         readonly auth?: { username: string; password: string },
         /** HTTPS instead of HTTP: the server's certificate and key (PEM files), and the CA queries trust. */
         readonly tls?: { certFile: string; keyFile: string; caFile: string },
+        /** Syslog over TLS instead of plain TCP: the server's certificate and key. */
+        readonly syslogTls?: { certFile: string; keyFile: string },
     ) {}
 
     static async start(
@@ -35,6 +37,7 @@ export class VictoriaLogsProcess {
             httpHost?: string;
             auth?: { username: string; password: string };
             tls?: { certFile: string; keyFile: string; caFile: string };
+            syslogTls?: { certFile: string; keyFile: string };
         } = {},
     ): Promise<VictoriaLogsProcess> {
         const vl = new VictoriaLogsProcess(
@@ -43,6 +46,7 @@ export class VictoriaLogsProcess {
             o.httpHost ?? "127.0.0.1",
             o.auth,
             o.tls,
+            o.syslogTls,
         );
         await vl.resume();
         return vl;
@@ -59,6 +63,13 @@ export class VictoriaLogsProcess {
                 `-syslog.listenAddr.tcp=:${this.syslogPort}`,
                 // The last 24 hours the task names, and a day's margin.
                 "-retentionPeriod=2d",
+                ...(this.syslogTls
+                    ? [
+                          "-syslog.tls",
+                          `-syslog.tlsCertFile=${this.syslogTls.certFile}`,
+                          `-syslog.tlsKeyFile=${this.syslogTls.keyFile}`,
+                      ]
+                    : []),
                 ...(this.tls ? ["-tls", `-tlsCertFile=${this.tls.certFile}`, `-tlsKeyFile=${this.tls.keyFile}`] : []),
                 ...(this.auth
                     ? [`-httpAuth.username=${this.auth.username}`, `-httpAuth.password=${this.auth.password}`]

@@ -26,11 +26,9 @@ export class AgentProcess extends ShipperRun {
     ) {
         // agent.sh starts rsyslogd from PATH, as in the agent's image; the environment the pod's has.
         const env: NodeJS.ProcessEnv = { ...RECORD_ENV };
-        if (destination.kind === "elasticsearch") {
-            env[AGENT.bulkCheckEnv] = bulkCheckUrl(destination);
-            if (destination.tls?.ca || destination.tls?.clientCertSecret) env[AGENT.tls.dirEnv] = "<tls>";
-            if (destination.tls?.insecureSkipVerify) env[AGENT.tls.verifyEnv] = "off";
-        }
+        if (destination.kind === "elasticsearch") env[AGENT.bulkCheckEnv] = bulkCheckUrl(destination);
+        if (destination.tls?.ca || destination.tls?.clientCertSecret) env[AGENT.tls.dirEnv] = "<tls>";
+        if (destination.tls?.insecureSkipVerify) env[AGENT.tls.verifyEnv] = "off";
         super({ ...agentOptions, env: { ...env, ...agentOptions.env, PATH: PATH_WITH_SBIN } });
         if (env[AGENT.tls.dirEnv]) this.setEnv(AGENT.tls.dirEnv, this.tlsDir);
         // Outside the log directory, as the ConfigMap is in the pod: the volume's bound is not its.

@@ -213,6 +213,31 @@ describe("destination (the log agent)", () => {
         expect(off.pod!.spec.containers[1].env).to.deep.include({ name: "AGENT_TLS_VERIFY", value: "off" });
     });
 
+    it("syslog over TCP with TLS: rsyslog's OpenSSL driver, the chain and the host's name checked; anon only explicitly", () => {
+        const args = {
+            destination: {
+                syslog: {
+                    address: "logs.example.com:6514",
+                    protocol: "tcp" as const,
+                    tls: { ca: { secret: "logs-ca" } },
+                },
+            },
+        };
+        const m = manifests(args);
+        expect(m.agentConfig!.data["rsyslog.conf"]).to.contain(
+            'StreamDriver="ossl" StreamDriverMode="1" StreamDriverAuthMode="x509/name" StreamDriverPermittedPeers="logs.example.com" streamdriver.CAFile="/etc/webserver-agent-tls/ca.crt"',
+        );
+        expect(m.pod!.spec.volumes.find((v) => v.name === "agent-tls")!.projected!.sources).to.deep.equal([
+            { secret: { name: "logs-ca", items: [{ key: "ca.crt", path: "ca.crt" }] } },
+        ]);
+        const off = manifests({
+            destination: { syslog: { address: "l:6514", protocol: "tcp", tls: { insecureSkipVerify: true } } },
+        });
+        expect(off.agentConfig!.data["rsyslog.conf"]).to.contain('StreamDriverAuthMode="anon"');
+        expect(off.pod!.spec.containers[1].env).to.deep.include({ name: "AGENT_TLS_VERIFY", value: "off" });
+        expect(evaluate(off.pod!.spec)).to.have.property("tls-verification-on");
+    });
+
     it("destination.elasticsearch.auth: the Secret's username and password reach the agent's environment, not its config", () => {
         const args = {
             destination: { elasticsearch: { url: "http://es:9200", auth: { basicAuthSecret: "es-writer" } } },
@@ -231,6 +256,30 @@ describe("destination (the log agent)", () => {
     const EVERY_DESTINATION: Array<[string, AgentDestination]> = [
         ["syslog relp", { kind: "syslog", host: "127.0.0.1", port: 2514, protocol: "relp" }],
         ["syslog tcp", { kind: "syslog", host: "127.0.0.1", port: 2514, protocol: "tcp" }],
+        [
+            "syslog tcp with TLS and a client certificate",
+            {
+                kind: "syslog",
+                host: "logs.example.com",
+                port: 6514,
+                protocol: "tcp",
+                tls: {
+                    ca: { kind: "configMap", name: "ca", key: "ca.crt" },
+                    clientCertSecret: "c",
+                    insecureSkipVerify: false,
+                },
+            },
+        ],
+        [
+            "syslog tcp with TLS, verification off",
+            {
+                kind: "syslog",
+                host: "logs.example.com",
+                port: 6514,
+                protocol: "tcp",
+                tls: { insecureSkipVerify: true },
+            },
+        ],
         ["elasticsearch", { kind: "elasticsearch", server: "http://127.0.0.1:9200", query: "", index: "nginx" }],
         [
             "elasticsearch over https with a CA and a client certificate",
@@ -306,6 +355,8 @@ describe("destination (the log agent)", () => {
             "4096",
             "65536",
             "4096",
+            // A log that grew with nothing delivered for 30 s is reported.
+            "30",
         ]);
         expect(c.volumeMounts).to.deep.equal([
             { name: "shared-logs", mountPath: "/var/log/nginx" },
@@ -509,7 +560,19 @@ describe("destination (the log agent)", () => {
                 { destination: { syslog: { address: "h:514", protocol: "tls" as any } } },
                 "destination.syslog.protocol",
                 "tls",
-                "is not supported yet",
+                'is the transport, "relp" or "tcp"; TLS over either is destination.syslog.tls',
+            ],
+            [
+                { destination: { syslog: { address: "h:514", tls: { ca: { configMap: "ca" } } } } },
+                "destination.syslog.tls",
+                { ca: { configMap: "ca" } },
+                'is for protocol "tcp": over RELP, librelp checks the receiver\'s name only when the agent has a client certificate',
+            ],
+            [
+                { destination: { syslog: { address: "h:514", protocol: "tcp", tls: {} } } },
+                "destination.syslog.tls",
+                {},
+                "needs ca for syslog over TLS: rsyslog's TLS driver takes no system CAs",
             ],
             [
                 { destination: { syslog: { address: "h:514", protocol: "udp" as any } } },
