@@ -149,7 +149,9 @@ function bulkOutput(d: ElasticsearchTarget, logDir: string, tlsDir: string): Out
         module: "omelasticsearch",
         template: 'template(name="record" type="string" string="%$!%")',
         action:
-            `type="omelasticsearch" server="${d.server}" searchIndex="${d.index}" bulkmode="on" template="record"\n` +
+            // esVersion.major 8: no `_type` in the bulk metadata (Elasticsearch 8 and OpenSearch 2 refuse
+            // it; rsyslog 8.2302 sends "events" below 8; 7.x takes typeless requests too).
+            `type="omelasticsearch" server="${d.server}" searchIndex="${d.index}" bulkmode="on" esVersion.major="8" template="record"\n` +
             `           timeout="${timeout}" errorfile="${agentStateDir(logDir)}/${AGENT.rejectedFile}"${auth}` +
             (tls.length > 0 ? `\n           ${tls.join(" ")}` : ""),
     };

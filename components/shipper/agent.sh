@@ -75,6 +75,17 @@ watch_stall() { # INDEX NOW DELIVERED: say once when a growing log has had nothi
     echo "$me: ${logs[i]}: nothing delivered for ${stall}s while it grew (position $3 of $size bytes): the destination is down, or refuses the connection${AGENT_TLS_DIR:+ or its certificate (is it signed by tls.ca, and does it name the host of the address?)}; the lines wait in the log" >&2
 }
 
+report_rejected() { # what the service refused inside an accepted bulk request (rsyslog's errorfile): said, never silent
+    local size
+    [ -n "$rejected" ] || return 0
+    size=$(stat -c %s "$rejected" 2>/dev/null) || return 0
+    [ "$size" -gt "$rejected_seen" ] || return 0
+    echo "$me: the destination rejected documents (not sent again: they would be rejected again; all of them in $rejected):" >&2
+    tail -c +"$((rejected_seen + 1))" "$rejected" | head -c 4096 >&2
+    echo >&2
+    rejected_seen=$size
+}
+
 delivered() { # INDEX: how far the agent has delivered the log (imfile's curr_offs), into OFFS ("" if unknown)
     local st line
     OFFS=""
@@ -189,7 +200,12 @@ agent=$!
 trap 'kill -TERM "$agent" 2>/dev/null; wait "$agent"; exit $?' TERM INT
 
 last_seen=()
+# The bulk API's errorfile, named in the config (components/agentConf.ts); what it held before this
+# start was said by the previous one.
+rejected=$(grep -o 'errorfile="[^"]*"' "$conf" | head -n 1) && rejected=${rejected#errorfile=\"} && rejected=${rejected%\"}
+rejected_seen=$(stat -c %s "$rejected" 2>/dev/null || echo 0)
 while kill -0 "$agent" 2>/dev/null; do
+    report_rejected
     printf -v now '%(%s)T' -1
     for i in "${!logs[@]}"; do
         follow "$i" || continue

@@ -5,6 +5,7 @@
 // Secret fills. tests/e2e/victorialogs.test.ts does the same with the agent in a pod.
 import { expect } from "chai";
 import * as fs from "fs";
+import * as http from "http";
 import { AGENT } from "../../components";
 import { ElasticsearchTarget, TlsSettings } from "../../components/model";
 import * as os from "os";
@@ -232,6 +233,47 @@ describe("log agent over the bulk API into VictoriaLogs (plain processes, no pod
             const [c] = await awaitStored(vl, "access", "name", 1);
             expect(c).to.equal(1);
         });
+    });
+
+    it("documents the service rejects inside an accepted request are said in the agent's output, not dropped silently", async () => {
+        // An Elasticsearch that takes every request but refuses every document (a mapping conflict).
+        const reason = "failed to parse field [status] of type [long]";
+        const server = http.createServer((req, res) => {
+            let body = "";
+            req.on("data", (d) => (body += d));
+            req.on("end", () => {
+                const docs = body.split("\n").filter(Boolean).length / 2;
+                const items = Array.from({ length: docs }, () => ({
+                    create: { status: 400, error: { type: "document_parsing_exception", reason } },
+                }));
+                res.setHeader("content-type", "application/json");
+                res.end(JSON.stringify({ took: 1, errors: docs > 0, items }));
+            });
+        });
+        await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+        try {
+            const port = (server.address() as import("net").AddressInfo).port;
+            const r = (run = new AgentProcess({
+                kind: "elasticsearch",
+                server: `http://127.0.0.1:${port}`,
+                query: "",
+                index: "nginx",
+            }));
+            r.write("access.log", ["rejected 0 by the mapping", "rejected 1 by the mapping"]);
+            r.start();
+            await until("the agent to report the rejection", 30_000, () => r.err.includes(reason));
+            const said = r.err.split("\n").find((l) => l.includes("rejected documents"));
+            report(
+                `${said} ${r.err.slice(r.err.indexOf(said!) + said!.length, r.err.indexOf(said!) + said!.length + 200).trim()}`,
+            );
+            expect(said).to.match(/^log-agent: the destination rejected documents \(not sent again/);
+            // Typeless bulk metadata, as Elasticsearch 8 and OpenSearch 2 require.
+            expect(r.err).to.contain('{\\"index\\":{\\"_index\\": \\"nginx\\"}}');
+            // Not retried: the agent went past them.
+            await until("the agent's position past them", 30_000, () => (r.deliveredOffset("access.log") ?? 0) > 0);
+        } finally {
+            await new Promise((r) => server.close(r));
+        }
     });
 
     it("basic auth: the credentials come from the environment (the Secret's keys), never from the config", async () => {

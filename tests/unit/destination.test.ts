@@ -139,7 +139,7 @@ describe("destination (the log agent)", () => {
         const conf = agentConf(d!);
         expect(conf).to.contain('module(load="omelasticsearch")');
         expect(conf).to.contain(
-            'type="omelasticsearch" server="http://vl.logs:9428/insert/elasticsearch" searchIndex="nginx" bulkmode="on" template="record"',
+            'type="omelasticsearch" server="http://vl.logs:9428/insert/elasticsearch" searchIndex="nginx" bulkmode="on" esVersion.major="8" template="record"',
         );
         expect(conf).to.contain(`timeout="${AGENT.bulkTimeout}&_msg_field=message"`);
         expect(conf).to.contain('errorfile="/var/log/nginx/.agent/rejected.json"');
