@@ -4,6 +4,7 @@
 // its HTTP API (bulk ingestion, LogsQL, web UI) and its syslog TCP input.
 import { LOG_SERVICE, VICTORIALOGS_BULK_QUERY } from "../defaults";
 import { formatBytes, quantityValue } from "../grammar";
+import { profileSettings } from "../profile";
 import { Checker } from "../validate/checker";
 import { LogServiceArgs } from "./args";
 
@@ -159,14 +160,15 @@ export function buildLogServicePodSpec(v: ValidatedLogService) {
         timeoutSeconds: 2,
         failureThreshold,
     });
+    // The restricted profile the webserver's pods get (profile.ts), as VictoriaLogs' own user.
+    const restricted = profileSettings("restricted");
     return {
-        automountServiceAccountToken: false,
+        ...restricted.pod,
         securityContext: {
-            runAsNonRoot: true,
+            ...restricted.pod.securityContext,
             runAsUser: LOG_SERVICE.uid,
             runAsGroup: LOG_SERVICE.uid,
             fsGroup: LOG_SERVICE.uid,
-            seccompProfile: { type: "RuntimeDefault" },
         },
         containers: [
             {
@@ -182,13 +184,7 @@ export function buildLogServicePodSpec(v: ValidatedLogService) {
                 resources: v.resources,
                 readinessProbe: probe(3),
                 livenessProbe: probe(6),
-                securityContext: {
-                    runAsNonRoot: true,
-                    allowPrivilegeEscalation: false,
-                    readOnlyRootFilesystem: true,
-                    capabilities: { drop: ["ALL"] },
-                    seccompProfile: { type: "RuntimeDefault" },
-                },
+                securityContext: restricted.container,
                 volumeMounts: [{ name: LOG_SERVICE.volume, mountPath: LOG_SERVICE.dataDir }],
             },
         ],

@@ -7,7 +7,7 @@ import * as http from "http";
 import * as https from "https";
 import * as os from "os";
 import * as path from "path";
-import { poll } from "./exec";
+import { awaitProgress, poll } from "./exec";
 import { freePort } from "./syslogReceiver";
 import { toolDir } from "./tools";
 import { VICTORIALOGS_BULK_QUERY } from "../../components";
@@ -144,6 +144,27 @@ export class VictoriaLogsProcess {
             .split("\n")
             .filter(Boolean)
             .map((l) => JSON.parse(l));
+    }
+
+    /** How often each line `${tag} <i> ...` of `log` ("access" or "error") is stored: a LogsQL query over the last 24 hours. */
+    async stored(log: string, tag: string, n: number): Promise<number[]> {
+        const c = new Array<number>(n).fill(0);
+        for (const r of await this.query(`_time:24h log:${log} _msg:="${tag}"* | fields _msg`)) {
+            const [t, i] = r._msg.split(" ");
+            const k = Number(i);
+            if (t === tag && Number.isInteger(k) && k >= 0 && k < n) c[k]++;
+        }
+        return c;
+    }
+
+    /** Waits until every such line is stored, or the count stops growing for 30 s; returns the counts. */
+    async awaitStored(log: string, tag: string, n: number): Promise<number[]> {
+        const { last } = await awaitProgress(async () => {
+            const counts = await this.stored(log, tag, n);
+            const present = counts.filter((x) => x > 0).length;
+            return { done: present === n, progress: present, counts };
+        });
+        return last.counts;
     }
 
     async stop(): Promise<void> {

@@ -6,7 +6,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { AGENT } from "../../components";
-import { awaitProgress, poll, run } from "../../scripts/lib/exec";
+import { awaitProgress, poll } from "../../scripts/lib/exec";
 import {
     awaitShipped,
     lastRequestBefore,
@@ -19,8 +19,8 @@ import {
 import { requestInPod, volumeMountpoint } from "../../scripts/lib/pod";
 import { podman } from "../../scripts/lib/podman";
 import { deliveredCopy, deliveredOffset, settledOffset } from "../shipper/agentHarness";
-import { readShipperRecord } from "../shipper/harness";
 import { killAndAwaitRestart, nothingLeft, report, RunningPod, startPod } from "./harness";
+import { retentionWhileDown } from "./retentionWhileDown";
 import { ReceiverPod, startReceiverPod } from "../../scripts/lib/receiverPod";
 
 const PORT = 8080; // the production preset's nginx port
@@ -40,7 +40,6 @@ describe("e2e: delivery to a syslog receiver on podman (production Pod, RELP, re
     let receiver: ReceiverPod | undefined;
     let pod: RunningPod | undefined;
     let volume: string;
-    const allocated = () => Number(run("du", ["-s", "-B1", volume]).stdout.split(/\s+/)[0]);
 
     before(async () => {
         receiver = await startReceiverPod("relp", report);
@@ -210,43 +209,17 @@ describe("e2e: delivery to a syslog receiver on podman (production Pod, RELP, re
         expect(s.extra).to.be.at.most(bound);
     });
 
-    it("retention with the receiver down: frees nothing undelivered (the bound yields), then nothing is lost", async () => {
-        const bound = MiB; // RETENTION.maxSize
-        receiver!.stop();
-        let during: { delivered?: number; freed?: number; volume: number } | undefined;
-        let load: LoadResult | undefined;
-        const n = 25_000; // ~2.5 MiB of access log: more than twice the bound
-        try {
-            load = await loadPod(pod!.name, n, { tag: "retention-down", port: PORT });
-            // Retention passes with nothing delivered: its record of the position it saw (the
-            // .freed record's <shipped>, written at each punch) is read first, then the position.
-            await sleep(3000);
-            const freed = readShipperRecord(volume, "access.log.freed")?.[1];
-            during = {
-                freed: freed === undefined ? undefined : Number(freed),
-                delivered: deliveredOffset(volume, "access.log"),
-                volume: allocated(),
-            };
-        } finally {
-            await receiver!.start();
-        }
-        if (!load || !during) throw new Error("the load did not run");
-        const { counts, waited } = await awaitDelivered(load);
-        await poll("retention to catch up", 60_000, () => (allocated() <= bound ? true : undefined), 250).catch(
-            () => undefined,
-        );
-        const after = allocated();
-        const s = summarize(counts);
-        report(
-            `receiver down, ${n} requests: the agent's position ${during.delivered}, freed up to ${during.freed}, volume ${(during.volume / MiB).toFixed(2)} MiB (bound 1 MiB: yielded); receiver back: all delivered in ${waited.toFixed(2)}s, volume ${(after / MiB).toFixed(2)} MiB; ${JSON.stringify(s)}`,
-        );
-        expect(load.ok, "answered 200 (of those sent)").to.equal(load.sent);
-        expect(during.delivered, "the agent's position").to.not.equal(undefined);
-        expect(during.freed, "retention's record (it freed what earlier tests delivered)").to.not.equal(undefined);
-        expect(during.freed!).to.be.at.most(during.delivered!);
-        expect(during.volume, "the bound yielded to undelivered lines").to.be.above(bound);
-        expect(after, "within the bound again").to.be.at.most(bound);
-        expect(s.missing).to.equal(0);
-        expect(s.extra).to.be.at.most(AGENT.relpWindowSize);
-    });
+    it("retention with the receiver down: frees nothing undelivered (the bound yields), then nothing is lost", () =>
+        retentionWhileDown({
+            pod: pod!.name,
+            port: PORT,
+            volume,
+            bound: MiB, // RETENTION.maxSize
+            requests: 25_000, // ~2.5 MiB of access log: more than twice the bound
+            tag: "retention-down",
+            stop: () => receiver!.stop(),
+            start: () => receiver!.start(),
+            awaitDelivered,
+            duplicateBound: AGENT.relpWindowSize,
+        }));
 });

@@ -10,14 +10,14 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { AGENT } from "../../components";
-import { awaitProgress, poll, run } from "../../scripts/lib/exec";
+import { awaitProgress, poll } from "../../scripts/lib/exec";
 import { awaitShipped, linesBetween, LoadResult, loadPod, summarize } from "../../scripts/lib/load";
 import { requestInPod, volumeMountpoint } from "../../scripts/lib/pod";
 import { podman } from "../../scripts/lib/podman";
 import { VictoriaLogsProcess } from "../../scripts/lib/victoriaLogs";
 import { deliveredCopy, deliveredOffset, settledOffset } from "../shipper/agentHarness";
-import { readShipperRecord } from "../shipper/harness";
 import { killAndAwaitRestart, nothingLeft, report, RunningPod, startPod } from "./harness";
+import { retentionWhileDown } from "./retentionWhileDown";
 
 const PORT = 8080; // the production preset's nginx port
 const MiB = 2 ** 20;
@@ -111,7 +111,6 @@ describe("e2e: delivery into VictoriaLogs over the Elasticsearch bulk API (produ
     let vl: VictoriaLogsProcess | undefined;
     let pod: RunningPod | undefined;
     let volume: string;
-    const allocated = () => Number(run("du", ["-s", "-B1", volume]).stdout.split(/\s+/)[0]);
 
     before(async () => {
         // The pods post to its HTTP API, so it listens on every address.
@@ -242,39 +241,17 @@ describe("e2e: delivery into VictoriaLogs over the Elasticsearch bulk API (produ
         expect(s.extra).to.be.at.most(bound);
     });
 
-    it("retention with the service down: frees nothing undelivered (the bound yields), then nothing is lost", async () => {
-        const bound = MiB; // RETENTION.maxSize
-        await vl!.pause();
-        let during: { delivered?: number; freed?: number; volume: number } | undefined;
-        let load: LoadResult | undefined;
-        const n = 12_000; // ~3 MiB of JSON access log: more than twice the bound
-        try {
-            load = await loadPod(pod!.name, n, { tag: "bulk-retention", port: PORT });
-            await sleep(3000);
-            const freed = readShipperRecord(volume, "access.log.freed")?.[1];
-            during = {
-                freed: freed === undefined ? undefined : Number(freed),
-                delivered: deliveredOffset(volume, "access.log"),
-                volume: allocated(),
-            };
-        } finally {
-            await vl!.resume();
-        }
-        if (!load || !during) throw new Error("the load did not run");
-        const { counts, waited } = await awaitStored(load);
-        await poll("retention to catch up", 60_000, () => (allocated() <= bound ? true : undefined), 250).catch(
-            () => undefined,
-        );
-        const after = allocated();
-        const s = summarize(counts);
-        report(
-            `service down, ${n} requests: the agent's position ${during.delivered}, freed up to ${during.freed}, volume ${(during.volume / MiB).toFixed(2)} MiB (bound 1 MiB: yielded); service back: all stored ${waited.toFixed(1)}s later, volume ${(after / MiB).toFixed(2)} MiB; ${JSON.stringify(s)}`,
-        );
-        expect(load.ok, "answered 200 (of those sent)").to.equal(load.sent);
-        expect(during.freed!).to.be.at.most(during.delivered!);
-        expect(during.volume, "the bound yielded to undelivered lines").to.be.above(bound);
-        expect(after, "within the bound again").to.be.at.most(bound);
-        expect(s.missing).to.equal(0);
-        expect(s.extra).to.be.at.most(AGENT.batchLines);
-    });
+    it("retention with the service down: frees nothing undelivered (the bound yields), then nothing is lost", () =>
+        retentionWhileDown({
+            pod: pod!.name,
+            port: PORT,
+            volume,
+            bound: MiB, // RETENTION.maxSize
+            requests: 12_000, // ~3 MiB of JSON access log: more than twice the bound
+            tag: "bulk-retention",
+            stop: () => vl!.pause(),
+            start: () => vl!.resume(),
+            awaitDelivered: awaitStored,
+            duplicateBound: AGENT.batchLines,
+        }));
 });

@@ -8,10 +8,8 @@ import * as fs from "fs";
 import * as http from "http";
 import { AGENT } from "../../components";
 import { ElasticsearchTarget, TlsSettings } from "../../components/model";
-import * as os from "os";
 import * as path from "path";
-import { makeCa, makeServerCert } from "./certificates";
-import { awaitProgress } from "../../scripts/lib/exec";
+import { CA_FROM_CONFIGMAP, testCertificates } from "./certificates";
 import { linesBetween } from "../../scripts/lib/load";
 import { VictoriaLogsProcess } from "../../scripts/lib/victoriaLogs";
 import { AgentProcess, deliveredCopy, RECORD_ENV, settledOffset } from "./agentHarness";
@@ -30,27 +28,6 @@ function bulkTarget(vl: VictoriaLogsProcess, basicAuthSecret?: string, tls?: Tls
     };
 }
 
-/** How often each line `${tag} <i>` of `log` ("access" or "error") is stored, by a LogsQL query over the last 24 hours. */
-async function stored(vl: VictoriaLogsProcess, log: string, tag: string, n: number): Promise<number[]> {
-    const c = new Array<number>(n).fill(0);
-    for (const r of await vl.query(`_time:24h log:${log} _msg:="${tag}"* | fields _msg`)) {
-        const [t, i] = r._msg.split(" ");
-        const k = Number(i);
-        if (t === tag && Number.isInteger(k) && k >= 0 && k < n) c[k]++;
-    }
-    return c;
-}
-
-/** Waits until every line is stored, or the count stops growing for 30 s; returns the counts. */
-async function awaitStored(vl: VictoriaLogsProcess, log: string, tag: string, n: number) {
-    const { last } = await awaitProgress(async () => {
-        const counts = await stored(vl, log, tag, n);
-        const present = counts.filter((x) => x > 0).length;
-        return { done: present === n, progress: present, counts };
-    });
-    return last.counts;
-}
-
 describe("log agent over the bulk API into VictoriaLogs (plain processes, no podman)", function () {
     // A safety limit: each wait below ends when the work is done or stops progressing.
     this.timeout(10 * 60_000);
@@ -67,8 +44,8 @@ describe("log agent over the bulk API into VictoriaLogs (plain processes, no pod
         run = new AgentProcess(bulkTarget(vl)).start();
         const n = 5000;
         await Promise.all([run.writeAt("access.log", "a", n, 2500), run.writeAt("error.log", "e", 300, 150)]);
-        const a = summarize(await awaitStored(vl, "access", "a", n));
-        const e = summarize(await awaitStored(vl, "error", "e", 300));
+        const a = summarize(await vl.awaitStored("access", "a", n));
+        const e = summarize(await vl.awaitStored("error", "e", 300));
         const one = (await vl.query(`_time:24h log:access _msg:"a 7"`)).find((x) => x._msg.startsWith("a 7 "));
         report(`bulk API: access ${JSON.stringify(a)}; error ${JSON.stringify(e)}; a record: ${JSON.stringify(one)}`);
         expect(a).to.deep.equal({ missing: 0, once: n, duplicated: 0, extra: 0 });
@@ -104,7 +81,7 @@ describe("log agent over the bulk API into VictoriaLogs (plain processes, no pod
         await vl.resume();
         const upAt = Date.now();
         await load;
-        const s = summarize(await awaitStored(vl, "access", "o", n));
+        const s = summarize(await vl.awaitStored("access", "o", n));
         report(
             `service down ${((upAt - downAt) / 1000).toFixed(1)}s: the agent's position ${offsetAtStop} -> ${offsetAfter} while the log grew ${sizeAtStop} -> ${sizeAfter}; ${JSON.stringify(s)}`,
         );
@@ -128,7 +105,7 @@ describe("log agent over the bulk API into VictoriaLogs (plain processes, no pod
         const sizeAtKill = fs.statSync(r.file("access.log")).size;
         r.start();
         await load;
-        const s = summarize(await awaitStored(vl, "access", "k", n));
+        const s = summarize(await vl.awaitStored("access", "k", n));
         const bound = linesBetween(r.file("access.log"), copy, sizeAtKill) + AGENT.batchLines;
         report(
             `kill -9 under 1000 lines/s: ${JSON.stringify(s)}; bound ${bound} (lines from the copy ${copy} to ${sizeAtKill}, + a batch)`,
@@ -165,23 +142,15 @@ describe("log agent over the bulk API into VictoriaLogs (plain processes, no pod
         // The Secret fixed: Kubernetes starts the container again (same volume) with its new values.
         const errBefore = wrong.err.length;
         wrong.start(env(auth.password));
-        const s = summarize(await awaitStored(vl, "access", "cred", n));
+        const s = summarize(await vl.awaitStored("access", "cred", n));
         report(`after the fix: ${JSON.stringify(s)}`);
         expect(s).to.deep.equal({ missing: 0, once: n, duplicated: 0, extra: 0 });
         expect(wrong.err.slice(errBefore)).to.not.contain("refused");
     });
 
     describe("over https (VictoriaLogs with -tls)", () => {
-        const certs = fs.mkdtempSync(path.join(os.tmpdir(), "bulk-tls-"));
-        after(() => fs.rmSync(certs, { recursive: true, force: true }));
-        const ca = makeCa(certs, "right-ca");
-        const otherCa = makeCa(certs, "other-ca");
-        const server = makeServerCert(certs, ca, "server", "IP:127.0.0.1,DNS:localhost");
-        const wrongName = makeServerCert(certs, ca, "wrong-name", "DNS:logs.example.com");
-        const CA_FROM_CONFIGMAP: TlsSettings = {
-            ca: { kind: "configMap", name: "logs-ca", key: "ca.crt" },
-            insecureSkipVerify: false,
-        };
+        const { ca, otherCa, server, wrongName, remove } = testCertificates();
+        after(remove);
         /** Waits until the agent said `pattern`; returns that line. */
         const said = async (r: AgentProcess, pattern: RegExp) => {
             await until(`the agent to say ${pattern}`, 60_000, () => pattern.test(r.err));
@@ -206,7 +175,7 @@ describe("log agent over the bulk API into VictoriaLogs (plain processes, no pod
             expect(r.deliveredOffset("access.log"), "nothing read").to.equal(undefined);
             // The ConfigMap fixed: the kubelet updates the mounted file in place.
             fs.copyFileSync(ca.certFile, path.join(r.tlsDir, "ca.crt"));
-            const s = summarize(await awaitStored(vl, "access", "tls", n));
+            const s = summarize(await vl.awaitStored("access", "tls", n));
             report(`the CA fixed: ${JSON.stringify(s)}`);
             expect(s).to.deep.equal({ missing: 0, once: n, duplicated: 0, extra: 0 });
         });
@@ -230,7 +199,7 @@ describe("log agent over the bulk API into VictoriaLogs (plain processes, no pod
             );
             unverified.write("access.log", ["name 0 unchecked"]);
             unverified.start();
-            const [c] = await awaitStored(vl, "access", "name", 1);
+            const [c] = await vl.awaitStored("access", "name", 1);
             expect(c).to.equal(1);
         });
     });
@@ -284,7 +253,7 @@ describe("log agent over the bulk API into VictoriaLogs (plain processes, no pod
         }).start();
         expect(fs.readFileSync(run.confFile, "utf8")).to.not.contain(auth.password);
         run.write("access.log", ["auth 0 with credentials"]);
-        const [c] = await awaitStored(vl, "access", "auth", 1);
+        const [c] = await vl.awaitStored("access", "auth", 1);
         expect(c).to.equal(1);
         // Without them VictoriaLogs refuses the request, so the check above can fail.
         const refused = await fetch(`http://127.0.0.1:${vl.httpPort}/insert/elasticsearch/_bulk`, {

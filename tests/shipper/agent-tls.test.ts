@@ -4,42 +4,19 @@
 // line in the agent's output and nothing lost -- delivered once the CA is fixed.
 import { expect } from "chai";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { AGENT } from "../../components";
 import { SyslogTarget, TlsSettings } from "../../components/model";
-import { awaitProgress } from "../../scripts/lib/exec";
 import { VictoriaLogsProcess } from "../../scripts/lib/victoriaLogs";
 import { AgentProcess } from "./agentHarness";
-import { makeCa, makeServerCert } from "./certificates";
+import { CA_FROM_CONFIGMAP, testCertificates } from "./certificates";
 import { report, summarize, until } from "./harness";
-
-/** How often each line `${tag} <i>` of `log` is stored, by a LogsQL query over the last 24 hours. */
-async function awaitStored(vl: VictoriaLogsProcess, log: string, tag: string, n: number) {
-    const { last } = await awaitProgress(async () => {
-        const c = new Array<number>(n).fill(0);
-        for (const r of await vl.query(`_time:24h log:${log} _msg:="${tag}"*`)) {
-            const [t, i] = r._msg.split(" ");
-            if (t === tag && Number(i) >= 0 && Number(i) < n) c[Number(i)]++;
-        }
-        const present = c.filter((x) => x > 0).length;
-        return { done: present === n, progress: present, counts: c };
-    });
-    return last.counts;
-}
 
 describe("log agent over syslog with TLS into VictoriaLogs (plain processes, no podman)", function () {
     this.timeout(10 * 60_000);
-    const certs = fs.mkdtempSync(path.join(os.tmpdir(), "syslog-tls-"));
-    const ca = makeCa(certs, "right-ca");
-    const otherCa = makeCa(certs, "other-ca");
-    // The agent connects to "localhost": the certificate must name it.
-    const server = makeServerCert(certs, ca, "localhost", "DNS:localhost");
-    const wrongName = makeServerCert(certs, ca, "elsewhere", "DNS:logs.example.com");
-    const VERIFIED: TlsSettings = {
-        ca: { kind: "configMap", name: "logs-ca", key: "ca.crt" },
-        insecureSkipVerify: false,
-    };
+    // The agent connects to "localhost": the certificate names it.
+    const { ca, otherCa, server, wrongName, remove } = testCertificates();
+    const VERIFIED: TlsSettings = CA_FROM_CONFIGMAP;
     const target = (vl: VictoriaLogsProcess, tls: TlsSettings): SyslogTarget => ({
         kind: "syslog",
         host: "localhost",
@@ -54,7 +31,7 @@ describe("log agent over syslog with TLS into VictoriaLogs (plain processes, no 
         if (vl) await vl.stop();
         run = vl = undefined;
     });
-    after(() => fs.rmSync(certs, { recursive: true, force: true }));
+    after(remove);
 
     it("every line of both logs once, over TLS verified with tls.ca", async () => {
         vl = await VictoriaLogsProcess.start({ syslogTls: server });
@@ -62,8 +39,8 @@ describe("log agent over syslog with TLS into VictoriaLogs (plain processes, no 
         fs.copyFileSync(ca.certFile, path.join(r.tlsDir, "ca.crt"));
         r.start();
         await Promise.all([r.writeAt("access.log", "a", 2000, 1000), r.writeAt("error.log", "e", 100, 50)]);
-        const a = summarize(await awaitStored(vl, "access", "a", 2000));
-        const e = summarize(await awaitStored(vl, "error", "e", 100));
+        const a = summarize(await vl.awaitStored("access", "a", 2000));
+        const e = summarize(await vl.awaitStored("error", "e", 100));
         report(`syslog over TLS: access ${JSON.stringify(a)}, error ${JSON.stringify(e)}`);
         expect(a).to.deep.equal({ missing: 0, once: 2000, duplicated: 0, extra: 0 });
         expect(e).to.deep.equal({ missing: 0, once: 100, duplicated: 0, extra: 0 });
@@ -93,7 +70,7 @@ describe("log agent over syslog with TLS into VictoriaLogs (plain processes, no 
         expect(await vl.query("_time:24h")).to.have.length(0);
         // The ConfigMap fixed: the kubelet updates the mounted file in place.
         fs.copyFileSync(ca.certFile, path.join(r.tlsDir, "ca.crt"));
-        const s = summarize(await awaitStored(vl, "access", "ca", n));
+        const s = summarize(await vl.awaitStored("access", "ca", n));
         await until("the agent to say it delivers again", 30_000, () => r.err.includes("access.log: delivering again"));
         report(`the CA fixed: ${JSON.stringify(s)}`);
         expect(s).to.deep.equal({ missing: 0, once: n, duplicated: 0, extra: 0 });
@@ -115,7 +92,7 @@ describe("log agent over syslog with TLS into VictoriaLogs (plain processes, no 
         expect(fs.readFileSync(unverified.confFile, "utf8")).to.contain('StreamDriverAuthMode="anon"');
         unverified.write("access.log", ["name 0 unchecked"]);
         unverified.start();
-        const [c] = await awaitStored(vl, "access", "name", 1);
+        const [c] = await vl.awaitStored("access", "name", 1);
         expect(c).to.equal(1);
     });
 });

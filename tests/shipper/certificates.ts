@@ -2,6 +2,7 @@
 // for given names (subjectAltName). EC P-256 keys: quick to make.
 import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 
 function openssl(args: string[], cwd: string): void {
@@ -55,3 +56,25 @@ export function makeServerCert(dir: string, ca: Ca, name: string, san: string): 
     );
     return { certFile, keyFile };
 }
+
+/**
+ * What the TLS tests use: a CA, another CA (the wrong one), a certificate the CA signed for
+ * 127.0.0.1 and localhost, and one it signed for another name; `remove()` deletes them.
+ */
+export function testCertificates() {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tls-certs-"));
+    const ca = makeCa(dir, "right-ca");
+    return {
+        ca,
+        otherCa: makeCa(dir, "other-ca"),
+        server: makeServerCert(dir, ca, "localhost", "IP:127.0.0.1,DNS:localhost"),
+        wrongName: makeServerCert(dir, ca, "elsewhere", "DNS:logs.example.com"),
+        remove: () => fs.rmSync(dir, { recursive: true, force: true }),
+    };
+}
+
+/** tls.ca from a ConfigMap, as validation gives it: what the agent verifies with. */
+export const CA_FROM_CONFIGMAP = {
+    ca: { kind: "configMap", name: "logs-ca", key: "ca.crt" },
+    insecureSkipVerify: false,
+} as const;
