@@ -25,7 +25,7 @@ export function rsyslogd(): string {
         if (fs.existsSync(file)) return file;
     }
     throw new Error(
-        "rsyslogd is needed: sudo apt-get install -y rsyslog rsyslog-relp rsyslog-elasticsearch (Debian/Ubuntu)",
+        "rsyslogd is needed: sudo apt-get install -y rsyslog rsyslog-relp rsyslog-elasticsearch rsyslog-openssl (Debian/Ubuntu)",
     );
 }
 
