@@ -65,9 +65,9 @@ case $kind in
     ;;
   rsyslog)
     # For the log agent (rsyslog/rsyslog-collector's role) and the test's receiver: rsyslogd with
-    # imfile, omrelp, imrelp and omelasticsearch, plus bash, coreutils and util-linux (fallocate) for agent.sh.
-    echo "stand-in $tag: debootstrap bookworm + rsyslog, rsyslog-relp, rsyslog-elasticsearch (a few minutes, once)"
-    debootstrap --variant=minbase --include=rsyslog,rsyslog-relp,rsyslog-elasticsearch bookworm "$root" "$mirror" \
+    # imfile, omrelp, imrelp, omelasticsearch and the OpenSSL driver (as the collector image), plus bash, coreutils and util-linux (fallocate) for agent.sh.
+    echo "stand-in $tag: debootstrap bookworm + rsyslog, rsyslog-relp, rsyslog-elasticsearch, rsyslog-openssl (a few minutes, once)"
+    debootstrap --variant=minbase --include=rsyslog,rsyslog-relp,rsyslog-elasticsearch,rsyslog-openssl bookworm "$root" "$mirror" \
       > "$work/debootstrap.log" 2>&1 || { tail -20 "$work/debootstrap.log" >&2; exit 1; }
     change=(--change 'CMD ["rsyslogd", "-n", "-iNONE"]')
     ;;

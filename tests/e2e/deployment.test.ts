@@ -1,6 +1,9 @@
 // The prod stack -- the production preset as a Deployment of two replicas -- on podman: each
 // replica played as a pod of its own (scripts/lib/pod.ts, podsOf), each serving, and each one's
-// sidecar shipping exactly its own replica's lines, once, and none of the other's.
+// sidecar shipping exactly its own replica's lines, once, and none of the other's. Without the
+// stack's LogService: here the replicas ship to their stdout (the stream shipper), where this test
+// reads them; delivery into the LogService is tests/e2e/victorialogs.test.ts and npm run local --
+// --stack logs.
 import { expect } from "chai";
 import { awaitShipped, countShipped, LoadResult, loadPod, summarize } from "../../scripts/lib/load";
 import { requestInPod } from "../../scripts/lib/pod";
@@ -11,7 +14,7 @@ describe("e2e: the prod stack's Deployment (2 replicas) on podman", function () 
     let pods: RunningPod[] = [];
 
     before(async () => {
-        pods = await startPods("prod");
+        pods = await startPods("prod", { logService: "false" });
     });
 
     after(() => {

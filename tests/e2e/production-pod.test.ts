@@ -1,6 +1,7 @@
 // The production preset on a real podman, as a Pod (the prod stack's workload is a Deployment:
 // tests/e2e/deployment.test.ts): both containers run as non-root with read-only root
-// filesystems, no capabilities and seccomp; nginx answers on 8080; the sidecar still ships.
+// filesystems, no capabilities and seccomp; nginx answers on 8080; the sidecar still ships (to its
+// stdout: without the stack's LogService, whose delivery tests/e2e/victorialogs.test.ts covers).
 import { expect } from "chai";
 import { requestInPod } from "../../scripts/lib/pod";
 import { podman } from "../../scripts/lib/podman";
@@ -13,7 +14,7 @@ describe("e2e: the production Pod on podman", function () {
     let pod: RunningPod;
 
     before(async () => {
-        pod = await startPod("prod", { workload: "Pod", replicas: null });
+        pod = await startPod("prod", { workload: "Pod", replicas: null, logService: "false" });
     });
 
     after(() => {
