@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ResolvedWebserverPodArgs, WebserverPodArgs, Workload } from "./args";
 import { Manifests, OBJECTS } from "./manifest";
 import { Shape, shapeOfArgs } from "./shape";
+import { isKnown } from "./known";
 import { readyContainers } from "./status";
 import { SHAPE_ARGS } from "./options";
 import { validateArgs, validateShape, WebserverPodArgError } from "./validate";
@@ -26,13 +27,6 @@ const DECLARE = {
     keyof Manifests,
     { Resource: unknown; body: "data" | "spec"; role: "config" | "workload" | "other" }
 >;
-
-/** True when no Output or Promise is nested anywhere in `value`, so it can be checked right now. */
-function isKnown(value: unknown): boolean {
-    if (pulumi.Output.isInstance(value) || value instanceof Promise) return false;
-    if (value !== null && typeof value === "object") return Object.values(value).every(isKnown);
-    return true;
-}
 
 /**
  * The `webserver` Pod: nginx writing its logs into the `shared-logs` emptyDir and a sidecar

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { LOG_SERVICE } from "../defaults";
+import { isKnown } from "../known";
 import { LogServiceArgs } from "./args";
 import {
     buildLogServiceService,
@@ -34,8 +35,7 @@ export class LogService extends pulumi.ComponentResource {
 
     constructor(name: string, args: LogServiceArgs = {}, opts: pulumi.ComponentResourceOptions = {}) {
         // Plain args are checked before anything is registered; args holding Outputs when they resolve.
-        const plain = !Object.values(args).some((v) => pulumi.Output.isInstance(v) || v instanceof Promise);
-        const known = plain ? validateLogService(name, args) : undefined;
+        const known = isKnown(args) ? validateLogService(name, args) : undefined;
         super(LOG_SERVICE_TYPE, name, {}, opts);
         const v: pulumi.Output<ValidatedLogService> = known
             ? pulumi.output(known)
