@@ -234,5 +234,5 @@ export function buildLogServiceService(v: ValidatedLogService) {
 export const serviceHost = (name: string, namespace?: string) => (namespace ? `${name}.${namespace}.svc` : name);
 
 /** destination.elasticsearch.url for the service at `host`: its bulk API, with what VictoriaLogs needs to know of the records. */
-export const bulkUrlOf = (host: string, port: number = LOG_SERVICE.httpPort) =>
-    `http://${host}:${port}/insert/elasticsearch?${VICTORIALOGS_BULK_QUERY}`;
+export const bulkUrlOf = (host: string, port: number = LOG_SERVICE.httpPort, scheme: "http" | "https" = "http") =>
+    `${scheme}://${host}:${port}/insert/elasticsearch?${VICTORIALOGS_BULK_QUERY}`;

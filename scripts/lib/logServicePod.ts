@@ -5,6 +5,7 @@
 import { LOG_SERVICE } from "../../components";
 import { bulkUrlOf } from "../../components/logService/manifest";
 import { chooseImage, ImageChoice } from "./images";
+import { queryLogsQL } from "./victoriaLogs";
 import { withOwnEmptyDirs } from "./pod";
 import { KubeObject } from "./schema";
 
@@ -38,21 +39,11 @@ export function withRunnableImage(
 }
 
 /** destination.elasticsearch.url of the played LogService, reached at its pod IP. */
-export const playedBulkUrl = (podIp: string) => bulkUrlOf(podIp, LOG_SERVICE.httpPort);
+export const playedBulkUrl = (podIp: string) => bulkUrlOf(podIp);
 
 /** Its web UI, from this machine (pod IPs are reachable from the host under podman). */
 export const playedUiUrl = (podIp: string) => `http://${podIp}:${LOG_SERVICE.httpPort}/select/vmui/`;
 
 /** Runs a LogsQL query against the played LogService; the records it returns. */
-export async function queryPlayed(podIp: string, logsql: string): Promise<Array<Record<string, string>>> {
-    const res = await fetch(`http://${podIp}:${LOG_SERVICE.httpPort}/select/logsql/query`, {
-        method: "POST",
-        body: new URLSearchParams({ query: logsql }),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`LogsQL ${JSON.stringify(logsql)}: HTTP ${res.status}: ${text.slice(0, 300)}`);
-    return text
-        .split("\n")
-        .filter(Boolean)
-        .map((l) => JSON.parse(l));
-}
+export const queryPlayed = (podIp: string, logsql: string) =>
+    queryLogsQL({ host: podIp, port: LOG_SERVICE.httpPort }, logsql);

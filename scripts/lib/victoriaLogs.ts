@@ -10,7 +10,7 @@ import * as path from "path";
 import { awaitProgress, poll } from "./exec";
 import { freePort } from "./syslogReceiver";
 import { toolDir } from "./tools";
-import { VICTORIALOGS_BULK_QUERY } from "../../components";
+import { bulkUrlOf } from "../../components/logService/manifest";
 
 export class VictoriaLogsProcess {
     readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "victorialogs-"));
@@ -107,43 +107,15 @@ export class VictoriaLogsProcess {
 
     /** The bulk API's base URL as a destination takes it, with the query LogService's URL carries. */
     bulkUrl(host = "127.0.0.1"): string {
-        return `${this.tls ? "https" : "http"}://${host}:${this.httpPort}/insert/elasticsearch?${VICTORIALOGS_BULK_QUERY}`;
+        return bulkUrlOf(host, this.httpPort, this.tls ? "https" : "http");
     }
 
     /** The records a LogsQL query returns (the /select/logsql/query API, one JSON object a line). */
     async query(logsql: string): Promise<Array<Record<string, string>>> {
-        const body = new URLSearchParams({ query: logsql }).toString();
-        const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-            const req = (this.tls ? https : http).request(
-                {
-                    host: "127.0.0.1",
-                    port: this.httpPort,
-                    path: "/select/logsql/query",
-                    method: "POST",
-                    headers: {
-                        "content-type": "application/x-www-form-urlencoded",
-                        ...(this.auth && {
-                            authorization: `Basic ${Buffer.from(`${this.auth.username}:${this.auth.password}`).toString("base64")}`,
-                        }),
-                    },
-                    // The test's own queries check the chain only: some tests serve a certificate for another name.
-                    ...(this.tls && { ca: fs.readFileSync(this.tls.caFile), checkServerIdentity: () => undefined }),
-                },
-                (res) => {
-                    let t = "";
-                    res.setEncoding("utf8");
-                    res.on("data", (d) => (t += d));
-                    res.on("end", () => resolve({ status: res.statusCode ?? 0, text: t }));
-                },
-            );
-            req.on("error", reject);
-            req.end(body);
-        });
-        if (status !== 200) throw new Error(`LogsQL ${JSON.stringify(logsql)}: HTTP ${status}: ${text.slice(0, 300)}`);
-        return text
-            .split("\n")
-            .filter(Boolean)
-            .map((l) => JSON.parse(l));
+        return queryLogsQL(
+            { host: "127.0.0.1", port: this.httpPort, auth: this.auth, caFile: this.tls?.caFile },
+            logsql,
+        );
     }
 
     /** How often each line `${tag} <i> ...` of `log` ("access" or "error") is stored: a LogsQL query over the last 24 hours. */
@@ -171,4 +143,48 @@ export class VictoriaLogsProcess {
         await this.pause();
         fs.rmSync(this.dir, { recursive: true, force: true });
     }
+}
+
+/** Where a VictoriaLogs answers: its HTTP API (https when `caFile` is given), with basic auth or not. */
+export interface VictoriaLogsEndpoint {
+    host: string;
+    port: number;
+    auth?: { username: string; password: string };
+    /** The CA of its https certificate; the chain is checked, not the name (some tests serve another name). */
+    caFile?: string;
+}
+
+/** The records a LogsQL query returns (the /select/logsql/query API, one JSON object a line). */
+export async function queryLogsQL(at: VictoriaLogsEndpoint, logsql: string): Promise<Array<Record<string, string>>> {
+    const body = new URLSearchParams({ query: logsql }).toString();
+    const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const req = (at.caFile ? https : http).request(
+            {
+                host: at.host,
+                port: at.port,
+                path: "/select/logsql/query",
+                method: "POST",
+                headers: {
+                    "content-type": "application/x-www-form-urlencoded",
+                    ...(at.auth && {
+                        authorization: `Basic ${Buffer.from(`${at.auth.username}:${at.auth.password}`).toString("base64")}`,
+                    }),
+                },
+                ...(at.caFile && { ca: fs.readFileSync(at.caFile), checkServerIdentity: () => undefined }),
+            },
+            (res) => {
+                let t = "";
+                res.setEncoding("utf8");
+                res.on("data", (d) => (t += d));
+                res.on("end", () => resolve({ status: res.statusCode ?? 0, text: t }));
+            },
+        );
+        req.on("error", reject);
+        req.end(body);
+    });
+    if (status !== 200) throw new Error(`LogsQL ${JSON.stringify(logsql)}: HTTP ${status}: ${text.slice(0, 300)}`);
+    return text
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l));
 }

@@ -8,7 +8,6 @@ import * as fs from "fs";
 import * as http from "http";
 import { AGENT } from "../../components";
 import { ElasticsearchTarget, TlsSettings } from "../../components/model";
-import * as path from "path";
 import { CA_FROM_CONFIGMAP, testCertificates } from "./certificates";
 import { linesBetween } from "../../scripts/lib/load";
 import { VictoriaLogsProcess } from "../../scripts/lib/victoriaLogs";
@@ -160,7 +159,7 @@ describe("log agent over the bulk API into VictoriaLogs (plain processes, no pod
         it("a CA that did not sign the service's certificate: refused with a clear line, nothing read; once the CA is fixed every line once", async () => {
             vl = await VictoriaLogsProcess.start({ tls: { ...server, caFile: ca.certFile } });
             const r = (run = new AgentProcess(bulkTarget(vl, undefined, CA_FROM_CONFIGMAP)));
-            fs.copyFileSync(otherCa.certFile, path.join(r.tlsDir, "ca.crt"));
+            r.setCa(otherCa.certFile);
             const n = 300;
             r.write(
                 "access.log",
@@ -174,7 +173,7 @@ describe("log agent over the bulk API into VictoriaLogs (plain processes, no pod
             );
             expect(r.deliveredOffset("access.log"), "nothing read").to.equal(undefined);
             // The ConfigMap fixed: the kubelet updates the mounted file in place.
-            fs.copyFileSync(ca.certFile, path.join(r.tlsDir, "ca.crt"));
+            r.setCa(ca.certFile);
             const s = summarize(await vl.awaitStored("access", "tls", n));
             report(`the CA fixed: ${JSON.stringify(s)}`);
             expect(s).to.deep.equal({ missing: 0, once: n, duplicated: 0, extra: 0 });
@@ -183,7 +182,7 @@ describe("log agent over the bulk API into VictoriaLogs (plain processes, no pod
         it("a certificate for another name: refused with a clear line, nothing read; insecureSkipVerify (explicit) delivers", async () => {
             vl = await VictoriaLogsProcess.start({ tls: { ...wrongName, caFile: ca.certFile } });
             const r = (run = new AgentProcess(bulkTarget(vl, undefined, CA_FROM_CONFIGMAP)));
-            fs.copyFileSync(ca.certFile, path.join(r.tlsDir, "ca.crt"));
+            r.setCa(ca.certFile);
             r.write("access.log", ["name 0 checked"]);
             r.start();
             const line = await said(r, /not ready .*(subject name|does not match)/);

@@ -4,7 +4,6 @@
 // line in the agent's output and nothing lost -- delivered once the CA is fixed.
 import { expect } from "chai";
 import * as fs from "fs";
-import * as path from "path";
 import { AGENT } from "../../components";
 import { SyslogTarget, TlsSettings } from "../../components/model";
 import { VictoriaLogsProcess } from "../../scripts/lib/victoriaLogs";
@@ -36,7 +35,7 @@ describe("log agent over syslog with TLS into VictoriaLogs (plain processes, no 
     it("every line of both logs once, over TLS verified with tls.ca", async () => {
         vl = await VictoriaLogsProcess.start({ syslogTls: server });
         const r = (run = new AgentProcess(target(vl, VERIFIED)));
-        fs.copyFileSync(ca.certFile, path.join(r.tlsDir, "ca.crt"));
+        r.setCa(ca.certFile);
         r.start();
         await Promise.all([r.writeAt("access.log", "a", 2000, 1000), r.writeAt("error.log", "e", 100, 50)]);
         const a = summarize(await vl.awaitStored("access", "a", 2000));
@@ -49,7 +48,7 @@ describe("log agent over syslog with TLS into VictoriaLogs (plain processes, no 
     it("a CA that did not sign the receiver's certificate: refused, said so, nothing delivered; once the CA is fixed every line once", async () => {
         vl = await VictoriaLogsProcess.start({ syslogTls: server });
         const r = (run = new AgentProcess(target(vl, VERIFIED)));
-        fs.copyFileSync(otherCa.certFile, path.join(r.tlsDir, "ca.crt"));
+        r.setCa(otherCa.certFile);
         const n = 300;
         r.write(
             "access.log",
@@ -69,7 +68,7 @@ describe("log agent over syslog with TLS into VictoriaLogs (plain processes, no 
         );
         expect(await vl.query("_time:24h")).to.have.length(0);
         // The ConfigMap fixed: the kubelet updates the mounted file in place.
-        fs.copyFileSync(ca.certFile, path.join(r.tlsDir, "ca.crt"));
+        r.setCa(ca.certFile);
         const s = summarize(await vl.awaitStored("access", "ca", n));
         await until("the agent to say it delivers again", 30_000, () => r.err.includes("access.log: delivering again"));
         report(`the CA fixed: ${JSON.stringify(s)}`);
@@ -79,7 +78,7 @@ describe("log agent over syslog with TLS into VictoriaLogs (plain processes, no 
     it("a certificate for another name: refused, said so, nothing delivered; insecureSkipVerify (explicit) delivers", async () => {
         vl = await VictoriaLogsProcess.start({ syslogTls: wrongName });
         const r = (run = new AgentProcess(target(vl, VERIFIED)));
-        fs.copyFileSync(ca.certFile, path.join(r.tlsDir, "ca.crt"));
+        r.setCa(ca.certFile);
         r.write("access.log", ["name 0 checked"]);
         r.start();
         await until("the agent to report the stall", (AGENT.stallReportSeconds + 30) * 1000, () =>

@@ -27,10 +27,10 @@ export class AgentProcess extends ShipperRun {
         // agent.sh starts rsyslogd from PATH, as in the agent's image; the environment the pod's has.
         const env: NodeJS.ProcessEnv = { ...RECORD_ENV };
         if (destination.kind === "elasticsearch") env[AGENT.bulkCheckEnv] = bulkCheckUrl(destination);
-        if (destination.tls?.ca || destination.tls?.clientCertSecret) env[AGENT.tls.dirEnv] = "<tls>";
         if (destination.tls?.insecureSkipVerify) env[AGENT.tls.verifyEnv] = "off";
         super({ ...agentOptions, env: { ...env, ...agentOptions.env, PATH: PATH_WITH_SBIN } });
-        if (env[AGENT.tls.dirEnv]) this.setEnv(AGENT.tls.dirEnv, this.tlsDir);
+        // As the pod mounts the TLS material (manifest.ts): when there is a CA or a client certificate.
+        if (destination.tls?.ca || destination.tls?.clientCertSecret) this.setEnv(AGENT.tls.dirEnv, this.tlsDir);
         // Outside the log directory, as the ConfigMap is in the pod: the volume's bound is not its.
         fs.writeFileSync(this.confFile, agentConf(destination, this.dir, this.tlsDir));
     }
@@ -54,6 +54,11 @@ export class AgentProcess extends ShipperRun {
             o.maxBytes ? { maxBytes: o.maxBytes, maxAgeSeconds: o.maxAgeSeconds ?? 86_400 } : undefined,
             { logDir: this.dir, ageCheckpointSeconds: o.ageEverySeconds },
         );
+    }
+
+    /** Puts `certFile` where the agent reads its CA, as the kubelet does when the ConfigMap changes. */
+    setCa(certFile: string): void {
+        fs.copyFileSync(certFile, path.join(this.tlsDir, AGENT.tls.ca));
     }
 
     /** imfile's recorded read offset of a log (what the agent has delivered), or undefined. */
