@@ -3,31 +3,20 @@
 // receiver's pod IP delivers nginx's access and error logs to it over RELP, with retention on.
 // Counted line by line at the receiver, under load and faults; each test prints what it measured.
 import { expect } from "chai";
-import * as fs from "fs";
 import * as path from "path";
 import { AGENT } from "../../components";
-import { awaitProgress, poll } from "../../scripts/lib/exec";
-import {
-    awaitShipped,
-    lastRequestBefore,
-    linesBetween,
-    LoadResult,
-    loadPod,
-    loadPrefix,
-    summarize,
-} from "../../scripts/lib/load";
+import { awaitProgress } from "../../scripts/lib/exec";
+import { awaitShipped, lastRequestBefore, LoadResult, loadPod, loadPrefix, summarize } from "../../scripts/lib/load";
 import { requestInPod, volumeMountpoint } from "../../scripts/lib/pod";
 import { podman } from "../../scripts/lib/podman";
-import { deliveredCopy, deliveredOffset, settledOffset } from "../shipper/agentHarness";
-import { killAndAwaitRestart, nothingLeft, report, RunningPod, startPod } from "./harness";
-import { retentionWhileDown } from "./retentionWhileDown";
+import { nothingLeft, report, RunningPod, startPod } from "./harness";
+import { DestinationUnderTest, killUnderLoad, outageUnderLoad, retentionWhileDown } from "./destinationFaults";
 import { ReceiverPod, startReceiverPod } from "../../scripts/lib/receiverPod";
 
 const PORT = 8080; // the production preset's nginx port
 /** Waits for delivery end when nothing more has arrived for this long (a slow machine keeps arriving). */
 const STALL_MS = 30_000;
 const MiB = 2 ** 20;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const RETENTION = { maxAge: "24h", maxSize: "1Mi" };
 
 const quantile = (xs: number[], q: number) => {
@@ -62,8 +51,6 @@ describe("e2e: delivery to a syslog receiver on podman (production Pod, RELP, re
 
     /** Waits until every request a load sent is at the receiver, or none more came for STALL_MS. */
     const awaitDelivered = (load: LoadResult) => awaitShipped(() => receiver!.text(), load, STALL_MS);
-
-    const copyOfPosition = () => deliveredCopy(volume);
 
     it("runs the agent under the restricted profile: uid 101, read-only root, no capabilities", () => {
         const status = pod!.exec("sidecar-container", ["cat", "/proc/1/status"]);
@@ -134,92 +121,38 @@ describe("e2e: delivery to a syslog receiver on podman (production Pod, RELP, re
         ).to.deep.equal(probes.map(() => 1));
     });
 
-    it("receiver stopped for 30 s under traffic, then started: the agent waits in place, nothing missing once it caught up", async () => {
-        const rate = 200;
-        const n = 9000; // 45 s at 200 req/s: traffic before, during and after the outage
-        const loading = loadPod(pod!.name, n, { tag: "outage", port: PORT, ratePerSecond: rate });
-        await poll("the load's first lines at the receiver", 60_000, () =>
-            receiver!.text().includes(`GET ${loadPrefix("outage")}`) ? true : undefined,
-        );
-        receiver!.stop();
-        const stoppedAt = Date.now();
-        // The batch in flight when the receiver went may still be recorded; then nothing more
-        // (README: while the receiver is down the position does not move).
-        const atStop = await settledOffset(volume, "access.log", 3000);
-        const sizeAtStop = fs.statSync(path.join(volume, "access.log")).size;
-        await sleep(Math.max(0, stoppedAt + 30_000 - Date.now()));
-        const atStart = deliveredOffset(volume, "access.log");
-        const sizeAtStart = fs.statSync(path.join(volume, "access.log")).size;
-        // The last request logged by now (read now: once delivered, retention frees it).
-        const backlog = lastRequestBefore(path.join(volume, "access.log"), sizeAtStart, loadPrefix("outage"));
-        await receiver!.start();
-        const startedAt = Date.now();
-        const load = await loading;
-        const { counts } = await awaitDelivered(load);
-        // Recovery: from the receiver's start to the arrival (its own clock) of the last line nginx
-        // had written by then -- the backlog of the outage. Reported: how fast is the machine's.
-        const arrival = receiver!.messages().find((m) => m.msg.includes(`GET ${load.prefix}${backlog} `))?.at;
-        const recovery = arrival === undefined ? Infinity : (arrival - startedAt) / 1000;
-        const s = summarize(counts);
-        report(
-            `receiver down ${((startedAt - stoppedAt) / 1000).toFixed(1)}s, ${load.sent} requests at up to ${rate}/s: the agent's position ${atStop} -> ${atStart} while the log grew ${sizeAtStop} -> ${sizeAtStart} bytes; the backlog (up to request ${backlog}) at the receiver ${recovery.toFixed(2)}s after it started; ${JSON.stringify(s)}; duplicates bound ${AGENT.relpWindowSize} (the RELP window)`,
-        );
-        expect(atStop, "the agent recorded a position").to.not.equal(undefined);
-        expect(sizeAtStart, "lines were logged while the receiver was down").to.be.above(sizeAtStop);
-        expect(atStart, "the agent's position did not move while the receiver was down").to.equal(atStop);
-        expect(load.ok, "answered 200 (of those sent)").to.equal(load.sent);
-        expect(s.missing).to.equal(0);
-        expect(s.extra).to.be.at.most(AGENT.relpWindowSize);
+    /** The pod, its destination (the receiver) and what a stopped receiver may take twice. */
+    const underTest = (): DestinationUnderTest => ({
+        pod: pod!,
+        port: PORT,
+        volume,
+        stop: () => receiver!.stop(),
+        start: () => receiver!.start(),
+        awaitDelivered,
+        duplicateBound: AGENT.relpWindowSize,
+        duplicateWhy: "the RELP window",
     });
 
-    it("sidecar kill -9 under traffic: nothing missing, at most about a second of lines delivered again", async () => {
-        const n = 6000;
-        const rate = 500;
-        let loadDone = false;
-        const loading = loadPod(pod!.name, n, { tag: "agent-kill", port: PORT, ratePerSecond: rate }).finally(
-            () => (loadDone = true),
-        );
-        const before = copyOfPosition() ?? 0;
-        await poll("agent.sh's copy of the position to move", 60_000, () =>
-            (copyOfPosition() ?? 0) > before ? true : undefined,
-        );
-        const loadingAtKill = !loadDone;
-        // After the kill: agent.sh's last copy of imfile's position and the log's end. The restart
-        // resumes at imfile's position or, where the kill damaged its state file, at that copy
-        // (never ahead of it); retention never frees past it. So what is delivered again is at
-        // most the lines from the copy to the log's end at the kill (README: about a second of
-        // lines), plus the RELP window as headroom.
-        let bound = 0;
-        let copy: number | undefined;
-        const restart = await killAndAwaitRestart(pod!, "sidecar-container", () => {
-            const log = path.join(volume, "access.log");
-            copy = copyOfPosition();
-            bound = linesBetween(log, copy ?? 0, fs.statSync(log).size) + AGENT.relpWindowSize;
+    it("receiver stopped for 30 s under traffic, then started: the agent waits in place, nothing missing once it caught up", async () => {
+        let backlog = 0;
+        await outageUnderLoad(underTest(), "outage", {
+            // The last request logged by the receiver's start (read then: once delivered, retention frees it).
+            beforeStart: (sizeAtStart) =>
+                (backlog = lastRequestBefore(path.join(volume, "access.log"), sizeAtStart, loadPrefix("outage"))),
+            // Recovery: from the receiver's start to the arrival (its own clock) of the last line nginx
+            // had written by then -- the backlog of the outage. Reported: how fast is the machine's.
+            afterDelivered: (load, startedAt) => {
+                const arrival = receiver!.messages().find((m) => m.msg.includes(`GET ${load.prefix}${backlog} `))?.at;
+                const recovery = arrival === undefined ? Infinity : (arrival - startedAt) / 1000;
+                return `the backlog (up to request ${backlog}) at the receiver ${recovery.toFixed(2)}s after it started`;
+            },
         });
-        const load = await loading;
-        const { counts, waited } = await awaitDelivered(load);
-        const s = summarize(counts);
-        report(
-            `sidecar kill -9 under ${rate} req/s: restarted in ${restart.toFixed(2)}s; ${JSON.stringify(s)} (bound ${bound}: lines after the copy of the position ${copy} at the kill, + ${AGENT.relpWindowSize}); all at the receiver ${waited.toFixed(2)}s after the load ended`,
-        );
-        expect(loadingAtKill, "the load was still running at the kill").to.equal(true);
-        expect(copy, "agent.sh's copy of the position").to.not.equal(undefined);
-        expect(load.ok, "answered 200 (of those sent)").to.equal(load.sent);
-        expect(s.missing).to.equal(0);
-        expect(s.extra).to.be.at.most(bound);
     });
+
+    it("sidecar kill -9 under traffic: nothing missing, at most about a second of lines delivered again", () =>
+        killUnderLoad(underTest(), "agent-kill"));
 
     it("retention with the receiver down: frees nothing undelivered (the bound yields), then nothing is lost", () =>
-        retentionWhileDown({
-            pod: pod!.name,
-            port: PORT,
-            volume,
-            bound: MiB, // RETENTION.maxSize
-            requests: 25_000, // ~2.5 MiB of access log: more than twice the bound
-            tag: "retention-down",
-            stop: () => receiver!.stop(),
-            start: () => receiver!.start(),
-            awaitDelivered,
-            duplicateBound: AGENT.relpWindowSize,
-        }));
+        // ~2.5 MiB of access log: more than twice the bound (RETENTION.maxSize).
+        retentionWhileDown(underTest(), { tag: "retention-down", bound: MiB, requests: 25_000 }));
 });

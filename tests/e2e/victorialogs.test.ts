@@ -7,21 +7,28 @@
 // is lost. (Over plain TCP nothing is acknowledged: its faults are tested with RELP,
 // agent-delivery.test.ts.)
 import { expect } from "chai";
-import * as fs from "fs";
-import * as path from "path";
 import { AGENT } from "../../components";
-import { awaitProgress, poll } from "../../scripts/lib/exec";
-import { awaitShipped, linesBetween, LoadResult, loadPod, summarize } from "../../scripts/lib/load";
+import { awaitProgress } from "../../scripts/lib/exec";
+import { awaitShipped, LoadResult, loadPod, summarize } from "../../scripts/lib/load";
 import { requestInPod, volumeMountpoint } from "../../scripts/lib/pod";
 import { podman } from "../../scripts/lib/podman";
 import { VictoriaLogsProcess } from "../../scripts/lib/victoriaLogs";
-import { deliveredCopy, deliveredOffset, settledOffset } from "../shipper/agentHarness";
-import { killAndAwaitRestart, nothingLeft, report, RunningPod, startPod } from "./harness";
-import { retentionWhileDown } from "./retentionWhileDown";
+import { nothingLeft, report, RunningPod, startPod } from "./harness";
+import { DestinationUnderTest, killUnderLoad, outageUnderLoad, retentionWhileDown } from "./destinationFaults";
 
 const PORT = 8080; // the production preset's nginx port
 const MiB = 2 ** 20;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Takes the pod down and stops VictoriaLogs; fails if anything of the pod is left. */
+async function tearDown(pod: RunningPod | undefined, vl: VictoriaLogsProcess | undefined): Promise<void> {
+    const left: string[] = [];
+    if (pod) {
+        pod.down();
+        left.push(...nothingLeft(pod));
+    }
+    await vl?.stop();
+    expect(left).to.deep.equal([]);
+}
 
 /** Where pods reach this machine: their network's gateway. */
 const gatewayOfPods = () =>
@@ -48,15 +55,7 @@ describe("e2e: delivery into VictoriaLogs (syslog over TCP), queried for the las
         });
     });
 
-    after(async () => {
-        const left: string[] = [];
-        if (pod) {
-            pod.down();
-            left.push(...nothingLeft(pod));
-        }
-        await vl?.stop();
-        expect(left).to.deep.equal([]);
-    });
+    after(() => tearDown(pod, vl));
 
     it("every access-log and error-log line is found once by `_time:24h`, each record naming the pod", async () => {
         const n = 2000;
@@ -125,15 +124,7 @@ describe("e2e: delivery into VictoriaLogs over the Elasticsearch bulk API (produ
         volume = volumeMountpoint("shared-logs");
     });
 
-    after(async () => {
-        const left: string[] = [];
-        if (pod) {
-            pod.down();
-            left.push(...nothingLeft(pod));
-        }
-        await vl?.stop();
-        expect(left).to.deep.equal([]);
-    });
+    after(() => tearDown(pod, vl));
 
     /** The access-log records of a load, as a query over the last 24 hours finds them. */
     const accessOf = async (load: LoadResult) => vl!.query(`_time:24h log:access "${load.prefix}"`);
@@ -180,78 +171,25 @@ describe("e2e: delivery into VictoriaLogs over the Elasticsearch bulk API (produ
         expect(notFound, "a 404 is found by status and path").to.have.length(1);
     });
 
-    it("the service down for 30 s under traffic: the agent waits in place, nothing missing once it is back", async () => {
-        const rate = 200;
-        const n = 9000; // 45 s at 200 req/s: traffic before, during and after the outage
-        const loading = loadPod(pod!.name, n, { tag: "bulk-outage", port: PORT, ratePerSecond: rate });
-        const before = deliveredOffset(volume, "access.log") ?? 0;
-        await poll("the agent to deliver the load's first lines", 60_000, () =>
-            (deliveredOffset(volume, "access.log") ?? 0) > before ? true : undefined,
-        );
-        await vl!.pause();
-        const stoppedAt = Date.now();
-        const atStop = await settledOffset(volume, "access.log", 3000);
-        const sizeAtStop = fs.statSync(path.join(volume, "access.log")).size;
-        await sleep(Math.max(0, stoppedAt + 30_000 - Date.now()));
-        const atStart = deliveredOffset(volume, "access.log");
-        const sizeAtStart = fs.statSync(path.join(volume, "access.log")).size;
-        await vl!.resume();
-        const startedAt = Date.now();
-        const load = await loading;
-        const { counts, waited } = await awaitStored(load);
-        const s = summarize(counts);
-        report(
-            `service down ${((startedAt - stoppedAt) / 1000).toFixed(1)}s, ${load.sent} requests at up to ${rate}/s: the agent's position ${atStop} -> ${atStart} while the log grew ${sizeAtStop} -> ${sizeAtStart}; all stored ${waited.toFixed(1)}s after the load ended; ${JSON.stringify(s)}; duplicates bound ${AGENT.batchLines} (a batch)`,
-        );
-        expect(sizeAtStart, "lines were logged while the service was down").to.be.above(sizeAtStop);
-        expect(atStart, "the agent's position did not move while the service was down").to.equal(atStop);
-        expect(load.ok, "answered 200 (of those sent)").to.equal(load.sent);
-        expect(s.missing).to.equal(0);
-        expect(s.extra).to.be.at.most(AGENT.batchLines);
+    /** The pod, its destination (VictoriaLogs) and what a stopped service may take twice. */
+    const underTest = (): DestinationUnderTest => ({
+        pod: pod!,
+        port: PORT,
+        volume,
+        stop: () => vl!.pause(),
+        start: () => vl!.resume(),
+        awaitDelivered: awaitStored,
+        duplicateBound: AGENT.batchLines,
+        duplicateWhy: "a batch",
     });
 
-    it("sidecar kill -9 under traffic: nothing missing, at most about a second of lines delivered again", async () => {
-        const n = 6000;
-        const rate = 500;
-        let loadDone = false;
-        const loading = loadPod(pod!.name, n, { tag: "bulk-kill", port: PORT, ratePerSecond: rate }).finally(
-            () => (loadDone = true),
-        );
-        const before = deliveredCopy(volume) ?? 0;
-        await poll("agent.sh's copy of the position to move", 60_000, () =>
-            (deliveredCopy(volume) ?? 0) > before ? true : undefined,
-        );
-        const loadingAtKill = !loadDone;
-        let bound = 0;
-        let copy: number | undefined;
-        const restart = await killAndAwaitRestart(pod!, "sidecar-container", () => {
-            const log = path.join(volume, "access.log");
-            copy = deliveredCopy(volume);
-            bound = linesBetween(log, copy ?? 0, fs.statSync(log).size) + AGENT.batchLines;
-        });
-        const load = await loading;
-        const { counts, waited } = await awaitStored(load);
-        const s = summarize(counts);
-        report(
-            `sidecar kill -9 under ${rate} req/s: restarted in ${restart.toFixed(2)}s; ${JSON.stringify(s)} (bound ${bound}: lines after the copy of the position ${copy}, + a batch); all stored ${waited.toFixed(1)}s after the load ended`,
-        );
-        expect(loadingAtKill, "the load was still running at the kill").to.equal(true);
-        expect(load.ok, "answered 200 (of those sent)").to.equal(load.sent);
-        expect(s.missing).to.equal(0);
-        expect(s.extra).to.be.at.most(bound);
-    });
+    it("the service down for 30 s under traffic: the agent waits in place, nothing missing once it is back", () =>
+        outageUnderLoad(underTest(), "bulk-outage"));
+
+    it("sidecar kill -9 under traffic: nothing missing, at most about a second of lines delivered again", () =>
+        killUnderLoad(underTest(), "bulk-kill"));
 
     it("retention with the service down: frees nothing undelivered (the bound yields), then nothing is lost", () =>
-        retentionWhileDown({
-            pod: pod!.name,
-            port: PORT,
-            volume,
-            bound: MiB, // RETENTION.maxSize
-            requests: 12_000, // ~3 MiB of JSON access log: more than twice the bound
-            tag: "bulk-retention",
-            stop: () => vl!.pause(),
-            start: () => vl!.resume(),
-            awaitDelivered: awaitStored,
-            duplicateBound: AGENT.batchLines,
-        }));
+        // ~3 MiB of JSON access log: more than twice the bound (RETENTION.maxSize).
+        retentionWhileDown(underTest(), { tag: "bulk-retention", bound: MiB, requests: 12_000 }));
 });
