@@ -3,9 +3,9 @@
 # provider, a Kubernetes control plane, etcd, kwok) from their Go modules into a cache outside the
 # repository, keyed by version (tools/versions.env holds every pin). A tool already on PATH is used
 # as it is. Cold builds print their time; a warm run only checks the cache. `uutils` (Ubuntu 26.04's
-# coreutils, from crates.io with cargo) and `victorialogs` (a log-aggregation service) are built the
-# same way, but only on request, and never printed by `path`: the tests that use them ask for their
-# directory (`dir uutils`, `dir victorialogs`).
+# coreutils, from crates.io with cargo), `victorialogs` (a log-aggregation service) and `otelcol` (the
+# OpenTelemetry Collector the bench compares the agent with) are built the same way, but only on
+# request, and never printed by `path`: what uses them asks for their directory (`dir TOOL`).
 #
 #   scripts/tools.sh install [TOOL...]   build what is missing (default: all)
 #   scripts/tools.sh path                print the PATH entries of the cached tools, one line
@@ -24,7 +24,7 @@ die() { echo "tools: $*" >&2; exit 1; }
 
 ALL_TOOLS=(etcd kube kwok pulumi pulumi-language-nodejs pulumi-language-python pulumi-language-yaml pulumi-resource-kubernetes)
 # Built on request only, and never on PATH.
-EXTRA_TOOLS=(uutils victorialogs)
+EXTRA_TOOLS=(uutils victorialogs otelcol)
 
 # The binaries each tool provides, and its version key.
 binaries() {
@@ -39,6 +39,7 @@ binaries() {
     pulumi-resource-kubernetes) echo pulumi-resource-kubernetes ;;
     uutils) echo coreutils ;;
     victorialogs) echo victoria-logs ;;
+    otelcol) echo otelcol ;;
     *) die "unknown tool '$1' (one of: ${ALL_TOOLS[*]} ${EXTRA_TOOLS[*]})" ;;
   esac
 }
@@ -56,6 +57,7 @@ version_of() {
     pulumi-resource-kubernetes) echo "$KUBERNETES_PROVIDER_VERSION" ;;
     uutils) echo "$UUTILS_VERSION" ;;
     victorialogs) echo "$VICTORIALOGS_VERSION" ;;
+    otelcol) echo "$OTELCOL_VERSION" ;;
   esac
 }
 bindir() { echo "$CACHE/$1-$(version_of "$1")/bin"; }
@@ -63,7 +65,7 @@ bindir() { echo "$CACHE/$1-$(version_of "$1")/bin"; }
 # The tool's binaries on PATH outside our cache (a user's own pulumi, kubectl): used as they are.
 on_path() {
   local b p
-  case $1 in uutils | victorialogs) return 1 ;; esac # test tools, always ours
+  case $1 in uutils | victorialogs | otelcol) return 1 ;; esac # test and bench tools, always ours
   for b in $(binaries "$1"); do
     p=$(command -v "$b" 2>/dev/null) || return 1
     case $p in "$CACHE"/*) return 1 ;; esac
@@ -274,6 +276,32 @@ build_victorialogs() {
   local dir=$1 out=$2
   new_module "$dir"
   (cd "$dir" && GOBIN=$out go install -trimpath "github.com/VictoriaMetrics/VictoriaLogs/app/victoria-logs@v$VICTORIALOGS_VERSION")
+}
+
+# The collector's builder (ocb) of that release generates a main from a manifest, fetches the
+# components' modules and compiles: the way the collector's own distributions are made.
+build_otelcol() {
+  local dir=$1 out=$2 core=go.opentelemetry.io/collector contrib=github.com/open-telemetry/opentelemetry-collector-contrib
+  new_module "$dir"
+  (cd "$dir" && GOBIN=$dir/bin go install "$core/cmd/builder@v$OTELCOL_VERSION")
+  cat >"$dir/manifest.yaml" <<EOF
+dist:
+  name: otelcol
+  description: OpenTelemetry Collector (filelog, file_storage, otlp_http) for the bench
+  output_path: $dir/src
+  version: $OTELCOL_VERSION
+receivers:
+  - gomod: $contrib/receiver/filelogreceiver v$OTELCOL_CONTRIB_VERSION
+extensions:
+  - gomod: $contrib/extension/storage/filestorage v$OTELCOL_CONTRIB_VERSION
+exporters:
+  - gomod: $core/exporter/otlphttpexporter v$OTELCOL_VERSION
+providers:
+  - gomod: $core/confmap/provider/fileprovider v$OTELCOL_STABLE_VERSION
+  - gomod: $core/confmap/provider/envprovider v$OTELCOL_STABLE_VERSION
+EOF
+  "$dir/bin/builder" --config "$dir/manifest.yaml"
+  mv "$dir/src/otelcol" "$out/otelcol"
 }
 
 install_tool() {

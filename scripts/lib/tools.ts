@@ -1,4 +1,5 @@
-// The tools scripts/tools.sh builds on request (uutils coreutils, VictoriaLogs): where they are.
+// The tools scripts/tools.sh builds on request (uutils coreutils, VictoriaLogs, the OpenTelemetry
+// Collector): where they are.
 import { spawnSync } from "child_process";
 import * as path from "path";
 
@@ -8,7 +9,7 @@ const TOOLS = path.resolve(__dirname, "..", "tools.sh");
  * The directory `scripts/tools.sh dir TOOL` names (uutils: its userland, one link per utility);
  * throws, saying how to build it, when it is not built.
  */
-export function toolDir(tool: "uutils" | "victorialogs"): string {
+export function toolDir(tool: "uutils" | "victorialogs" | "otelcol"): string {
     const r = spawnSync("bash", [TOOLS, "dir", tool], { encoding: "utf8" });
     if (r.status !== 0) throw new Error(`${tool} is not built (${r.stderr.trim()}): run npm run tools -- ${tool}`);
     return r.stdout.trim();

@@ -7,25 +7,11 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as http from "http";
 import { AGENT } from "../../components";
-import { ElasticsearchTarget, TlsSettings } from "../../components/model";
 import { CA_FROM_CONFIGMAP, testCertificates } from "./certificates";
 import { linesBetween } from "../../scripts/lib/load";
 import { VictoriaLogsProcess } from "../../scripts/lib/victoriaLogs";
-import { AgentProcess, deliveredCopy, RECORD_ENV, settledOffset } from "./agentHarness";
+import { AgentProcess, bulkTargetOf, deliveredCopy, RECORD_ENV, settledOffset } from "./agentHarness";
 import { report, sleep, summarize, until } from "./harness";
-
-/** destination.elasticsearch for a VictoriaLogs process, parsed as validation would (`server`, `query`). */
-function bulkTarget(vl: VictoriaLogsProcess, basicAuthSecret?: string, tls?: TlsSettings): ElasticsearchTarget {
-    const u = new URL(vl.bulkUrl());
-    return {
-        kind: "elasticsearch",
-        server: `${u.protocol}//${u.host}${u.pathname}`,
-        query: u.search.slice(1),
-        index: "nginx",
-        ...(basicAuthSecret && { basicAuthSecret }),
-        ...(tls && { tls }),
-    };
-}
 
 describe("log agent over the bulk API into VictoriaLogs (plain processes, no podman)", function () {
     // A safety limit: each wait below ends when the work is done or stops progressing.
@@ -40,7 +26,7 @@ describe("log agent over the bulk API into VictoriaLogs (plain processes, no pod
 
     it("stores every line of both logs once, each record with its fields (log, pod, namespace, node, container)", async () => {
         vl = await VictoriaLogsProcess.start();
-        run = new AgentProcess(bulkTarget(vl)).start();
+        run = new AgentProcess(bulkTargetOf(vl)).start();
         const n = 5000;
         await Promise.all([run.writeAt("access.log", "a", n, 2500), run.writeAt("error.log", "e", 300, 150)]);
         const a = summarize(await vl.awaitStored("access", "a", n));
@@ -65,7 +51,7 @@ describe("log agent over the bulk API into VictoriaLogs (plain processes, no pod
 
     it("the service down for 30 s under traffic: the agent's position stays put, then nothing missing, duplicates within a batch", async () => {
         vl = await VictoriaLogsProcess.start();
-        const r = (run = new AgentProcess(bulkTarget(vl)).start());
+        const r = (run = new AgentProcess(bulkTargetOf(vl)).start());
         const n = 40_000;
         const load = r.writeAt("access.log", "o", n, 1000);
         await until("lines stored", 30_000, () => (r.deliveredOffset("access.log") ?? 0) > 0);
@@ -93,7 +79,7 @@ describe("log agent over the bulk API into VictoriaLogs (plain processes, no pod
 
     it("kill -9 of the agent under traffic: nothing missing; duplicates within what its record had not caught up with", async () => {
         vl = await VictoriaLogsProcess.start();
-        const r = (run = new AgentProcess(bulkTarget(vl)).start());
+        const r = (run = new AgentProcess(bulkTargetOf(vl)).start());
         const n = 8000;
         let writing = true;
         const load = r.writeAt("access.log", "k", n, 1000).then(() => (writing = false));
@@ -117,7 +103,7 @@ describe("log agent over the bulk API into VictoriaLogs (plain processes, no pod
     it("wrong credentials: the agent stops before it reads a line, with one clear line; with the right ones every line once", async () => {
         const auth = { username: "shipper", password: "right" };
         vl = await VictoriaLogsProcess.start({ auth });
-        const target = bulkTarget(vl, "es-credentials");
+        const target = bulkTargetOf(vl, "es-credentials");
         const env = (password: string) => ({
             [AGENT.basicAuthEnv.username]: auth.username,
             [AGENT.basicAuthEnv.password]: password,
@@ -158,7 +144,7 @@ describe("log agent over the bulk API into VictoriaLogs (plain processes, no pod
 
         it("a CA that did not sign the service's certificate: refused with a clear line, nothing read; once the CA is fixed every line once", async () => {
             vl = await VictoriaLogsProcess.start({ tls: { ...server, caFile: ca.certFile } });
-            const r = (run = new AgentProcess(bulkTarget(vl, undefined, CA_FROM_CONFIGMAP)));
+            const r = (run = new AgentProcess(bulkTargetOf(vl, undefined, CA_FROM_CONFIGMAP)));
             r.setCa(otherCa.certFile);
             const n = 300;
             r.write(
@@ -181,7 +167,7 @@ describe("log agent over the bulk API into VictoriaLogs (plain processes, no pod
 
         it("a certificate for another name: refused with a clear line, nothing read; insecureSkipVerify (explicit) delivers", async () => {
             vl = await VictoriaLogsProcess.start({ tls: { ...wrongName, caFile: ca.certFile } });
-            const r = (run = new AgentProcess(bulkTarget(vl, undefined, CA_FROM_CONFIGMAP)));
+            const r = (run = new AgentProcess(bulkTargetOf(vl, undefined, CA_FROM_CONFIGMAP)));
             r.setCa(ca.certFile);
             r.write("access.log", ["name 0 checked"]);
             r.start();
@@ -192,7 +178,7 @@ describe("log agent over the bulk API into VictoriaLogs (plain processes, no pod
             );
             expect(r.deliveredOffset("access.log"), "nothing read").to.equal(undefined);
             await r.dispose();
-            const unverified = (run = new AgentProcess(bulkTarget(vl, undefined, { insecureSkipVerify: true })));
+            const unverified = (run = new AgentProcess(bulkTargetOf(vl, undefined, { insecureSkipVerify: true })));
             expect(fs.readFileSync(unverified.confFile, "utf8")).to.contain(
                 'allowunsignedcerts="on" skipverifyhost="on"',
             );
@@ -247,7 +233,7 @@ describe("log agent over the bulk API into VictoriaLogs (plain processes, no pod
     it("basic auth: the credentials come from the environment (the Secret's keys), never from the config", async () => {
         const auth = { username: "shipper", password: "s3cret-from-a-Secret" };
         vl = await VictoriaLogsProcess.start({ auth });
-        run = new AgentProcess(bulkTarget(vl, "es-credentials"), {
+        run = new AgentProcess(bulkTargetOf(vl, "es-credentials"), {
             env: { [AGENT.basicAuthEnv.username]: auth.username, [AGENT.basicAuthEnv.password]: auth.password },
         }).start();
         expect(fs.readFileSync(run.confFile, "utf8")).to.not.contain(auth.password);

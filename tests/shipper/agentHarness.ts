@@ -7,10 +7,11 @@ import * as os from "os";
 import * as path from "path";
 import { AGENT, agentConf, SyslogProtocol } from "../../components";
 import { bulkCheckUrl } from "../../components/agentConf";
-import { AgentDestination } from "../../components/model";
+import { AgentDestination, ElasticsearchTarget, TlsSettings } from "../../components/model";
 import { agentCommand } from "../../components/shippers";
 import { recordOffset, ShipperOptions, ShipperRun, until } from "./harness";
 import { countReceived, PATH_WITH_SBIN, ReceiverProcess } from "../../scripts/lib/syslogReceiver";
+import { VictoriaLogsProcess } from "../../scripts/lib/victoriaLogs";
 
 /** The app-name each log's messages carry (the imfile Tag of the generated config). */
 export const APP = { "access.log": "nginx-access", "error.log": "nginx-error" } as const;
@@ -65,6 +66,23 @@ export class AgentProcess extends ShipperRun {
     deliveredOffset(log: string): number | undefined {
         return deliveredOffset(this.dir, log);
     }
+}
+
+/** destination.elasticsearch for a VictoriaLogs process, parsed as validation would (`server`, `query`). */
+export function bulkTargetOf(
+    vl: VictoriaLogsProcess,
+    basicAuthSecret?: string,
+    tls?: TlsSettings,
+): ElasticsearchTarget {
+    const u = new URL(vl.bulkUrl());
+    return {
+        kind: "elasticsearch",
+        server: `${u.protocol}//${u.host}${u.pathname}`,
+        query: u.search.slice(1),
+        index: "nginx",
+        ...(basicAuthSecret && { basicAuthSecret }),
+        ...(tls && { tls }),
+    };
 }
 
 /** What the downward API gives the agent in a pod (manifest.ts), here fixed values the records must carry. */

@@ -70,6 +70,7 @@ describe("scripts/tools.sh (npm run tools)", () => {
             "pulumi-resource-kubernetes": v.KUBERNETES_PROVIDER_VERSION,
             uutils: v.UUTILS_VERSION,
             victorialogs: v.VICTORIALOGS_VERSION,
+            otelcol: v.OTELCOL_VERSION,
         });
         // A fresh cache holds nothing (the fake PATH has none of them).
         for (const l of lines) expect(l, l).to.match(/ missing$/);
@@ -78,7 +79,11 @@ describe("scripts/tools.sh (npm run tools)", () => {
     it("never puts uutils (a test userland) on the PATH it prints; `dir uutils` says how to build it when missing", () => {
         const p = tools({}, "path");
         expect(p.status, p.stderr).to.equal(0);
-        expect(p.stdout).to.contain(`pulumi-${v.PULUMI_VERSION}`).and.not.contain("uutils").and.not.contain("victoria");
+        expect(p.stdout)
+            .to.contain(`pulumi-${v.PULUMI_VERSION}`)
+            .and.not.contain("uutils")
+            .and.not.contain("victoria")
+            .and.not.contain("otelcol");
         const d = tools({}, "dir", "uutils");
         expect(d.status).to.not.equal(0);
         expect(d.stderr).to.contain(`uutils ${v.UUTILS_VERSION} is not built: run scripts/tools.sh install uutils`);
