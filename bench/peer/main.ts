@@ -36,7 +36,8 @@ runMain(async () => {
     run("bash", [path.join(PROJECT_DIR, "scripts", "tools.sh"), "install", "victorialogs", "otelcol"], { live: true });
     const versions = fs.readFileSync(path.join(PROJECT_DIR, "tools", "versions.env"), "utf8");
     const pin = (k: string) => new RegExp(`^${k}=(\\S+)$`, "m").exec(versions)![1];
-    const rsyslogVersion = run(rsyslogd(), ["-v"]).stdout.split("\n")[0].replace(/,.*/, "");
+    // "rsyslogd  8.2302.0 (aka 2023.02) compiled with:" -> "rsyslogd 8.2302.0"
+    const rsyslogVersion = `rsyslogd ${/rsyslogd\s+(\S+)/.exec(run(rsyslogd(), ["-v"]).stdout)?.[1] ?? "(unknown version)"}`;
     const started = Date.now();
     const machine = `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB (${os.cpus()[0]?.model ?? "unknown"}), kernel ${os.release()}, Node ${process.version}`;
 

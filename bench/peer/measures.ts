@@ -3,6 +3,7 @@
 // that lost lines would compare nothing.
 import { awaitProgress } from "../../scripts/lib/exec";
 import { VictoriaLogsProcess } from "../../scripts/lib/victoriaLogs";
+import { ShipperRun } from "../../tests/shipper/harness";
 import { log, sleep } from "../pods";
 import { Contender, CONTENDERS, Shipper, withShippers } from "./contenders";
 import { accessRecord, appendBacklog, countOf, storedOf, writeAll } from "./records";
@@ -27,6 +28,17 @@ function mustHaveAll(s: Shipper, what: string, got: { missing: number; duplicate
         throw new Error(
             `${s.contender} (${s.pod}) left ${got.missing} records undelivered in ${what}; its output:\n${s.output().slice(-2000)}`,
         );
+}
+
+/** Writes the records `${id}-<i>` due by now at `rate` a second since `start`; returns how many are written. */
+function writeDue(runs: ShipperRun[], id: string, written: number, start: number, rate: number): number {
+    const due = Math.floor(((Date.now() - start) / 1000) * rate);
+    if (due > written)
+        writeAll(
+            runs,
+            Array.from({ length: due - written }, (_, k) => accessRecord(`${id}-${written + k}`)),
+        );
+    return Math.max(due, written);
 }
 
 export interface ThroughputResult {
@@ -110,19 +122,13 @@ export async function measureSteady(vl: VictoriaLogsProcess, s: PeerSettings, ro
         const cpu0 = shippers.map((x) => x.limit.cpuSeconds());
         const latencies = shippers.map(() => [] as number[]);
         let written = 0;
-        const perTick = Math.max(1, Math.round(s.steadyRate / 50));
         const start = Date.now();
         let nextProbe = start;
         let probe = 0;
         let pending: { id: string; at: number; seen: boolean[] } | undefined;
         while (Date.now() - start < s.steadySeconds * 1000 || pending) {
             const loading = Date.now() - start < s.steadySeconds * 1000;
-            if (loading) {
-                writeAll(
-                    runs,
-                    Array.from({ length: perTick }, () => accessRecord(`${id}-${written++}`)),
-                );
-            }
+            if (loading) written = writeDue(runs, id, written, start, s.steadyRate);
             if (!pending && loading && Date.now() >= nextProbe) {
                 const pid = `${id}-probe-${probe++}`;
                 writeAll(runs, [accessRecord(pid)]);
@@ -186,7 +192,6 @@ export async function measureOutage(vl: VictoriaLogsProcess, s: PeerSettings, ro
         const runs = shippers.map((x) => x.run);
         shippers.forEach((x) => x.start());
         const phase = s.outageSeconds * 1000;
-        const perTick = Math.max(1, Math.round(s.steadyRate / 50));
         let written = 0;
         const start = Date.now();
         let down = false;
@@ -203,10 +208,7 @@ export async function measureOutage(vl: VictoriaLogsProcess, s: PeerSettings, ro
                     down = false;
                     log(`  VictoriaLogs back (${written} records written)`);
                 }
-                writeAll(
-                    runs,
-                    Array.from({ length: perTick }, () => accessRecord(`${id}-${written++}`)),
-                );
+                written = writeDue(runs, id, written, start, s.steadyRate);
                 await sleep(20);
             }
         } finally {
