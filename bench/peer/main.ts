@@ -3,7 +3,7 @@
 // side in one run and into one VictoriaLogs (all plain processes on this machine, no podman): the
 // most records a second each sustains at the preset's CPU limit and at one core, latency from a
 // record's write to a query finding it, CPU and memory, records lost and duplicated through an
-// outage of the service. Prints a table and writes bench/results-peer.md (results-peer-quick.md
+// outage of the service and through a kill -9. Prints a table and writes bench/results-peer.md (results-peer-quick.md
 // with --quick). Needs root (CPU limits are cgroups), rsyslog with its elasticsearch module, and
 // builds VictoriaLogs and the collector from their Go modules when they are not cached.
 import * as fs from "fs";
@@ -17,6 +17,8 @@ import { VictoriaLogsProcess } from "../../scripts/lib/victoriaLogs";
 import { log } from "../pods";
 import { CONTENDERS } from "./contenders";
 import {
+    KillResult,
+    measureKill,
     measureOutage,
     measureSteady,
     measureThroughput,
@@ -56,6 +58,9 @@ runMain(async () => {
         log(`outage of ${s.outageSeconds} s under load ...`);
         const outage: OutageResult[][] = [];
         for (let round = 0; round < s.outageRounds; round++) outage.push(await measureOutage(vl, s, round));
+        log(`kill -9 of both under load ...`);
+        const kill: KillResult[][] = [];
+        for (let round = 0; round < s.killRounds; round++) kill.push(await measureKill(vl, s, round));
 
         const md = peerReport({
             s,
@@ -64,6 +69,7 @@ runMain(async () => {
             throughput,
             steady,
             outage,
+            kill,
             seconds: (Date.now() - started) / 1000,
         });
         console.log(md);

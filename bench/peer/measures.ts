@@ -230,3 +230,54 @@ export async function measureOutage(vl: VictoriaLogsProcess, s: PeerSettings, ro
         return results;
     });
 }
+
+export interface KillResult {
+    contender: Contender;
+    records: number;
+    missing: number;
+    duplicated: number;
+}
+
+/**
+ * Both shippers at the preset's CPU limit under the steady load, each killed with SIGKILL (its
+ * whole process group, as when a container's init dies) halfway and started again on the same
+ * directory and state: records lost and stored twice.
+ */
+export async function measureKill(vl: VictoriaLogsProcess, s: PeerSettings, round: number): Promise<KillResult[]> {
+    const id = `kill-${round}-${Date.now() % 100_000}`;
+    const specs = CONTENDERS.map((contender) => ({
+        contender,
+        pod: `${id}-${contender}`,
+        millicores: PRESET_MILLICORES,
+    }));
+    return withShippers(vl, specs, async (shippers) => {
+        const runs = shippers.map((x) => x.run);
+        shippers.forEach((x) => x.start());
+        let written = 0;
+        const start = Date.now();
+        const phase = s.killPhaseSeconds * 1000;
+        let killed = false;
+        while (Date.now() - start < 2 * phase) {
+            if (!killed && Date.now() - start >= phase) {
+                for (const x of shippers) await x.run.stop("SIGKILL");
+                log(`  both killed (${written} records written); started again`);
+                shippers.forEach((x) => x.start());
+                killed = true;
+            }
+            written = writeDue(runs, id, written, start, s.steadyRate);
+            await sleep(20);
+        }
+        const results: KillResult[] = [];
+        for (const x of shippers) {
+            const got = await awaitAll(vl, x, id, written);
+            results.push({
+                contender: x.contender,
+                records: written,
+                missing: got.missing,
+                duplicated: got.duplicated,
+            });
+            log(`  ${x.contender}: ${written} records, missing ${got.missing}, duplicated ${got.duplicated}`);
+        }
+        return results;
+    });
+}

@@ -2,7 +2,7 @@
 // beside it, and which one is ahead -- by a ratio only where the rounds' ranges do not overlap.
 import { percentile, spread } from "../stats";
 import { Contender, CONTENDERS, TITLE } from "./contenders";
-import { OutageResult, SteadyResult, ThroughputResult } from "./measures";
+import { KillResult, OutageResult, SteadyResult, ThroughputResult } from "./measures";
 import { ONE_CORE, PeerSettings, PRESET_MILLICORES } from "./settings";
 
 export interface PeerReport {
@@ -12,6 +12,7 @@ export interface PeerReport {
     throughput: ThroughputResult[];
     steady: SteadyResult[][];
     outage: OutageResult[][];
+    kill: KillResult[][];
     seconds: number;
 }
 
@@ -102,9 +103,14 @@ export function peerReport(r: PeerReport): string {
         const v = spread(xs);
         return `**${f(v.median, d)}** (${f(v.min, d)}-${f(v.max, d)})`;
     };
+    /** Records lost and stored twice, summed over the rounds: "missing / duplicated of written". */
+    const losses = (xs: Array<OutageResult | KillResult>, c: Contender) => {
+        const mine = xs.filter((x) => x.contender === c);
+        const sum = (k: "missing" | "duplicated" | "records") => mine.reduce((t, x) => t + x[k], 0);
+        return `${sum("missing")} / ${sum("duplicated")} of ${sum("records")}`;
+    };
     const outage = r.outage.flat();
-    const sum = (c: Contender, k: "missing" | "duplicated" | "records") =>
-        outage.filter((x) => x.contender === c).reduce((t, x) => t + x[k], 0);
+    const kill = r.kill.flat();
     return [
         `# Log agent vs OpenTelemetry Collector${r.s.quick ? " (quick run)" : ""}`,
         "",
@@ -120,7 +126,8 @@ export function peerReport(r: PeerReport): string {
             (row) =>
                 `| ${row.figure} | ${cell(row.rounds.agent, row.digits)} | ${cell(row.rounds.otelcol, row.digits)} | ${verdict(row)} |`,
         ),
-        `| through ${r.s.outageRounds} outage(s) of ${r.s.outageSeconds} s at ${r.s.steadyRate}/s: missing / duplicated of written | ${sum("agent", "missing")} / ${sum("agent", "duplicated")} of ${sum("agent", "records")} | ${sum("otelcol", "missing")} / ${sum("otelcol", "duplicated")} of ${sum("otelcol", "records")} | |`,
+        `| through ${r.s.outageRounds} outage(s) of VictoriaLogs of ${r.s.outageSeconds} s at ${r.s.steadyRate}/s: missing / duplicated of written | ${losses(outage, "agent")} | ${losses(outage, "otelcol")} | |`,
+        `| through ${r.s.killRounds} \`kill -9\`(s) of the shipper at ${r.s.steadyRate}/s, started again: missing / duplicated of written | ${losses(kill, "agent")} | ${losses(kill, "otelcol")} | |`,
         "",
     ].join("\n");
 }

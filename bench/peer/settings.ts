@@ -15,6 +15,9 @@ export interface PeerSettings {
     /** Rounds and length of the service's outage, both shippers at once. */
     outageRounds: number;
     outageSeconds: number;
+    /** Rounds of the kill -9 measure, and the seconds of load before and after the kill. */
+    killRounds: number;
+    killPhaseSeconds: number;
 }
 
 /** The sidecar's CPU limit in the production preset, in millicores (the agent runs in that container). */
@@ -36,6 +39,8 @@ export const QUICK: PeerSettings = {
     steadyRate: 200,
     outageRounds: 1,
     outageSeconds: 10,
+    killRounds: 1,
+    killPhaseSeconds: 5,
 };
 
 export const FULL: PeerSettings = {
@@ -47,4 +52,6 @@ export const FULL: PeerSettings = {
     steadyRate: 200,
     outageRounds: 2,
     outageSeconds: 30,
+    killRounds: 3,
+    killPhaseSeconds: 10,
 };
