@@ -1,0 +1,149 @@
+// up.yml's "Verify like a user" step (prod stack) runs only on GitHub, against kind. Its LogsQL
+// queries, the jq checks of their answers and the loop around them run here, as its own text,
+// with `kubectl` and `pulumi` stood in for: each "pod" is the log agent as a plain process
+// delivering into a real VictoriaLogs (built from its Go module), a request appends the records
+// nginx would write for it, and a query `kubectl run ... curl`s this VictoriaLogs. A wrong field
+// name, a query VictoriaLogs refuses or a jq check that does not fit its answer fails here first.
+import { expect } from "chai";
+import { spawn, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parse } from "yaml";
+import { ACCESS_LOG_FIELDS } from "../../components/nginxConf";
+import { VictoriaLogsProcess } from "../../scripts/lib/victoriaLogs";
+import { AgentProcess, bulkTargetOf, RECORD_ENV } from "./agentHarness";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const PODS = ["webserver-7d9f-abcde", "webserver-7d9f-fghij"];
+
+/** The run script of up.yml's step whose name starts with `prefix`. */
+function upStep(prefix: string): string {
+    const wf = parse(fs.readFileSync(path.join(ROOT, ".github", "workflows", "up.yml"), "utf8"));
+    for (const job of Object.values<any>(wf.jobs))
+        for (const step of job.steps ?? []) if (String(step.name ?? "").startsWith(prefix)) return step.run;
+    throw new Error(`up.yml has no step named "${prefix}..."`);
+}
+
+/** An access record as nginx's JSON format writes it (every field of ACCESS_LOG_FIELDS), PATH standing for the path. */
+function accessTemplate(): string {
+    const values: Record<string, string | number> = {
+        message: "GET PATH HTTP/1.1 404",
+        client: "127.0.0.1",
+        method: "GET",
+        path: "PATH",
+        query: "",
+        status: 404,
+        bytes: 153,
+        request_time: 0.0,
+        referrer: "",
+        user_agent: "curl/8.5.0",
+        request_id: "0f1e2d3c4b5a69788796a5b4c3d2e1f0",
+    };
+    const record = Object.keys(ACCESS_LOG_FIELDS).map((k) =>
+        k === "@timestamp" ? `"@timestamp":"NOW"` : `${JSON.stringify(k)}:${JSON.stringify(values[k])}`,
+    );
+    return `{${record.join(",")}}`;
+}
+
+/** kubectl and pulumi as the step calls them, answering for the given pods' log dirs and this VictoriaLogs. */
+function fakeBin(dirs: Record<string, string>, vl: VictoriaLogsProcess): string {
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), "up-verify-bin-"));
+    const podDir = Object.entries(dirs)
+        .map(([pod, dir]) => `${pod}) dir=${dir} ;;`)
+        .join(" ");
+    const kubectl = `#!/usr/bin/env bash
+set -euo pipefail
+args="$*"
+case "$1" in
+  rollout) exit 0 ;;
+  get)
+    case "$args" in
+      *-o\\ wide*) echo "NAME NODE"; exit 0 ;;
+      *spec.nodeName*) printf 'worker\\nworker2\\n'; exit 0 ;;
+      *metadata.name*) printf '%s ' ${PODS.join(" ")}; exit 0 ;;
+    esac ;;
+  exec)
+    # kubectl exec POD -c nginx-container -- curl -s -o /dev/null -w '%{http_code}' URL
+    pod=$2; url=\${@: -1}; p=/\${url#http://*/}
+    case "$pod" in ${podDir} *) echo "no pod $pod" >&2; exit 1 ;; esac
+    now=$(date -u +%Y-%m-%dT%H:%M:%S+00:00)
+    rec='${accessTemplate()}'
+    rec=\${rec//PATH/$p}; printf '%s\\n' "\${rec//NOW/$now}" >>"$dir/access.log"
+    printf '%s [error] 29#29: *1 open() "/usr/share/nginx/html%s" failed (2: No such file or directory), client: 127.0.0.1, server: localhost, request: "GET %s HTTP/1.1", host: "localhost:8080"\\n' "$(date -u +%Y/%m/%d\\ %H:%M:%S)" "$p" "$p" >>"$dir/error.log"
+    printf 404; exit 0 ;;
+  run)
+    # kubectl run NAME --image=curlimages/curl ... --command -- curl ARGS: curl here, the Services at this machine.
+    while [ "$1" != -- ]; do shift; done; shift
+    a=(); for x in "$@"; do x=\${x//http:\\/\\/logs:9428/http:\\/\\/127.0.0.1:${vl.httpPort}}; [ "$x" = http://webserver/ ] && { printf 200; exit 0; }; a+=("$x"); done
+    exec "\${a[@]}" ;;
+esac
+echo "unexpected: kubectl $args" >&2; exit 1
+`;
+    fs.writeFileSync(path.join(bin, "kubectl"), kubectl, { mode: 0o755 });
+    fs.writeFileSync(
+        path.join(bin, "pulumi"),
+        `#!/bin/sh\necho '{"readyReplicas":"2/2","serviceName":"webserver","logServiceName":"logs"}'\n`,
+        { mode: 0o755 },
+    );
+    // The step waits 2 s between queries; the answer is what is checked, not the wait.
+    fs.writeFileSync(path.join(bin, "sleep"), `#!/bin/sh\nexec /bin/sleep 0.2\n`, { mode: 0o755 });
+    return bin;
+}
+
+function runStep(script: string, bin: string, cwd: string): Promise<{ code: number | null; out: string }> {
+    return new Promise((resolve) => {
+        const child = spawn("bash", ["-e", "-c", script], {
+            cwd,
+            env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, GITHUB_RUN_ID: "4242" },
+        });
+        let out = "";
+        child.stdout.on("data", (d) => (out += d));
+        child.stderr.on("data", (d) => (out += d));
+        child.on("close", (code) => resolve({ code, out }));
+    });
+}
+
+describe("up.yml's prod check (its LogsQL queries and jq checks, against a real VictoriaLogs)", function () {
+    this.timeout(5 * 60_000);
+    let vl: VictoriaLogsProcess | undefined;
+    const agents: AgentProcess[] = [];
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), "up-verify-"));
+    afterEach(async () => {
+        for (const a of agents.splice(0)) await a.dispose();
+        if (vl) await vl.stop();
+        vl = undefined;
+    });
+    after(() => fs.rmSync(work, { recursive: true, force: true }));
+    before(() => {
+        if (spawnSync("jq", ["--version"]).status !== 0)
+            throw new Error("jq is needed (up.yml's checks use it): sudo apt-get install -y jq");
+    });
+
+    /** Both pods' agents, each labelling its records with `labelOf(pod)`; the step run against them. */
+    async function verify(labelOf: (pod: string) => string) {
+        vl = await VictoriaLogsProcess.start();
+        const dirs: Record<string, string> = {};
+        for (const pod of PODS) {
+            const a = new AgentProcess(bulkTargetOf(vl), { env: { ...RECORD_ENV, POD_NAME: labelOf(pod) } });
+            agents.push(a.start());
+            // nginx creates its logs at start; the agent follows them from there.
+            for (const f of ["access.log", "error.log"]) fs.writeFileSync(a.file(f), "");
+            dirs[pod] = a.dir;
+        }
+        const r = await runStep(upStep("Verify like a user"), fakeBin(dirs, vl), work);
+        console.log(`      [up-verify] exit ${r.code}; ${r.out.trim().split("\n").slice(-4).join(" | ")}`);
+        return r;
+    }
+
+    it("passes when each pod's request is stored once, with its status and its own pod's name", async () => {
+        const r = await verify((pod) => pod);
+        expect(r.code, r.out).to.equal(0);
+        for (const pod of PODS) expect(r.out).to.match(new RegExp(`${pod}: \\{.*"pod":"${pod}".*"status":"404"`));
+    });
+
+    it("fails when the records carry another pod's name", async () => {
+        const r = await verify((pod) => `${pod}-other`);
+        expect(r.code, r.out).to.not.equal(0);
+    });
+});
