@@ -17,12 +17,11 @@ import { VictoriaLogsProcess } from "../../scripts/lib/victoriaLogs";
 import { log } from "../pods";
 import { CONTENDERS } from "./contenders";
 import {
-    KillResult,
     measureKill,
     measureOutage,
     measureSteady,
     measureThroughput,
-    OutageResult,
+    LossResult,
     SteadyResult,
     ThroughputResult,
 } from "./measures";
@@ -56,10 +55,10 @@ runMain(async () => {
         const steady: SteadyResult[][] = [];
         for (let round = 0; round < s.steadyRounds; round++) steady.push(await measureSteady(vl, s, round));
         log(`outage of ${s.outageSeconds} s under load ...`);
-        const outage: OutageResult[][] = [];
+        const outage: LossResult[][] = [];
         for (let round = 0; round < s.outageRounds; round++) outage.push(await measureOutage(vl, s, round));
         log(`kill -9 of both under load ...`);
-        const kill: KillResult[][] = [];
+        const kill: LossResult[][] = [];
         for (let round = 0; round < s.killRounds; round++) kill.push(await measureKill(vl, s, round));
 
         const md = peerReport({

@@ -41,6 +41,26 @@ function writeDue(runs: ShipperRun[], id: string, written: number, start: number
     return Math.max(due, written);
 }
 
+/** Both shippers at the preset's CPU limit, started, their records labelled `${id}-<contender>`. */
+async function sideBySide<T>(
+    vl: VictoriaLogsProcess,
+    id: string,
+    fn: (shippers: Shipper[], runs: ShipperRun[]) => Promise<T>,
+): Promise<T> {
+    const specs = CONTENDERS.map((contender) => ({
+        contender,
+        pod: `${id}-${contender}`,
+        millicores: PRESET_MILLICORES,
+    }));
+    return withShippers(vl, specs, async (shippers) => {
+        shippers.forEach((x) => x.start());
+        return fn(
+            shippers,
+            shippers.map((x) => x.run),
+        );
+    });
+}
+
 export interface ThroughputResult {
     contender: Contender;
     millicores: number;
@@ -108,14 +128,7 @@ export interface SteadyResult {
  */
 export async function measureSteady(vl: VictoriaLogsProcess, s: PeerSettings, round: number): Promise<SteadyResult[]> {
     const id = `st-${round}-${Date.now() % 100_000}`;
-    const specs = CONTENDERS.map((contender) => ({
-        contender,
-        pod: `${id}-${contender}`,
-        millicores: PRESET_MILLICORES,
-    }));
-    return withShippers(vl, specs, async (shippers) => {
-        const runs = shippers.map((x) => x.run);
-        shippers.forEach((x) => x.start());
+    return sideBySide(vl, id, async (shippers, runs) => {
         // Started and idle: what follows is the load's cost.
         writeAll(runs, [accessRecord(`${id}-warmup`)]);
         await sleep(5_000);
@@ -170,27 +183,38 @@ export async function measureSteady(vl: VictoriaLogsProcess, s: PeerSettings, ro
     });
 }
 
-export interface OutageResult {
+/** Records a shipper lost and stored twice of those written, through a fault. */
+export interface LossResult {
     contender: Contender;
     records: number;
     missing: number;
     duplicated: number;
 }
 
+/** Waits for each shipper's `${id}-*` records (a stall of `stallMs` ends the wait) and counts. */
+async function lossesOf(
+    vl: VictoriaLogsProcess,
+    shippers: Shipper[],
+    id: string,
+    written: number,
+    stallMs: number,
+): Promise<LossResult[]> {
+    const results: LossResult[] = [];
+    for (const x of shippers) {
+        const got = await awaitAll(vl, x, id, written, stallMs);
+        results.push({ contender: x.contender, records: written, missing: got.missing, duplicated: got.duplicated });
+        log(`  ${x.contender}: ${written} records, missing ${got.missing}, duplicated ${got.duplicated}`);
+    }
+    return results;
+}
+
 /**
  * Both shippers at the preset's CPU limit, the steady load running, VictoriaLogs stopped for
  * `outageSeconds` in the middle of it and started again: records lost and stored twice.
  */
-export async function measureOutage(vl: VictoriaLogsProcess, s: PeerSettings, round: number): Promise<OutageResult[]> {
+export async function measureOutage(vl: VictoriaLogsProcess, s: PeerSettings, round: number): Promise<LossResult[]> {
     const id = `out-${round}-${Date.now() % 100_000}`;
-    const specs = CONTENDERS.map((contender) => ({
-        contender,
-        pod: `${id}-${contender}`,
-        millicores: PRESET_MILLICORES,
-    }));
-    return withShippers(vl, specs, async (shippers) => {
-        const runs = shippers.map((x) => x.run);
-        shippers.forEach((x) => x.start());
+    return sideBySide(vl, id, async (shippers, runs) => {
         const phase = s.outageSeconds * 1000;
         let written = 0;
         const start = Date.now();
@@ -214,28 +238,9 @@ export async function measureOutage(vl: VictoriaLogsProcess, s: PeerSettings, ro
         } finally {
             if (down) await vl.resume();
         }
-        const results: OutageResult[] = [];
         // The collector's retries back off up to 30 s: a stall shorter than that is not an end.
-        for (const x of shippers) {
-            const got = await awaitAll(vl, x, id, written, 90_000);
-            const r = {
-                contender: x.contender,
-                records: written,
-                missing: got.missing,
-                duplicated: got.duplicated,
-            };
-            log(`  ${x.contender}: ${written} records, missing ${r.missing}, duplicated ${r.duplicated}`);
-            results.push(r);
-        }
-        return results;
+        return lossesOf(vl, shippers, id, written, 90_000);
     });
-}
-
-export interface KillResult {
-    contender: Contender;
-    records: number;
-    missing: number;
-    duplicated: number;
 }
 
 /**
@@ -243,16 +248,9 @@ export interface KillResult {
  * whole process group, as when a container's init dies) halfway and started again on the same
  * directory and state: records lost and stored twice.
  */
-export async function measureKill(vl: VictoriaLogsProcess, s: PeerSettings, round: number): Promise<KillResult[]> {
+export async function measureKill(vl: VictoriaLogsProcess, s: PeerSettings, round: number): Promise<LossResult[]> {
     const id = `kill-${round}-${Date.now() % 100_000}`;
-    const specs = CONTENDERS.map((contender) => ({
-        contender,
-        pod: `${id}-${contender}`,
-        millicores: PRESET_MILLICORES,
-    }));
-    return withShippers(vl, specs, async (shippers) => {
-        const runs = shippers.map((x) => x.run);
-        shippers.forEach((x) => x.start());
+    return sideBySide(vl, id, async (shippers, runs) => {
         let written = 0;
         const start = Date.now();
         const phase = s.killPhaseSeconds * 1000;
@@ -267,17 +265,6 @@ export async function measureKill(vl: VictoriaLogsProcess, s: PeerSettings, roun
             written = writeDue(runs, id, written, start, s.steadyRate);
             await sleep(20);
         }
-        const results: KillResult[] = [];
-        for (const x of shippers) {
-            const got = await awaitAll(vl, x, id, written);
-            results.push({
-                contender: x.contender,
-                records: written,
-                missing: got.missing,
-                duplicated: got.duplicated,
-            });
-            log(`  ${x.contender}: ${written} records, missing ${got.missing}, duplicated ${got.duplicated}`);
-        }
-        return results;
+        return lossesOf(vl, shippers, id, written, 60_000);
     });
 }

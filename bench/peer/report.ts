@@ -2,7 +2,7 @@
 // beside it, and which one is ahead -- by a ratio only where the rounds' ranges do not overlap.
 import { percentile, spread } from "../stats";
 import { Contender, CONTENDERS, TITLE } from "./contenders";
-import { KillResult, OutageResult, SteadyResult, ThroughputResult } from "./measures";
+import { LossResult, SteadyResult, ThroughputResult } from "./measures";
 import { ONE_CORE, PeerSettings, PRESET_MILLICORES } from "./settings";
 
 export interface PeerReport {
@@ -11,8 +11,8 @@ export interface PeerReport {
     versions: string;
     throughput: ThroughputResult[];
     steady: SteadyResult[][];
-    outage: OutageResult[][];
-    kill: KillResult[][];
+    outage: LossResult[][];
+    kill: LossResult[][];
     seconds: number;
 }
 
@@ -104,7 +104,7 @@ export function peerReport(r: PeerReport): string {
         return `**${f(v.median, d)}** (${f(v.min, d)}-${f(v.max, d)})`;
     };
     /** Records lost and stored twice, summed over the rounds: "missing / duplicated of written". */
-    const losses = (xs: Array<OutageResult | KillResult>, c: Contender) => {
+    const losses = (xs: LossResult[], c: Contender) => {
         const mine = xs.filter((x) => x.contender === c);
         const sum = (k: "missing" | "duplicated" | "records") => mine.reduce((t, x) => t + x[k], 0);
         return `${sum("missing")} / ${sum("duplicated")} of ${sum("records")}`;
