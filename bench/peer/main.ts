@@ -34,7 +34,11 @@ runMain(async () => {
     if (!isRoot()) throw new Error("the comparison sets CPU limits with cgroups: run it as root");
     rsyslogd();
     log("VictoriaLogs and the OpenTelemetry Collector (built from their Go modules when not cached) ...");
-    run("bash", [path.join(PROJECT_DIR, "scripts", "tools.sh"), "install", "victorialogs", "otelcol"], { live: true });
+    // Cold, both builds take minutes (about 3 each here).
+    run("bash", [path.join(PROJECT_DIR, "scripts", "tools.sh"), "install", "victorialogs", "otelcol"], {
+        live: true,
+        timeoutMs: 60 * 60_000,
+    });
     const versions = fs.readFileSync(path.join(PROJECT_DIR, "tools", "versions.env"), "utf8");
     const pin = (k: string) => new RegExp(`^${k}=(\\S+)$`, "m").exec(versions)![1];
     // "rsyslogd  8.2302.0 (aka 2023.02) compiled with:" -> "rsyslogd 8.2302.0"
