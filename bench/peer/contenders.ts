@@ -3,10 +3,9 @@
 // tests/shipper/agentHarness.ts) and the OpenTelemetry Collector (./otelcol.ts). Each reads its own
 // log directory, which the writer fills with the same lines, runs under its own CPU limit, and
 // labels its records with its own pod name, so one query counts what each delivered.
-import { ShipperOptions, ShipperRun } from "../../tests/shipper/harness";
+import { ShipperRun } from "../../tests/shipper/harness";
 import { AgentProcess, bulkTargetOf, RECORD_ENV } from "../../tests/shipper/agentHarness";
 import { VictoriaLogsProcess } from "../../scripts/lib/victoriaLogs";
-import { AgentDestination } from "../../components/model";
 import { CpuLimit } from "./cpuLimit";
 import { OtelcolProcess, otlpLogsEndpoint } from "./otelcol";
 
@@ -18,20 +17,6 @@ export const TITLE: Record<Contender, string> = {
     agent: "log agent (rsyslog, bulk API)",
     otelcol: "OpenTelemetry Collector (filelog → OTLP/HTTP)",
 };
-
-/** The agent with its argv run inside a CPU limit. */
-class LimitedAgent extends AgentProcess {
-    constructor(
-        destination: AgentDestination,
-        options: ShipperOptions,
-        private readonly limit: CpuLimit,
-    ) {
-        super(destination, options);
-    }
-    override argv(): string[] {
-        return this.limit.wrap(super.argv());
-    }
-}
 
 /** One contender reading its own directory, under its own CPU limit, its records labelled `pod`. */
 export class Shipper {
@@ -45,11 +30,11 @@ export class Shipper {
         millicores: number,
     ) {
         this.limit = new CpuLimit(`webserver-bench-${pod}`, millicores);
-        const env = { ...RECORD_ENV, POD_NAME: pod };
+        const options = { env: { ...RECORD_ENV, POD_NAME: pod }, launcher: (argv: string[]) => this.limit.wrap(argv) };
         this.run =
             contender === "agent"
-                ? new LimitedAgent(bulkTargetOf(vl), { env }, this.limit)
-                : new OtelcolProcess(otlpLogsEndpoint(vl.httpPort), env, (a) => this.limit.wrap(a));
+                ? new AgentProcess(bulkTargetOf(vl), options)
+                : new OtelcolProcess(otlpLogsEndpoint(vl.httpPort), options);
     }
 
     start(): void {

@@ -8,7 +8,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ShipperRun } from "../../tests/shipper/harness";
+import { ShipperOptions, ShipperRun } from "../../tests/shipper/harness";
 import { toolDir } from "../../scripts/lib/tools";
 import { VICTORIALOGS_BULK_QUERY } from "../../components/defaults";
 
@@ -78,12 +78,8 @@ export function otelcolConfig(logDir: string, storageDir: string, endpoint: stri
 export class OtelcolProcess extends ShipperRun {
     private readonly confDir = fs.mkdtempSync(path.join(os.tmpdir(), "otelcol-"));
 
-    constructor(
-        endpoint: string,
-        env: NodeJS.ProcessEnv,
-        private readonly wrap: (argv: string[]) => string[] = (a) => a,
-    ) {
-        super({ env });
+    constructor(endpoint: string, options: ShipperOptions) {
+        super(options);
         fs.mkdirSync(path.join(this.confDir, "storage"));
         fs.writeFileSync(this.confFile, otelcolConfig(this.dir, path.join(this.confDir, "storage"), endpoint));
     }
@@ -93,7 +89,7 @@ export class OtelcolProcess extends ShipperRun {
     }
 
     override argv(): string[] {
-        return this.wrap([path.join(toolDir("otelcol"), "otelcol"), `--config=${this.confFile}`]);
+        return [path.join(toolDir("otelcol"), "otelcol"), `--config=${this.confFile}`];
     }
 
     override async dispose(): Promise<void> {

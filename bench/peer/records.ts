@@ -4,22 +4,14 @@
 import * as fs from "fs";
 import { VictoriaLogsProcess } from "../../scripts/lib/victoriaLogs";
 import { ShipperRun } from "../../tests/shipper/harness";
+import { accessRecordOf } from "../../tests/shipper/agentHarness";
 
 /** One access record, about as long as nginx's (~280 bytes), its time now. */
 export function accessRecord(requestId: string): string {
-    const now = new Date().toISOString().replace(/\.\d+Z$/, "+00:00");
-    return JSON.stringify({
-        "@timestamp": now,
+    return accessRecordOf({
         message: `GET /shop/items?id=${requestId} HTTP/1.1 200`,
-        client: "10.244.0.17",
-        method: "GET",
         path: "/shop/items",
         query: `id=${requestId}`,
-        status: 200,
-        bytes: 615,
-        request_time: 0.002,
-        referrer: "",
-        user_agent: "Mozilla/5.0 (X11; Linux x86_64) bench/1.0",
         request_id: requestId,
     });
 }

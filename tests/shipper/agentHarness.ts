@@ -7,6 +7,7 @@ import * as os from "os";
 import * as path from "path";
 import { AGENT, agentConf, SyslogProtocol } from "../../components";
 import { bulkCheckUrl } from "../../components/agentConf";
+import { ACCESS_LOG_FIELDS } from "../../components/nginxConf";
 import { AgentDestination, ElasticsearchTarget, TlsSettings } from "../../components/model";
 import { agentCommand } from "../../components/shippers";
 import { recordOffset, ShipperOptions, ShipperRun, until } from "./harness";
@@ -83,6 +84,31 @@ export function bulkTargetOf(
         ...(basicAuthSecret && { basicAuthSecret }),
         ...(tls && { tls }),
     };
+}
+
+/**
+ * An access record as nginx's JSON format writes it (components/nginxConf.ts): every field of
+ * ACCESS_LOG_FIELDS in its order, `values` over example ones; a name that is not a field throws.
+ */
+export function accessRecordOf(values: Record<string, string | number>): string {
+    for (const k of Object.keys(values))
+        if (!(k in ACCESS_LOG_FIELDS))
+            throw new Error(`accessRecordOf: ${k} is not a field of nginx's JSON access log`);
+    const example: Record<string, string | number> = {
+        "@timestamp": new Date().toISOString().replace(/\.\d+Z$/, "+00:00"),
+        message: "GET / HTTP/1.1 200",
+        client: "10.244.0.17",
+        method: "GET",
+        path: "/",
+        query: "",
+        status: 200,
+        bytes: 615,
+        request_time: 0.002,
+        referrer: "",
+        user_agent: "Mozilla/5.0 (X11; Linux x86_64) bench/1.0",
+        request_id: "0f1e2d3c4b5a69788796a5b4c3d2e1f0",
+    };
+    return JSON.stringify(Object.fromEntries(Object.keys(ACCESS_LOG_FIELDS).map((k) => [k, values[k] ?? example[k]])));
 }
 
 /** What the downward API gives the agent in a pod (manifest.ts), here fixed values the records must carry. */

@@ -19,6 +19,8 @@ export interface ShipperOptions {
     env?: NodeJS.ProcessEnv;
     /** A directory put first on PATH: the userland the script runs with (tests/shipper/userlands.ts). */
     pathPrefix?: string;
+    /** What the argv is run through, e.g. a command that joins a CPU limit's cgroup and execs it. */
+    launcher?: (argv: string[]) => string[];
 }
 
 /** Pads test lines to about the length of an nginx access-log line (~110 bytes). */
@@ -62,7 +64,7 @@ export class ShipperRun {
 
     /** Starts (again: a container's restart, same volume), with `env` on top of the options' for this run. */
     start(env: NodeJS.ProcessEnv = {}): this {
-        const [cmd, ...args] = this.argv();
+        const [cmd, ...args] = this.options.launcher ? this.options.launcher(this.argv()) : this.argv();
         // A process group of its own, so a kill reaches its tails too, as a container's end would.
         env = { ...process.env, ...this.options.env, ...env };
         if (this.options.pathPrefix) env.PATH = `${this.options.pathPrefix}:${env.PATH}`;

@@ -10,9 +10,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import { ACCESS_LOG_FIELDS } from "../../components/nginxConf";
 import { VictoriaLogsProcess } from "../../scripts/lib/victoriaLogs";
-import { AgentProcess, bulkTargetOf, RECORD_ENV } from "./agentHarness";
+import { accessRecordOf, AgentProcess, bulkTargetOf, RECORD_ENV } from "./agentHarness";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const PODS = ["webserver-7d9f-abcde", "webserver-7d9f-fghij"];
@@ -25,26 +24,17 @@ function upStep(prefix: string): string {
     throw new Error(`up.yml has no step named "${prefix}..."`);
 }
 
-/** An access record as nginx's JSON format writes it (every field of ACCESS_LOG_FIELDS), PATH standing for the path. */
-function accessTemplate(): string {
-    const values: Record<string, string | number> = {
-        message: "GET PATH HTTP/1.1 404",
-        client: "127.0.0.1",
-        method: "GET",
-        path: "PATH",
-        query: "",
-        status: 404,
-        bytes: 153,
-        request_time: 0.0,
-        referrer: "",
-        user_agent: "curl/8.5.0",
-        request_id: "0f1e2d3c4b5a69788796a5b4c3d2e1f0",
-    };
-    const record = Object.keys(ACCESS_LOG_FIELDS).map((k) =>
-        k === "@timestamp" ? `"@timestamp":"NOW"` : `${JSON.stringify(k)}:${JSON.stringify(values[k])}`,
-    );
-    return `{${record.join(",")}}`;
-}
+/** An access record of a 404 as nginx writes it, NOW and PATH standing for its time and path. */
+const ACCESS_TEMPLATE = accessRecordOf({
+    "@timestamp": "NOW",
+    message: "GET PATH HTTP/1.1 404",
+    client: "127.0.0.1",
+    path: "PATH",
+    status: 404,
+    bytes: 153,
+    request_time: 0,
+    user_agent: "curl/8.5.0",
+});
 
 /** kubectl and pulumi as the step calls them, answering for the given pods' log dirs and this VictoriaLogs. */
 function fakeBin(dirs: Record<string, string>, vl: VictoriaLogsProcess): string {
@@ -68,7 +58,7 @@ case "$1" in
     pod=$2; url=\${@: -1}; p=/\${url#http://*/}
     case "$pod" in ${podDir} *) echo "no pod $pod" >&2; exit 1 ;; esac
     now=$(date -u +%Y-%m-%dT%H:%M:%S+00:00)
-    rec='${accessTemplate()}'
+    rec='${ACCESS_TEMPLATE}'
     rec=\${rec//PATH/$p}; printf '%s\\n' "\${rec//NOW/$now}" >>"$dir/access.log"
     printf '%s [error] 29#29: *1 open() "/usr/share/nginx/html%s" failed (2: No such file or directory), client: 127.0.0.1, server: localhost, request: "GET %s HTTP/1.1", host: "localhost:8080"\\n' "$(date -u +%Y/%m/%d\\ %H:%M:%S)" "$p" "$p" >>"$dir/error.log"
     printf 404; exit 0 ;;
