@@ -65,7 +65,7 @@ bindir() { echo "$CACHE/$1-$(version_of "$1")/bin"; }
 # The tool's binaries on PATH outside our cache (a user's own pulumi, kubectl): used as they are.
 on_path() {
   local b p
-  case $1 in uutils | victorialogs | otelcol) return 1 ;; esac # test and bench tools, always ours
+  [[ " ${EXTRA_TOOLS[*]} " != *" $1 "* ]] || return 1 # test and bench tools, always ours
   for b in $(binaries "$1"); do
     p=$(command -v "$b" 2>/dev/null) || return 1
     case $p in "$CACHE"/*) return 1 ;; esac

@@ -13,6 +13,7 @@ import { parseFlags, runMain } from "../../scripts/lib/cli";
 import { isRoot, run } from "../../scripts/lib/exec";
 import { PROJECT_DIR } from "../../scripts/lib/render";
 import { rsyslogd } from "../../scripts/lib/syslogReceiver";
+import { pinnedVersions } from "../../scripts/lib/tools";
 import { VictoriaLogsProcess } from "../../scripts/lib/victoriaLogs";
 import { log } from "../pods";
 import { CONTENDERS } from "./contenders";
@@ -39,8 +40,7 @@ runMain(async () => {
         live: true,
         timeoutMs: 60 * 60_000,
     });
-    const versions = fs.readFileSync(path.join(PROJECT_DIR, "tools", "versions.env"), "utf8");
-    const pin = (k: string) => new RegExp(`^${k}=(\\S+)$`, "m").exec(versions)![1];
+    const pin = pinnedVersions();
     // "rsyslogd  8.2302.0 (aka 2023.02) compiled with:" -> "rsyslogd 8.2302.0"
     const rsyslogVersion = `rsyslogd ${/rsyslogd\s+(\S+)/.exec(run(rsyslogd(), ["-v"]).stdout)?.[1] ?? "(unknown version)"}`;
     const started = Date.now();
@@ -68,7 +68,7 @@ runMain(async () => {
         const md = peerReport({
             s,
             machine,
-            versions: `VictoriaLogs ${pin("VICTORIALOGS_VERSION")}; ${rsyslogVersion}; OpenTelemetry Collector ${pin("OTELCOL_VERSION")} (contrib ${pin("OTELCOL_CONTRIB_VERSION")}).`,
+            versions: `VictoriaLogs ${pin.VICTORIALOGS_VERSION}; ${rsyslogVersion}; OpenTelemetry Collector ${pin.OTELCOL_VERSION} (contrib ${pin.OTELCOL_CONTRIB_VERSION}).`,
             throughput,
             steady,
             outage,

@@ -5,18 +5,10 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { pinnedVersions } from "../../scripts/lib/tools";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const SCRIPT = path.join(ROOT, "scripts", "tools.sh");
-
-function versions(): Record<string, string> {
-    const out: Record<string, string> = {};
-    for (const line of fs.readFileSync(path.join(ROOT, "tools", "versions.env"), "utf8").split("\n")) {
-        const m = /^([A-Z_]+)=(\S+)$/.exec(line);
-        if (m) out[m[1]] = m[2];
-    }
-    return out;
-}
 
 /** Runs tools.sh with a fresh cache and, in front of PATH, the given fake commands. */
 function tools(fakes: Record<string, string>, ...args: string[]) {
@@ -32,7 +24,7 @@ function tools(fakes: Record<string, string>, ...args: string[]) {
 }
 
 describe("scripts/tools.sh (npm run tools)", () => {
-    const v = versions();
+    const v = pinnedVersions();
 
     it("pins the CLI to the release of @pulumi/pulumi the program runs with", () => {
         const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
