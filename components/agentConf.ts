@@ -46,7 +46,7 @@ const LOGS = [
  * is mounted (the tests use temp dirs).
  */
 export function agentConf(d: AgentDestination, logDir: string = SEED.logDir, tlsDir: string = AGENT.tls.dir): string {
-    const out = d.kind === "syslog" ? syslogOutput(d, tlsDir) : bulkOutput(d, logDir, tlsDir);
+    const out = d.kind === "syslog" ? syslogOutput(d, logDir, tlsDir) : bulkOutput(d, logDir, tlsDir);
     const input = (l: (typeof LOGS)[number]) =>
         `input(type="imfile" File="${logDir}/${l.file}" Tag="${l.tag}" Facility="local6" Severity="${l.severity}"\n` +
         `      ruleset="deliver" reopenOnTruncate="off" persistStateAfterSubmission="on" freshStartTail="off"\n` +
@@ -56,7 +56,7 @@ export function agentConf(d: AgentDestination, logDir: string = SEED.logDir, tls
 global(workDirectory="${agentStateDir(logDir)}" maxMessageSize="64k")
 module(load="imfile" mode="inotify")
 module(load="mmjsonparse")
-${out.module ? `module(load="${out.module}")\n` : ""}${LOGS.map(input).join("\n")}
+${out.module ? `module(load="${out.module}"${out.moduleParams ? ` ${out.moduleParams}` : ""})\n` : ""}${LOGS.map(input).join("\n")}
 template(name="read-time" type="string" string="%timegenerated:::date-rfc3339%")
 ${out.template}
 ruleset(name="deliver" queue.type="Direct") {
@@ -82,6 +82,7 @@ ${Object.entries(AGENT.recordFields)
 interface Output {
     what: string;
     module?: string;
+    moduleParams?: string;
     template: string;
     action: string;
 }
@@ -91,19 +92,32 @@ interface Output {
  * JSON by the CEE cookie "@cee:", which rsyslog's mmjsonparse, syslog-ng and VictoriaLogs take
  * apart into fields; over TCP framed by octet counting (RFC 6587).
  */
-function syslogOutput(d: SyslogTarget, tlsDir: string): Output {
+function syslogOutput(d: SyslogTarget, logDir: string, tlsDir: string): Output {
     const template =
         'template(name="record" type="string"\n' +
         `         string="<%PRI%>1 %TIMESTAMP:::date-rfc3339% %HOSTNAME% %APP-NAME% %PROCID% %MSGID% %STRUCTURED-DATA% ${CEE_COOKIE}%$!%\\n")`;
     const t = d.tls;
     const file = (f: string) => `"${tlsDir}/${f}"`;
     if (d.protocol === "relp") {
-        // No TLS over RELP (validation refuses it; docs/delivery.md says why).
+        // librelp's OpenSSL driver, name mode: the chain against the CA and that the certificate
+        // names the host. Verification is never off over RELP (validation refuses it): librelp
+        // refuses an unverifiable certificate in any mode. Without clientCertSecret, agent.sh's
+        // throwaway certificate (AGENT.tls.throwawayCert says why). A refused certificate suspends
+        // the action (rsyslog 8.2606 on) instead of disabling it, which would drop the lines.
+        const relpTls = t
+            ? `\n           tls="on" tls.authMode="name" tls.permittedPeer=["${d.host}"] tls.caCert=${file(AGENT.tls.ca)}` +
+              (t.clientCertSecret
+                  ? ` tls.myCert=${file(AGENT.tls.cert)} tls.myPrivKey=${file(AGENT.tls.key)}`
+                  : ` tls.myCert="${agentStateDir(logDir)}/${AGENT.tls.throwawayCert}" tls.myPrivKey="${agentStateDir(logDir)}/${AGENT.tls.throwawayKey}"`) +
+              ' tls.permanentFailureDisablesAction="off"'
+            : "";
         return {
-            what: "syslog over RELP",
+            what: `syslog over RELP${t ? " with TLS" : ""}`,
             module: "omrelp",
+            // The OpenSSL driver, as over TCP: the one tested (librelp's default is GnuTLS).
+            ...(t && { moduleParams: 'tls.tlslib="openssl"' }),
             template,
-            action: `type="omrelp" target="${d.host}" port="${d.port}" windowSize="${AGENT.relpWindowSize}" template="record"`,
+            action: `type="omrelp" target="${d.host}" port="${d.port}" windowSize="${AGENT.relpWindowSize}" template="record"${relpTls}`,
         };
     }
     // rsyslog's OpenSSL driver (rsyslog-openssl; the collector image has it): x509/name checks the

@@ -51,7 +51,7 @@ export interface SyslogDestinationArgs {
     readonly address: pulumi.Input<string>;
     /** The transport: "relp" or "tcp". @default "relp" */
     readonly protocol?: pulumi.Input<SyslogProtocol>;
-    /** TLS (protocol "tcp" only): the CA that signs the receiver's certificate (needed: rsyslog's TLS driver takes no system CAs), a client certificate, or (explicitly) no verification. The receiver's certificate must name the address's host. @default none (plain) */
+    /** TLS over either protocol: the CA that signs the receiver's certificate (needed: rsyslog's TLS drivers take no system CAs), a client certificate, or (explicitly, "tcp" only) no verification. The receiver's certificate must name the address's host. Over RELP the agent needs rsyslog 8.2606 or later (the default image then is "rsyslog/rsyslog-collector:2026-08") and makes a throwaway client certificate when none is given. @default none (plain) */
     readonly tls?: TlsArgs;
 }
 
@@ -190,7 +190,7 @@ export interface WebserverPodArgs {
     /**
      * Image of `sidecar-container`. @default "ubuntu:latest"; with `shipper: "stream"` the pinned
      * "ubuntu:noble-20260905" (GNU coreutils, as tested); with a destination the agent's,
-     * "rsyslog/rsyslog-collector:2026-04"
+     * "rsyslog/rsyslog-collector:2026-04" ("rsyslog/rsyslog-collector:2026-08" for RELP with TLS)
      */
     readonly sidecarImage?: pulumi.Input<string>;
     /** Labels of the Pod (keys and values as Kubernetes accepts them). @default none */

@@ -35,6 +35,13 @@ export const IMAGES = {
      * coreutils and fallocate for agent.sh.
      */
     rsyslog: "rsyslog/rsyslog-collector:2026-04",
+    /**
+     * The same image of the August 2026 release (rsyslog 8.2608), for RELP with TLS only: omrelp
+     * suspends on a certificate it refuses (`tls.permanentFailureDisablesAction`, 8.2606 on) where
+     * earlier releases disable the action and drop the lines. Not the pin for every destination:
+     * 8.2606's omelasticsearch does not resume against VictoriaLogs (docs/delivery.md).
+     */
+    rsyslogRelpTls: "rsyslog/rsyslog-collector:2026-08",
 } as const;
 
 /** The timings of a probe, and (nginx's HTTP probes) its path: one shape for defaults and validated probes. */
@@ -172,6 +179,16 @@ export const AGENT = {
         key: "client.key",
         dirEnv: "AGENT_TLS_DIR",
         verifyEnv: "AGENT_TLS_VERIFY",
+        /**
+         * RELP with TLS and no clientCertSecret: a key and self-signed certificate agent.sh makes at
+         * each start under the agent's state dir. librelp (up to 1.13, Debian 13 and 14, Ubuntu)
+         * checks the receiver's certificate only when the agent has one of its own; nobody trusts
+         * this one, a receiver that asks for client certificates refuses it (give clientCertSecret).
+         */
+        throwawayCert: "relp-client.crt",
+        throwawayKey: "relp-client.key",
+        /** The first rsyslog whose omrelp retries a refused certificate instead of dropping lines. */
+        relpTlsMinRsyslog: "8.2606",
     },
     /**
      * How long the service may take over a bulk request (Elasticsearch's `timeout` parameter):

@@ -24,7 +24,7 @@ die() { echo "tools: $*" >&2; exit 1; }
 
 ALL_TOOLS=(etcd kube kwok pulumi pulumi-language-nodejs pulumi-language-python pulumi-language-yaml pulumi-resource-kubernetes)
 # Built on request only, and never on PATH.
-EXTRA_TOOLS=(uutils victorialogs otelcol)
+EXTRA_TOOLS=(uutils victorialogs otelcol rsyslog-testing)
 
 # The binaries each tool provides, and its version key.
 binaries() {
@@ -40,6 +40,7 @@ binaries() {
     uutils) echo coreutils ;;
     victorialogs) echo victoria-logs ;;
     otelcol) echo otelcol ;;
+    rsyslog-testing) echo run-in-root ;;
     *) die "unknown tool '$1' (one of: ${ALL_TOOLS[*]} ${EXTRA_TOOLS[*]})" ;;
   esac
 }
@@ -58,6 +59,8 @@ version_of() {
     uutils) echo "$UUTILS_VERSION" ;;
     victorialogs) echo "$VICTORIALOGS_VERSION" ;;
     otelcol) echo "$OTELCOL_VERSION" ;;
+    # Debian testing moves: keyed by the suite and the recipe; the build checks the least version.
+    rsyslog-testing) echo "$RSYSLOG_TESTING_SUITE-$(sed -n '/^build_rsyslog-testing()/,/^}/p' "$0" | sha256sum | cut -c1-10)" ;;
   esac
 }
 bindir() { echo "$CACHE/$1-$(version_of "$1")/bin"; }
@@ -304,6 +307,35 @@ EOF
   mv "$dir/src/otelcol" "$out/otelcol"
 }
 
+# Debian testing's rsyslog (8.2606 or later: omrelp's tls.permanentFailureDisablesAction) and
+# librelp in a debootstrap root, and run-in-root, which runs a command there with this machine's
+# /tmp, /dev, /proc and /etc/hosts: the agent's RELP-with-TLS tests run its rsyslogd as a plain
+# process this way (Debian 12's 8.2302 lacks the parameter). Needs root and debootstrap.
+build_rsyslog-testing() {
+  local dir=$1 out=$2 v keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+  [ "$(id -u)" = 0 ] || { echo "debootstrap needs root"; return 1; }
+  command -v debootstrap >/dev/null || { echo "debootstrap is needed (apt-get install -y debootstrap)"; return 1; }
+  [ -f "$keyring" ] || { echo "Debian's archive keyring is needed (apt-get install -y debian-archive-keyring)"; return 1; }
+  # debootstrap builds Debian testing's suites with sid's script.
+  debootstrap --variant=minbase --keyring="$keyring" --include=rsyslog,rsyslog-relp,rsyslog-openssl,openssl \
+    "$RSYSLOG_TESTING_SUITE" "$out/root" "${DEBIAN_MIRROR:-http://deb.debian.org/debian}" /usr/share/debootstrap/scripts/sid
+  # shellcheck disable=SC2016 # dpkg-query's format, not the shell's
+  v=$(chroot "$out/root" dpkg-query -W -f '${Version}' rsyslog)
+  dpkg --compare-versions "$v" ge "$RSYSLOG_TESTING_MIN" || { echo "$RSYSLOG_TESTING_SUITE has rsyslog $v, older than $RSYSLOG_TESTING_MIN"; return 1; }
+  # shellcheck disable=SC2016
+  echo "rsyslog $v, librelp $(chroot "$out/root" dpkg-query -W -f '${Version}' librelp0)" >"$out/versions"
+  touch "$out/root/etc/hosts"
+  cat >"$out/run-in-root" <<'EOF'
+#!/bin/sh
+# run-in-root CMD [ARG...]: CMD in the root beside this script, with this machine's /tmp, /dev,
+# /proc and /etc/hosts (a mount namespace of its own; the root is left as it was).
+root=$(cd "$(dirname "$0")" && pwd)/root
+exec unshare --mount --propagation private -- sh -c 'mount --rbind /tmp "$0/tmp" && mount --rbind /dev "$0/dev" &&
+  mount -t proc proc "$0/proc" && mount --bind /etc/hosts "$0/etc/hosts" && exec chroot "$0" "$@"' "$root" "$@"
+EOF
+  chmod +x "$out/run-in-root"
+}
+
 install_tool() {
   local t=$1 out dir start
   binaries "$t" >/dev/null
@@ -312,7 +344,9 @@ install_tool() {
   out=$(bindir "$t")
   dir="$CACHE/build/$t"
   local partial="$CACHE/.partial-$t"
-  echo "$t $(version_of "$t"): building from its $([ "$t" = uutils ] && echo crate || echo Go module) (cold; this takes minutes)"
+  local from="Go module"
+  case $t in uutils) from=crate ;; rsyslog-testing) from="Debian packages" ;; esac
+  echo "$t $(version_of "$t"): building from its $from (cold; this takes minutes)"
   start=$(date +%s)
   rm -rf "$partial" "$partial.userland" && mkdir -p "$partial"
   # Each step must succeed: errexit holds inside the subshell only when it is not tested by an if.
@@ -338,7 +372,7 @@ install_tool() {
 case "${1:-install}" in
   install)
     shift || true
-    [ "${1:-}" = uutils ] || command -v go >/dev/null || die "Go is needed to build the tools (go.dev/doc/install)"
+    [ "${1:-}" = uutils ] || [ "${1:-}" = rsyslog-testing ] || command -v go >/dev/null || die "Go is needed to build the tools (go.dev/doc/install)"
     mkdir -p "$CACHE"
     for t in "${@:-${ALL_TOOLS[@]}}"; do install_tool "$t"; done
     ;;

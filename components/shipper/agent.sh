@@ -185,6 +185,77 @@ preflight() { # with the bulk API: the service must take the credentials before 
     done
 }
 
+throwaway_cert() { # RELP with TLS and no client certificate given: make the one the config names in .agent/
+    local crt key
+    crt=$(grep -o "tls\.myCert=\"$agent_dir/[^\"]*\"" "$conf") || return 0
+    key=$(grep -o "tls\.myPrivKey=\"$agent_dir/[^\"]*\"" "$conf") || return 0
+    crt=${crt#*=\"} key=${key#*=\"}
+    crt=${crt%\"} key=${key%\"}
+    # librelp (up to 1.13) checks the receiver's certificate only when the agent has one of its own;
+    # this one is new at each start, trusted by nobody, and only in this pod's volume.
+    command -v openssl >/dev/null || {
+        echo "$me: RELP with TLS needs openssl in the image for the agent's throwaway client certificate (or give destination.syslog.tls.clientCertSecret); nothing is read" >&2
+        exit 1
+    }
+    rm -f "$crt" "$key"
+    if ! (umask 077 && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 \
+        -subj "/CN=webserver-log-agent" -keyout "$key" -out "$crt") >/dev/null 2>"$state/openssl-err"; then
+        cat "$state/openssl-err" >&2
+        echo "$me: could not make the throwaway client certificate (above); nothing is read" >&2
+        exit 1
+    fi
+    rm -f "$state/openssl-err"
+}
+
+conf_value() { # PARAM: the first value of PARAM="..." in the config, into VAL (1 when absent)
+    VAL=$(grep -o "$1=\"[^\"]*\"" "$conf" | head -n 1) || return 1
+    VAL=${VAL#*=\"} VAL=${VAL%\"}
+    [ -n "$VAL" ]
+}
+
+relp_tls_preflight() { # RELP with TLS: the receiver's certificate must verify before a line is read
+    local host port ca tls=() out code why last_why=""
+    conf_value tls.authMode || return 0
+    command -v openssl >/dev/null || {
+        echo "$me: RELP with TLS needs openssl in the image to check the receiver before reading; nothing is read" >&2
+        exit 1
+    }
+    conf_value target && host=$VAL
+    conf_value port && port=$VAL
+    conf_value tls.caCert && ca=$VAL
+    conf_value tls.myCert && tls+=(-cert "$VAL")
+    conf_value tls.myPrivKey && tls+=(-key "$VAL")
+    # librelp hands the first lines to its window before the handshake it waits on is refused; a
+    # restart then would lose them. openssl checks as librelp does: the chain against tls.ca, the name.
+    while :; do
+        out=$(timeout 10 openssl s_client -connect "$host:$port" -servername "$host" -CAfile "$ca" "${tls[@]}" \
+            -verify_return_error -verify_hostname "$host" -brief </dev/null 2>&1)
+        code=$?
+        [ "$code" -eq 0 ] && { [ -z "$last_why" ] || echo "$me: the receiver's certificate at $host:$port verifies: reading" >&2; return 0; }
+        why=$(grep -m 1 -E "verify error|errno|refused|Connection|error" <<<"$out")
+        if [ "$why" != "$last_why" ]; then
+            echo "$me: the receiver at $host:$port is not verified (${why:-no answer}): its certificate must be signed by tls.ca and name $host; nothing is read until it is, retrying every 5 s" >&2
+            last_why=$why
+        fi
+        sleep 5
+    done
+}
+
+tls_stamp() { # the mounted TLS material's inodes, sizes and times (the kubelet replaces a changed file), into TLS_STAMP
+    TLS_STAMP=""
+    [ -n "${AGENT_TLS_DIR:-}" ] || return 0
+    TLS_STAMP=$(stat -L -c '%i %s %Y %n' -- "$AGENT_TLS_DIR"/* 2>/dev/null)
+}
+
+start_rsyslogd() {
+    # rsyslogd rewrites a state file in place (truncate, then write): a kill -9 between the two, seen
+    # under a CPU limit, leaves it empty, and imfile would read the log again from its start.
+    for i in "${!logs[@]}"; do repair_state "$i"; done
+    tls_stamp
+    rsyslogd -n -iNONE -f "$conf" &
+    agent=$!
+}
+
 cd "$dir" || exit 1
 require_userland
 mkdir -p "$state" "$agent_dir" || exit 1
@@ -193,22 +264,22 @@ mkfifo "$state/tick" && exec 9<>"$state/tick" || exit 1
 
 # rsyslogd runs on with a config it partly rejects (an input or action left out), and an input
 # whose action is missing reads lines that go nowhere: refuse any error before reading a line.
+throwaway_cert
 if ! rsyslogd -N1 -f "$conf" >"$state/config-check" 2>&1; then
     cat "$state/config-check" >&2
     echo "$me: rsyslogd rejects $conf (above); nothing is read until it accepts it" >&2
+    # omrelp's parameter that keeps a refused certificate from dropping lines came with 8.2606.
+    grep -q "permanentFailureDisablesAction' not known" "$state/config-check" &&
+        echo "$me: RELP with TLS needs rsyslog 8.2606 or later (rsyslog/rsyslog-collector:2026-08 and later); this image has $(rsyslogd -v 2>/dev/null | head -n 1)" >&2
     exit 1
 fi
 rm -f "$state/config-check"
 # rsyslog up to 8.2604 drops a batch the service answers with 401, 403 or 5xx (docs/delivery.md):
 # wrong credentials must stop the agent before it reads a line, not after.
 preflight
+relp_tls_preflight
 
-# rsyslogd rewrites a state file in place (truncate, then write): a kill -9 between the two, seen
-# under a CPU limit, leaves it empty, and imfile would read the log again from its start.
-for i in "${!logs[@]}"; do repair_state "$i"; done
-
-rsyslogd -n -iNONE -f "$conf" &
-agent=$!
+start_rsyslogd
 # Kubernetes' TERM goes to this script: pass it on and wait, so rsyslogd records its positions.
 trap 'kill -TERM "$agent" 2>/dev/null; wait "$agent"; exit $?' TERM INT
 
@@ -234,6 +305,18 @@ while kill -0 "$agent" 2>/dev/null; do
         [ "$OFFS" -gt "${saved[i]}" ] && saved[i]=$OFFS
         [ "$keep" -gt 0 ] && retain "$i" "$now" "${saved[i]}"
     done
+    # librelp reads the CA once per process: a changed CA or client certificate (a fixed ConfigMap,
+    # a renewed Secret) takes a restart, which loses nothing (rsyslogd records its positions).
+    if [ -n "${AGENT_TLS_DIR:-}" ] && [ $((now % 10)) -eq 0 ]; then
+        old_stamp=$TLS_STAMP
+        tls_stamp
+        if [ "$TLS_STAMP" != "$old_stamp" ]; then
+            echo "$me: the TLS material in $AGENT_TLS_DIR changed: restarting rsyslogd to take it" >&2
+            kill -TERM "$agent" 2>/dev/null
+            wait "$agent"
+            start_rsyslogd
+        fi
+    fi
     # Once a second; a trapped TERM interrupts the wait.
     read -rt 1 -u 9 _ || true
 done

@@ -1,6 +1,6 @@
 // nginxImage, sidecarImage and imagePullPolicy.
-import { ImagePullPolicy, ResolvedWebserverPodArgs, Shipper } from "../args";
-import { AGENT, IMAGES, SEED } from "../defaults";
+import { ImagePullPolicy, ResolvedWebserverPodArgs, Shipper, SyslogProtocol } from "../args";
+import { AGENT, DEFAULTS, IMAGES, SEED } from "../defaults";
 import { ValidatedArgs } from "../model";
 import { Checker } from "./checker";
 
@@ -10,11 +10,13 @@ export function checkImages(
 ): Pick<ValidatedArgs, "nginxImage" | "sidecarImage" | "imagePullPolicy"> {
     const nginxImage = c.image("nginxImage", raw.nginxImage ?? SEED.nginxImage) ?? SEED.nginxImage;
     // With a destination the sidecar runs the log agent: its image, unless the user chose one (the
-    // production preset names none then). The stream shipper gets the pinned ubuntu whose GNU
+    // production preset names none then); RELP with TLS needs a later rsyslog than the pin. The stream shipper gets the pinned ubuntu whose GNU
     // coreutils it was tested with, not the seed's moving ubuntu:latest (uutils since 26.04).
     const sidecarDefault =
         raw.destination !== undefined
-            ? AGENT.image
+            ? relpWithTls(raw.destination)
+                ? IMAGES.rsyslogRelpTls
+                : AGENT.image
             : raw.shipper === Shipper.Stream
               ? IMAGES.ubuntu
               : SEED.sidecarImage;
@@ -24,4 +26,10 @@ export function checkImages(
             ? undefined
             : c.oneOf("imagePullPolicy", raw.imagePullPolicy, ImagePullPolicy);
     return { nginxImage, sidecarImage, ...(imagePullPolicy !== undefined && { imagePullPolicy }) };
+}
+
+/** destination.syslog with tls over RELP (the default protocol), as the user wrote it. */
+function relpWithTls(destination: unknown): boolean {
+    const syslog = (destination as { syslog?: { protocol?: unknown; tls?: unknown } } | null)?.syslog;
+    return syslog?.tls !== undefined && (syslog.protocol ?? DEFAULTS.syslogProtocol) === SyslogProtocol.Relp;
 }

@@ -3,6 +3,7 @@ import { ResolvedWebserverPodArgs, Shipper, StorageMedium, SyslogProtocol } from
 import { DEFAULTS, LIMITS, SEED } from "../defaults";
 import { retentionMinBytes, retentionMinRule } from "../retention";
 import { durationSeconds, formatBytes, isDnsSubdomain, parseHostPort, quantityValue } from "../grammar";
+import { isIPv4, isIPv6 } from "net";
 import {
     AgentDestination,
     ElasticsearchTarget,
@@ -115,17 +116,19 @@ function checkSyslog(c: Checker, value: unknown): SyslogTarget | undefined {
     let tls: TlsSettings | undefined;
     if (s.tls !== undefined) {
         tls = checkTls(c, "destination.syslog.tls", s.tls);
-        if (tls && protocol === SyslogProtocol.Relp)
+        if (tls?.insecureSkipVerify && protocol === SyslogProtocol.Relp)
             tls = c.fail(
-                "destination.syslog.tls",
-                s.tls,
-                'is for protocol "tcp": over RELP, librelp checks the receiver\'s name only when the agent has a client certificate, and on a mismatch disables the action, dropping lines (docs/delivery.md); use protocol "tcp" with tls, or destination.elasticsearch',
+                "destination.syslog.tls.insecureSkipVerify",
+                true,
+                "cannot be used over RELP: librelp refuses a certificate it cannot verify whatever it is told (docs/delivery.md); give tls.ca, the CA that signs the receiver's certificate",
             );
         else if (tls && !tls.ca && !tls.insecureSkipVerify)
             tls = c.fail(
                 "destination.syslog.tls",
                 s.tls,
-                "needs ca for syslog over TLS: rsyslog's TLS driver takes no system CAs (or set insecureSkipVerify: true, explicitly)",
+                protocol === SyslogProtocol.Relp
+                    ? "needs ca for syslog over TLS: librelp takes no system CAs"
+                    : "needs ca for syslog over TLS: rsyslog's TLS driver takes no system CAs (or set insecureSkipVerify: true, explicitly)",
             );
     }
     if (address === undefined) return undefined;
@@ -137,6 +140,12 @@ function checkSyslog(c: Checker, value: unknown): SyslogTarget | undefined {
             'must be "host:port": a DNS name, an IPv4 address or an [IPv6] address, and a port from 1 to 65535, e.g. "logs.example.com:2514"',
         );
     if (s.tls !== undefined && tls === undefined) return undefined;
+    if (tls && protocol === SyslogProtocol.Relp && (isIPv4(hostPort.host) || isIPv6(hostPort.host)))
+        return c.fail(
+            "destination.syslog.address",
+            address,
+            "must name the receiver by a DNS name over RELP with TLS: librelp matches the certificate's DNS names (and its CN), not its IP addresses",
+        );
     return protocol === undefined ? undefined : { kind: "syslog", ...hostPort, protocol, ...(tls && { tls }) };
 }
 

@@ -32,11 +32,21 @@ export function rsyslogd(): string {
 /** The received messages' file, under the receiver's directory. */
 export const RECEIVED_FILE = "received.log";
 
+/** A receiver's own certificate (PEM files), for RELP over TLS; it asks no certificate of the agent. */
+export interface ReceiverTls {
+    certFile: string;
+    keyFile: string;
+}
+
 /** rsyslog.conf of a receiver listening on `port` that writes to `dir`/received.log. */
-export function receiverConf(protocol: SyslogProtocol, port: number, dir: string): string {
+export function receiverConf(protocol: SyslogProtocol, port: number, dir: string, tls?: ReceiverTls): string {
+    if (tls && protocol !== "relp") throw new Error("receiverConf: TLS is for the RELP receiver only");
+    const relpTls = tls
+        ? ` tls="on" tls.myCert="${tls.certFile}" tls.myPrivKey="${tls.keyFile}" tls.caCert="${tls.certFile}"`
+        : "";
     const input =
         protocol === "relp"
-            ? `module(load="imrelp")\ninput(type="imrelp" port="${port}" ruleset="store")`
+            ? `module(load="imrelp"${tls ? ' tls.tlslib="openssl"' : ""})\ninput(type="imrelp" port="${port}" ruleset="store"${relpTls})`
             : `module(load="imtcp")\ninput(type="imtcp" port="${port}" ruleset="store")`;
     return `global(workDirectory="${dir}")
 ${input}
@@ -120,8 +130,9 @@ export class ReceiverProcess {
     constructor(
         readonly protocol: SyslogProtocol,
         readonly port: number,
+        tls?: ReceiverTls,
     ) {
-        fs.writeFileSync(path.join(this.dir, "rsyslog.conf"), receiverConf(protocol, port, this.dir));
+        fs.writeFileSync(path.join(this.dir, "rsyslog.conf"), receiverConf(protocol, port, this.dir, tls));
     }
 
     /** Starts rsyslogd and waits until it accepts connections. */

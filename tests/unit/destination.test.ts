@@ -20,6 +20,7 @@ import {
     WebserverPodArgError,
     WebserverPodArgs,
 } from "../../components";
+import { IMAGES } from "../../components/defaults";
 import { AGENT_SCRIPT, AGENT_SCRIPT_FILE, RETENTION_SCRIPT_FILE } from "../../components/shippers";
 import { evaluate } from "../../policy/rules";
 import { validateAgainstSchema } from "../../scripts/lib/schema";
@@ -236,6 +237,55 @@ describe("destination (the log agent)", () => {
         expect(off.agentConfig!.data["rsyslog.conf"]).to.contain('StreamDriverAuthMode="anon"');
         expect(off.pod!.spec.containers[1].env).to.deep.include({ name: "AGENT_TLS_VERIFY", value: "off" });
         expect(evaluate(off.pod!.spec)).to.have.property("tls-verification-on");
+    });
+
+    it("syslog over RELP with TLS: librelp's OpenSSL driver checks chain and name, suspends on a refusal, runs on rsyslog 8.2606+", () => {
+        const args = {
+            destination: { syslog: { address: "logs.example.com:2514", tls: { ca: { configMap: "logs-ca" } } } },
+        };
+        expect(validateArgs("d", args).destination).to.deep.equal({
+            kind: "syslog",
+            host: "logs.example.com",
+            port: 2514,
+            protocol: "relp",
+            tls: { ca: { kind: "configMap", name: "logs-ca", key: "ca.crt" }, insecureSkipVerify: false },
+        });
+        const m = manifests(args);
+        const conf = m.agentConfig!.data["rsyslog.conf"];
+        expect(conf).to.contain('module(load="omrelp" tls.tlslib="openssl")');
+        expect(conf).to.contain(
+            'tls="on" tls.authMode="name" tls.permittedPeer=["logs.example.com"] tls.caCert="/etc/webserver-agent-tls/ca.crt"',
+        );
+        // No clientCertSecret: agent.sh's throwaway certificate, without which librelp checks nothing.
+        expect(conf).to.contain(
+            'tls.myCert="/var/log/nginx/.agent/relp-client.crt" tls.myPrivKey="/var/log/nginx/.agent/relp-client.key"',
+        );
+        // A refused certificate suspends the action (retried, the lines wait) instead of disabling it.
+        expect(conf).to.contain('tls.permanentFailureDisablesAction="off"');
+        // The parameter is rsyslog 8.2606's: the default image is that release's, not the pin.
+        expect(m.pod!.spec.containers[1].image).to.equal(IMAGES.rsyslogRelpTls);
+        expect(sidecarOf({ destination: DEST }).image).to.equal(IMAGES.rsyslog);
+        expect(sidecarOf({ ...args, sidecarImage: "my/rsyslog:8.2610" }).image).to.equal("my/rsyslog:8.2610");
+        expect(m.pod!.spec.volumes.find((v) => v.name === "agent-tls")!.projected!.sources).to.deep.equal([
+            { configMap: { name: "logs-ca", items: [{ key: "ca.crt", path: "ca.crt" }] } },
+        ]);
+        const mutual = agentConf(
+            validateArgs("d", {
+                destination: {
+                    syslog: {
+                        ...args.destination.syslog,
+                        tls: { ca: { secret: "ca" }, clientCertSecret: "agent-cert" },
+                    },
+                },
+            }).destination!,
+        );
+        expect(mutual).to.contain(
+            'tls.myCert="/etc/webserver-agent-tls/client.crt" tls.myPrivKey="/etc/webserver-agent-tls/client.key"',
+        );
+        expect(mutual).to.not.contain("relp-client");
+        // Plain RELP keeps the pinned image and no TLS parameter.
+        expect(agentConf({ kind: "syslog", host: "h", port: 1, protocol: "relp" })).to.not.match(/tls/);
+        validateAgainstSchema(m.pod as any);
     });
 
     it("destination.elasticsearch.auth: the Secret's username and password reach the agent's environment, not its config", () => {
@@ -563,10 +613,22 @@ describe("destination (the log agent)", () => {
                 'is the transport, "relp" or "tcp"; TLS over either is destination.syslog.tls',
             ],
             [
-                { destination: { syslog: { address: "h:514", tls: { ca: { configMap: "ca" } } } } },
+                { destination: { syslog: { address: "h:514", tls: { insecureSkipVerify: true } } } },
+                "destination.syslog.tls.insecureSkipVerify",
+                true,
+                "cannot be used over RELP: librelp refuses a certificate it cannot verify whatever it is told",
+            ],
+            [
+                { destination: { syslog: { address: "h:514", tls: {} } } },
                 "destination.syslog.tls",
-                { ca: { configMap: "ca" } },
-                'is for protocol "tcp": over RELP, librelp checks the receiver\'s name only when the agent has a client certificate',
+                {},
+                "needs ca for syslog over TLS",
+            ],
+            [
+                { destination: { syslog: { address: "10.0.0.7:2514", tls: { ca: { configMap: "ca" } } } } },
+                "destination.syslog.address",
+                "10.0.0.7:2514",
+                "must name the receiver by a DNS name over RELP with TLS: librelp matches the certificate's DNS names",
             ],
             [
                 { destination: { syslog: { address: "h:514", protocol: "tcp", tls: {} } } },

@@ -51,6 +51,9 @@ describe("scripts/tools.sh (npm run tools)", () => {
             new RegExp(`^${v.PULUMI_PYTHON_HOST_VERSION.replace(/\./g, "\\.")}-link\\.[0-9a-f]{10}$`),
         );
         byTool["pulumi-language-python"] = v.PULUMI_PYTHON_HOST_VERSION;
+        // Debian testing's rsyslog: keyed by the suite and its recipe (testing moves).
+        expect(byTool["rsyslog-testing"]).to.match(new RegExp(`^${v.RSYSLOG_TESTING_SUITE}-[0-9a-f]{10}$`));
+        byTool["rsyslog-testing"] = v.RSYSLOG_TESTING_SUITE;
         expect(byTool).to.deep.equal({
             etcd: v.ETCD_VERSION,
             kube: v.KUBERNETES_VERSION,
@@ -63,6 +66,7 @@ describe("scripts/tools.sh (npm run tools)", () => {
             uutils: v.UUTILS_VERSION,
             victorialogs: v.VICTORIALOGS_VERSION,
             otelcol: v.OTELCOL_VERSION,
+            "rsyslog-testing": v.RSYSLOG_TESTING_SUITE,
         });
         // A fresh cache holds nothing (the fake PATH has none of them).
         for (const l of lines) expect(l, l).to.match(/ missing$/);
