@@ -10,7 +10,7 @@ import { have, isRoot, run } from "./exec";
 import { containersConf, podman, PodmanError } from "./podman";
 import { toolDir } from "./tools";
 
-export type StandinKind = "nginx" | "ubuntu" | "rsyslog" | "victorialogs";
+export type StandinKind = "nginx" | "ubuntu" | "rsyslog" | "victorialogs" | "rsyslog-testing";
 
 /** Set to 1 where pulls must work (ci.yml on GitHub's runners): a failed pull fails the run. */
 export const REQUIRE_REAL_IMAGES = "CI_REQUIRE_REAL_IMAGES";
@@ -97,6 +97,23 @@ export function victoriaLogsStandin(): string {
     return tag;
 }
 
+/**
+ * The agent image for RELP with TLS (rsyslog 8.2606 or later) from the root scripts/tools.sh
+ * rsyslog-testing made (Debian testing's rsyslog): what runs where rsyslog/rsyslog-collector:2026-08
+ * cannot be pulled. Tagged with that root's key and the stand-in recipe's hash.
+ */
+export function rsyslogTestingStandin(): string {
+    const bin = toolDir("rsyslog-testing");
+    const version = path.basename(path.dirname(bin)).slice("rsyslog-testing-".length);
+    const tag = `localhost/webserver-standin-rsyslog-testing:${version}-${recipeHash()}`;
+    if (podman(["image", "exists", tag], { allowFail: true }).code === 0) return tag;
+    run(path.join(STANDIN_DIR, "build.sh"), ["rsyslog-testing", tag], {
+        live: true,
+        env: { ...process.env, CONTAINERS_CONF: containersConf(), RSYSLOG_TESTING_ROOT: path.join(bin, "root") },
+    });
+    return tag;
+}
+
 /** A short name as Kubernetes (and Docker) resolves it: `nginx:latest` is `docker.io/library/nginx:latest`. */
 export function qualified(image: string): string {
     const first = image.split("/")[0];
@@ -147,6 +164,8 @@ function decideImage(requested: string, kind: StandinKind, log: (line: string) =
             used: victoriaLogsStandin(),
             how: "stand-in: the binary built from VictoriaLogs' Go module",
         };
+    if (kind === "rsyslog-testing")
+        return { requested, used: rsyslogTestingStandin(), how: "stand-in: Debian testing's rsyslog (scripts/tools.sh)" };
     const { tag, how } = buildStandin(kind, log);
     return { requested, used: tag, how };
 }

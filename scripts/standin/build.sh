@@ -7,6 +7,7 @@
 #   scripts/standin/build.sh nginx|ubuntu|rsyslog TAG
 #   STANDIN_BASE=<ubuntu stand-in> UUTILS_COREUTILS=<binary> scripts/standin/build.sh ubuntu-uutils TAG
 #   VICTORIA_LOGS=<binary> scripts/standin/build.sh victorialogs TAG
+#   RSYSLOG_TESTING_ROOT=<root> scripts/standin/build.sh rsyslog-testing TAG
 #
 # ubuntu-uutils is the ubuntu stand-in with Ubuntu 26.04's userland (today's ubuntu:latest): uutils
 # coreutils (scripts/tools.sh builds it) as a multicall binary in /usr/lib/cargo/bin/coreutils/ with
@@ -15,6 +16,10 @@
 #
 # victorialogs is victoriametrics/victoria-logs's layout: the static binary (scripts/tools.sh builds it
 # from its Go module) as /victoria-logs-prod, the entrypoint, and nothing else.
+#
+# rsyslog-testing is the root scripts/tools.sh rsyslog-testing makes (Debian testing's rsyslog 8.2606+
+# with RELP, the OpenSSL drivers and the openssl CLI): the agent image RELP with TLS needs, where
+# rsyslog/rsyslog-collector:2026-08 cannot be pulled.
 #
 # Cached: an image that already exists in podman's store is not rebuilt (the caller puts a
 # hash of this folder in TAG, so a change here builds anew).
@@ -96,7 +101,14 @@ case $kind in
     install -m 0755 "$VICTORIA_LOGS" "$root/victoria-logs-prod"
     change=(--change 'ENTRYPOINT ["/victoria-logs-prod"]' --change 'EXPOSE 9428/tcp')
     ;;
-  *) echo "usage: $0 nginx|ubuntu|rsyslog|ubuntu-uutils|victorialogs TAG" >&2; exit 2 ;;
+  rsyslog-testing)
+    : "${RSYSLOG_TESTING_ROOT:?the root scripts/tools.sh rsyslog-testing made}"
+    echo "stand-in $tag: Debian testing's root ($(cat "$RSYSLOG_TESTING_ROOT/../versions" 2>/dev/null))"
+    mkdir -p "$root"
+    cp -a "$RSYSLOG_TESTING_ROOT/." "$root/"
+    change=(--change 'CMD ["rsyslogd", "-n", "-iNONE"]')
+    ;;
+  *) echo "usage: $0 nginx|ubuntu|rsyslog|ubuntu-uutils|victorialogs|rsyslog-testing TAG" >&2; exit 2 ;;
 esac
 
 # Slim the layer: apt lists and caches are not needed at run time.
