@@ -165,7 +165,11 @@ function decideImage(requested: string, kind: StandinKind, log: (line: string) =
             how: "stand-in: the binary built from VictoriaLogs' Go module",
         };
     if (kind === "rsyslog-testing")
-        return { requested, used: rsyslogTestingStandin(), how: "stand-in: Debian testing's rsyslog (scripts/tools.sh)" };
+        return {
+            requested,
+            used: rsyslogTestingStandin(),
+            how: "stand-in: Debian testing's rsyslog (scripts/tools.sh)",
+        };
     const { tag, how } = buildStandin(kind, log);
     return { requested, used: tag, how };
 }
