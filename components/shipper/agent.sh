@@ -17,8 +17,9 @@
 #   STALL_SECONDS    a log that grew but had nothing delivered for this long is reported, once
 #
 # The component renders retention.sh and this file into the sidecar's command
-# (components/shippers.ts). Needs bash, coreutils, util-linux's fallocate (retention) and rsyslogd
-# with imfile and omrelp (the rsyslog/rsyslog-collector image has them all).
+# (components/shippers.ts). Needs bash, coreutils, util-linux's fallocate (retention), rsyslogd
+# with imfile and omrelp, and for RELP with TLS openssl (the rsyslog/rsyslog-collector image has
+# them all).
 #
 # What is delivered, without reading the agent's memory: the agent has no queue, so imfile hands a
 # batch on only once the action has sent it, and records its offset (curr_offs in its state file
