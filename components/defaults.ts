@@ -187,8 +187,6 @@ export const AGENT = {
          */
         throwawayCert: "relp-client.crt",
         throwawayKey: "relp-client.key",
-        /** The first rsyslog whose omrelp retries a refused certificate instead of dropping lines. */
-        relpTlsMinRsyslog: "8.2606",
     },
     /**
      * How long the service may take over a bulk request (Elasticsearch's `timeout` parameter):

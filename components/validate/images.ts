@@ -10,8 +10,9 @@ export function checkImages(
 ): Pick<ValidatedArgs, "nginxImage" | "sidecarImage" | "imagePullPolicy"> {
     const nginxImage = c.image("nginxImage", raw.nginxImage ?? SEED.nginxImage) ?? SEED.nginxImage;
     // With a destination the sidecar runs the log agent: its image, unless the user chose one (the
-    // production preset names none then); RELP with TLS needs a later rsyslog than the pin. The stream shipper gets the pinned ubuntu whose GNU
-    // coreutils it was tested with, not the seed's moving ubuntu:latest (uutils since 26.04).
+    // production preset names none then); RELP with TLS needs a later rsyslog than the pin. The
+    // stream shipper gets the pinned ubuntu whose GNU coreutils it was tested with, not the seed's
+    // moving ubuntu:latest (uutils since 26.04).
     const sidecarDefault =
         raw.destination !== undefined
             ? relpWithTls(raw.destination)
