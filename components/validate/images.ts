@@ -1,12 +1,13 @@
 // nginxImage, sidecarImage and imagePullPolicy.
 import { ImagePullPolicy, ResolvedWebserverPodArgs, Shipper, SyslogProtocol } from "../args";
-import { AGENT, DEFAULTS, IMAGES, SEED } from "../defaults";
+import { AGENT, IMAGES, SEED } from "../defaults";
 import { ValidatedArgs } from "../model";
 import { Checker } from "./checker";
 
 export function checkImages(
     c: Checker,
     raw: ResolvedWebserverPodArgs,
+    destination: ValidatedArgs["destination"],
 ): Pick<ValidatedArgs, "nginxImage" | "sidecarImage" | "imagePullPolicy"> {
     const nginxImage = c.image("nginxImage", raw.nginxImage ?? SEED.nginxImage) ?? SEED.nginxImage;
     // With a destination the sidecar runs the log agent: its image, unless the user chose one (the
@@ -15,7 +16,7 @@ export function checkImages(
     // moving ubuntu:latest (uutils since 26.04).
     const sidecarDefault =
         raw.destination !== undefined
-            ? relpWithTls(raw.destination)
+            ? destination?.kind === "syslog" && destination.protocol === SyslogProtocol.Relp && destination.tls
                 ? IMAGES.rsyslogRelpTls
                 : AGENT.image
             : raw.shipper === Shipper.Stream
@@ -27,10 +28,4 @@ export function checkImages(
             ? undefined
             : c.oneOf("imagePullPolicy", raw.imagePullPolicy, ImagePullPolicy);
     return { nginxImage, sidecarImage, ...(imagePullPolicy !== undefined && { imagePullPolicy }) };
-}
-
-/** destination.syslog with tls over RELP (the default protocol), as the user wrote it. */
-function relpWithTls(destination: unknown): boolean {
-    const syslog = (destination as { syslog?: { protocol?: unknown; tls?: unknown } } | null)?.syslog;
-    return syslog?.tls !== undefined && (syslog.protocol ?? DEFAULTS.syslogProtocol) === SyslogProtocol.Relp;
 }

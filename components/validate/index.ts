@@ -57,11 +57,12 @@ export function validateArgs(component: string, given: ResolvedWebserverPodArgs 
     const metadata = checkMetadata(c, raw, component);
     const workload = checkWorkload(c, raw);
     checkServiceName(c, workload.service, metadata.podName);
-    const images = checkImages(c, raw);
     const resources = checkResources(c, raw);
     const probes = checkProbes(c, raw);
     const logVolume = checkLogVolume(c, raw, resources.resources);
     const shipping = checkShipping(c, raw, logVolume.logVolume);
+    // The agent's image depends on the parsed destination (RELP with TLS needs a later rsyslog).
+    const images = checkImages(c, raw, shipping.destination);
     if (c.issues.length > 0) throw new WebserverPodArgError(component, c.issues);
     return { ...metadata, ...workload, ...images, security, ...resources, ...probes, ...logVolume, ...shipping };
 }
