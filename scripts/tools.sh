@@ -64,6 +64,10 @@ version_of() {
   esac
 }
 bindir() { echo "$CACHE/$1-$(version_of "$1")/bin"; }
+# What a tool is built from (all but two from Go modules, which need Go).
+source_of() {
+  case $1 in uutils) echo crate ;; rsyslog-testing) echo "Debian packages" ;; *) echo "Go module" ;; esac
+}
 
 # The tool's binaries on PATH outside our cache (a user's own pulumi, kubectl): used as they are.
 on_path() {
@@ -344,9 +348,7 @@ install_tool() {
   out=$(bindir "$t")
   dir="$CACHE/build/$t"
   local partial="$CACHE/.partial-$t"
-  local from="Go module"
-  case $t in uutils) from=crate ;; rsyslog-testing) from="Debian packages" ;; esac
-  echo "$t $(version_of "$t"): building from its $from (cold; this takes minutes)"
+  echo "$t $(version_of "$t"): building from its $(source_of "$t") (cold; this takes minutes)"
   start=$(date +%s)
   rm -rf "$partial" "$partial.userland" && mkdir -p "$partial"
   # Each step must succeed: errexit holds inside the subshell only when it is not tested by an if.
@@ -372,7 +374,7 @@ install_tool() {
 case "${1:-install}" in
   install)
     shift || true
-    [ "${1:-}" = uutils ] || [ "${1:-}" = rsyslog-testing ] || command -v go >/dev/null || die "Go is needed to build the tools (go.dev/doc/install)"
+    [ "$(source_of "${1:-}")" != "Go module" ] || command -v go >/dev/null || die "Go is needed to build the tools (go.dev/doc/install)"
     mkdir -p "$CACHE"
     for t in "${@:-${ALL_TOOLS[@]}}"; do install_tool "$t"; done
     ;;

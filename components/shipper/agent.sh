@@ -186,18 +186,25 @@ preflight() { # with the bulk API: the service must take the credentials before 
     done
 }
 
+conf_value() { # PARAM: the first value of PARAM="..." in the config, into VAL (1 when absent)
+    VAL=$(grep -o "$1=\"[^\"]*\"" "$conf" | head -n 1) || return 1
+    VAL=${VAL#*=\"} VAL=${VAL%\"}
+    [ -n "$VAL" ]
+}
+
+require_openssl() { # WHAT: RELP with TLS needs the openssl CLI for WHAT; stop, saying so, without it
+    command -v openssl >/dev/null && return 0
+    echo "$me: RELP with TLS needs openssl in the image $1; nothing is read" >&2
+    exit 1
+}
+
 throwaway_cert() { # RELP with TLS and no client certificate given: make the one the config names in .agent/
     local crt key
-    crt=$(grep -o "tls\.myCert=\"$agent_dir/[^\"]*\"" "$conf") || return 0
-    key=$(grep -o "tls\.myPrivKey=\"$agent_dir/[^\"]*\"" "$conf") || return 0
-    crt=${crt#*=\"} key=${key#*=\"}
-    crt=${crt%\"} key=${key%\"}
+    conf_value tls.myCert && [[ $VAL == "$agent_dir/"* ]] && crt=$VAL || return 0
+    conf_value tls.myPrivKey && key=$VAL || return 0
     # librelp (up to 1.13) checks the receiver's certificate only when the agent has one of its own;
     # this one is new at each start, trusted by nobody, and only in this pod's volume.
-    command -v openssl >/dev/null || {
-        echo "$me: RELP with TLS needs openssl in the image for the agent's throwaway client certificate (or give destination.syslog.tls.clientCertSecret); nothing is read" >&2
-        exit 1
-    }
+    require_openssl "for the agent's throwaway client certificate (or give destination.syslog.tls.clientCertSecret)"
     rm -f "$crt" "$key"
     if ! (umask 077 && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 \
         -subj "/CN=webserver-log-agent" -keyout "$key" -out "$crt") >/dev/null 2>"$state/openssl-err"; then
@@ -208,19 +215,10 @@ throwaway_cert() { # RELP with TLS and no client certificate given: make the one
     rm -f "$state/openssl-err"
 }
 
-conf_value() { # PARAM: the first value of PARAM="..." in the config, into VAL (1 when absent)
-    VAL=$(grep -o "$1=\"[^\"]*\"" "$conf" | head -n 1) || return 1
-    VAL=${VAL#*=\"} VAL=${VAL%\"}
-    [ -n "$VAL" ]
-}
-
 relp_tls_preflight() { # RELP with TLS: the receiver's certificate must verify before a line is read
     local host port ca tls=() out code why last_why=""
     conf_value tls.authMode || return 0
-    command -v openssl >/dev/null || {
-        echo "$me: RELP with TLS needs openssl in the image to check the receiver before reading; nothing is read" >&2
-        exit 1
-    }
+    require_openssl "to check the receiver before reading"
     conf_value target && host=$VAL
     conf_value port && port=$VAL
     conf_value tls.caCert && ca=$VAL
@@ -287,7 +285,8 @@ trap 'kill -TERM "$agent" 2>/dev/null; wait "$agent"; exit $?' TERM INT
 last_seen=()
 # The bulk API's errorfile, named in the config (components/agentConf.ts); what it held before this
 # start was said by the previous one.
-rejected=$(grep -o 'errorfile="[^"]*"' "$conf" | head -n 1) && rejected=${rejected#errorfile=\"} && rejected=${rejected%\"}
+rejected=""
+conf_value errorfile && rejected=$VAL
 rejected_seen=$(stat -c %s "$rejected" 2>/dev/null || echo 0)
 while kill -0 "$agent" 2>/dev/null; do
     stat_all
@@ -307,7 +306,8 @@ while kill -0 "$agent" 2>/dev/null; do
         [ "$keep" -gt 0 ] && retain "$i" "$now" "${saved[i]}"
     done
     # librelp reads the CA once per process: a changed CA or client certificate (a fixed ConfigMap,
-    # a renewed Secret) takes a restart, which loses nothing (rsyslogd records its positions).
+    # a renewed Secret) takes a restart. rsyslogd records its positions; what librelp holds unsent
+    # in its window while a certificate is refused is lost by it (docs/delivery.md).
     if [ -n "${AGENT_TLS_DIR:-}" ] && [ $((now % 10)) -eq 0 ]; then
         old_stamp=$TLS_STAMP
         tls_stamp

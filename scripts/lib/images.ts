@@ -81,38 +81,39 @@ export function uutilsStandin(log: (line: string) => void = console.log): string
 }
 
 /**
- * The VictoriaLogs stand-in (victoriametrics/victoria-logs's layout) from the binary scripts/tools.sh
- * built from its Go module: what LogService's pod runs where the image cannot be pulled. Tagged with
- * the VictoriaLogs version and the stand-in recipe's hash.
+ * A stand-in made from what scripts/tools.sh built for `tool` (handed to scripts/standin/build.sh in
+ * the environment `env` gives from the tool's directory), tagged with the tool's cache key and the
+ * stand-in recipe's hash; built once.
  */
-export function victoriaLogsStandin(): string {
-    const bin = toolDir("victorialogs");
-    const version = path.basename(path.dirname(bin)).slice("victorialogs-".length);
-    const tag = `localhost/webserver-standin-victorialogs:${version}-${recipeHash()}`;
+function standinFromTool(
+    tool: "victorialogs" | "rsyslog-testing",
+    env: (bin: string) => Record<string, string>,
+): string {
+    const bin = toolDir(tool);
+    const version = path.basename(path.dirname(bin)).slice(`${tool}-`.length);
+    const tag = `localhost/webserver-standin-${tool}:${version}-${recipeHash()}`;
     if (podman(["image", "exists", tag], { allowFail: true }).code === 0) return tag;
-    run(path.join(STANDIN_DIR, "build.sh"), ["victorialogs", tag], {
+    run(path.join(STANDIN_DIR, "build.sh"), [tool, tag], {
         live: true,
-        env: { ...process.env, CONTAINERS_CONF: containersConf(), VICTORIA_LOGS: path.join(bin, "victoria-logs") },
+        env: { ...process.env, CONTAINERS_CONF: containersConf(), ...env(bin) },
     });
     return tag;
 }
 
 /**
+ * The VictoriaLogs stand-in (victoriametrics/victoria-logs's layout) from the binary scripts/tools.sh
+ * built from its Go module: what LogService's pod runs where the image cannot be pulled.
+ */
+export const victoriaLogsStandin = (): string =>
+    standinFromTool("victorialogs", (bin) => ({ VICTORIA_LOGS: path.join(bin, "victoria-logs") }));
+
+/**
  * The agent image for RELP with TLS (rsyslog 8.2606 or later) from the root scripts/tools.sh
  * rsyslog-testing made (Debian testing's rsyslog): what runs where rsyslog/rsyslog-collector:2026-08
- * cannot be pulled. Tagged with that root's key and the stand-in recipe's hash.
+ * cannot be pulled.
  */
-export function rsyslogTestingStandin(): string {
-    const bin = toolDir("rsyslog-testing");
-    const version = path.basename(path.dirname(bin)).slice("rsyslog-testing-".length);
-    const tag = `localhost/webserver-standin-rsyslog-testing:${version}-${recipeHash()}`;
-    if (podman(["image", "exists", tag], { allowFail: true }).code === 0) return tag;
-    run(path.join(STANDIN_DIR, "build.sh"), ["rsyslog-testing", tag], {
-        live: true,
-        env: { ...process.env, CONTAINERS_CONF: containersConf(), RSYSLOG_TESTING_ROOT: path.join(bin, "root") },
-    });
-    return tag;
-}
+export const rsyslogTestingStandin = (): string =>
+    standinFromTool("rsyslog-testing", (bin) => ({ RSYSLOG_TESTING_ROOT: path.join(bin, "root") }));
 
 /** A short name as Kubernetes (and Docker) resolves it: `nginx:latest` is `docker.io/library/nginx:latest`. */
 export function qualified(image: string): string {
