@@ -9,6 +9,7 @@ import * as os from "os";
 import * as path from "path";
 import { SyslogProtocol } from "../../components";
 import { CEE_COOKIE } from "../../components/agentConf";
+import { awaitProgress } from "./exec";
 
 /**
  * PATH with the system directories rsyslogd is installed in (/usr/sbin on Debian and Ubuntu),
@@ -109,6 +110,24 @@ export function countReceived(messages: Received[], app: string, tag: string, n:
     return c;
 }
 
+/**
+ * Waits until every message `${tag} <i>` (i < n) from `app` is among `messages()`, or none more
+ * arrived for awaitProgress' stall time; returns how often each arrived (countReceived).
+ */
+export async function awaitReceived(
+    messages: () => Received[],
+    app: string,
+    tag: string,
+    n: number,
+): Promise<number[]> {
+    const { last } = await awaitProgress(() => {
+        const counts = countReceived(messages(), app, tag, n);
+        const present = counts.filter((x) => x > 0).length;
+        return { done: present === n, progress: present, counts };
+    });
+    return last.counts;
+}
+
 /** A TCP port nothing listens on now. */
 export function freePort(): Promise<number> {
     return new Promise((resolve, reject) => {
@@ -157,6 +176,11 @@ export class ReceiverProcess {
         const ended = new Promise((r) => child.once("close", r));
         child.kill("SIGTERM");
         await ended;
+    }
+
+    /** awaitReceived at this receiver. */
+    awaitReceived(app: string, tag: string, n: number): Promise<number[]> {
+        return awaitReceived(() => this.messages(), app, tag, n);
     }
 
     messages(): Received[] {

@@ -15,11 +15,10 @@ import { SyslogTarget } from "../../components/model";
 import { agentCommand } from "../../components/shippers";
 import { chooseImage } from "../../scripts/lib/images";
 import { ensurePodman, podman } from "../../scripts/lib/podman";
-import { countReceived, freePort, ReceiverProcess } from "../../scripts/lib/syslogReceiver";
+import { awaitReceived, freePort, ReceiverProcess } from "../../scripts/lib/syslogReceiver";
 import { summarize } from "../../scripts/lib/load";
 import { APP, RECORD_ENV } from "../shipper/agentHarness";
 import { CA_FROM_CONFIGMAP, testCertificates } from "../shipper/certificates";
-import { until } from "../shipper/harness";
 import { report } from "./harness";
 
 describe("e2e: the agent image for RELP with TLS on podman (uid 101, read-only root), verified delivery", function () {
@@ -98,23 +97,29 @@ describe("e2e: the agent image for RELP with TLS on podman (uid 101, read-only r
             ...args,
         ]);
         const logs = () => podman(["logs", name], { allowFail: true });
+        let counts: number[] = [];
         try {
             let checked = Date.now();
-            await until("every line at the receiver", 120_000, () => {
-                // An agent that stopped (a config its rsyslogd rejects, no openssl) fails at once.
-                if (Date.now() - checked > 2000) {
-                    checked = Date.now();
-                    const state = podman(["inspect", "-f", "{{.State.Running}}", name], { allowFail: true });
-                    if (state.stdout.trim() !== "true")
-                        throw new Error(`the agent's container stopped (${state.stdout.trim()})`);
-                }
-                return countReceived(receiver!.messages(), APP["access.log"], "image", n).every((c) => c > 0);
-            });
+            counts = await awaitReceived(
+                () => {
+                    // An agent that stopped (a config its rsyslogd rejects, no openssl) fails at once.
+                    if (Date.now() - checked > 2000) {
+                        checked = Date.now();
+                        const state = podman(["inspect", "-f", "{{.State.Running}}", name], { allowFail: true });
+                        if (state.stdout.trim() !== "true")
+                            throw new Error(`the agent's container stopped (${state.stdout.trim()})`);
+                    }
+                    return receiver!.messages();
+                },
+                APP["access.log"],
+                "image",
+                n,
+            );
         } finally {
             const l = logs();
             report(`agent output: ${(l.stdout + l.stderr).trim().split("\n").slice(-5).join(" | ") || "(none)"}`);
         }
-        const s = summarize(countReceived(receiver.messages(), APP["access.log"], "image", n));
+        const s = summarize(counts);
         const version = podman(["exec", name, "rsyslogd", "-v"], { allowFail: true }).stdout.split("\n")[0];
         report(`${version.trim()}: ${JSON.stringify(s)}`);
         expect(s).to.deep.equal({ missing: 0, once: n, duplicated: 0, extra: 0 });

@@ -13,7 +13,7 @@ import * as os from "os";
 import * as path from "path";
 import { AGENT, agentConf } from "../../components";
 import { SyslogTarget, TlsSettings } from "../../components/model";
-import { countReceived, freePort, ReceiverProcess, ReceiverTls } from "../../scripts/lib/syslogReceiver";
+import { awaitReceived, freePort, ReceiverProcess, ReceiverTls } from "../../scripts/lib/syslogReceiver";
 import { toolDir } from "../../scripts/lib/tools";
 import { AgentProcess, APP } from "./agentHarness";
 import { CA_FROM_CONFIGMAP, testCertificates } from "./certificates";
@@ -43,8 +43,6 @@ describe("log agent over RELP with TLS (plain processes: Debian testing's rsyslo
         await r.start();
         return r;
     };
-    const received = (r: ReceiverProcess, tag: string, n: number) =>
-        summarize(countReceived(r.messages(), APP["access.log"], tag, n));
     let run: AgentProcess | undefined;
     afterEach(async () => {
         if (run) await run.dispose();
@@ -99,15 +97,8 @@ describe("log agent over RELP with TLS (plain processes: Debian testing's rsyslo
         r.setCa(ca.certFile);
         r.start();
         await Promise.all([r.writeAt("access.log", "a", 2000, 1000), r.writeAt("error.log", "e", 100, 50)]);
-        await until(
-            "every line at the receiver",
-            120_000,
-            () =>
-                countReceived(receiver.messages(), APP["error.log"], "e", 100).every((c) => c > 0) &&
-                countReceived(receiver.messages(), APP["access.log"], "a", 2000).every((c) => c > 0),
-        );
-        const a = received(receiver, "a", 2000);
-        const e = summarize(countReceived(receiver.messages(), APP["error.log"], "e", 100));
+        const a = summarize(await receiver.awaitReceived(APP["access.log"], "a", 2000));
+        const e = summarize(await receiver.awaitReceived(APP["error.log"], "e", 100));
         report(`RELP over TLS: access ${JSON.stringify(a)}, error ${JSON.stringify(e)}`);
         expect(a).to.deep.equal({ missing: 0, once: 2000, duplicated: 0, extra: 0 });
         expect(e).to.deep.equal({ missing: 0, once: 100, duplicated: 0, extra: 0 });
@@ -146,10 +137,7 @@ describe("log agent over RELP with TLS (plain processes: Debian testing's rsyslo
         expect(r.deliveredOffset("access.log")).to.equal(undefined);
         // The ConfigMap fixed: the kubelet replaces the mounted file.
         r.setCa(ca.certFile);
-        await until("every line at the receiver", 120_000, () =>
-            countReceived(receiver.messages(), APP["access.log"], "ca", n).every((c) => c > 0),
-        );
-        const s = received(receiver, "ca", n);
+        const s = summarize(await receiver.awaitReceived(APP["access.log"], "ca", n));
         report(`the CA fixed: ${JSON.stringify(s)}`);
         expect(r.err).to.contain("verifies: reading");
         expect(s).to.deep.equal({ missing: 0, once: n, duplicated: 0, extra: 0 });
@@ -168,9 +156,7 @@ describe("log agent over RELP with TLS (plain processes: Debian testing's rsyslo
         const receiver = await receiverOn(port, server);
         const before = 100;
         await r.writeAt("access.log", "name", before, 200);
-        await until("the first lines at the receiver", 60_000, () =>
-            countReceived(receiver.messages(), APP["access.log"], "name", before).every((c) => c > 0),
-        );
+        expect(summarize(await receiver.awaitReceived(APP["access.log"], "name", before)).missing).to.equal(0);
         // The receiver replaced by one whose certificate names another host, while the agent runs.
         await receiver.stop();
         impostor = await receiverOn(port, wrongName);
@@ -187,12 +173,8 @@ describe("log agent over RELP with TLS (plain processes: Debian testing's rsyslo
         expect(impostor.messages()).to.have.length(0);
         await impostor.stop();
         const back = await receiverOn(port, server);
-        await until("every line at a receiver", 120_000, () =>
-            countReceived([...receiver.messages(), ...back.messages()], APP["access.log"], "name", n).every(
-                (c) => c > 0,
-            ),
-        );
-        const s = summarize(countReceived([...receiver.messages(), ...back.messages()], APP["access.log"], "name", n));
+        const both = () => [...receiver.messages(), ...back.messages()];
+        const s = summarize(await awaitReceived(both, APP["access.log"], "name", n));
         report(`the right receiver back: ${JSON.stringify(s)}`);
         expect(impostor.messages()).to.have.length(0);
         expect(s.missing).to.equal(0);
