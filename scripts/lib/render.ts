@@ -24,13 +24,16 @@ const engineValue = (v: unknown): string => (typeof v === "string" ? v : JSON.st
 
 /** A value of a project config type ("string", "integer", "boolean", "array"), as the CLI checks it. */
 function hasProjectType(type: string, value: unknown): boolean {
+    // The CLI checks a scalar by the text it stores: `pulumi config set KEY true` writes "true" and
+    // `... 5` writes "5", which a boolean or an integer key takes (the SDK's ValidateConfigValue).
+    const text = value !== null && typeof value === "object" ? undefined : String(value);
     switch (type) {
         case "string":
-            return typeof value === "string";
+            return text !== undefined;
         case "integer":
-            return typeof value === "number" && Number.isInteger(value);
+            return text !== undefined && /^[+-]?\d+$/.test(text);
         case "boolean":
-            return typeof value === "boolean";
+            return text === "true" || text === "false";
         case "array":
             return Array.isArray(value);
         default:

@@ -59,6 +59,15 @@ describe("Pulumi.yaml's project-level config", () => {
         });
     });
 
+    it("the render takes a declared key as the text `pulumi config set` writes, as the CLI does", () => {
+        // `pulumi config set webserver-sidecar:nativeSidecar true` writes "true" (quoted).
+        const p = project('config:\n  webserver-sidecar:nativeSidecar: "true"\n  webserver-sidecar:production: "false"\n');
+        expect(readStackConfig(p.stack, p.dir)).to.deep.include({
+            [`${PROJECT}:nativeSidecar`]: "true",
+            [`${PROJECT}:production`]: "false",
+        });
+    });
+
     it("the render rejects a value of the wrong type for a declared key, as the CLI does", () => {
         const p = project('config:\n  webserver-sidecar:production: "yes"\n');
         expect(() => readStackConfig(p.stack, p.dir)).to.throw(
