@@ -1,4 +1,4 @@
-// The Pulumi program: stack config -> WebserverPod (and, with `logService: true`, the LogService it
+// The Pulumi program: stack config -> WebserverPod (and, with `logService`, the LogService it
 // delivers to) -> stack outputs. It uses the default Kubernetes provider, i.e. the current
 // kubeconfig context (or `kubernetes:context` in the stack config), so `pulumi up` against kind
 // needs no code change.
@@ -11,9 +11,9 @@ const NAME = "webserver";
 const LOGS = "logs";
 
 const args = argsFromStackConfig(NAME);
-const { logService } = programSettings();
+const { logService } = programSettings(LOGS);
 const logs = logService
-    ? new LogService(LOGS, { ...(args.namespace !== undefined && { namespace: args.namespace }) })
+    ? new LogService(LOGS, { ...logService, ...(args.namespace !== undefined && { namespace: args.namespace }) })
     : undefined;
 // A destination set in the stack wins; otherwise the webserver delivers to the LogService.
 const destination = args.destination ?? (logs && { elasticsearch: { url: logs.bulkUrl } });

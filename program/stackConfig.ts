@@ -1,5 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
-import { validateArgs, WebserverPodArgError, WebserverPodArgs } from "../components";
+import {
+    LogServiceArgError,
+    LogServiceArgs,
+    validateArgs,
+    validateLogService,
+    WebserverPodArgError,
+    WebserverPodArgs,
+} from "../components";
 import { closest } from "../components/grammar";
 
 export type { StackKeyType } from "../components/options";
@@ -8,14 +15,20 @@ export { STACK_KEYS } from "../components/options";
 import { STACK_KEYS, StackKeyType } from "../components/options";
 
 /**
- * The program's own keys, beside the component's options: `logService: true` deploys a LogService
- * (VictoriaLogs) next to the webserver and, unless a destination is set, delivers to it.
+ * The program's own keys, beside the component's options: `logService` deploys a LogService
+ * (VictoriaLogs) next to the webserver and, unless a destination is set, delivers to it -- `true`
+ * for its defaults, or a mapping of its args (`retentionPeriod`, `storageSize`, `storageClassName`,
+ * `image`, `resources`); its name (`logs`) and namespace (the webserver's) are the program's.
  */
-export const PROGRAM_KEYS = { logService: "boolean" } as const satisfies Record<string, StackKeyType>;
+export const PROGRAM_KEYS = { logService: "object" } as const satisfies Record<string, StackKeyType>;
+
+/** The LogService args a stack may set: all but the two the program decides. */
+export type LogServiceSettings = Omit<LogServiceArgs, "name" | "namespace">;
 
 /** The program's own settings from the stack config. */
 export interface ProgramSettings {
-    logService: boolean;
+    /** The LogService's args when the stack deploys one (`{}` for `true`), else undefined. */
+    logService?: LogServiceSettings;
 }
 
 /** Namespaces of other packages whose keys a stack may set (the engine's and the provider's). */
@@ -123,15 +136,41 @@ export function argsFromStackConfig(
     return args;
 }
 
-/** The program's own keys (PROGRAM_KEYS) from the stack config; a wrong type is a StackConfigError. */
+/**
+ * The program's own keys (PROGRAM_KEYS) from the stack config: `logService` as `true`/`false` or a
+ * mapping, checked by the LogService's own validation. Every mistake is a StackConfigError.
+ *
+ * @param logServiceName the name the program gives its LogService (named in the messages).
+ */
 export function programSettings(
+    logServiceName: string,
     project: string = pulumi.getProject(),
     all: Record<string, string> = pulumi.runtime.allConfig(),
 ): ProgramSettings {
+    const key = `${project}:logService`;
+    const raw = all[key];
+    if (raw === undefined || raw === "false") return {};
+    if (raw === "true") return { logService: {} };
     const problems: string[] = [];
-    const raw = all[`${project}:logService`];
-    const logService =
-        raw === undefined ? false : parseValue(`${project}:logService`, PROGRAM_KEYS.logService, raw, problems);
+    const settings = parseValue(key, "object", raw, problems) as Record<string, unknown> | undefined;
+    if (settings === undefined)
+        throw new StackConfigError([
+            `${key} ${JSON.stringify(raw)}: must be true, false or a mapping of the LogService's args`,
+        ]);
+    for (const own of ["name", "namespace"].filter((k) => k in settings))
+        problems.push(
+            `${key}: ${own} is the program's (the LogService is named "${logServiceName}", in the webserver's namespace); remove it`,
+        );
+    try {
+        validateLogService(logServiceName, settings as LogServiceArgs);
+    } catch (e) {
+        if (!(e instanceof LogServiceArgError)) throw e;
+        for (const i of e.issues)
+            if (i.arg !== "name" && i.arg !== "namespace")
+                problems.push(
+                    `${key}: invalid args.${i.arg} ${i.value === undefined ? "(unset)" : JSON.stringify(i.value)}: ${i.rule}`,
+                );
+    }
     if (problems.length > 0) throw new StackConfigError(problems);
-    return { logService: logService === true };
+    return { logService: settings as LogServiceSettings };
 }

@@ -7,7 +7,7 @@ import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import { validateArgs } from "../../components";
-import { readStackArgs, STACK_KEYS } from "../../program/stackConfig";
+import { programSettings, readStackArgs, STACK_KEYS, StackConfigError } from "../../program/stackConfig";
 import { readStackConfig } from "../../scripts/lib/render";
 import { seedPod } from "../helpers/fixtures";
 import { cliCase } from "../helpers/children";
@@ -61,7 +61,9 @@ describe("Pulumi.yaml's project-level config", () => {
 
     it("the render takes a declared key as the text `pulumi config set` writes, as the CLI does", () => {
         // `pulumi config set webserver-sidecar:nativeSidecar true` writes "true" (quoted).
-        const p = project('config:\n  webserver-sidecar:nativeSidecar: "true"\n  webserver-sidecar:production: "false"\n');
+        const p = project(
+            'config:\n  webserver-sidecar:nativeSidecar: "true"\n  webserver-sidecar:production: "false"\n',
+        );
         expect(readStackConfig(p.stack, p.dir)).to.deep.include({
             [`${PROJECT}:nativeSidecar`]: "true",
             [`${PROJECT}:production`]: "false",
@@ -136,5 +138,47 @@ describe("the program's reading of stack config", () => {
             args: { catLoopPeriodSeconds: 5, production: true, logVolume: { sizeLimit: "1Gi" } },
             problems: [],
         });
+    });
+});
+
+describe("the program's own key logService", () => {
+    const settings = (raw?: string) =>
+        programSettings("logs", PROJECT, raw === undefined ? {} : { [`${PROJECT}:logService`]: raw });
+    const problemsOf = (raw: string): string[] => {
+        try {
+            settings(raw);
+        } catch (e) {
+            expect(e).to.be.instanceOf(StackConfigError);
+            return (e as StackConfigError).problems;
+        }
+        throw new Error(`logService ${raw} was accepted`);
+    };
+
+    it("unset or false: no LogService; true: one with its defaults", () => {
+        expect(settings()).to.deep.equal({});
+        expect(settings("false")).to.deep.equal({});
+        expect(settings("true")).to.deep.equal({ logService: {} });
+    });
+
+    it("a mapping: the LogService's args, as written", () => {
+        const args = { retentionPeriod: "3d", storageSize: "20Gi", resources: { limits: { memory: "2Gi" } } };
+        expect(settings(JSON.stringify(args))).to.deep.equal({ logService: args });
+    });
+
+    it("refuses what is not true, false or a mapping, naming the key and the value", () => {
+        expect(problemsOf("yes")).to.deep.equal([
+            `${PROJECT}:logService "yes": must be true, false or a mapping of the LogService's args`,
+        ]);
+    });
+
+    it("refuses the LogService's own mistakes and the keys the program decides, each named", () => {
+        expect(problemsOf(JSON.stringify({ name: "x", namespace: "y", storageSize: "512Mi" }))).to.have.members([
+            `${PROJECT}:logService: name is the program's (the LogService is named "logs", in the webserver's namespace); remove it`,
+            `${PROJECT}:logService: namespace is the program's (the LogService is named "logs", in the webserver's namespace); remove it`,
+            `${PROJECT}:logService: invalid args.storageSize "512Mi": must be at least 1Gi (512Mi holds no day of logs)`,
+        ]);
+        expect(problemsOf(JSON.stringify({ retention: "3d" }))).to.deep.equal([
+            `${PROJECT}:logService: invalid args.retention "3d": is not an option (known: name, namespace, image, retentionPeriod, storageSize, storageClassName, resources)`,
+        ]);
     });
 });
