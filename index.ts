@@ -3,21 +3,19 @@
 // kubeconfig context (or `kubernetes:context` in the stack config), so `pulumi up` against kind
 // needs no code change.
 import { LogService, WebserverPod } from "./components";
-import { argsFromStackConfig, programSettings } from "./program/stackConfig";
+import { programConfig } from "./program/stackConfig";
 
 /** The component's name, and so (by default) the Pod's: the seed's `webserver`. */
 const NAME = "webserver";
 /** The LogService's name, and its Service's. */
 const LOGS = "logs";
 
-const args = argsFromStackConfig(NAME);
-const { logService } = programSettings(LOGS);
+// The webserver's args carry the destination: the stack's, or else the LogService's bulk API.
+const { args, logService } = programConfig(NAME, LOGS);
 const logs = logService
     ? new LogService(LOGS, { ...logService, ...(args.namespace !== undefined && { namespace: args.namespace }) })
     : undefined;
-// A destination set in the stack wins; otherwise the webserver delivers to the LogService.
-const destination = args.destination ?? (logs && { elasticsearch: { url: logs.bulkUrl } });
-const webserver = new WebserverPod(NAME, { ...args, ...(destination && { destination }) });
+const webserver = new WebserverPod(NAME, args);
 
 // The stack outputs: workload, podName and namespace; for a Pod podIp, podStatus and
 // readyContainers; for a Deployment readyReplicas; with a Service serviceName and serviceIp; with

@@ -7,6 +7,7 @@ import {
     WebserverPodArgError,
     WebserverPodArgs,
 } from "../components";
+import { bulkUrlOf, serviceHost } from "../components/logService/manifest";
 import { closest } from "../components/grammar";
 
 export type { StackKeyType } from "../components/options";
@@ -24,12 +25,6 @@ export const PROGRAM_KEYS = { logService: "object" } as const satisfies Record<s
 
 /** The LogService args a stack may set: all but the two the program decides. */
 export type LogServiceSettings = Omit<LogServiceArgs, "name" | "namespace">;
-
-/** The program's own settings from the stack config. */
-export interface ProgramSettings {
-    /** The LogService's args when the stack deploys one (`{}` for `true`), else undefined. */
-    logService?: LogServiceSettings;
-}
 
 /** Namespaces of other packages whose keys a stack may set (the engine's and the provider's). */
 const OTHER_PACKAGES = ["kubernetes", "pulumi"];
@@ -114,49 +109,24 @@ export function readStackArgs(
 }
 
 /**
- * The component's args from the stack config, checked as a whole: the config's own mistakes
- * (unknown keys, wrong types) and the component's (bad values) are reported together, once.
+ * The program's own keys (PROGRAM_KEYS): `logService` as `true`/`false` or a mapping, checked by the
+ * LogService's own validation. Mistakes go to `problems`.
  */
-export function argsFromStackConfig(
-    component: string,
-    project: string = pulumi.getProject(),
-    all: Record<string, string> = pulumi.runtime.allConfig(),
-): WebserverPodArgs {
-    const { args, problems } = readStackArgs(project, all);
-    try {
-        validateArgs(component, args as never);
-    } catch (e) {
-        if (!(e instanceof WebserverPodArgError)) throw e;
-        for (const i of e.issues)
-            problems.push(
-                `${project}:${i.arg.split(/[.[ ]/)[0]}: invalid args.${i.arg} ${JSON.stringify(i.value)}: ${i.rule}`,
-            );
-    }
-    if (problems.length > 0) throw new StackConfigError(problems);
-    return args;
-}
-
-/**
- * The program's own keys (PROGRAM_KEYS) from the stack config: `logService` as `true`/`false` or a
- * mapping, checked by the LogService's own validation. Every mistake is a StackConfigError.
- *
- * @param logServiceName the name the program gives its LogService (named in the messages).
- */
-export function programSettings(
+function readLogService(
     logServiceName: string,
-    project: string = pulumi.getProject(),
-    all: Record<string, string> = pulumi.runtime.allConfig(),
-): ProgramSettings {
+    project: string,
+    all: Record<string, string>,
+    problems: string[],
+): LogServiceSettings | undefined {
     const key = `${project}:logService`;
     const raw = all[key];
-    if (raw === undefined || raw === "false") return {};
-    if (raw === "true") return { logService: {} };
-    const problems: string[] = [];
-    const settings = parseValue(key, "object", raw, problems) as Record<string, unknown> | undefined;
-    if (settings === undefined)
-        throw new StackConfigError([
-            `${key} ${JSON.stringify(raw)}: must be true, false or a mapping of the LogService's args`,
-        ]);
+    if (raw === undefined || raw === "false") return undefined;
+    if (raw === "true") return {};
+    const settings = parseValue(key, "object", raw, []) as Record<string, unknown> | undefined;
+    if (settings === undefined) {
+        problems.push(`${key} ${JSON.stringify(raw)}: must be true, false or a mapping of the LogService's args`);
+        return undefined;
+    }
     for (const own of ["name", "namespace"].filter((k) => k in settings))
         problems.push(
             `${key}: ${own} is the program's (the LogService is named "${logServiceName}", in the webserver's namespace); remove it`,
@@ -171,6 +141,50 @@ export function programSettings(
                     `${key}: invalid args.${i.arg} ${i.value === undefined ? "(unset)" : JSON.stringify(i.value)}: ${i.rule}`,
                 );
     }
+    return settings as LogServiceSettings;
+}
+
+/** What the program declares, read from the stack config. */
+export interface ProgramConfig {
+    /** The WebserverPod's args: the stack's options, and the LogService as destination when it gives one. */
+    readonly args: WebserverPodArgs;
+    /** The LogService's args when the stack deploys one (`{}` for `true`). */
+    readonly logService?: LogServiceSettings;
+}
+
+/**
+ * The stack config, checked as a whole, as the program declares it: the config's own mistakes
+ * (unknown keys, wrong types), the LogService's, and the component's (bad values) are reported
+ * together, once. With a LogService and no `destination` the webserver delivers to the LogService's
+ * bulk API (its URL follows from its name and namespace alone), and the args are checked with that
+ * destination: what needs one (retention without the stream shipper) is valid there.
+ *
+ * @param logServiceName the name the program gives its LogService (its Service's).
+ */
+export function programConfig(
+    component: string,
+    logServiceName: string,
+    project: string = pulumi.getProject(),
+    all: Record<string, string> = pulumi.runtime.allConfig(),
+): ProgramConfig {
+    const { args: stackArgs, problems } = readStackArgs(project, all);
+    const logService = readLogService(logServiceName, project, all, problems);
+    const destination =
+        stackArgs.destination ??
+        (logService && {
+            // Stack config holds plain strings: the namespace is one.
+            elasticsearch: { url: bulkUrlOf(serviceHost(logServiceName, stackArgs.namespace as string | undefined)) },
+        });
+    const args: WebserverPodArgs = { ...stackArgs, ...(destination && { destination }) };
+    try {
+        validateArgs(component, args as never);
+    } catch (e) {
+        if (!(e instanceof WebserverPodArgError)) throw e;
+        for (const i of e.issues)
+            problems.push(
+                `${project}:${i.arg.split(/[.[ ]/)[0]}: invalid args.${i.arg} ${JSON.stringify(i.value)}: ${i.rule}`,
+            );
+    }
     if (problems.length > 0) throw new StackConfigError(problems);
-    return { logService: settings as LogServiceSettings };
+    return { args, ...(logService && { logService }) };
 }

@@ -168,7 +168,12 @@ export async function renderStack(options: RenderOptions = {}): Promise<KubeObje
         const e: any = failures[0];
         throw new RenderError(String(e?.message ?? e));
     }
-    objects.sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind));
+    // By kind, then by name: the same stack renders the same text, whatever order the engine
+    // registered the objects in (it follows when each one's inputs resolved).
+    objects.sort(
+        (a, b) =>
+            KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || a.metadata.name.localeCompare(b.metadata.name),
+    );
     if (options.validate ?? true) objects.forEach(validateAgainstSchema);
     return objects;
 }

@@ -549,7 +549,12 @@ describe("destination (the log agent)", () => {
         expect(r.code, r.stderr).to.equal(0);
         const docs = parseAllDocuments(r.stdout).map((d) => d.toJS());
         expect(docs.map((d) => d.kind)).to.deep.equal(["ConfigMap", "ConfigMap", "Pod"]);
-        const [nginxConf, agentConfMap, pod] = docs;
+        const byName = (prefix: string) => docs.find((d) => d.metadata.name.startsWith(prefix));
+        const [nginxConf, agentConfMap, pod] = [
+            byName("webserver-nginx-conf"),
+            byName("webserver-agent-conf"),
+            docs[2],
+        ];
         expect(nginxConf.data["nginx.conf"]).to.contain("access.log  json;");
         expect(agentConfMap.data["rsyslog.conf"]).to.contain('type="omfwd" target="relay.logging" port="2514"');
         expect(pod.spec.volumes.find((v: any) => v.name === AGENT.confVolume).configMap.name).to.equal(

@@ -113,8 +113,8 @@ describe("npm run render -- --stack prod", function () {
         expect(r.code, r.stderr).to.equal(0);
         const docs = parseAllDocuments(r.stdout).map((d) => d.toJS());
         expect(docs.map((d) => `${d.kind}/${d.metadata.name.replace(/-[0-9a-f]{8}$/, "")}`)).to.deep.equal([
-            "ConfigMap/webserver-nginx-conf",
             "ConfigMap/webserver-agent-conf",
+            "ConfigMap/webserver-nginx-conf",
             "Service/logs",
             "Service/webserver",
             "Deployment/webserver",
@@ -123,7 +123,7 @@ describe("npm run render -- --stack prod", function () {
         ]);
         docs.forEach((d) => validateAgainstSchema(d));
         // The agents deliver to the LogService the stack deploys.
-        expect(docs[1].data["rsyslog.conf"]).to.contain('server="http://logs:9428/insert/elasticsearch"');
+        expect(docs[0].data["rsyslog.conf"]).to.contain('server="http://logs:9428/insert/elasticsearch"');
         const deployment = docs[4];
         expect(deployment.spec.replicas).to.equal(2);
         expect(deployment.spec.template.spec.securityContext.runAsNonRoot).to.equal(true);

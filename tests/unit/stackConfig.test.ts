@@ -7,8 +7,9 @@ import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import { validateArgs } from "../../components";
-import { programSettings, readStackArgs, STACK_KEYS, StackConfigError } from "../../program/stackConfig";
+import { programConfig, readStackArgs, STACK_KEYS, StackConfigError } from "../../program/stackConfig";
 import { readStackConfig } from "../../scripts/lib/render";
+import { bulkUrlOf } from "../../components/logService/manifest";
 import { seedPod } from "../helpers/fixtures";
 import { cliCase } from "../helpers/children";
 import { parseAllDocuments } from "yaml";
@@ -142,11 +143,14 @@ describe("the program's reading of stack config", () => {
 });
 
 describe("the program's own key logService", () => {
-    const settings = (raw?: string) =>
-        programSettings("logs", PROJECT, raw === undefined ? {} : { [`${PROJECT}:logService`]: raw });
-    const problemsOf = (raw: string): string[] => {
+    const config = (raw?: string, more: Record<string, string> = {}) =>
+        programConfig("webserver", "logs", PROJECT, {
+            ...(raw === undefined ? {} : { [`${PROJECT}:logService`]: raw }),
+            ...more,
+        });
+    const problemsOf = (raw: string, more: Record<string, string> = {}): string[] => {
         try {
-            settings(raw);
+            config(raw, more);
         } catch (e) {
             expect(e).to.be.instanceOf(StackConfigError);
             return (e as StackConfigError).problems;
@@ -154,15 +158,32 @@ describe("the program's own key logService", () => {
         throw new Error(`logService ${raw} was accepted`);
     };
 
-    it("unset or false: no LogService; true: one with its defaults", () => {
-        expect(settings()).to.deep.equal({});
-        expect(settings("false")).to.deep.equal({});
-        expect(settings("true")).to.deep.equal({ logService: {} });
+    it("unset or false: no LogService; true: one with its defaults, the webserver's destination its bulk API", () => {
+        expect(config()).to.deep.equal({ args: {} });
+        expect(config("false")).to.deep.equal({ args: {} });
+        expect(config("true")).to.deep.equal({
+            args: { destination: { elasticsearch: { url: bulkUrlOf("logs") } } },
+            logService: {},
+        });
+        // In a namespace: its URL names it; a destination the stack sets wins.
+        const syslog = { syslog: { address: "logs.example.com:2514" } };
+        expect(config("true", { [`${PROJECT}:namespace`]: "web" }).args.destination).to.deep.equal({
+            elasticsearch: { url: bulkUrlOf("logs.web.svc") },
+        });
+        expect(config("true", { [`${PROJECT}:destination`]: JSON.stringify(syslog) }).args.destination).to.deep.equal(
+            syslog,
+        );
+    });
+
+    it("checks the webserver's args with that destination: retention needs no shipper then", () => {
+        const retention = { [`${PROJECT}:retention`]: '{"maxAge":"12h"}' };
+        expect(config("true", retention).args.retention).to.deep.equal({ maxAge: "12h" });
+        expect(problemsOf("false", retention)[0]).to.contain('needs shipper "stream" or a destination');
     });
 
     it("a mapping: the LogService's args, as written", () => {
         const args = { retentionPeriod: "3d", storageSize: "20Gi", resources: { limits: { memory: "2Gi" } } };
-        expect(settings(JSON.stringify(args))).to.deep.equal({ logService: args });
+        expect(config(JSON.stringify(args)).logService).to.deep.equal(args);
     });
 
     it("refuses what is not true, false or a mapping, naming the key and the value", () => {
@@ -171,11 +192,16 @@ describe("the program's own key logService", () => {
         ]);
     });
 
-    it("refuses the LogService's own mistakes and the keys the program decides, each named", () => {
-        expect(problemsOf(JSON.stringify({ name: "x", namespace: "y", storageSize: "512Mi" }))).to.have.members([
+    it("refuses the LogService's own mistakes and the keys the program decides, with the webserver's, all at once", () => {
+        expect(
+            problemsOf(JSON.stringify({ name: "x", namespace: "y", storageSize: "512Mi" }), {
+                [`${PROJECT}:catLoopPeriodSeconds`]: "0",
+            }),
+        ).to.have.members([
             `${PROJECT}:logService: name is the program's (the LogService is named "logs", in the webserver's namespace); remove it`,
             `${PROJECT}:logService: namespace is the program's (the LogService is named "logs", in the webserver's namespace); remove it`,
             `${PROJECT}:logService: invalid args.storageSize "512Mi": must be at least 1Gi (512Mi holds no day of logs)`,
+            `${PROJECT}:catLoopPeriodSeconds: invalid args.catLoopPeriodSeconds 0: does not apply with a destination: the log agent delivers the logs instead of a shipper`,
         ]);
         expect(problemsOf(JSON.stringify({ retention: "3d" }))).to.deep.equal([
             `${PROJECT}:logService: invalid args.retention "3d": is not an option (known: name, namespace, image, retentionPeriod, storageSize, storageClassName, resources)`,
