@@ -55,7 +55,9 @@ version_of() {
     pulumi-language-nodejs) echo "$PULUMI_NODEJS_HOST_VERSION-runplugin.$(cat tools/hostproxy/*.go tools/nodejs-host/*.go | sha256sum | cut -c1-10)" ;;
     pulumi-language-python) echo "$PULUMI_PYTHON_HOST_VERSION-link.$(cat tools/hostproxy/*.go tools/python-host/*.go | sha256sum | cut -c1-10)" ;;
     pulumi-language-yaml) echo "$PULUMI_YAML_VERSION-link.$(sha256sum tools/yaml-host/main.go | cut -c1-10)" ;;
-    pulumi-resource-kubernetes) echo "$KUBERNETES_PROVIDER_VERSION" ;;
+    # That release plus the one change of 4.29 previews of a replaced named object need
+    # (tools/kubernetes-provider/preview-create.patch, docs/deployment.md): keyed by both.
+    pulumi-resource-kubernetes) echo "$KUBERNETES_PROVIDER_VERSION-previewcreate.$(sha256sum tools/kubernetes-provider/preview-create.patch | cut -c1-10)" ;;
     uutils) echo "$UUTILS_VERSION" ;;
     victorialogs) echo "$VICTORIALOGS_VERSION" ;;
     otelcol) echo "$OTELCOL_VERSION" ;;
@@ -223,7 +225,8 @@ build_pulumi-language-yaml() {
 }
 
 build_pulumi-resource-kubernetes() {
-  local dir=$1 out=$2 src
+  local dir=$1 out=$2 src patchfile
+  patchfile=$(pwd)/tools/kubernetes-provider/preview-create.patch
   new_module "$dir"
   cat >>"$dir/go.mod" <<EOF
 replace github.com/pulumi/pulumi-kubernetes/sdk/v4 => github.com/pulumi/pulumi-kubernetes/sdk/v4 v4.25.0
@@ -256,8 +259,15 @@ var terraformMapping []byte
 
 func main() { provider.Serve("kubernetes", version.Version, pulumiSchema, terraformMapping) }
 EOF
+    # 4.29's preview of a create (pulumi-kubernetes#4278), applied to a copy of the module (the
+    # module cache is read-only, and go build's -overlay refuses files in it) that replaces it:
+    # a Pod replaced under its own name previews (docs/deployment.md).
+    cp -r "$src" provider-module && chmod -R u+w provider-module
+    patch --no-backup-if-mismatch provider-module/pkg/await/await.go <"$patchfile"
+    go mod edit -replace "github.com/pulumi/pulumi-kubernetes/provider/v4=./provider-module"
     go mod tidy
-    go build -trimpath -ldflags "-X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$KUBERNETES_PROVIDER_VERSION" \
+    go build -trimpath \
+      -ldflags "-X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$KUBERNETES_PROVIDER_VERSION" \
       -o "$out/pulumi-resource-kubernetes" ./provider
   )
 }

@@ -125,7 +125,7 @@ describe("integration: the dev stack with the Pulumi CLI (pulumi up, preview, de
         }
     });
 
-    it("pulumi preview --diff after a config change shows the Pod replaced, as the PR comment shows it", () => {
+    it("pulumi preview --diff after an image change shows the Pod replaced, as the PR comment shows it; pulumi up replaces it", () => {
         project!.must(["config", "set", "--stack", "dev", "webserver-sidecar:nginxImage", "nginx:1.27"], {
             quiet: true,
         });
@@ -144,6 +144,13 @@ describe("integration: the dev stack with the Pulumi CLI (pulumi up, preview, de
             expect(body).to.contain("#### `pulumi preview` of stack `dev`");
             expect(body).to.match(/\+-\s*kubernetes:core\/v1:Pod: \(replace\)/);
             expect(body).to.match(/\+-1 to replace/);
+            // Above the preview, what a reviewer must know: the Pod and its unshipped lines go.
+            expect(body).to.contain("> - Pod `default/webserver`: the running Pod is deleted");
+            const uid = JSON.parse(kubectl(["get", "pod", "webserver", "-o", "json"]).stdout).metadata.uid;
+            project!.must(["up", "--yes", "--stack", "dev"]);
+            const pod = JSON.parse(kubectl(["get", "pod", "webserver", "-o", "json"]).stdout);
+            expect(pod.spec.containers[0].image).to.equal("nginx:1.27");
+            expect(pod.metadata.uid, "a new Pod of the same name").to.not.equal(uid);
         } finally {
             project!.must(["config", "set", "--stack", "dev", "webserver-sidecar:nginxImage", "nginx:latest"], {
                 quiet: true,

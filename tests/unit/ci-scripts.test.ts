@@ -125,6 +125,80 @@ describe("scripts/ci/preview-comment.js", () => {
         expect(calls[1].args.comment_id).to.equal(5);
     });
 
+    /** A `pulumi preview --diff` as the CLI prints it (abridged), replacing what `replaced` lists. */
+    const diffPreview = (replaced: Array<[type: string, id: string]>, updated: string[] = []) =>
+        [
+            "Previewing update (dev):",
+            "  pulumi:pulumi:Stack: (same)",
+            ...replaced.flatMap(([type, id]) => [
+                `    +-${type}: (replace)`,
+                `        [id=${id}]`,
+                `        [urn=urn:pulumi:dev::webserver-sidecar::x$${type}::${id.split("/")[1]}-x]`,
+                "      ~ spec: {",
+                "        }",
+            ]),
+            ...updated.map((type) => `    ~ ${type}: (update)`),
+            "Resources:",
+            `    +-${replaced.length} to replace`,
+        ].join("\n");
+    const noticeOf = (body: string) => body.split("\n").filter((l) => l.startsWith("> "));
+
+    it("announces a replaced Pod above the preview: its name, and that it and its unshipped lines go", () => {
+        const output = diffPreview([["kubernetes:core/v1:Pod", "default/webserver"]]);
+        const notice = noticeOf(postPreviewComment.commentBody({ stack: "dev", note: "n", output, runUrl: "u" }));
+        expect(notice[1]).to.contain("**This change replaces objects instead of updating them in place**");
+        expect(notice.slice(3)).to.deep.equal([
+            "> - Pod `default/webserver`: the running Pod is deleted (before its replacement is created, when it keeps its name), so it serves nothing until the new one is ready, and log lines its sidecar has not shipped yet go with its `shared-logs` emptyDir.",
+        ]);
+    });
+
+    it("names every replaced object that matters, once, and leaves out hashed ConfigMaps and updates", () => {
+        const output = diffPreview(
+            [
+                ["kubernetes:core/v1:ConfigMap", "default/webserver-nginx-conf-1a2b3c4d"],
+                ["kubernetes:apps/v1:StatefulSet", "logs/logs"],
+                ["kubernetes:core/v1:Pod", "team-a/web"],
+            ],
+            ["kubernetes:apps/v1:Deployment"],
+        );
+        expect(postPreviewComment.replacementsOf(output).map((r: any) => `${r.kind} ${r.name}`)).to.deep.equal([
+            "ConfigMap default/webserver-nginx-conf-1a2b3c4d",
+            "StatefulSet logs/logs",
+            "Pod team-a/web",
+        ]);
+        const notice = noticeOf(postPreviewComment.commentBody({ stack: "dev", note: "n", output, runUrl: "u" }));
+        expect(notice.slice(3).map((l) => l.slice(0, l.indexOf(":")))).to.deep.equal([
+            "> - StatefulSet `logs/logs`",
+            "> - Pod `team-a/web`",
+        ]);
+    });
+
+    it("reads the table form of a preview (no --diff) too, by the resource's Pulumi name", () => {
+        const output = [
+            "     Type                                       Name           Plan",
+            "     pulumi:pulumi:Stack                        prod",
+            " +-  ├─ kubernetes:core/v1:Pod                  webserver-pod  replace     [diff: ~spec]",
+            "Resources:",
+            "    +-1 to replace",
+        ].join("\n");
+        expect(postPreviewComment.replacementsOf(output)).to.deep.equal([
+            { type: "kubernetes:core/v1:Pod", kind: "Pod", name: "webserver-pod" },
+        ]);
+    });
+
+    it("announces nothing when nothing is replaced", () => {
+        const output = diffPreview([], ["kubernetes:apps/v1:Deployment"]);
+        const body: string = postPreviewComment.commentBody({ stack: "dev", note: "n", output, runUrl: "u" });
+        expect(noticeOf(body)).to.deep.equal([]);
+        expect(body).to.not.contain("[!WARNING]");
+    });
+
+    it("still announces a replacement when the long preview is trimmed to its end", () => {
+        const output = `${diffPreview([["kubernetes:core/v1:Pod", "default/webserver"]])}\n${"x".repeat(100_000)}`;
+        const body: string = postPreviewComment.commentBody({ stack: "dev", note: "n", output, runUrl: "u" });
+        expect(body).to.contain("trimmed").and.contain("> - Pod `default/webserver`");
+    });
+
     it("keeps a long preview under GitHub's comment limit, keeping its end (the summary)", () => {
         const output = `${"x".repeat(100_000)}\nResources:\n    + 2 to create`;
         const body: string = postPreviewComment.commentBody({ stack: "dev", note: "n", output, runUrl: "u" });

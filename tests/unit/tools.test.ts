@@ -51,6 +51,11 @@ describe("scripts/tools.sh (npm run tools)", () => {
             new RegExp(`^${v.PULUMI_PYTHON_HOST_VERSION.replace(/\./g, "\\.")}-link\\.[0-9a-f]{10}$`),
         );
         byTool["pulumi-language-python"] = v.PULUMI_PYTHON_HOST_VERSION;
+        // The provider of that release with 4.29's preview of a create applied, keyed by both.
+        expect(byTool["pulumi-resource-kubernetes"]).to.match(
+            new RegExp(`^${v.KUBERNETES_PROVIDER_VERSION.replace(/\./g, "\\.")}-previewcreate\\.[0-9a-f]{10}$`),
+        );
+        byTool["pulumi-resource-kubernetes"] = v.KUBERNETES_PROVIDER_VERSION;
         // Debian testing's rsyslog: keyed by the suite and its recipe (testing moves).
         expect(byTool["rsyslog-testing"]).to.match(new RegExp(`^${v.RSYSLOG_TESTING_SUITE}-[0-9a-f]{10}$`));
         byTool["rsyslog-testing"] = v.RSYSLOG_TESTING_SUITE;
