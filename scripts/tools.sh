@@ -23,6 +23,9 @@ export GOTOOLCHAIN=${GOTOOLCHAIN:-local} GOFLAGS=-mod=mod CGO_ENABLED=${CGO_ENAB
 die() { echo "tools: $*" >&2; exit 1; }
 
 ALL_TOOLS=(etcd kube kwok pulumi pulumi-language-nodejs pulumi-language-python pulumi-language-yaml pulumi-resource-kubernetes)
+# The local cluster's real node (scripts/cluster.sh): built by `install` with the rest; always ours
+# and never on PATH (cluster.sh asks `dir TOOL`), so a machine's own runc or containerd is left alone.
+NODE_TOOLS=(kubelet containerd runc cni-plugins coredns crane local-path-provisioner)
 # Built on request only, and never on PATH.
 EXTRA_TOOLS=(uutils victorialogs otelcol rsyslog-testing)
 
@@ -32,6 +35,13 @@ binaries() {
     etcd) echo etcd ;;
     kube) echo kube-apiserver kube-controller-manager kube-scheduler kubectl ;;
     kwok) echo kwok ;;
+    kubelet) echo kubelet kube-proxy ;;
+    containerd) echo containerd containerd-shim-runc-v2 ctr ;;
+    runc) echo runc ;;
+    cni-plugins) echo bridge host-local loopback portmap ;;
+    coredns) echo coredns ;;
+    crane) echo crane ;;
+    local-path-provisioner) echo local-path-provisioner ;;
     pulumi) echo pulumi ;;
     pulumi-language-nodejs) echo pulumi-language-nodejs ;;
     pulumi-language-python) echo pulumi-language-python ;;
@@ -41,7 +51,7 @@ binaries() {
     victorialogs) echo victoria-logs ;;
     otelcol) echo otelcol ;;
     rsyslog-testing) echo run-in-root ;;
-    *) die "unknown tool '$1' (one of: ${ALL_TOOLS[*]} ${EXTRA_TOOLS[*]})" ;;
+    *) die "unknown tool '$1' (one of: ${ALL_TOOLS[*]} ${NODE_TOOLS[*]} ${EXTRA_TOOLS[*]})" ;;
   esac
 }
 version_of() {
@@ -49,6 +59,13 @@ version_of() {
     etcd) echo "$ETCD_VERSION" ;;
     kube) echo "$KUBERNETES_VERSION" ;;
     kwok) echo "$KWOK_VERSION" ;;
+    kubelet) echo "$KUBERNETES_VERSION" ;;
+    containerd) echo "$CONTAINERD_VERSION" ;;
+    runc) echo "$RUNC_VERSION-seccomp" ;;
+    cni-plugins) echo "$CNI_PLUGINS_VERSION" ;;
+    coredns) echo "$COREDNS_VERSION" ;;
+    crane) echo "$CRANE_VERSION" ;;
+    local-path-provisioner) echo "$LOCAL_PATH_PROVISIONER_VERSION" ;;
     pulumi) echo "$PULUMI_VERSION" ;;
     # The host of that release plus what it lacks (tools/nodejs-host, tools/python-host, with
     # tools/hostproxy): keyed by both.
@@ -74,7 +91,7 @@ source_of() {
 # The tool's binaries on PATH outside our cache (a user's own pulumi, kubectl): used as they are.
 on_path() {
   local b p
-  [[ " ${EXTRA_TOOLS[*]} " != *" $1 "* ]] || return 1 # test and bench tools, always ours
+  [[ " ${EXTRA_TOOLS[*]} ${NODE_TOOLS[*]} " != *" $1 "* ]] || return 1 # test, bench and node tools, always ours
   for b in $(binaries "$1"); do
     p=$(command -v "$b" 2>/dev/null) || return 1
     case $p in "$CACHE"/*) return 1 ;; esac
@@ -115,13 +132,14 @@ EOF
   (cd "$dir" && go get "go.etcd.io/etcd/server/v3@v$ETCD_VERSION" && go mod tidy && go build -trimpath -o "$out/etcd" ./etcd)
 }
 
-build_kube() {
-  local dir=$1 out=$2 staging m
+# k8s.io/kubernetes' commands CMD... of the pinned release into OUT.
+build_k8s_commands() {
+  local dir=$1 out=$2 staging m mod
+  shift 2
   new_module "$dir"
   # k8s.io/kubernetes replaces its staging modules with ./staging/src/...; each is published as
   # k8s.io/NAME at v0.MINOR.PATCH of the same release.
   staging="v0.${KUBERNETES_VERSION#*.}"
-  local mod
   mod=$(cd "$dir" && go mod download -json "k8s.io/kubernetes@v$KUBERNETES_VERSION" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')
   [ -f "$mod" ] || die "could not read k8s.io/kubernetes@v$KUBERNETES_VERSION's go.mod"
   {
@@ -132,12 +150,94 @@ build_kube() {
   (
     cd "$dir"
     go get "k8s.io/kubernetes@v$KUBERNETES_VERSION"
-    for m in kube-apiserver kube-controller-manager kube-scheduler kubectl; do go get -tool "k8s.io/kubernetes/cmd/$m@v$KUBERNETES_VERSION"; done
+    for m in "$@"; do go get -tool "k8s.io/kubernetes/cmd/$m@v$KUBERNETES_VERSION"; done
     go mod tidy
     GOBIN=$out go install -trimpath \
       -ldflags "-X k8s.io/component-base/version.gitVersion=v$KUBERNETES_VERSION -X k8s.io/client-go/pkg/version.gitVersion=v$KUBERNETES_VERSION" \
       tool
   )
+}
+build_kube() { build_k8s_commands "$1" "$2" kube-apiserver kube-controller-manager kube-scheduler kubectl; }
+# The node's agent and its Service proxy, of the control plane's release.
+build_kubelet() { build_k8s_commands "$1" "$2" kubelet kube-proxy; }
+
+# containerd 2.x (the CRI runtime), its runc shim and ctr. btrfs needs cgo headers: left out, as
+# containerd's own static builds do.
+build_containerd() {
+  local dir=$1 out=$2 c
+  new_module "$dir"
+  (
+    cd "$dir"
+    go get "github.com/containerd/containerd/v2@v$CONTAINERD_VERSION"
+    for c in containerd containerd-shim-runc-v2 ctr; do go get -tool "github.com/containerd/containerd/v2/cmd/$c@v$CONTAINERD_VERSION"; done
+    go mod tidy
+    GOBIN=$out go install -trimpath -tags no_btrfs \
+      -ldflags "-X github.com/containerd/containerd/v2/version.Version=v$CONTAINERD_VERSION" tool
+  )
+}
+
+# runc, the OCI runtime containerd's shim starts containers with (cgo: its nsenter is C), with
+# seccomp (libseccomp, as every distribution builds it): containerd gives every pod sandbox, and the
+# restricted profile every container, the runtime's default seccomp profile.
+build_runc() {
+  local dir=$1 out=$2
+  pkg-config --exists libseccomp 2>/dev/null || { echo "runc needs libseccomp's headers: apt-get install -y libseccomp-dev pkg-config"; return 1; }
+  new_module "$dir"
+  (
+    cd "$dir"
+    go get "github.com/opencontainers/runc@v$RUNC_VERSION"
+    go mod tidy
+    CGO_ENABLED=1 go build -trimpath -tags seccomp -ldflags "-X main.version=$RUNC_VERSION" -o "$out/runc" github.com/opencontainers/runc
+  )
+}
+
+# The CNI plugins the node's pod network uses: a bridge, host-local addresses, loopback, port maps.
+build_cni-plugins() {
+  local dir=$1 out=$2 p
+  new_module "$dir"
+  (
+    cd "$dir"
+    go get "github.com/containernetworking/plugins@v$CNI_PLUGINS_VERSION"
+    for p in main/bridge ipam/host-local main/loopback meta/portmap; do
+      go get -tool "github.com/containernetworking/plugins/plugins/$p@v$CNI_PLUGINS_VERSION"
+    done
+    go mod tidy
+    GOBIN=$out go install -trimpath tool
+  )
+}
+
+# CoreDNS, the cluster's DNS: its own main, as CoreDNS documents for custom builds, importing only
+# the plugins the node's Corefile uses (every other plugin, and its cloud SDK, stays out).
+build_coredns() {
+  local dir=$1 out=$2 p
+  new_module "$dir"
+  {
+    printf 'package main\n\nimport (\n\t"github.com/coredns/coredns/coremain"\n'
+    for p in kubernetes errors health ready cache loop reload loadbalance log bind; do
+      printf '\t_ "github.com/coredns/coredns/plugin/%s"\n' "$p"
+    done
+    printf ')\n\nfunc main() { coremain.Run() }\n'
+  } >"$dir/main.go"
+  (
+    cd "$dir"
+    go get "github.com/coredns/coredns@v$COREDNS_VERSION"
+    go mod tidy
+    go build -trimpath -o "$out/coredns" .
+  )
+}
+
+# crane (go-containerregistry): serves the node's image registry and pushes the stand-ins into it.
+build_crane() {
+  local dir=$1 out=$2
+  new_module "$dir"
+  (cd "$dir" && GOBIN=$out go install -trimpath "github.com/google/go-containerregistry/cmd/crane@v$CRANE_VERSION")
+}
+
+# The local-path provisioner: binds each PersistentVolumeClaim to a directory on the node.
+build_local-path-provisioner() {
+  local dir=$1 out=$2
+  new_module "$dir"
+  (cd "$dir" && GOBIN=$out go install -trimpath "github.com/rancher/local-path-provisioner@v$LOCAL_PATH_PROVISIONER_VERSION")
 }
 
 build_kwok() {
@@ -386,7 +486,8 @@ case "${1:-install}" in
     shift || true
     [ "$(source_of "${1:-}")" != "Go module" ] || command -v go >/dev/null || die "Go is needed to build the tools (go.dev/doc/install)"
     mkdir -p "$CACHE"
-    for t in "${@:-${ALL_TOOLS[@]}}"; do install_tool "$t"; done
+    [ $# -gt 0 ] || set -- "${ALL_TOOLS[@]}" "${NODE_TOOLS[@]}"
+    for t in "$@"; do install_tool "$t"; done
     ;;
   dir)
     [ $# -eq 2 ] || die "usage: $0 dir TOOL"
@@ -400,7 +501,7 @@ case "${1:-install}" in
     echo "$p"
     ;;
   list)
-    for t in "${ALL_TOOLS[@]}" "${EXTRA_TOOLS[@]}"; do
+    for t in "${ALL_TOOLS[@]}" "${NODE_TOOLS[@]}" "${EXTRA_TOOLS[@]}"; do
       if on_path "$t"; then w="PATH"; elif cached "$t"; then w=$(bindir "$t"); else w="missing"; fi
       echo "$t $(version_of "$t") $w"
     done

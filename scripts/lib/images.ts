@@ -56,6 +56,10 @@ function buildStandin(kind: StandinKind, log: (line: string) => void): { tag: st
     return { tag, how: `stand-in, built in ${((Date.now() - start) / 1000).toFixed(0)}s` };
 }
 
+/** The stand-in of `kind` (nginx, ubuntu, rsyslog), built once from Debian packages: its tag. */
+export const standinImage = (kind: "nginx" | "ubuntu" | "rsyslog", log: (line: string) => void = console.log): string =>
+    buildStandin(kind, log).tag;
+
 /**
  * The ubuntu stand-in with Ubuntu 26.04's userland (uutils coreutils, built by scripts/tools.sh,
  * laid out as 26.04 does): what today's ubuntu:latest runs the sidecar's scripts with. Built once,

@@ -126,14 +126,14 @@ describe("integration: the dev stack with the Pulumi CLI (pulumi up, preview, de
     });
 
     it("pulumi preview --diff after an image change shows the Pod replaced, as the PR comment shows it; pulumi up replaces it", () => {
-        project!.must(["config", "set", "--stack", "dev", "webserver-sidecar:nginxImage", "nginx:1.27"], {
+        project!.must(["config", "set", "--stack", "dev", "webserver-sidecar:nginxImage", "nginx:1.28.2"], {
             quiet: true,
         });
         try {
             // The command pulumi/actions runs for preview.yml (command: preview, diff: true).
             const preview = project!.must(["preview", "--diff", "--stack", "dev"]);
             expect(preview.out).to.match(/\+-\s*kubernetes:core\/v1:Pod: \(replace\)/);
-            expect(preview.out).to.match(/~\s*image\s*:\s*"nginx:latest"\s*=>\s*"nginx:1\.27"/);
+            expect(preview.out).to.match(/~\s*image\s*:\s*"nginx:latest"\s*=>\s*"nginx:1\.28\.2"/);
             expect(preview.out).to.match(/\+-1 to replace/);
             const body: string = commentBody({
                 stack: "dev",
@@ -149,7 +149,7 @@ describe("integration: the dev stack with the Pulumi CLI (pulumi up, preview, de
             const uid = JSON.parse(kubectl(["get", "pod", "webserver", "-o", "json"]).stdout).metadata.uid;
             project!.must(["up", "--yes", "--stack", "dev"]);
             const pod = JSON.parse(kubectl(["get", "pod", "webserver", "-o", "json"]).stdout);
-            expect(pod.spec.containers[0].image).to.equal("nginx:1.27");
+            expect(pod.spec.containers[0].image).to.equal("nginx:1.28.2");
             expect(pod.metadata.uid, "a new Pod of the same name").to.not.equal(uid);
         } finally {
             project!.must(["config", "set", "--stack", "dev", "webserver-sidecar:nginxImage", "nginx:latest"], {

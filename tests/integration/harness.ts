@@ -182,13 +182,30 @@ export function objectsIn(
         .filter((n) => n !== "configmap/kube-root-ca.crt");
 }
 
+/** The cluster's default StorageClass, which provisions a claim that names none (kind's, the local node's). */
+export function defaultStorageClass(): string | undefined {
+    const r = kubectl(["get", "storageclass", "-o", "json"]);
+    if (r.code !== 0) throw new Error(`kubectl get storageclass: ${r.out}`);
+    const classes: any[] = JSON.parse(r.stdout).items;
+    return classes.find((c) => c.metadata.annotations?.["storageclass.kubernetes.io/is-default-class"] === "true")
+        ?.metadata.name;
+}
+
 /**
- * A PersistentVolume for a LogService's claim (10Gi, ReadWriteOnce): the control plane here has no
- * StorageClass or provisioner (kind has one), so the test provides the volume an administrator
- * would. Returns how to remove it and the claim the StatefulSet leaves behind (its data, which
- * `pulumi destroy` keeps, as StatefulSets do).
+ * Storage for a LogService's claim (10Gi, ReadWriteOnce): where the cluster provisions claims (a
+ * default StorageClass: kind's, the local node's local-path), nothing to do; on a cluster without
+ * one (CLUSTER=kwok), a PersistentVolume as an administrator would provide. Returns how to remove
+ * it and the claim the StatefulSet leaves behind (its data, which `pulumi destroy` keeps, as
+ * StatefulSets do).
  */
 export function logServiceVolume(name: string, namespace = "default"): () => void {
+    const removeClaim = () =>
+        kubectl(["delete", "pvc", "storage-logs-0", "-n", namespace, "--ignore-not-found", "--wait=false"]);
+    const provisioner = defaultStorageClass();
+    if (provisioner) {
+        report(`claims provisioned by the default StorageClass ${provisioner}`);
+        return removeClaim;
+    }
     const pv = {
         apiVersion: "v1",
         kind: "PersistentVolume",
@@ -203,7 +220,7 @@ export function logServiceVolume(name: string, namespace = "default"): () => voi
     const applied = sh("kubectl", ["apply", "-f", "-"], { input: JSON.stringify(pv), timeoutMs: 60_000 });
     if (applied.code !== 0) throw new Error(`kubectl apply the PersistentVolume ${name}: ${applied.out}`);
     return () => {
-        kubectl(["delete", "pvc", "storage-logs-0", "-n", namespace, "--ignore-not-found", "--wait=false"]);
+        removeClaim();
         kubectl(["delete", "pv", name, "--ignore-not-found", "--wait=false"]);
     };
 }

@@ -159,9 +159,9 @@ describe("integration: changing each option of a deployed Pod stack (fixed name 
         },
         {
             title: "nginxImage",
-            config: { nginxImage: "nginx:1.27" },
+            config: { nginxImage: "nginx:1.28.2" },
             steps: [`replace ${POD}`],
-            check: () => expect(container(podSpec(), "nginx-container").image).to.equal("nginx:1.27"),
+            check: () => expect(container(podSpec(), "nginx-container").image).to.equal("nginx:1.28.2"),
         },
         {
             title: "sidecarImage",
@@ -259,7 +259,7 @@ describe("integration: changing each option of a deployed Pod stack (fixed name 
             title: "production",
             config: { production: true, catLoopPeriodSeconds: undefined, shipper: undefined },
             steps: [`create ${CONFIGMAP}`, `replace ${POD}`],
-            check: () => expect(container(podSpec(), "nginx-container").image).to.equal("nginx:1.27"),
+            check: () => expect(container(podSpec(), "nginx-container").image).to.equal("nginx:1.28.2"),
         },
         {
             title: "podName: a Pod (and nginx ConfigMap) of the new name created, then the old ones deleted",
@@ -329,9 +329,9 @@ describe("integration: changing options of a deployed Deployment stack and its L
         },
         {
             title: "nginxImage: a rollout",
-            config: { nginxImage: "nginx:1.27" },
+            config: { nginxImage: "nginx:1.28.2" },
             steps: [`update ${DEPLOYMENT}`],
-            check: () => expect(container(templateSpec(), "nginx-container").image).to.equal("nginx:1.27"),
+            check: () => expect(container(templateSpec(), "nginx-container").image).to.equal("nginx:1.28.2"),
         },
         {
             title: "replicas 3: the Deployment and its PodDisruptionBudget (minAvailable 2) in place",

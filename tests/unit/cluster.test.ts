@@ -38,24 +38,41 @@ describe("npm run cluster:up / cluster:down", () => {
         );
     });
 
-    it("with kind but no running container engine, falls back to the local control plane", () => {
+    it("with kind but no running container engine, says so and starts the local cluster with a real node", () => {
         const r = withTools({ kind: "exit 0", docker: "exit 1" }, "up");
         expect(r.status).to.equal(1);
+        expect(r.stdout.trim()).to.equal(
+            "cluster: not kind (no running container engine for kind (docker info and podman info failed)): the local control plane with a real node",
+        );
         expect(r.stderr.trim()).to.equal(
             "cluster: etcd is missing: run npm run tools (scripts/tools.sh install) first",
         );
     });
 
+    it("the real node needs root: without it, cluster:up stops naming CLUSTER=kwok, before starting anything", () => {
+        const plane = Object.fromEntries(
+            ["etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok", "kubectl"].map((t) => [
+                t,
+                "exit 0",
+            ]),
+        );
+        const r = withTools({ ...plane, id: "echo 1000" }, "up");
+        expect(r.status).to.equal(1);
+        expect(r.stderr.trim()).to.match(/^cluster: the local cluster's node needs root .*CLUSTER=kwok/);
+    });
+
     it("CLUSTER=kind insists on kind, naming what is missing", () => {
         const r = withToolsIn("kind", { kind: "exit 0", docker: "exit 1" }, "up");
         expect(r.status).to.equal(1);
-        expect(r.stderr.trim()).to.equal("cluster: CLUSTER=kind, but kind or a running container engine is missing");
+        expect(r.stderr.trim()).to.equal(
+            "cluster: CLUSTER=kind, but no running container engine for kind (docker info and podman info failed)",
+        );
     });
 
     it("rejects an unknown CLUSTER mode by name", () => {
         const r = withToolsIn("minikube", {}, "up");
         expect(r.status).to.equal(1);
-        expect(r.stderr.trim()).to.equal("cluster: CLUSTER must be kind, local or auto, not 'minikube'");
+        expect(r.stderr.trim()).to.equal("cluster: CLUSTER must be kind, local, kwok or auto, not 'minikube'");
     });
 
     it("down with nothing up says so for both modes and succeeds", () => {

@@ -59,10 +59,20 @@ describe("scripts/tools.sh (npm run tools)", () => {
         // Debian testing's rsyslog: keyed by the suite and its recipe (testing moves).
         expect(byTool["rsyslog-testing"]).to.match(new RegExp(`^${v.RSYSLOG_TESTING_SUITE}-[0-9a-f]{10}$`));
         byTool["rsyslog-testing"] = v.RSYSLOG_TESTING_SUITE;
+        // runc with seccomp (libseccomp), keyed so.
+        expect(byTool.runc).to.equal(`${v.RUNC_VERSION}-seccomp`);
+        byTool.runc = v.RUNC_VERSION;
         expect(byTool).to.deep.equal({
             etcd: v.ETCD_VERSION,
             kube: v.KUBERNETES_VERSION,
             kwok: v.KWOK_VERSION,
+            kubelet: v.KUBERNETES_VERSION,
+            containerd: v.CONTAINERD_VERSION,
+            runc: v.RUNC_VERSION,
+            "cni-plugins": v.CNI_PLUGINS_VERSION,
+            coredns: v.COREDNS_VERSION,
+            crane: v.CRANE_VERSION,
+            "local-path-provisioner": v.LOCAL_PATH_PROVISIONER_VERSION,
             pulumi: v.PULUMI_VERSION,
             "pulumi-language-nodejs": v.PULUMI_NODEJS_HOST_VERSION,
             "pulumi-language-python": v.PULUMI_PYTHON_HOST_VERSION,
@@ -114,8 +124,8 @@ describe("scripts/tools.sh (npm run tools)", () => {
     });
 
     it("rejects an unknown tool by name", () => {
-        const r = tools({ go: "exit 0" }, "install", "kubelet");
+        const r = tools({ go: "exit 0" }, "install", "minikube");
         expect(r.status).to.equal(1);
-        expect(r.stderr).to.contain("tools: unknown tool 'kubelet'");
+        expect(r.stderr).to.contain("tools: unknown tool 'minikube'");
     });
 });
