@@ -101,6 +101,37 @@ export interface DestinationArgs {
     readonly elasticsearch?: ElasticsearchDestinationArgs;
 }
 
+/** How a toleration matches a taint's value. */
+export const TolerationOperator = {
+    /** The taint's value equals the toleration's. */
+    Equal: "Equal",
+    /** Any value (the toleration has none). */
+    Exists: "Exists",
+} as const;
+export type TolerationOperator = (typeof TolerationOperator)[keyof typeof TolerationOperator];
+
+/** What a taint does to pods that do not tolerate it. */
+export const TaintEffect = {
+    NoSchedule: "NoSchedule",
+    PreferNoSchedule: "PreferNoSchedule",
+    NoExecute: "NoExecute",
+} as const;
+export type TaintEffect = (typeof TaintEffect)[keyof typeof TaintEffect];
+
+/** A node taint the pods accept (Kubernetes' `Toleration`). */
+export interface TolerationArgs {
+    /** The taint's key, a qualified name; empty with operator "Exists" tolerates every taint. @default empty */
+    readonly key?: pulumi.Input<string>;
+    /** "Equal" (the taint's value is `value`) or "Exists" (any value). @default "Equal" */
+    readonly operator?: pulumi.Input<TolerationOperator>;
+    /** The taint's value, with operator "Equal". @default empty */
+    readonly value?: pulumi.Input<string>;
+    /** The effect tolerated; empty tolerates every effect. @default empty */
+    readonly effect?: pulumi.Input<TaintEffect>;
+    /** With effect "NoExecute": seconds the pod stays on a node after the taint appears. @default unset: for ever */
+    readonly tolerationSeconds?: pulumi.Input<number>;
+}
+
 /** What keeps the webserver running: the seed's bare Pod, or a Deployment of such pods. */
 export const Workload = {
     /** The seed: one Pod, recreated by nothing if its node goes. */
@@ -220,6 +251,8 @@ export interface WebserverPodArgs {
     readonly destination?: DestinationArgs;
     /** Run the shipper as a native sidecar: an init container with `restartPolicy: Always` (Kubernetes 1.29+), started before nginx and stopped after it. @default false */
     readonly nativeSidecar?: pulumi.Input<boolean>;
+    /** Node taints the pods tolerate (`spec.tolerations`), e.g. nodes kept for one team. @default none */
+    readonly tolerations?: pulumi.Input<pulumi.Input<TolerationArgs>[]>;
     /** "Pod" (the seed) or "Deployment"; a plain value, since it decides which resources exist. @default "Pod" */
     readonly workload?: Workload;
     /** Pods of the Deployment (workload "Deployment" only), 1 to 1000; a plain value (above 1 it adds a PodDisruptionBudget). @default 2 */

@@ -88,6 +88,8 @@ export const LIMITS = {
     annotationsTotalBytes: 256 * 1024,
     /** More replicas than this is a typo, not a webserver with a log sidecar. */
     replicasMax: 1000,
+    /** A toleration's seconds are an int64 in Kubernetes; JavaScript counts exactly up to this. */
+    tolerationSecondsMax: Number.MAX_SAFE_INTEGER,
 } as const;
 
 /** The labels that select one instance's pods: unique per instance (its name) in a namespace. */
@@ -100,12 +102,20 @@ export const SELECTOR_LABELS = {
 /**
  * A Deployment's rollout and spread: never below the desired replicas while rolling (one extra pod
  * at a time), and replicas on different nodes where there are several, still scheduled where there
- * are not.
+ * are not. The spread counts one revision's pods (`matchLabelKeys: pod-template-hash`, Kubernetes
+ * 1.27+): counting the old ReplicaSet's pods too, a rollout puts every new pod on the nodes the old
+ * ones are not on, and once they are gone the replicas share those nodes (seen on the local
+ * cluster: both on one node).
  */
 export const DEPLOYMENT = {
     maxUnavailable: 0,
     maxSurge: 1,
-    spread: { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway" },
+    spread: {
+        maxSkew: 1,
+        topologyKey: "kubernetes.io/hostname",
+        whenUnsatisfiable: "ScheduleAnyway",
+        matchLabelKeys: ["pod-template-hash"],
+    },
 } as const;
 
 /** The Service: port 80 to nginx's named container port. */

@@ -3,7 +3,16 @@
 // The component, and its type token (`webserver-sidecar:index:WebserverPod`).
 export { WebserverPod, WEBSERVER_POD_TYPE } from "./webserverPod";
 // The option values, as constants (`Shipper.Stream`) and as their string types.
-export { ImagePullPolicy, SecurityProfile, Shipper, StorageMedium, SyslogProtocol, Workload } from "./args";
+export {
+    ImagePullPolicy,
+    SecurityProfile,
+    Shipper,
+    StorageMedium,
+    SyslogProtocol,
+    TaintEffect,
+    TolerationOperator,
+    Workload,
+} from "./args";
 // The args' types, for programs that build them.
 export type {
     ContainerResourcesArgs,
@@ -18,6 +27,7 @@ export type {
     ResourcesArgs,
     RetentionArgs,
     SyslogDestinationArgs,
+    TolerationArgs,
     WebserverPodArgs,
 } from "./args";
 // The log-aggregation service a destination can take directly (VictoriaLogs single node).

@@ -2,7 +2,7 @@ import { createHash } from "crypto";
 import { Shipper, Workload } from "./args";
 import { agentConf, bulkCheckUrl } from "./agentConf";
 import { AGENT, DEPLOYMENT, NGINX, SEED, SELECTOR_LABELS, SERVICE } from "./defaults";
-import { ValidatedArgs, ValidatedProbe, Quantities } from "./model";
+import { Quantities, Toleration, ValidatedArgs, ValidatedProbe } from "./model";
 import { nginxConf } from "./nginxConf";
 import { profileSettings, SecurityContext } from "./profile";
 import { Shape, shapeOfArgs } from "./shape";
@@ -109,10 +109,12 @@ export interface TopologySpreadConstraint {
     topologyKey: string;
     whenUnsatisfiable: string;
     labelSelector: { matchLabels: Record<string, string> };
+    matchLabelKeys: readonly string[];
 }
 
 export interface PodSpec {
     automountServiceAccountToken?: boolean;
+    tolerations?: readonly Toleration[];
     securityContext?: SecurityContext;
     topologySpreadConstraints?: TopologySpreadConstraint[];
     volumes: Volume[];
@@ -342,6 +344,7 @@ export function buildPodSpec(args: ValidatedArgs): PodSpec {
     const emptyDir = { ...args.logVolume };
     return {
         ...profile.pod,
+        ...(args.tolerations && { tolerations: args.tolerations }),
         volumes: [
             { name: SEED.volumeName, emptyDir },
             ...(profile.managedNginxConfig

@@ -1,6 +1,15 @@
 // The args after validation: every default and the production preset applied, every value
 // checked. Pure data; the manifest builder reads only this.
-import { ImagePullPolicy, SecurityProfile, Shipper, StorageMedium, SyslogProtocol, Workload } from "./args";
+import {
+    ImagePullPolicy,
+    SecurityProfile,
+    Shipper,
+    StorageMedium,
+    SyslogProtocol,
+    TaintEffect,
+    TolerationOperator,
+    Workload,
+} from "./args";
 
 /** Quantities of one container's requests or limits, under Kubernetes' own names. */
 export type Quantities = Partial<Record<"cpu" | "memory" | "ephemeral-storage", string>>;
@@ -67,6 +76,15 @@ export type AgentDestination = SyslogTarget | ElasticsearchTarget;
 /** What the sidecar runs: one of the shippers to stdout, or the log agent (with a destination). */
 export type SidecarShipper = Shipper | "agent";
 
+/** A toleration as the Pod spec holds it. */
+export interface Toleration {
+    readonly key?: string;
+    readonly operator: TolerationOperator;
+    readonly value?: string;
+    readonly effect?: TaintEffect;
+    readonly tolerationSeconds?: number;
+}
+
 export interface ValidatedArgs {
     /** The Pod's name, or the Deployment's (and its Service's and PodDisruptionBudget's). */
     readonly podName: string;
@@ -91,4 +109,6 @@ export interface ValidatedArgs {
     readonly destination?: AgentDestination;
     readonly retention?: RetentionSettings;
     readonly nativeSidecar: boolean;
+    /** Node taints the pods tolerate. */
+    readonly tolerations?: readonly Toleration[];
 }

@@ -5,8 +5,8 @@
 // entry here, its default in defaults.ts, its check in validate/, its use in the manifest.
 import { WebserverPodArgs } from "./args";
 
-/** How a stack config value is written: a string, a number, true/false, or an object (YAML mapping). */
-export type StackKeyType = "string" | "integer" | "boolean" | "object";
+/** How a stack config value is written: a string, a number, true/false, an object (YAML mapping) or a list. */
+export type StackKeyType = "string" | "integer" | "boolean" | "object" | "array";
 
 interface OptionInfo {
     /** Its type in stack config (program/stackConfig.ts reads it so). */
@@ -32,6 +32,7 @@ export const OPTIONS = {
     retention: { stack: "object" },
     destination: { stack: "object" },
     nativeSidecar: { stack: "boolean" },
+    tolerations: { stack: "array" },
     workload: { stack: "string", shape: true },
     replicas: { stack: "integer", shape: true },
     service: { stack: "boolean", shape: true },

@@ -19,13 +19,27 @@ export const WEBSERVER_POD_TYPE = "webserver-sidecar:index:WebserverPod";
 const DECLARE = {
     nginxConfig: { Resource: k8s.core.v1.ConfigMap, body: "data", role: "config" },
     agentConfig: { Resource: k8s.core.v1.ConfigMap, body: "data", role: "config" },
-    pod: { Resource: k8s.core.v1.Pod, body: "spec", role: "workload" },
+    // The API server takes added tolerations on a Pod but refuses any other change of them, and the
+    // provider updates them in place: a changed list replaces the Pod instead, deleting it first (its
+    // name is fixed, and two Pods of one name cannot exist at once). For the fields the provider knows
+    // to be immutable it decides so itself (docs/deployment.md, "Changing options").
+    pod: {
+        Resource: k8s.core.v1.Pod,
+        body: "spec",
+        role: "workload",
+        opts: { replaceOnChanges: ["spec.tolerations"], deleteBeforeReplace: true },
+    },
     deployment: { Resource: k8s.apps.v1.Deployment, body: "spec", role: "workload" },
     service: { Resource: k8s.core.v1.Service, body: "spec", role: "other" },
     podDisruptionBudget: { Resource: k8s.policy.v1.PodDisruptionBudget, body: "spec", role: "other" },
 } as const satisfies Record<
     keyof Manifests,
-    { Resource: unknown; body: "data" | "spec"; role: "config" | "workload" | "other" }
+    {
+        Resource: unknown;
+        body: "data" | "spec";
+        role: "config" | "workload" | "other";
+        opts?: Pick<pulumi.CustomResourceOptions, "replaceOnChanges" | "deleteBeforeReplace">;
+    }
 >;
 
 /**
@@ -130,7 +144,11 @@ export class WebserverPod extends pulumi.ComponentResource {
             const resource = new Resource(
                 `${name}-${o.suffix}`,
                 { metadata: m.metadata, [d.body]: m[d.body] },
-                d.role === "workload" ? { ...child, dependsOn: configs } : child,
+                {
+                    ...child,
+                    ...("opts" in d && d.opts),
+                    ...(d.role === "workload" && { dependsOn: configs }),
+                },
             );
             if (d.role === "config") configs.push(resource);
             declared[o.key] = resource;

@@ -53,6 +53,15 @@ function parseValue(key: string, type: StackKeyType, raw: string, problems: stri
             return /^-?\d+$/.test(raw.trim()) ? Number(raw) : bad("an integer");
         case "boolean":
             return raw === "true" ? true : raw === "false" ? false : bad("true or false");
+        case "array": {
+            let v: unknown;
+            try {
+                v = JSON.parse(raw);
+            } catch {
+                return bad("a list (YAML sequence)");
+            }
+            return Array.isArray(v) ? v : bad("a list (YAML sequence)");
+        }
         case "object": {
             let v: unknown;
             try {

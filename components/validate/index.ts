@@ -11,6 +11,7 @@ import { checkMetadata } from "./metadata";
 import { checkProbes } from "./probes";
 import { checkResources } from "./resources";
 import { checkShipping } from "./shipping";
+import { checkTolerations } from "./scheduling";
 import { checkLogVolume } from "./storage";
 import { checkServiceName, checkWorkload } from "./workload";
 
@@ -63,8 +64,19 @@ export function validateArgs(component: string, given: ResolvedWebserverPodArgs 
     const shipping = checkShipping(c, raw, logVolume.logVolume);
     // The agent's image depends on the parsed destination (RELP with TLS needs a later rsyslog).
     const images = checkImages(c, raw, shipping.destination);
+    const scheduling = checkTolerations(c, raw);
     if (c.issues.length > 0) throw new WebserverPodArgError(component, c.issues);
-    return { ...metadata, ...workload, ...images, security, ...resources, ...probes, ...logVolume, ...shipping };
+    return {
+        ...metadata,
+        ...workload,
+        ...images,
+        security,
+        ...resources,
+        ...probes,
+        ...logVolume,
+        ...shipping,
+        ...scheduling,
+    };
 }
 
 /**

@@ -1,20 +1,17 @@
 // The dev stack with the plain Pulumi CLI, as README tells users to run it: `pulumi up` creates
-// exactly the seed Pod; the Pod as the API server stores it (its defaults applied) is then played
-// on podman and ships nginx's lines; `pulumi preview` after a config change shows the replacement
-// a reviewer must see, in the text the pull request comment carries; `pulumi destroy` leaves
-// nothing behind.
+// exactly the seed Pod, which runs on a real node (its containers the runtime's; a request made with
+// kubectl exec reaches `kubectl logs` of the sidecar); `pulumi preview` after a config change shows
+// the replacement a reviewer must see, in the text the pull request comment carries, and `pulumi up`
+// makes it; `pulumi destroy` leaves nothing behind, on the API server or the node.
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { parse, parseAllDocuments } from "yaml";
-import { chooseImage } from "../../scripts/lib/images";
-import { downPod, playPod, requestInPod, containerName } from "../../scripts/lib/pod";
-import { ensurePodman, podman } from "../../scripts/lib/podman";
+import { SEED as SEED_DEFAULTS } from "../../components/defaults";
 import { poll } from "../../scripts/lib/exec";
-import { KubeObject } from "../../scripts/lib/schema";
 import { kubectl, objectsIn, Project, report, requirePrerequisites, ROOT, sh } from "./harness";
-import { podForPodman } from "./serverView";
 import { differences } from "./contains";
+import { kwokNode, runtimeContainersOf } from "./node";
 const { commentBody } = require("../../scripts/ci/preview-comment.js");
 
 const SEED = parse(fs.readFileSync(path.join(ROOT, "tests", "fixtures", "webserver.yaml"), "utf8"));
@@ -76,7 +73,7 @@ describe("integration: the dev stack with the Pulumi CLI (pulumi up, preview, de
                 `imagePullPolicy ${stored.spec.containers.map((c: any) => c.imagePullPolicy).join("/")}, ` +
                 `serviceAccount ${stored.spec.serviceAccountName}, node ${stored.spec.nodeName}`,
         );
-        expect(stored.spec.nodeName, "scheduled on a kwok node").to.be.a("string").and.not.equal("");
+        expect(stored.spec.nodeName, "scheduled on a node").to.be.a("string").and.not.equal("");
     });
 
     it("npm run render (the program under mocks, the CLI's config emulated) declared what the server holds", () => {
@@ -87,42 +84,53 @@ describe("integration: the dev stack with the Pulumi CLI (pulumi up, preview, de
         expect(differences(rendered[0], stored)).to.deep.equal([]);
     });
 
-    it("that stored object, played on podman, serves and ships nginx's lines", async function () {
-        this.timeout(10 * 60_000);
-        expect(stored, "the previous test read the stored Pod").to.not.equal(undefined);
-        ensurePodman(report);
-        const { pod, dropped, images } = podForPodman(stored, (requested, kind) =>
-            chooseImage(requested, kind, report),
+    it("the Pod runs on a real node: its containers are the runtime's, and a request reaches kubectl logs of the sidecar", async function () {
+        this.timeout(5 * 60_000);
+        const pod = JSON.parse(kubectl(["get", "pod", "webserver", "-o", "json"]).stdout);
+        expect(kwokNode(pod.spec.nodeName), `${pod.spec.nodeName} is a real node, not kwok's`).to.equal(false);
+        const ids = pod.status.containerStatuses.map((c: any) => `${c.name} ${c.containerID}`);
+        const runtime = runtimeContainersOf("default", "webserver");
+        report(
+            `node ${pod.spec.nodeName}: containers ${ids.join(", ")}; the runtime runs ${runtime.length}: ${runtime.join(", ")}`,
         );
-        for (const d of dropped) report(`changed for podman: ${d}`);
-        for (const i of images)
-            report(
-                `${i.container}: ${i.used}${i.used === i.requested ? "" : ` standing in for ${i.requested}`} (${i.how})`,
+        for (const c of pod.status.containerStatuses) {
+            expect(c.containerID, c.name).to.match(/^containerd:\/\/[0-9a-f]{64}$/);
+            expect(runtime, `${c.name} runs in the node's runtime`).to.include(
+                c.containerID.slice("containerd://".length),
             );
-        const objects: KubeObject[] = [pod];
-        try {
-            const info = await playPod(objects, { log: report });
-            report(`played: ${info.readyContainers} ${info.podStatus}, pod IP ${info.podIp}`);
-            const missing = `/integration-${Date.now().toString(36)}`;
-            expect(requestInPod(pod.metadata.name, missing)).to.equal(404);
-            const started = Date.now();
-            // The cat-loop's period is 30 s: the line is shipped within two periods.
-            const seen = await poll(
-                "the 404's access-log line in the sidecar's output",
-                60_000,
-                () => {
-                    const logs = podman(["logs", containerName(pod.metadata.name, "sidecar-container")], {
-                        allowFail: true,
-                    });
-                    return `${logs.stdout}${logs.stderr}`.includes(`"GET ${missing} HTTP/1.1" 404`) || undefined;
-                },
-                500,
-            );
-            expect(seen).to.equal(true);
-            report(`shipped after ${((Date.now() - started) / 1000).toFixed(1)} s`);
-        } finally {
-            downPod(objects);
         }
+        // A request as README shows it (kubectl exec), then the sidecar's stdout (kubectl logs).
+        const missing = `/integration-${Date.now().toString(36)}`;
+        const curl = kubectl([
+            "exec",
+            "webserver",
+            "-c",
+            "nginx-container",
+            "--",
+            "curl",
+            "-s",
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{http_code}",
+            `http://localhost${missing}`,
+        ]);
+        expect(curl.stdout, curl.out).to.equal("404");
+        const started = Date.now();
+        const line = `"GET ${missing} HTTP/1.1" 404`;
+        // The seed's sidecar cats both logs every 30 s: the line is in its output within one
+        // period after the request (two, to allow for the cat itself and kubectl's read).
+        const seen = await poll(
+            "the request's access-log line in kubectl logs webserver -c sidecar-container",
+            2 * SEED_DEFAULTS.catLoopPeriodSeconds * 1000,
+            () => kubectl(["logs", "webserver", "-c", "sidecar-container"]).stdout.includes(line) || undefined,
+            500,
+        );
+        expect(seen).to.equal(true);
+        const logs = kubectl(["logs", "webserver", "-c", "sidecar-container"]).stdout;
+        report(
+            `kubectl logs webserver -c sidecar-container, after ${((Date.now() - started) / 1000).toFixed(1)} s: ${logs.split("\n").find((l) => l.includes(missing))}`,
+        );
     });
 
     it("pulumi preview --diff after an image change shows the Pod replaced, as the PR comment shows it; pulumi up replaces it", () => {
@@ -158,9 +166,11 @@ describe("integration: the dev stack with the Pulumi CLI (pulumi up, preview, de
         }
     });
 
-    it("pulumi destroy removes everything it created", () => {
+    it("pulumi destroy removes everything it created, from the API server and from the node's runtime", () => {
         const destroyed = project!.must(["destroy", "--yes", "--stack", "dev"]);
         expect(destroyed.out).to.match(/-\s+3 deleted/);
         expect(objectsIn("default").filter((o) => o.includes("webserver"))).to.deep.equal([]);
+        // The provider waits until the Pod is gone; by then the kubelet has stopped its containers.
+        expect(runtimeContainersOf("default", "webserver"), "containers the node still runs").to.deep.equal([]);
     });
 });

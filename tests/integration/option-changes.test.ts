@@ -195,6 +195,23 @@ describe("integration: changing each option of a deployed Pod stack (fixed name 
                 }),
         },
         {
+            title: "tolerations added: the Pod replaced",
+            config: { tolerations: [{ key: "example.com/dedicated", operator: "Exists", effect: "NoSchedule" }] },
+            steps: [`replace ${POD}`],
+            check: () =>
+                expect(podSpec().tolerations).to.deep.include({
+                    key: "example.com/dedicated",
+                    operator: "Exists",
+                    effect: "NoSchedule",
+                }),
+        },
+        {
+            title: "tolerations removed: the Pod replaced (the API server refuses to drop one from a Pod)",
+            config: { tolerations: undefined },
+            steps: [`replace ${POD}`],
+            check: () => expect(podSpec().tolerations ?? []).to.not.deep.include({ key: "example.com/dedicated" }),
+        },
+        {
             title: "resources",
             config: { resources: { nginx: { limits: { cpu: "500m", memory: "128Mi" } } } },
             steps: [`replace ${POD}`],
@@ -356,6 +373,12 @@ describe("integration: changing options of a deployed Deployment stack and its L
                 expect(get("deployment", "webserver").spec.template.metadata.labels).to.deep.include({
                     "example.com/team": "web",
                 }),
+        },
+        {
+            title: "tolerations: a rollout",
+            config: { tolerations: [{ key: "example.com/dedicated", operator: "Exists", effect: "NoSchedule" }] },
+            steps: [`update ${DEPLOYMENT}`],
+            check: () => expect(templateSpec().tolerations).to.have.length(1),
         },
         {
             title: "resources and probes: a rollout",

@@ -5,7 +5,10 @@
 // server enforces the restricted Pod Security Standard, where it goes in and the seed Pod does not.
 import { expect } from "chai";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
-import { kubectl, logServiceVolume, objectsIn, Project, report, requirePrerequisites } from "./harness";
+import { kubectl, logServiceVolume, objectsIn, portForward, Project, report, requirePrerequisites } from "./harness";
+import { KWOK_TOLERATION, kwokNode, runtimeContainersOf } from "./node";
+import { awaitProgress } from "../../scripts/lib/exec";
+import { queryLogsQL } from "../../scripts/lib/victoriaLogs";
 import { tearDown } from "./teardown";
 import { differences } from "./contains";
 import { parseAllDocuments } from "yaml";
@@ -18,6 +21,8 @@ describe("integration: the prod stack through the Automation API", function () {
     let project: Project | undefined;
     let stack: Stack | undefined;
     let removeVolume = () => {};
+    /** The Deployment's pods after the first pulumi up. */
+    let replicas: string[] = [];
 
     before(async () => {
         requirePrerequisites();
@@ -54,7 +59,7 @@ describe("integration: the prod stack through the Automation API", function () {
             .finally(() => p.dispose());
     });
 
-    it("pulumi up: readyReplicas 2/2 over the two nodes, the Service's cluster IP, the PodDisruptionBudget", async () => {
+    it("pulumi up: readyReplicas 2/2 running on the real node, the Service's cluster IP, the PodDisruptionBudget", async () => {
         const result = await stack!.up({ onOutput: (o) => process.stdout.write(o) });
         const outputs = Object.fromEntries(Object.entries(result.outputs).map(([k, v]) => [k, v.value]));
         report(`stack outputs: ${JSON.stringify(outputs)}`);
@@ -82,7 +87,65 @@ describe("integration: the prod stack through the Automation API", function () {
         );
         expect(pods, "the PodDisruptionBudget selects the Deployment's two pods").to.have.length(2);
         for (const p of pods) expect(p.metadata.labels).to.deep.include({ "app.kubernetes.io/component": "web" });
-        expect(new Set(nodes).size, "one replica per node").to.equal(2);
+        // The kwok node is tainted: without a toleration both replicas run on the real node.
+        for (const p of pods) {
+            expect(kwokNode(p.spec.nodeName), `${p.metadata.name} on a real node`).to.equal(false);
+            const running = runtimeContainersOf("default", p.metadata.name);
+            report(`${p.metadata.name}: the runtime runs ${running.length} containers (its sandbox, nginx, the agent)`);
+            for (const c of p.status.containerStatuses)
+                expect(running, `${p.metadata.name}/${c.name}`).to.include(c.containerID.slice("containerd://".length));
+        }
+        replicas = pods.map((p: any) => p.metadata.name);
+        expect(nodes).to.have.length(2);
+    });
+
+    it("each replica's agent delivers into the LogService's pod: a request to each, found once through kubectl port-forward with its pod's name", async function () {
+        this.timeout(5 * 60_000);
+        const run = Date.now().toString(36);
+        const paths = Object.fromEntries(replicas.map((pod) => [pod, `/integration-${run}-${pod}`]));
+        for (const [pod, p] of Object.entries(paths)) {
+            // The restricted profile's nginx listens on 8080 (README: Production options).
+            const code = kubectl([
+                "exec",
+                pod,
+                "-c",
+                "nginx-container",
+                "--",
+                "curl",
+                "-s",
+                "-o",
+                "/dev/null",
+                "-w",
+                "%{http_code}",
+                `http://localhost:8080${p}`,
+            ]);
+            expect(code.stdout, code.out).to.equal("404");
+        }
+        // README's step: kubectl port-forward svc/logs 9428, then LogsQL over the last hour.
+        const forward = await portForward("svc/logs", 9428);
+        try {
+            const found = async () =>
+                Object.fromEntries(
+                    await Promise.all(
+                        Object.entries(paths).map(async ([pod, p]) => [
+                            pod,
+                            await queryLogsQL(forward, `_time:1h log:access path:="${p}" | fields pod, status`),
+                        ]),
+                    ),
+                ) as Record<string, Array<Record<string, string>>>;
+            const { last, waited } = await awaitProgress(async () => {
+                const records = await found();
+                const arrived = Object.values(records).filter((r) => r.length > 0).length;
+                return { done: arrived === replicas.length, progress: arrived, records };
+            });
+            // Counted once every request arrived, and again after: a duplicate arriving late shows.
+            const records = await found();
+            report(`LogsQL through kubectl port-forward after ${waited.toFixed(1)} s: ${JSON.stringify(records)}`);
+            expect(Object.keys(last.records)).to.have.members(replicas);
+            for (const pod of replicas) expect(records[pod], pod).to.deep.equal([{ pod, status: "404" }]);
+        } finally {
+            forward.close();
+        }
     });
 
     it("the LogService: its StatefulSet ready on its claim, its outputs, and the agents' destination its bulk API", async () => {
@@ -142,6 +205,28 @@ describe("integration: the prod stack through the Automation API", function () {
         }
     });
 
+    it("with a toleration of the kwok node the replicas spread over both nodes (the one on kwok is kwok's report)", async () => {
+        await stack!.setConfig("webserver-sidecar:tolerations", { value: JSON.stringify([KWOK_TOLERATION]) });
+        try {
+            const result = await stack!.up({ onOutput: (o) => process.stdout.write(o) });
+            expect(result.outputs.readyReplicas.value).to.equal("2/2");
+            const pods = JSON.parse(
+                kubectl(["get", "pods", "-l", "app.kubernetes.io/instance=webserver", "-o", "json"]).stdout,
+            ).items.filter((p: any) => !p.metadata.deletionTimestamp);
+            const where = pods.map(
+                (p: any) =>
+                    `${p.metadata.name} on ${p.spec.nodeName}${kwokNode(p.spec.nodeName) ? " (kwok: reported Ready, nothing runs)" : ""}`,
+            );
+            report(`after the rollout: ${where.join(", ")}`);
+            expect(new Set(pods.map((p: any) => p.spec.nodeName)).size, "one replica per node").to.equal(2);
+            expect(pods.filter((p: any) => kwokNode(p.spec.nodeName))).to.have.length(1);
+            const pdb = JSON.parse(kubectl(["get", "pdb", "webserver", "-o", "json"]).stdout);
+            expect(pdb.status.disruptionsAllowed, "one of the two may go").to.equal(1);
+        } finally {
+            await stack!.removeConfig("webserver-sidecar:tolerations");
+        }
+    });
+
     it("pulumi destroy leaves no object behind", async () => {
         const result = await stack!.destroy({ onOutput: (o) => process.stdout.write(o) });
         expect(result.summary.result).to.equal("succeeded");
@@ -186,6 +271,38 @@ describe("integration: admission by the API server (Pod Security Standards, rest
         expect(objectsIn(RESTRICTED_NS, "deployments")).to.deep.equal(["deployment.apps/webserver"]);
         // The LogService runs under the restricted profile too.
         expect(objectsIn(RESTRICTED_NS, "pods").filter((p) => p === "pod/logs-0")).to.deep.equal(["pod/logs-0"]);
+    });
+
+    it("its pods run under the kubelet's own checks: uid 101, no capability, seccomp on, a read-only root", () => {
+        const pods = JSON.parse(
+            kubectl(["get", "pods", "-n", RESTRICTED_NS, "-l", "app.kubernetes.io/instance=webserver", "-o", "json"])
+                .stdout,
+        ).items;
+        expect(pods).to.have.length(2);
+        for (const pod of pods) {
+            expect(kwokNode(pod.spec.nodeName), `${pod.metadata.name} on a real node`).to.equal(false);
+            for (const container of ["nginx-container", "sidecar-container"]) {
+                // What the kernel says of the container's first process, as the runtime started it.
+                const status = kubectl([
+                    "exec",
+                    "-n",
+                    RESTRICTED_NS,
+                    pod.metadata.name,
+                    "-c",
+                    container,
+                    "--",
+                    "sh",
+                    "-c",
+                    "grep -E '^(Uid|CapEff|Seccomp):' /proc/1/status; touch /probe 2>&1 || true",
+                ]);
+                expect(status.code, status.out).to.equal(0);
+                report(`${pod.metadata.name}/${container}: ${status.stdout.trim().replace(/\s+/g, " ")}`);
+                expect(status.stdout).to.match(/^Uid:\s+101\s+101\s+101\s+101$/m);
+                expect(status.stdout).to.match(/^CapEff:\s+0000000000000000$/m);
+                expect(status.stdout, "seccomp filter mode").to.match(/^Seccomp:\s+2$/m);
+                expect(status.stdout).to.match(/Read-only file system/);
+            }
+        }
     });
 
     it("the seed Pod is refused, and pulumi up shows the API server's reason", () => {

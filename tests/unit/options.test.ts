@@ -89,6 +89,23 @@ describe("production options", () => {
             ]);
         });
 
+        it("tolerations: on the pod spec only, as given, the operator made explicit", () => {
+            const tolerations = [
+                { key: "kwok.x-k8s.io/node", operator: "Exists" as const, effect: "NoSchedule" as const },
+                { key: "dedicated", value: "web" },
+                { operator: "Exists" as const, effect: "NoExecute" as const, tolerationSeconds: 30 },
+            ];
+            expect(changedKeys({ tolerations })).to.deep.equal(["spec.tolerations"]);
+            expect(manifests({ tolerations }).pod!.spec.tolerations).to.deep.equal([
+                { key: "kwok.x-k8s.io/node", operator: "Exists", effect: "NoSchedule" },
+                { key: "dedicated", operator: "Equal", value: "web" },
+                { operator: "Exists", effect: "NoExecute", tolerationSeconds: 30 },
+            ]);
+            // A Deployment's pods get them too.
+            const deployment = render({ tolerations, workload: "Deployment" }, "opts-dep").deployment!;
+            expect(deployment.spec.template.spec.tolerations).to.have.length(3);
+        });
+
         it("imagePullPolicy: on both containers", () => {
             expect(changedKeys({ imagePullPolicy: "IfNotPresent" })).to.deep.equal([
                 "nginx-container.imagePullPolicy",
@@ -250,6 +267,29 @@ describe("production options", () => {
             ],
             [{ security: "privileged" as any }, "security", "privileged", 'must be one of "baseline", "restricted"'],
             [{ production: "yes" as any }, "production", "yes", "must be true or false"],
+            [{ tolerations: { key: "a" } as any }, "tolerations", { key: "a" }, "must be a list of tolerations"],
+            [{ tolerations: [{ key: "-a-" }] }, "tolerations[0].key", "-a-", "name must be 1-63 characters"],
+            [
+                { tolerations: [{ key: "a", operator: "Exists", value: "b" }] },
+                "tolerations[0].value",
+                "b",
+                'must be empty with operator "Exists"',
+            ],
+            [{ tolerations: [{ effect: "NoSchedule" }] }, "tolerations[0].operator", "Equal", "when key is empty"],
+            [
+                { tolerations: [{ key: "a", effect: "NoSchedule", tolerationSeconds: 5 }] },
+                "tolerations[0].tolerationSeconds",
+                5,
+                'applies to effect "NoExecute" only',
+            ],
+            [
+                { tolerations: [{ key: "a", effect: "Never" as any }] },
+                "tolerations[0].effect",
+                "Never",
+                'must be one of "NoSchedule", "PreferNoSchedule", "NoExecute"',
+            ],
+            [{ tolerations: [{ key: "a", value: "b c" }] }, "tolerations[0].value", "b c", "must be empty or 1-63"],
+            [{ tolerations: [{ key: "a", tolerance: 1 } as any] }, "tolerations[0].tolerance", 1, "is not an option"],
             [
                 { nginxImage: `nginx@sha256:${"g".repeat(64)}` },
                 "nginxImage",

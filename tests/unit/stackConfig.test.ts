@@ -208,3 +208,16 @@ describe("the program's own key logService", () => {
         ]);
     });
 });
+
+describe("a list option in stack config (tolerations)", () => {
+    it("reads a YAML list as the engine encodes it, and names the key when it is not one", () => {
+        const tolerations = [{ key: "dedicated", operator: "Exists", effect: "NoSchedule" }];
+        expect(readStackArgs(PROJECT, { [`${PROJECT}:tolerations`]: JSON.stringify(tolerations) })).to.deep.equal({
+            args: { tolerations },
+            problems: [],
+        });
+        expect(readStackArgs(PROJECT, { [`${PROJECT}:tolerations`]: '{"key":"dedicated"}' }).problems).to.deep.equal([
+            `${PROJECT}:tolerations "{\\"key\\":\\"dedicated\\"}": must be a list (YAML sequence)`,
+        ]);
+    });
+});

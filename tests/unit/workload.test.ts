@@ -27,6 +27,8 @@ describe("workload: Deployment", () => {
                     topologyKey: "kubernetes.io/hostname",
                     whenUnsatisfiable: "ScheduleAnyway",
                     labelSelector: { matchLabels: SELECTOR },
+                    // One revision's pods: a rollout spreads its new pods among themselves.
+                    matchLabelKeys: ["pod-template-hash"],
                 },
             ]);
         }

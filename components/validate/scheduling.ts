@@ -1,0 +1,67 @@
+// tolerations: which node taints the pods accept, as Kubernetes writes them.
+import { ResolvedWebserverPodArgs, TaintEffect, TolerationOperator } from "../args";
+import { LIMITS } from "../defaults";
+import { isLabelValue, qualifiedKeyProblem } from "../grammar";
+import { Toleration, ValidatedArgs } from "../model";
+import { Checker } from "./checker";
+
+const TOLERATION_KEYS = ["key", "operator", "value", "effect", "tolerationSeconds"] as const;
+
+/** One toleration, checked as the API server checks it (validation.ValidateTolerations). */
+function checkToleration(c: Checker, arg: string, raw: unknown): Toleration | undefined {
+    const t = c.object(arg, raw, TOLERATION_KEYS);
+    if (t === undefined) return undefined;
+    const before = c.issues.length;
+    const key = t.key === undefined || t.key === "" ? undefined : c.string(`${arg}.key`, t.key);
+    if (key !== undefined) {
+        const problem = qualifiedKeyProblem(key);
+        if (problem) c.fail(`${arg}.key`, key, problem);
+    }
+    const operator =
+        t.operator === undefined
+            ? TolerationOperator.Equal
+            : (c.oneOf(`${arg}.operator`, t.operator, TolerationOperator) ?? TolerationOperator.Equal);
+    const value = t.value === undefined ? undefined : c.string(`${arg}.value`, t.value);
+    if (operator === TolerationOperator.Exists && value !== undefined && value !== "")
+        c.fail(`${arg}.value`, value, 'must be empty with operator "Exists" (it matches any value)');
+    if (value !== undefined && value !== "" && !isLabelValue(value))
+        c.fail(
+            `${arg}.value`,
+            value,
+            "must be empty or 1-63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
+        );
+    if (key === undefined && operator !== TolerationOperator.Exists)
+        c.fail(`${arg}.operator`, operator, 'must be "Exists" when key is empty (it then tolerates every taint)');
+    const effect =
+        t.effect === undefined || t.effect === "" ? undefined : c.oneOf(`${arg}.effect`, t.effect, TaintEffect);
+    let tolerationSeconds: number | undefined;
+    if (t.tolerationSeconds !== undefined) {
+        if (effect !== TaintEffect.NoExecute)
+            c.fail(`${arg}.tolerationSeconds`, t.tolerationSeconds, 'applies to effect "NoExecute" only');
+        else
+            tolerationSeconds = c.integer(
+                `${arg}.tolerationSeconds`,
+                t.tolerationSeconds,
+                0,
+                LIMITS.tolerationSecondsMax,
+            );
+    }
+    if (c.issues.length > before) return undefined;
+    return {
+        ...(key !== undefined && { key }),
+        operator,
+        ...(value !== undefined && value !== "" && { value }),
+        ...(effect !== undefined && { effect }),
+        ...(tolerationSeconds !== undefined && { tolerationSeconds }),
+    };
+}
+
+export function checkTolerations(c: Checker, raw: ResolvedWebserverPodArgs): Pick<ValidatedArgs, "tolerations"> {
+    if (raw.tolerations === undefined) return {};
+    if (!Array.isArray(raw.tolerations)) {
+        c.fail("tolerations", raw.tolerations, "must be a list of tolerations ({ key, operator, value, effect })");
+        return {};
+    }
+    const tolerations = raw.tolerations.map((t, i) => checkToleration(c, `tolerations[${i}]`, t));
+    return tolerations.every((t) => t !== undefined) ? { tolerations: tolerations as Toleration[] } : {};
+}

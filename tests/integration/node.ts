@@ -1,0 +1,122 @@
+// What the cluster's nodes really run, read from the container runtime itself: on the local cluster
+// the real node's containerd (ctr on its socket), on kind each node's (crictl inside the node's
+// container). The suite compares the runtime's answer with what the API server and the engine
+// report, so a value that only a fake node would give (kwok's) is never taken for a running
+// container; values that come from kwok are labelled so by `kwokNode`.
+import { spawn, spawnSync } from "child_process";
+import * as os from "os";
+import * as path from "path";
+import { kubectl, ROOT } from "./harness";
+
+type Mode = "kind" | "local" | "kwok";
+
+/** Which cluster `npm run cluster:up` made here (scripts/cluster.sh mode). */
+export function clusterMode(): Mode {
+    const r = spawnSync("bash", [path.join(ROOT, "scripts", "cluster.sh"), "mode"], { encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`scripts/cluster.sh mode: ${r.stderr.trim()}`);
+    return r.stdout.trim() as Mode;
+}
+
+/** The local cluster node's containerd socket (scripts/node.sh), and its ctr. */
+function localSocket(): string {
+    const state =
+        process.env.WEBSERVER_CLUSTER_DIR ?? path.join(os.homedir(), ".cache", "webserver-sidecar", "cluster");
+    return path.join(state, "node", "containerd", "containerd.sock");
+}
+const localCtr = () =>
+    path.join(must("bash", [path.join(ROOT, "scripts", "tools.sh"), "dir", "containerd"]).trim(), "ctr");
+
+/** The container engine kind's nodes run in. */
+const kindEngine = () => (process.env.KIND_EXPERIMENTAL_PROVIDER === "podman" ? "podman" : "docker");
+
+function must(cmd: string, args: string[]): string {
+    const r = spawnSync(cmd, args, { encoding: "utf8", timeout: 60_000 });
+    if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")}: ${`${r.stderr ?? r.error}`.trim()}`);
+    return r.stdout;
+}
+
+/** The running containers of pod `namespace/name` as its node's runtime lists them (ids, no scheme). */
+export function runtimeContainersOf(namespace: string, name: string): string[] {
+    const mode = clusterMode();
+    if (mode === "local") {
+        const ctr = localCtr();
+        const socket = localSocket();
+        const filter = `labels."io.kubernetes.pod.name"==${name},labels."io.kubernetes.pod.namespace"==${namespace}`;
+        const ids = must(ctr, ["--address", socket, "-n", "k8s.io", "containers", "list", "-q", filter]);
+        const running = new Set(must(ctr, ["--address", socket, "-n", "k8s.io", "tasks", "list", "-q"]).split("\n"));
+        return ids
+            .split("\n")
+            .filter(Boolean)
+            .filter((id) => running.has(id));
+    }
+    if (mode === "kind") {
+        const engine = kindEngine();
+        const nodes = must("kind", ["get", "nodes", "--name", "webserver"]).split("\n").filter(Boolean);
+        return nodes.flatMap((node) =>
+            must(engine, [
+                "exec",
+                node,
+                "crictl",
+                "ps",
+                "-q",
+                "--no-trunc",
+                "--label",
+                `io.kubernetes.pod.name=${name}`,
+                "--label",
+                `io.kubernetes.pod.namespace=${namespace}`,
+            ])
+                .split("\n")
+                .filter(Boolean),
+        );
+    }
+    throw new Error("CLUSTER=kwok runs no container: the integration suite needs a real node (npm run cluster:up)");
+}
+
+/** True when `node` is one of kwok's (nothing runs there; what it reports is kwok's). */
+export function kwokNode(node: string): boolean {
+    const r = kubectl(["get", "node", node, "-o", "jsonpath={.metadata.annotations.kwok\\.x-k8s\\.io/node}"]);
+    return r.code === 0 && r.stdout.trim() === "fake";
+}
+
+/** The toleration that lets a pod onto the local cluster's kwok node (tainted so nothing lands there unasked). */
+export const KWOK_TOLERATION = { key: "kwok.x-k8s.io/node", operator: "Exists", effect: "NoSchedule" } as const;
+
+/** A container's exit as its node's runtime published it. */
+export interface TaskExit {
+    readonly containerId: string;
+    /** The runtime's exit time, seconds with nanoseconds. */
+    readonly exitedAt: number;
+    readonly status: number;
+}
+
+/**
+ * Listens to the node runtime's event stream (`ctr events`) until `stop`, which resolves with the
+ * containers' exits in the order the runtime published them.
+ */
+export function watchTaskExits(): { stop: () => Promise<TaskExit[]> } {
+    const mode = clusterMode();
+    const children =
+        mode === "local"
+            ? [spawn(localCtr(), ["--address", localSocket(), "events"])]
+            : must("kind", ["get", "nodes", "--name", "webserver"])
+                  .split("\n")
+                  .filter(Boolean)
+                  .map((node) => spawn(kindEngine(), ["exec", node, "ctr", "-n", "k8s.io", "events"]));
+    let text = "";
+    for (const c of children) c.stdout.on("data", (d: Buffer) => (text += d.toString()));
+    return {
+        stop: async () => {
+            for (const c of children) c.kill();
+            await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(0) : c.on("exit", r)))));
+            return text
+                .split("\n")
+                .filter((l) => l.includes(" /tasks/exit "))
+                .map((l) => JSON.parse(l.slice(l.indexOf("{"))))
+                .map((e) => ({
+                    containerId: e.container_id,
+                    exitedAt: Number(e.exited_at.seconds) + Number(e.exited_at.nanos ?? 0) / 1e9,
+                    status: e.exit_status ?? 0,
+                }));
+        },
+    };
+}
