@@ -53,23 +53,18 @@ function parseValue(key: string, type: StackKeyType, raw: string, problems: stri
             return /^-?\d+$/.test(raw.trim()) ? Number(raw) : bad("an integer");
         case "boolean":
             return raw === "true" ? true : raw === "false" ? false : bad("true or false");
-        case "array": {
-            let v: unknown;
-            try {
-                v = JSON.parse(raw);
-            } catch {
-                return bad("a list (YAML sequence)");
-            }
-            return Array.isArray(v) ? v : bad("a list (YAML sequence)");
-        }
+        case "array":
         case "object": {
+            // The engine hands lists and mappings over as JSON.
+            const what = type === "array" ? "a list (YAML sequence)" : "a mapping (YAML object)";
             let v: unknown;
             try {
                 v = JSON.parse(raw);
             } catch {
-                return bad("a mapping (YAML object)");
+                return bad(what);
             }
-            return v !== null && typeof v === "object" && !Array.isArray(v) ? v : bad("a mapping (YAML object)");
+            const fits = type === "array" ? Array.isArray(v) : v !== null && typeof v === "object" && !Array.isArray(v);
+            return fits ? v : bad(what);
         }
     }
 }

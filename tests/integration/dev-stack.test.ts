@@ -9,9 +9,9 @@ import * as path from "path";
 import { parse, parseAllDocuments } from "yaml";
 import { SEED as SEED_DEFAULTS } from "../../components/defaults";
 import { poll } from "../../scripts/lib/exec";
-import { kubectl, objectsIn, Project, report, requirePrerequisites, ROOT, sh } from "./harness";
+import { kubectl, objectsIn, Project, report, requestInNginx, requirePrerequisites, ROOT, sh } from "./harness";
 import { differences } from "./contains";
-import { kwokNode, runtimeContainersOf } from "./node";
+import { kwokNode, podDirOnNode, runtimeContainersOf } from "./node";
 const { commentBody } = require("../../scripts/ci/preview-comment.js");
 
 const SEED = parse(fs.readFileSync(path.join(ROOT, "tests", "fixtures", "webserver.yaml"), "utf8"));
@@ -101,21 +101,7 @@ describe("integration: the dev stack with the Pulumi CLI (pulumi up, preview, de
         }
         // A request as README shows it (kubectl exec), then the sidecar's stdout (kubectl logs).
         const missing = `/integration-${Date.now().toString(36)}`;
-        const curl = kubectl([
-            "exec",
-            "webserver",
-            "-c",
-            "nginx-container",
-            "--",
-            "curl",
-            "-s",
-            "-o",
-            "/dev/null",
-            "-w",
-            "%{http_code}",
-            `http://localhost${missing}`,
-        ]);
-        expect(curl.stdout, curl.out).to.equal("404");
+        expect(requestInNginx("webserver", `http://localhost${missing}`)).to.equal("404");
         const started = Date.now();
         const line = `"GET ${missing} HTTP/1.1" 404`;
         // The seed's sidecar cats both logs every 30 s: the line is in its output within one
@@ -166,11 +152,22 @@ describe("integration: the dev stack with the Pulumi CLI (pulumi up, preview, de
         }
     });
 
-    it("pulumi destroy removes everything it created, from the API server and from the node's runtime", () => {
+    it("pulumi destroy removes everything it created: from the API server, the node's runtime and its disk", async () => {
+        const uid = JSON.parse(kubectl(["get", "pod", "webserver", "-o", "json"]).stdout).metadata.uid;
+        expect(podDirOnNode(uid), "the Pod's directory on the node while it runs").to.equal(true);
         const destroyed = project!.must(["destroy", "--yes", "--stack", "dev"]);
         expect(destroyed.out).to.match(/-\s+3 deleted/);
         expect(objectsIn("default").filter((o) => o.includes("webserver"))).to.deep.equal([]);
-        // The provider waits until the Pod is gone; by then the kubelet has stopped its containers.
+        // The provider waits until the Pod is gone; by then the kubelet has stopped its containers
+        // and its sandbox.
         expect(runtimeContainersOf("default", "webserver"), "containers the node still runs").to.deep.equal([]);
+        // Its volumes (the emptyDir with the logs, the token) go with the kubelet's next clean-up.
+        const gone = await poll(
+            "the Pod's directory gone from the node",
+            60_000,
+            () => (podDirOnNode(uid) ? undefined : true),
+            500,
+        );
+        expect(gone).to.equal(true);
     });
 });

@@ -262,3 +262,24 @@ export function portForward(
         });
     });
 }
+
+/** A GET from inside pod `pod`'s nginx container (`kubectl exec ... curl`, as README shows): the HTTP status. */
+export function requestInNginx(pod: string, url: string, namespace?: string): string {
+    const r = kubectl([
+        "exec",
+        ...(namespace ? ["-n", namespace] : []),
+        pod,
+        "-c",
+        "nginx-container",
+        "--",
+        "curl",
+        "-s",
+        "-o",
+        "/dev/null",
+        "-w",
+        "%{http_code}",
+        url,
+    ]);
+    if (r.code !== 0) throw new Error(`kubectl exec ${pod} -- curl ${url}: ${r.out}`);
+    return r.stdout;
+}

@@ -120,3 +120,20 @@ export function watchTaskExits(): { stop: () => Promise<TaskExit[]> } {
         },
     };
 }
+
+/** Whether the node still holds pod `uid`'s directory (its volumes: the emptyDir, the token). */
+export function podDirOnNode(uid: string): boolean {
+    const mode = clusterMode();
+    if (mode === "local") {
+        const state =
+            process.env.WEBSERVER_CLUSTER_DIR ?? path.join(os.homedir(), ".cache", "webserver-sidecar", "cluster");
+        return spawnSync("test", ["-e", path.join(state, "node", "kubelet", "pods", uid)]).status === 0;
+    }
+    return must("kind", ["get", "nodes", "--name", "webserver"])
+        .split("\n")
+        .filter(Boolean)
+        .some(
+            (node) =>
+                spawnSync(kindEngine(), ["exec", node, "test", "-e", `/var/lib/kubelet/pods/${uid}`]).status === 0,
+        );
+}

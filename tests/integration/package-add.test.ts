@@ -7,7 +7,9 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import { poll } from "../../scripts/lib/exec";
 import { kubectl, objectsIn, report, requirePrerequisites, ROOT, sh, Workdir } from "./harness";
+import { kwokNode, runtimeContainersOf } from "./node";
 
 const NAME = "web-yaml";
 
@@ -24,11 +26,33 @@ function upAndCheck(program: Workdir, name: string): void {
     // The stream shipper: the sidecar runs the shipper script (tail), not the cat loop.
     const sidecar = deployment.spec.template.spec.containers.find((c: any) => c.name === "sidecar-container");
     expect(sidecar.command.join(" ")).to.contain("tail");
+    // Its pods run: on the real node, every container in the runtime.
+    for (const pod of podsOf(name)) {
+        expect(kwokNode(pod.spec.nodeName), `${pod.metadata.name} on a real node`).to.equal(false);
+        const running = runtimeContainersOf("default", pod.metadata.name);
+        for (const c of pod.status.containerStatuses)
+            expect(running, `${pod.metadata.name}/${c.name}`).to.include(c.containerID.slice("containerd://".length));
+    }
 }
 
-function destroyAndCheck(program: Workdir, name: string): void {
+/** The Deployment `name`'s pods. */
+function podsOf(name: string): any[] {
+    return JSON.parse(kubectl(["get", "pods", "-l", `app.kubernetes.io/instance=${name}`, "-o", "json"]).stdout).items;
+}
+
+async function destroyAndCheck(program: Workdir, name: string): Promise<void> {
+    const pods = podsOf(name).map((p) => p.metadata.name);
     expect(program.pulumi(["destroy", "--yes", "--stack", "dev"]).code).to.equal(0);
     expect(objectsIn("default").filter((o) => o.includes(name))).to.deep.equal([]);
+    // The Deployment's pods go after it (the garbage collector, then the kubelet): nothing of them
+    // stays in the node's runtime.
+    const left = await poll(
+        `the containers of ${pods.join(", ")} gone from the node's runtime`,
+        120_000,
+        () => (pods.flatMap((p) => runtimeContainersOf("default", p)).length === 0 ? true : undefined),
+        500,
+    );
+    expect(left).to.equal(true);
 }
 
 describe("integration: pulumi package add from a Pulumi YAML program", function () {
