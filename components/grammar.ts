@@ -41,6 +41,17 @@ export function parseHostPort(s: string): { host: string; port: number } | undef
     return isDnsSubdomain(host.toLowerCase()) ? { host, port } : undefined;
 }
 
+/**
+ * A URL's host as the URL standard hands it over (lowercase, IDNA-mapped): a DNS name, an IPv4
+ * address, or an IPv6 address in brackets. The standard's own host syntax is wider (it lets '"',
+ * '=' and '(' through, characters a config language gives a meaning to).
+ */
+export function isUrlHost(host: string): boolean {
+    if (host.startsWith("[") && host.endsWith("]")) return isIPv6(host.slice(1, -1));
+    if (/^[0-9.]+$/.test(host)) return isIPv4(host);
+    return isDnsSubdomain(host);
+}
+
 /** Why a label or annotation key is invalid, or undefined when it is valid. */
 export function qualifiedKeyProblem(key: string): string | undefined {
     const slash = key.indexOf("/");

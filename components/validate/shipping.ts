@@ -2,7 +2,7 @@
 import { ResolvedWebserverPodArgs, Shipper, StorageMedium, SyslogProtocol } from "../args";
 import { DEFAULTS, LIMITS, SEED } from "../defaults";
 import { retentionMinBytes, retentionMinRule } from "../retention";
-import { durationSeconds, formatBytes, isDnsSubdomain, parseHostPort, quantityValue } from "../grammar";
+import { durationSeconds, formatBytes, isDnsSubdomain, isUrlHost, parseHostPort, quantityValue } from "../grammar";
 import { isIPv4, isIPv6 } from "net";
 import {
     AgentDestination,
@@ -277,6 +277,13 @@ function bulkServer(c: Checker, url: string): Pick<ElasticsearchTarget, "server"
             "must not carry credentials: they would be stored in plain text in the agent's ConfigMap and the stack's config; name a Secret in auth.basicAuthSecret",
         );
     if (u.hash !== "") return c.fail(arg, url, "must not have a #fragment");
+    // The URL standard lets '"', '=', '(' and more through in a host; none names a server.
+    if (!isUrlHost(u.hostname))
+        return c.fail(
+            arg,
+            url,
+            `must name its server by a DNS name (letters, digits, '-' and '.'), an IPv4 address or an [IPv6] address, not ${JSON.stringify(u.hostname)}`,
+        );
     const path = u.pathname.replace(/\/+$/, "");
     if (path.endsWith("/_bulk"))
         return c.fail(
