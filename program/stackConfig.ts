@@ -8,6 +8,7 @@ import {
     WebserverPodArgs,
 } from "../components";
 import { bulkUrlOf, serviceHost } from "../components/logService/manifest";
+import { showValue } from "../components/validate/checker";
 import { closest } from "../components/grammar";
 
 export type { StackKeyType } from "../components/options";
@@ -141,9 +142,7 @@ function readLogService(
         if (!(e instanceof LogServiceArgError)) throw e;
         for (const i of e.issues)
             if (i.arg !== "name" && i.arg !== "namespace")
-                problems.push(
-                    `${key}: invalid args.${i.arg} ${i.value === undefined ? "(unset)" : JSON.stringify(i.value)}: ${i.rule}`,
-                );
+                problems.push(`${key}: invalid args.${i.arg} ${showValue(i.value)}: ${i.rule}`);
     }
     return settings as LogServiceSettings;
 }
@@ -186,7 +185,7 @@ export function programConfig(
         if (!(e instanceof WebserverPodArgError)) throw e;
         for (const i of e.issues)
             problems.push(
-                `${project}:${i.arg.split(/[.[ ]/)[0]}: invalid args.${i.arg} ${JSON.stringify(i.value)}: ${i.rule}`,
+                `${project}:${i.arg.split(/[.[ ]/)[0]}: invalid args.${i.arg} ${showValue(i.value)}: ${i.rule}`,
             );
     }
     if (problems.length > 0) throw new StackConfigError(problems);

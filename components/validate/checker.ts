@@ -9,7 +9,21 @@ export interface ArgIssue {
     readonly rule: string;
 }
 
-const show = (value: unknown): string => (value === undefined ? "(unset)" : JSON.stringify(value));
+/**
+ * Stands for the value of an unknown key that may hold a credential (under `destination`, or named
+ * like one): a message names the key, never what was under it.
+ */
+export const NOT_SHOWN = Symbol("not shown");
+
+/** Where an unknown key may hold a credential: the destination's objects, or a key named like one. */
+const MAY_HOLD_A_CREDENTIAL = /(^|\.)destination(\.|$)|pass|secret|token|cred|auth|api.?key/i;
+
+export const showValue = (value: unknown): string =>
+    value === undefined
+        ? "(unset)"
+        : value === NOT_SHOWN
+          ? "(value not shown: it may be a credential)"
+          : JSON.stringify(value);
 
 /**
  * Thrown for bad args, before anything is registered (or, for args that arrive as Outputs, when
@@ -25,7 +39,7 @@ export class WebserverPodArgError extends Error {
         readonly component: string,
         readonly issues: readonly ArgIssue[],
     ) {
-        const line = (i: ArgIssue) => `invalid args${i.arg ? `.${i.arg}` : ""} ${show(i.value)}: ${i.rule}`;
+        const line = (i: ArgIssue) => `invalid args${i.arg ? `.${i.arg}` : ""} ${showValue(i.value)}: ${i.rule}`;
         super(
             issues.length === 1
                 ? `WebserverPod "${component}": ${line(issues[0])}`
@@ -70,7 +84,7 @@ export class Checker {
             const guess = closest(k, known);
             this.fail(
                 child(arg, k),
-                o[k],
+                MAY_HOLD_A_CREDENTIAL.test(child(arg, k)) ? NOT_SHOWN : o[k],
                 `is not an option${guess ? `; did you mean ${JSON.stringify(guess)}?` : ""} (known: ${known.join(", ")})`,
             );
         }

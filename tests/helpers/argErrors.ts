@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { WebserverPod, WebserverPodArgError, WebserverPodArgs } from "../../components";
+import { NOT_SHOWN } from "../../components/validate/checker";
 
 /** Asserts that constructing a WebserverPod with `args` throws the documented error for `arg` and `value`. */
 export function expectArgError(
@@ -19,7 +20,8 @@ export function expectArgError(
     const e = err as WebserverPodArgError;
     expect(e.arg).to.equal(arg);
     expect(e.value).to.deep.equal(value);
-    expect(e.message).to.contain(`WebserverPod "${component}": invalid args.${arg} ${JSON.stringify(value)}`);
+    const shown = value === NOT_SHOWN ? "(value not shown: it may be a credential)" : JSON.stringify(value);
+    expect(e.message).to.contain(`WebserverPod "${component}": invalid args.${arg} ${shown}`);
     expect(e.message).to.contain(rule);
     return e;
 }

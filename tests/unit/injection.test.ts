@@ -11,6 +11,7 @@ import { agentConf, AGENT, validateArgs, WebserverPodArgError, WebserverPodArgs 
 import { ElasticsearchTarget, SyslogTarget } from "../../components/model";
 import { rsString } from "../../components/rainerscript";
 import { rsyslogd } from "../../scripts/lib/syslogReceiver";
+import { programConfig, StackConfigError } from "../../program/stackConfig";
 
 /** The characters RainerScript (strings, parameters, comments, backticks) or sh give a meaning to. */
 const SPECIALS = [
@@ -199,5 +200,46 @@ describe("no destination argument reaches the agent's config as anything but its
         expect(rsString('a"b\\c$d')).to.equal('"a\\"b\\\\c$d"');
         expect(() => rsString("a\nb")).to.throw("control character");
         for (const s of SPECIALS.filter((x) => x >= " ")) expect(readString(rsString(`x${s}y`))).to.equal(`x${s}y`);
+    });
+});
+
+describe("a credential put where no key takes it is not echoed", () => {
+    it("an unknown key under destination (auth.password) is named, its value never shown", () => {
+        let message = "";
+        try {
+            validateArgs("sec", es("https://logs:9200", { auth: { password: "hunter2-secret" } }) as never);
+        } catch (e) {
+            message = (e as Error).message;
+        }
+        expect(message).to.contain("invalid args.destination.elasticsearch.auth.password (value not shown");
+        expect(message).to.not.contain("hunter2");
+    });
+
+    it("so is an unknown key named like a credential anywhere", () => {
+        let message = "";
+        try {
+            validateArgs("sec", { apiToken: "hunter2-secret" } as never);
+        } catch (e) {
+            message = (e as Error).message;
+        }
+        expect(message).to.contain("invalid args.apiToken (value not shown").and.not.contain("hunter2");
+    });
+});
+
+describe("nor is it echoed from stack config", () => {
+    it("webserver-sidecar:destination with an unknown auth key: named, its value never shown", () => {
+        let problems: string[] = [];
+        try {
+            programConfig("webserver", "logs", "webserver-sidecar", {
+                "webserver-sidecar:destination": JSON.stringify({
+                    elasticsearch: { url: "https://logs:9200", auth: { password: "hunter2-secret" } },
+                }),
+            });
+        } catch (e) {
+            problems = (e as StackConfigError).problems;
+        }
+        expect(problems).to.deep.equal([
+            "webserver-sidecar:destination: invalid args.destination.elasticsearch.auth.password (value not shown: it may be a credential): is not an option (known: basicAuthSecret)",
+        ]);
     });
 });
