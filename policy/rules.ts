@@ -16,6 +16,8 @@ export interface Rule {
     remediation: string;
     /** Part of the Pod Security Standards "restricted" profile (mandatory under config/restricted-mandatory.json). */
     pssRestricted: boolean;
+    /** One of the "baseline" profile's controls (which restricted includes): the seed passes these. */
+    pssBaseline?: true;
     severity: "low" | "medium" | "high";
     /** The violations in a pod spec (an empty list: it passes). */
     check(spec: PodSpec): string[];
@@ -31,6 +33,23 @@ const effective = (spec: PodSpec, c: Container, key: string): unknown =>
     c.securityContext?.[key] ?? spec.securityContext?.[key];
 
 const RESTRICTED = "set `security: restricted` (or `production: true`)";
+
+/** The capabilities the Pod Security Standards' baseline lets a container add (Kubernetes' docs). */
+export const BASELINE_CAPABILITIES = [
+    "AUDIT_WRITE",
+    "CHOWN",
+    "DAC_OVERRIDE",
+    "FOWNER",
+    "FSETID",
+    "KILL",
+    "MKNOD",
+    "NET_BIND_SERVICE",
+    "SETFCAP",
+    "SETGID",
+    "SETPCAP",
+    "SETUID",
+    "SYS_CHROOT",
+];
 
 export const RULES: Rule[] = [
     {
@@ -247,6 +266,86 @@ export const RULES: Rule[] = [
             (spec.volumes ?? [])
                 .filter((v: any) => v.emptyDir && !v.emptyDir.sizeLimit)
                 .map((v: any) => `volume ${v.name}: emptyDir without sizeLimit`),
+    },
+    // The Pod Security Standards' baseline controls (part of restricted too): what no webserver
+    // needs and what lets a container reach past its pod. The component sets none of these.
+    {
+        id: "no-host-namespaces",
+        title: "No host network, PID or IPC namespace",
+        linters: [
+            "kube-linter host-network/host-pid/host-ipc",
+            "Polaris hostNetworkSet/hostPIDSet/hostIPCSet",
+            "Checkov CKV_K8S_17/CKV_K8S_18/CKV_K8S_19",
+            "Pod Security Standards baseline",
+        ],
+        remediation:
+            "set nothing: the component never sets them; elsewhere leave hostNetwork, hostPID and hostIPC unset",
+        pssRestricted: true,
+        pssBaseline: true,
+        severity: "high",
+        check: (spec) =>
+            (["hostNetwork", "hostPID", "hostIPC"] as const)
+                .filter((k) => spec[k] === true)
+                .map((k) => `pod: ${k} is true`),
+    },
+    {
+        id: "no-host-path",
+        title: "No hostPath volume",
+        linters: ["kube-linter sensitive-host-mounts", "Polaris hostPathSet", "Pod Security Standards baseline"],
+        remediation:
+            "set nothing: the component mounts none; elsewhere an emptyDir or a PersistentVolumeClaim instead of hostPath",
+        pssRestricted: true,
+        pssBaseline: true,
+        severity: "high",
+        check: (spec) =>
+            (spec.volumes ?? [])
+                .filter((v: any) => v.hostPath)
+                .map((v: any) => `volume ${v.name}: hostPath ${v.hostPath.path}`),
+    },
+    {
+        id: "no-host-port",
+        title: "No container port bound on the host",
+        linters: ["kube-linter host-port", "Polaris hostPortSet", "Pod Security Standards baseline"],
+        remediation: "set `service: true` to reach the pods through a Service; elsewhere no hostPort",
+        pssRestricted: true,
+        pssBaseline: true,
+        severity: "medium",
+        check: (spec) =>
+            containers(spec).flatMap((c) =>
+                (c.ports ?? [])
+                    .filter((p: any) => p.hostPort !== undefined && p.hostPort !== 0)
+                    .map((p: any) => `${c.name}: port ${p.containerPort} bound on the host's ${p.hostPort}`),
+            ),
+    },
+    {
+        id: "not-privileged",
+        title: "No privileged container",
+        linters: [
+            "kube-linter privileged-container",
+            "Polaris privileged",
+            "Checkov CKV_K8S_16",
+            "Pod Security Standards baseline",
+        ],
+        remediation: "set nothing: the component never sets it; elsewhere leave securityContext.privileged unset",
+        pssRestricted: true,
+        pssBaseline: true,
+        severity: "high",
+        check: (spec) => each(spec, (c) => c.securityContext?.privileged === true, "privileged"),
+    },
+    {
+        id: "capabilities-baseline",
+        title: "No capability added beyond the baseline set",
+        linters: ["Polaris dangerousCapabilities", "Checkov CKV_K8S_39", "Pod Security Standards baseline"],
+        remediation: `${RESTRICTED}, which drops every capability; elsewhere add none outside ${BASELINE_CAPABILITIES.join(", ")}`,
+        pssRestricted: true,
+        pssBaseline: true,
+        severity: "high",
+        check: (spec) =>
+            containers(spec).flatMap((c) =>
+                (c.securityContext?.capabilities?.add ?? [])
+                    .filter((cap: string) => !BASELINE_CAPABILITIES.includes(cap.replace(/^CAP_/, "")))
+                    .map((cap: string) => `${c.name}: adds ${cap}`),
+            ),
     },
     {
         id: "tls-verification-on",

@@ -37,7 +37,8 @@ describe("policy pack", () => {
         for (const [i, p] of POLICIES.entries()) {
             expect(p.enforcementLevel, p.name).to.equal("advisory");
             for (const l of RULES[i].linters) expect(p.description, p.name).to.contain(l);
-            expect(p.remediationSteps, p.name).to.match(/With the WebserverPod component: set `/);
+            // An option to set, or (for what the component never sets) nothing to set.
+            expect(p.remediationSteps, p.name).to.match(/With the WebserverPod component: set (`|nothing: )/);
         }
     });
 
@@ -45,8 +46,11 @@ describe("policy pack", () => {
         const table = readmeTable();
         const expected = RULES.filter((r) => table.get(r.id)![3] === "fail").map((r) => r.id);
         expect(failedPolicies(objectsFor({}))).to.deep.equal(expected);
-        // The seed fails them all but the log agent's TLS rule (it has no agent).
-        expect(expected).to.deep.equal(RULES.map((r) => r.id).filter((id) => id !== "tls-verification-on"));
+        // The seed fails them all but the log agent's TLS rule (it has no agent) and the baseline
+        // profile's controls (it uses no host namespace, path or port, no privilege, no capability).
+        expect(expected).to.deep.equal(
+            RULES.filter((r) => r.id !== "tls-verification-on" && !r.pssBaseline).map((r) => r.id),
+        );
         const messages = checkObjects(objectsFor({})).filter((f) => f.policy === "image-tag-pinned");
         expect(messages.map((f) => `${f.resource}: ${f.message}`)).to.deep.equal([
             "Pod policy: nginx-container: image is :latest or untagged. Fix: set `nginxImage` / `sidecarImage` to a version or digest (or `production: true`).",
@@ -113,6 +117,11 @@ describe("policy pack", () => {
             "seccomp-runtime-default",
             "capabilities-drop-all",
             "no-privilege-escalation",
+            "no-host-namespaces",
+            "no-host-path",
+            "no-host-port",
+            "not-privileged",
+            "capabilities-baseline",
         ]);
         const all = readJson("config/all-mandatory.json");
         expect(RULES.every((r) => enforcementLevel(r.id, all) === "mandatory")).to.equal(true);
@@ -136,5 +145,56 @@ describe("policy pack", () => {
             const text = fs.readFileSync(path.join(ROOT, "policy", f), "utf8");
             expect(text, f).to.not.match(/from "\.\.\//);
         }
+    });
+});
+
+describe("the Pod Security Standards' baseline rules: each fails on what it forbids, and only on that", () => {
+    const seed = () => JSON.parse(JSON.stringify(seedPod().spec));
+    const CASES: Array<[string, (spec: any) => void, string]> = [
+        ["no-host-namespaces", (s) => (s.hostNetwork = true), "pod: hostNetwork is true"],
+        ["no-host-namespaces", (s) => (s.hostPID = true), "pod: hostPID is true"],
+        ["no-host-namespaces", (s) => (s.hostIPC = true), "pod: hostIPC is true"],
+        [
+            "no-host-path",
+            (s) => s.volumes.push({ name: "docker", hostPath: { path: "/var/run/docker.sock" } }),
+            "volume docker: hostPath /var/run/docker.sock",
+        ],
+        [
+            "no-host-port",
+            (s) => (s.containers[0].ports = [{ containerPort: 80, hostPort: 8080 }]),
+            "nginx-container: port 80 bound on the host's 8080",
+        ],
+        [
+            "not-privileged",
+            (s) => (s.containers[1].securityContext = { privileged: true }),
+            "sidecar-container: privileged",
+        ],
+        [
+            "capabilities-baseline",
+            (s) => (s.containers[1].securityContext = { capabilities: { add: ["SYS_ADMIN", "CHOWN"] } }),
+            "sidecar-container: adds SYS_ADMIN",
+        ],
+    ];
+    for (const [id, spoil, violation] of CASES)
+        it(`${id}: ${violation}`, () => {
+            const rule = RULES.find((r) => r.id === id)!;
+            expect(rule.check(seed()), "the seed passes").to.deep.equal([]);
+            const spec = seed();
+            spoil(spec);
+            expect(rule.check(spec)).to.deep.equal([violation]);
+            // No other baseline rule fires on it.
+            for (const other of RULES.filter((r) => r.pssBaseline && r.id !== id))
+                expect(other.check(spec), other.id).to.deep.equal([]);
+        });
+
+    it("passes what the baseline allows: hostNetwork false, a containerPort without hostPort, NET_BIND_SERVICE, CAP_-prefixed baseline names", () => {
+        const spec = seed();
+        spec.hostNetwork = false;
+        spec.containers[0].ports = [{ containerPort: 80 }, { containerPort: 81, hostPort: 0 }];
+        spec.containers[0].securityContext = {
+            privileged: false,
+            capabilities: { add: ["NET_BIND_SERVICE", "CAP_CHOWN"] },
+        };
+        for (const r of RULES.filter((x) => x.pssBaseline)) expect(r.check(spec), r.id).to.deep.equal([]);
     });
 });
