@@ -14,7 +14,11 @@ export const POLICIES: ResourceValidationPolicy[] = RULES.map((rule) => ({
     remediationSteps: `With the WebserverPod component: ${rule.remediation}.`,
     validateResource: (args, reportViolation) => {
         const spec = podSpecOf(args.type, args.props);
-        if (!spec) return;
-        for (const v of rule.check(spec)) reportViolation(`${v}. Fix: ${rule.remediation}.`);
+        const found = spec
+            ? rule.check(spec)
+            : args.type === "kubernetes:core/v1:ConfigMap" && rule.checkConfigMap
+              ? rule.checkConfigMap(args.props.data ?? {})
+              : [];
+        for (const v of found) reportViolation(`${v}. Fix: ${rule.remediation}.`);
     },
 }));

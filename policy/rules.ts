@@ -21,7 +21,22 @@ export interface Rule {
     severity: "low" | "medium" | "high";
     /** The violations in a pod spec (an empty list: it passes). */
     check(spec: PodSpec): string[];
+    /** The violations in a ConfigMap's data, for rules that read a config the pods mount. */
+    checkConfigMap?(data: Record<string, string>): string[];
 }
+
+/**
+ * What in the log agent's rsyslog.conf turns verification of the destination off, whatever put it
+ * there: omelasticsearch's two switches, and anonymous TLS over syslog.
+ */
+const UNVERIFIED_TLS: Array<[RegExp, string]> = [
+    [/\ballowunsignedcerts\s*=\s*"on"/i, 'omelasticsearch accepts an unsigned certificate (allowunsignedcerts="on")'],
+    [/\bskipverifyhost\s*=\s*"on"/i, 'omelasticsearch does not check the host name (skipverifyhost="on")'],
+    [
+        /\bStreamDriverAuthMode\s*=\s*"anon"/i,
+        'syslog over TLS does not verify the receiver (StreamDriverAuthMode="anon")',
+    ],
+];
 
 const containers = (spec: PodSpec): Container[] => [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
 const each = (spec: PodSpec, bad: (c: Container) => boolean, what: string): string[] =>
@@ -355,13 +370,20 @@ export const RULES: Rule[] = [
             "set `destination.elasticsearch.tls.ca` to the CA that signs the service's certificate, instead of `insecureSkipVerify`",
         pssRestricted: false,
         severity: "high",
-        // The component says so in the agent's environment (components/manifest.ts), which agent.sh reads too.
+        // The component says so in the agent's environment (components/manifest.ts), which agent.sh reads too...
         check: (spec) =>
             each(
                 spec,
                 (c) => (c.env ?? []).some((e: any) => e.name === "AGENT_TLS_VERIFY" && e.value === "off"),
                 "the log agent does not verify the destination's certificate (AGENT_TLS_VERIFY=off)",
             ),
+        // ... and the agent's config says what rsyslog will do, whatever wrote it.
+        checkConfigMap: (data) =>
+            Object.entries(data)
+                .filter(([key]) => key === "rsyslog.conf")
+                .flatMap(([key, conf]) =>
+                    UNVERIFIED_TLS.filter(([re]) => re.test(conf)).map(([, what]) => `${key}: ${what}`),
+                ),
     },
 ];
 

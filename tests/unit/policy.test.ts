@@ -198,3 +198,42 @@ describe("the Pod Security Standards' baseline rules: each fails on what it forb
         for (const r of RULES.filter((x) => x.pssBaseline)) expect(r.check(spec), r.id).to.deep.equal([]);
     });
 });
+
+describe("tls-verification-on reads the agent's config itself", () => {
+    const configMap = (conf: string) => ({
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name: "webserver-agent-conf-0" },
+        data: { "rsyslog.conf": conf },
+    });
+    const findings = (conf: string) =>
+        checkObjects([configMap(conf)])
+            .filter((f) => f.policy === "tls-verification-on")
+            .map((f) => f.message.split(". Fix:")[0]);
+
+    it("flags each way rsyslog.conf turns verification off, whatever wrote it (the environment says nothing)", () => {
+        expect(findings('action(type="omelasticsearch" server="https://x" allowunsignedcerts="on")')).to.deep.equal([
+            'rsyslog.conf: omelasticsearch accepts an unsigned certificate (allowunsignedcerts="on")',
+        ]);
+        expect(findings('action(type="omelasticsearch" server="https://x" skipverifyhost = "on")')).to.deep.equal([
+            'rsyslog.conf: omelasticsearch does not check the host name (skipverifyhost="on")',
+        ]);
+        expect(findings('action(type="omfwd" StreamDriverAuthMode="anon")')).to.deep.equal([
+            'rsyslog.conf: syslog over TLS does not verify the receiver (StreamDriverAuthMode="anon")',
+        ]);
+    });
+
+    it("passes the configs the component writes with verification on, and flags the one it writes with it off", () => {
+        const rendered = (destination: object) =>
+            objectsFor({ production: true, destination } as never).filter(
+                (o: any) => o.kind === "ConfigMap" && o.data["rsyslog.conf"],
+            );
+        const verified = rendered({ elasticsearch: { url: "https://es", tls: { ca: { configMap: "es-ca" } } } });
+        expect(checkObjects(verified).filter((f) => f.policy === "tls-verification-on")).to.deep.equal([]);
+        const insecure = rendered({ elasticsearch: { url: "https://es", tls: { insecureSkipVerify: true } } });
+        expect(checkObjects(insecure).map((f) => f.message.split(". Fix:")[0])).to.deep.equal([
+            'rsyslog.conf: omelasticsearch accepts an unsigned certificate (allowunsignedcerts="on")',
+            'rsyslog.conf: omelasticsearch does not check the host name (skipverifyhost="on")',
+        ]);
+    });
+});
