@@ -251,6 +251,14 @@ export interface WebserverPodArgs {
     readonly destination?: DestinationArgs;
     /** Run the shipper as a native sidecar: an init container with `restartPolicy: Always` (Kubernetes 1.29+), started before nginx and stopped after it. @default false */
     readonly nativeSidecar?: pulumi.Input<boolean>;
+    /** Node labels the pods must run on (`spec.nodeSelector`), e.g. `{ "kubernetes.io/arch": "amd64" }`. @default none */
+    readonly nodeSelector?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /** A PriorityClass of the pods (`spec.priorityClassName`), which must exist. @default none: the cluster's default priority */
+    readonly priorityClassName?: pulumi.Input<string>;
+    /** The ServiceAccount the pods run as (`spec.serviceAccountName`), which must exist in the namespace. @default none: the namespace's "default" */
+    readonly serviceAccountName?: pulumi.Input<string>;
+    /** Secrets of type kubernetes.io/dockerconfigjson the kubelet pulls the images with (`spec.imagePullSecrets`), by name. @default none */
+    readonly imagePullSecrets?: pulumi.Input<pulumi.Input<string>[]>;
     /** Node taints the pods tolerate (`spec.tolerations`), e.g. nodes kept for one team. @default none */
     readonly tolerations?: pulumi.Input<pulumi.Input<TolerationArgs>[]>;
     /** "Pod" (the seed) or "Deployment"; a plain value, since it decides which resources exist. @default "Pod" */

@@ -115,6 +115,10 @@ export interface TopologySpreadConstraint {
 export interface PodSpec {
     automountServiceAccountToken?: boolean;
     tolerations?: readonly Toleration[];
+    nodeSelector?: Record<string, string>;
+    priorityClassName?: string;
+    serviceAccountName?: string;
+    imagePullSecrets?: Array<{ name: string }>;
     securityContext?: SecurityContext;
     topologySpreadConstraints?: TopologySpreadConstraint[];
     volumes: Volume[];
@@ -344,6 +348,10 @@ export function buildPodSpec(args: ValidatedArgs): PodSpec {
     const emptyDir = { ...args.logVolume };
     return {
         ...profile.pod,
+        ...(args.nodeSelector && { nodeSelector: args.nodeSelector }),
+        ...(args.priorityClassName !== undefined && { priorityClassName: args.priorityClassName }),
+        ...(args.serviceAccountName !== undefined && { serviceAccountName: args.serviceAccountName }),
+        ...(args.imagePullSecrets && { imagePullSecrets: args.imagePullSecrets.map((name) => ({ name })) }),
         ...(args.tolerations && { tolerations: args.tolerations }),
         volumes: [
             { name: SEED.volumeName, emptyDir },

@@ -111,4 +111,9 @@ export interface ValidatedArgs {
     readonly nativeSidecar: boolean;
     /** Node taints the pods tolerate. */
     readonly tolerations?: readonly Toleration[];
+    readonly nodeSelector?: Record<string, string>;
+    readonly priorityClassName?: string;
+    readonly serviceAccountName?: string;
+    /** Secret names; the pod spec holds them as `{ name }`. */
+    readonly imagePullSecrets?: readonly string[];
 }

@@ -11,7 +11,7 @@ import { checkMetadata } from "./metadata";
 import { checkProbes } from "./probes";
 import { checkResources } from "./resources";
 import { checkShipping } from "./shipping";
-import { checkTolerations } from "./scheduling";
+import { checkScheduling } from "./scheduling";
 import { checkLogVolume } from "./storage";
 import { checkServiceName, checkWorkload } from "./workload";
 
@@ -64,7 +64,7 @@ export function validateArgs(component: string, given: ResolvedWebserverPodArgs 
     const shipping = checkShipping(c, raw, logVolume.logVolume);
     // The agent's image depends on the parsed destination (RELP with TLS needs a later rsyslog).
     const images = checkImages(c, raw, shipping.destination);
-    const scheduling = checkTolerations(c, raw);
+    const scheduling = checkScheduling(c, raw);
     if (c.issues.length > 0) throw new WebserverPodArgError(component, c.issues);
     return {
         ...metadata,

@@ -5,7 +5,7 @@ import { isLabelValue, qualifiedKeyProblem } from "../grammar";
 import { ValidatedArgs } from "../model";
 import { Checker } from "./checker";
 
-function stringMap(
+export function stringMap(
     c: Checker,
     arg: string,
     value: unknown,

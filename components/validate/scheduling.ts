@@ -1,7 +1,9 @@
-// tolerations: which node taints the pods accept, as Kubernetes writes them.
+// Where the pods run and as whom: tolerations (which node taints they accept), nodeSelector,
+// priorityClassName, serviceAccountName and imagePullSecrets, as Kubernetes writes them.
 import { ResolvedWebserverPodArgs, TaintEffect, TolerationOperator } from "../args";
 import { LIMITS } from "../defaults";
-import { isLabelValue, qualifiedKeyProblem } from "../grammar";
+import { isDnsSubdomain, isLabelValue, qualifiedKeyProblem } from "../grammar";
+import { stringMap } from "./metadata";
 import { Toleration, ValidatedArgs } from "../model";
 import { Checker } from "./checker";
 
@@ -56,7 +58,60 @@ function checkToleration(c: Checker, arg: string, raw: unknown): Toleration | un
     };
 }
 
-export function checkTolerations(c: Checker, raw: ResolvedWebserverPodArgs): Pick<ValidatedArgs, "tolerations"> {
+/** A name Kubernetes gives a Secret, ServiceAccount or PriorityClass: a DNS subdomain. */
+function objectName(c: Checker, arg: string, value: unknown, what: string): string | undefined {
+    const s = c.string(arg, value);
+    if (s === undefined || isDnsSubdomain(s)) return s;
+    return c.fail(arg, s, `must be the name of a ${what} (a DNS subdomain: lowercase letters, digits, '-' and '.')`);
+}
+
+export function checkScheduling(
+    c: Checker,
+    raw: ResolvedWebserverPodArgs,
+): Pick<
+    ValidatedArgs,
+    "tolerations" | "nodeSelector" | "priorityClassName" | "serviceAccountName" | "imagePullSecrets"
+> {
+    const nodeSelector =
+        raw.nodeSelector === undefined
+            ? undefined
+            : stringMap(c, "nodeSelector", raw.nodeSelector, (key, v) => {
+                  if (!isLabelValue(v))
+                      c.fail(
+                          `nodeSelector["${key}"]`,
+                          v,
+                          "must be a label value: empty or 1-63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
+                      );
+              });
+    const priorityClassName =
+        raw.priorityClassName === undefined
+            ? undefined
+            : objectName(c, "priorityClassName", raw.priorityClassName, "PriorityClass");
+    const serviceAccountName =
+        raw.serviceAccountName === undefined
+            ? undefined
+            : objectName(c, "serviceAccountName", raw.serviceAccountName, "ServiceAccount");
+    let imagePullSecrets: string[] | undefined;
+    if (raw.imagePullSecrets !== undefined) {
+        if (!Array.isArray(raw.imagePullSecrets))
+            c.fail("imagePullSecrets", raw.imagePullSecrets, "must be a list of Secret names");
+        else {
+            const names = raw.imagePullSecrets.map((n, i) =>
+                objectName(c, `imagePullSecrets[${i}]`, n, "Secret of type kubernetes.io/dockerconfigjson"),
+            );
+            if (names.every((n) => n !== undefined)) imagePullSecrets = names as string[];
+        }
+    }
+    return {
+        ...checkTolerations(c, raw),
+        ...(nodeSelector !== undefined && { nodeSelector }),
+        ...(priorityClassName !== undefined && { priorityClassName }),
+        ...(serviceAccountName !== undefined && { serviceAccountName }),
+        ...(imagePullSecrets !== undefined && { imagePullSecrets }),
+    };
+}
+
+function checkTolerations(c: Checker, raw: ResolvedWebserverPodArgs): Pick<ValidatedArgs, "tolerations"> {
     if (raw.tolerations === undefined) return {};
     if (!Array.isArray(raw.tolerations)) {
         c.fail("tolerations", raw.tolerations, "must be a list of tolerations ({ key, operator, value, effect })");

@@ -29,6 +29,34 @@ interface Change {
     readonly check: () => void;
 }
 
+/** What some options name and the test makes first: a PriorityClass, a ServiceAccount in "default". */
+const TEST_OBJECTS = { priorityClass: "webserver-options", priority: 1000, serviceAccount: "webserver-options" };
+
+function createTestObjects(): void {
+    const objects = [
+        {
+            apiVersion: "scheduling.k8s.io/v1",
+            kind: "PriorityClass",
+            metadata: { name: TEST_OBJECTS.priorityClass },
+            value: TEST_OBJECTS.priority,
+        },
+        {
+            apiVersion: "v1",
+            kind: "ServiceAccount",
+            metadata: { name: TEST_OBJECTS.serviceAccount, namespace: "default" },
+        },
+    ];
+    for (const o of objects) {
+        const r = sh("kubectl", ["apply", "-f", "-"], { input: JSON.stringify(o), timeoutMs: 60_000 });
+        expect(r.code, r.out).to.equal(0);
+    }
+}
+
+function deleteTestObjects(): void {
+    kubectl(["delete", "priorityclass", TEST_OBJECTS.priorityClass, "--ignore-not-found"]);
+    kubectl(["delete", "serviceaccount", TEST_OBJECTS.serviceAccount, "-n", "default", "--ignore-not-found"]);
+}
+
 const POD = "kubernetes:core/v1:Pod";
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const CONFIGMAP = "kubernetes:core/v1:ConfigMap";
@@ -130,6 +158,7 @@ describe("integration: changing each option of a deployed Pod stack (fixed name 
     before(() => {
         requirePrerequisites();
         kubectl(["create", "namespace", OTHER_NS]);
+        createTestObjects();
         // The issue's stack: a Pod (the default workload) with the stream shipper and 12 h of retention.
         stack = new ChangedStack("pod", { shipper: "stream", retention: { maxAge: "12h" } });
         stack.deploy();
@@ -139,6 +168,7 @@ describe("integration: changing each option of a deployed Pod stack (fixed name 
         stack?.tearDown();
         kubectl(["delete", "pod", "webserver", "web2", "--ignore-not-found", "--wait=false"]);
         kubectl(["delete", "namespace", OTHER_NS, "--ignore-not-found", "--wait=false"]);
+        deleteTestObjects();
     });
 
     const changes: Change[] = [
@@ -210,6 +240,46 @@ describe("integration: changing each option of a deployed Pod stack (fixed name 
             config: { tolerations: undefined },
             steps: [`replace ${POD}`],
             check: () => expect(podSpec().tolerations ?? []).to.not.deep.include({ key: "example.com/dedicated" }),
+        },
+        {
+            title: "nodeSelector: the Pod replaced",
+            config: { nodeSelector: { "kubernetes.io/os": "linux" } },
+            steps: [`replace ${POD}`],
+            check: () => expect(podSpec().nodeSelector).to.deep.equal({ "kubernetes.io/os": "linux" }),
+        },
+        {
+            title: "priorityClassName: the Pod replaced, at that priority",
+            config: { priorityClassName: TEST_OBJECTS.priorityClass },
+            steps: [`replace ${POD}`],
+            check: () => expect(podSpec().priority).to.equal(TEST_OBJECTS.priority),
+        },
+        {
+            title: "serviceAccountName: the Pod replaced, running as that account",
+            config: { serviceAccountName: TEST_OBJECTS.serviceAccount },
+            steps: [`replace ${POD}`],
+            check: () => expect(podSpec().serviceAccountName).to.equal(TEST_OBJECTS.serviceAccount),
+        },
+        {
+            title: "imagePullSecrets: the Pod replaced",
+            config: { imagePullSecrets: ["webserver-registry"] },
+            steps: [`replace ${POD}`],
+            check: () => expect(podSpec().imagePullSecrets).to.deep.equal([{ name: "webserver-registry" }]),
+        },
+        {
+            title: "the four cleared at once: one replacement",
+            config: {
+                nodeSelector: undefined,
+                priorityClassName: undefined,
+                serviceAccountName: undefined,
+                imagePullSecrets: undefined,
+            },
+            steps: [`replace ${POD}`],
+            check: () => {
+                const spec = podSpec();
+                expect(spec.serviceAccountName).to.equal("default");
+                expect(spec.nodeSelector).to.equal(undefined);
+                expect(spec.imagePullSecrets).to.equal(undefined);
+            },
         },
         {
             title: "resources",
@@ -323,6 +393,7 @@ describe("integration: changing options of a deployed Deployment stack and its L
     before(() => {
         requirePrerequisites();
         removeVolume = logServiceVolume("logs-options");
+        createTestObjects();
         stack = new ChangedStack("deployment", {
             workload: "Deployment",
             retention: { maxAge: "12h" },
@@ -335,6 +406,7 @@ describe("integration: changing options of a deployed Deployment stack and its L
     after(() => {
         stack?.tearDown();
         removeVolume();
+        deleteTestObjects();
     });
 
     const changes: Change[] = [
@@ -379,6 +451,22 @@ describe("integration: changing options of a deployed Deployment stack and its L
             config: { tolerations: [{ key: "example.com/dedicated", operator: "Exists", effect: "NoSchedule" }] },
             steps: [`update ${DEPLOYMENT}`],
             check: () => expect(templateSpec().tolerations).to.have.length(1),
+        },
+        {
+            title: "nodeSelector, priorityClassName, serviceAccountName, imagePullSecrets: a rollout",
+            config: {
+                nodeSelector: { "kubernetes.io/os": "linux" },
+                priorityClassName: TEST_OBJECTS.priorityClass,
+                serviceAccountName: TEST_OBJECTS.serviceAccount,
+                imagePullSecrets: ["webserver-registry"],
+            },
+            steps: [`update ${DEPLOYMENT}`],
+            check: () => {
+                const spec = templateSpec();
+                expect(spec.priorityClassName).to.equal(TEST_OBJECTS.priorityClass);
+                expect(spec.serviceAccountName).to.equal(TEST_OBJECTS.serviceAccount);
+                expect(get("deployment", "webserver").status.readyReplicas).to.equal(3);
+            },
         },
         {
             title: "resources and probes: a rollout",

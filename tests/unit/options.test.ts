@@ -106,6 +106,28 @@ describe("production options", () => {
             expect(deployment.spec.template.spec.tolerations).to.have.length(3);
         });
 
+        it("nodeSelector, priorityClassName, serviceAccountName, imagePullSecrets: on the pod spec only, as Kubernetes writes them", () => {
+            const args = {
+                nodeSelector: { "kubernetes.io/arch": "amd64", "example.com/pool": "web" },
+                priorityClassName: "web-critical",
+                serviceAccountName: "webserver",
+                imagePullSecrets: ["registry-a", "registry-b"],
+            };
+            expect(changedKeys(args)).to.deep.equal([
+                "spec.imagePullSecrets",
+                "spec.nodeSelector",
+                "spec.priorityClassName",
+                "spec.serviceAccountName",
+            ]);
+            const spec: any = manifests(args).pod!.spec;
+            expect(spec.nodeSelector).to.deep.equal(args.nodeSelector);
+            expect(spec.priorityClassName).to.equal("web-critical");
+            expect(spec.serviceAccountName).to.equal("webserver");
+            expect(spec.imagePullSecrets).to.deep.equal([{ name: "registry-a" }, { name: "registry-b" }]);
+            const deployment: any = render({ ...args, workload: "Deployment" }, "opts-dep2").deployment!;
+            expect(deployment.spec.template.spec.serviceAccountName).to.equal("webserver");
+        });
+
         it("imagePullPolicy: on both containers", () => {
             expect(changedKeys({ imagePullPolicy: "IfNotPresent" })).to.deep.equal([
                 "nginx-container.imagePullPolicy",
@@ -268,6 +290,12 @@ describe("production options", () => {
             [{ security: "privileged" as any }, "security", "privileged", 'must be one of "baseline", "restricted"'],
             [{ production: "yes" as any }, "production", "yes", "must be true or false"],
             [{ tolerations: { key: "a" } as any }, "tolerations", { key: "a" }, "must be a list of tolerations"],
+            [{ nodeSelector: { "-pool": "web" } }, "nodeSelector key", "-pool", "name must be 1-63 characters"],
+            [{ nodeSelector: { pool: "web pool" } }, 'nodeSelector["pool"]', "web pool", "must be a label value"],
+            [{ priorityClassName: "High" }, "priorityClassName", "High", "must be the name of a PriorityClass"],
+            [{ serviceAccountName: "web_sa" }, "serviceAccountName", "web_sa", "must be the name of a ServiceAccount"],
+            [{ imagePullSecrets: "regcred" as any }, "imagePullSecrets", "regcred", "must be a list of Secret names"],
+            [{ imagePullSecrets: ["ok", "Not/ok"] }, "imagePullSecrets[1]", "Not/ok", "must be the name of a Secret"],
             [{ tolerations: [{ key: "-a-" }] }, "tolerations[0].key", "-a-", "name must be 1-63 characters"],
             [
                 { tolerations: [{ key: "a", operator: "Exists", value: "b" }] },
