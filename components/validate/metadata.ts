@@ -5,7 +5,7 @@ import { isLabelValue, qualifiedKeyProblem } from "../grammar";
 import { ValidatedArgs } from "../model";
 import { Checker } from "./checker";
 
-export function stringMap(
+function stringMap(
     c: Checker,
     arg: string,
     value: unknown,
@@ -26,6 +26,17 @@ export function stringMap(
     return out;
 }
 
+/** What a label value must be (Kubernetes' validation.IsValidLabelValue). */
+export const LABEL_VALUE_RULE =
+    "must be empty or 1-63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit";
+
+/** A map of label keys to label values (labels, a nodeSelector). */
+export function labelMap(c: Checker, arg: string, value: unknown): Record<string, string> | undefined {
+    return stringMap(c, arg, value, (key, v) => {
+        if (!isLabelValue(v)) c.fail(`${arg}["${key}"]`, v, LABEL_VALUE_RULE);
+    });
+}
+
 export function checkMetadata(
     c: Checker,
     raw: ResolvedWebserverPodArgs,
@@ -38,17 +49,7 @@ export function checkMetadata(
             ? (c.dnsLabel("podName", component, `(unset: the component's name is its default) `) ?? component)
             : (c.dnsLabel("podName", raw.podName) ?? component);
     const namespace = raw.namespace === undefined ? undefined : c.dnsLabel("namespace", raw.namespace);
-    const labels =
-        raw.labels === undefined
-            ? undefined
-            : stringMap(c, "labels", raw.labels, (key, v) => {
-                  if (!isLabelValue(v))
-                      c.fail(
-                          `labels["${key}"]`,
-                          v,
-                          "must be empty or 1-63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
-                      );
-              });
+    const labels = raw.labels === undefined ? undefined : labelMap(c, "labels", raw.labels);
     const annotations =
         raw.annotations === undefined ? undefined : stringMap(c, "annotations", raw.annotations, () => undefined);
     if (annotations) {

@@ -3,7 +3,7 @@
 import { ResolvedWebserverPodArgs, TaintEffect, TolerationOperator } from "../args";
 import { LIMITS } from "../defaults";
 import { isDnsSubdomain, isLabelValue, qualifiedKeyProblem } from "../grammar";
-import { stringMap } from "./metadata";
+import { LABEL_VALUE_RULE, labelMap } from "./metadata";
 import { Toleration, ValidatedArgs } from "../model";
 import { Checker } from "./checker";
 
@@ -26,12 +26,7 @@ function checkToleration(c: Checker, arg: string, raw: unknown): Toleration | un
     const value = t.value === undefined ? undefined : c.string(`${arg}.value`, t.value);
     if (operator === TolerationOperator.Exists && value !== undefined && value !== "")
         c.fail(`${arg}.value`, value, 'must be empty with operator "Exists" (it matches any value)');
-    if (value !== undefined && value !== "" && !isLabelValue(value))
-        c.fail(
-            `${arg}.value`,
-            value,
-            "must be empty or 1-63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
-        );
+    if (value !== undefined && value !== "" && !isLabelValue(value)) c.fail(`${arg}.value`, value, LABEL_VALUE_RULE);
     if (key === undefined && operator !== TolerationOperator.Exists)
         c.fail(`${arg}.operator`, operator, 'must be "Exists" when key is empty (it then tolerates every taint)');
     const effect =
@@ -72,17 +67,7 @@ export function checkScheduling(
     ValidatedArgs,
     "tolerations" | "nodeSelector" | "priorityClassName" | "serviceAccountName" | "imagePullSecrets"
 > {
-    const nodeSelector =
-        raw.nodeSelector === undefined
-            ? undefined
-            : stringMap(c, "nodeSelector", raw.nodeSelector, (key, v) => {
-                  if (!isLabelValue(v))
-                      c.fail(
-                          `nodeSelector["${key}"]`,
-                          v,
-                          "must be a label value: empty or 1-63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
-                      );
-              });
+    const nodeSelector = raw.nodeSelector === undefined ? undefined : labelMap(c, "nodeSelector", raw.nodeSelector);
     const priorityClassName =
         raw.priorityClassName === undefined
             ? undefined

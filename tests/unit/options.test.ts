@@ -291,7 +291,7 @@ describe("production options", () => {
             [{ production: "yes" as any }, "production", "yes", "must be true or false"],
             [{ tolerations: { key: "a" } as any }, "tolerations", { key: "a" }, "must be a list of tolerations"],
             [{ nodeSelector: { "-pool": "web" } }, "nodeSelector key", "-pool", "name must be 1-63 characters"],
-            [{ nodeSelector: { pool: "web pool" } }, 'nodeSelector["pool"]', "web pool", "must be a label value"],
+            [{ nodeSelector: { pool: "web pool" } }, 'nodeSelector["pool"]', "web pool", "must be empty or 1-63"],
             [{ priorityClassName: "High" }, "priorityClassName", "High", "must be the name of a PriorityClass"],
             [{ serviceAccountName: "web_sa" }, "serviceAccountName", "web_sa", "must be the name of a ServiceAccount"],
             [{ imagePullSecrets: "regcred" as any }, "imagePullSecrets", "regcred", "must be a list of Secret names"],
