@@ -142,7 +142,14 @@ export class Checker {
         const s = typeof value === "number" ? String(value) : this.string(arg, value);
         if (s === undefined) return undefined;
         const q = parseQuantity(s);
-        if (!q) return this.fail(arg, value, 'must be a Kubernetes quantity such as "100m", "0.5", "64Mi" or "1Gi"');
+        if (!q) {
+            // "200MB", "1 GB": the units of disks and downloads, which Kubernetes writes Mi, Gi.
+            const unit = /^(\d+(?:\.\d+)?)\s*([KMGTP])i?B$/i.exec(s.trim());
+            const hint = unit
+                ? `; did you mean "${unit[1]}${unit[2].toUpperCase()}i" (or "${unit[1]}${unit[2].toUpperCase()}", powers of 1000)?`
+                : "";
+            return this.fail(arg, value, `must be a Kubernetes quantity such as "100m", "0.5", "64Mi" or "1Gi"${hint}`);
+        }
         if (bytes && !Number.isInteger(q.value)) {
             const hint =
                 q.suffix === "m"

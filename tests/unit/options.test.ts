@@ -280,6 +280,18 @@ describe("production options", () => {
             ],
             [{ probes: { readiness: { path: "healthz" } } }, "probes.readiness.path", "healthz", "absolute URL path"],
             [{ logVolume: { sizeLimit: "lots" } }, "logVolume.sizeLimit", "lots", "Kubernetes quantity"],
+            [
+                { logVolume: { sizeLimit: "200MB" } },
+                "logVolume.sizeLimit",
+                "200MB",
+                'did you mean "200Mi" (or "200M", powers of 1000)?',
+            ],
+            [
+                { resources: { nginx: { limits: { memory: "1 gb" } } } },
+                "resources.nginx.limits.memory",
+                "1 gb",
+                'did you mean "1Gi"',
+            ],
             [{ logVolume: { medium: "SSD" as any } }, "logVolume.medium", "SSD", 'must be one of "", "Memory"'],
             [
                 { imagePullPolicy: "always" as any },
