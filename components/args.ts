@@ -59,6 +59,8 @@ export interface SyslogDestinationArgs {
 export interface ElasticsearchAuthArgs {
     /** A Secret in the pod's namespace of type kubernetes.io/basic-auth (keys `username` and `password`); the agent reads them from its environment. */
     readonly basicAuthSecret: pulumi.Input<string>;
+    /** Send the credentials over an http:// url, readable by anyone on the network path: only where that network is trusted (a NetworkPolicy, a mesh's mutual TLS). Reported by the policy pack. @default false: credentials need an https:// url */
+    readonly allowPlainHttp?: pulumi.Input<boolean>;
 }
 
 /** Where a CA bundle is: a key of a ConfigMap or of a Secret in the pod's namespace (exactly one of the two). */

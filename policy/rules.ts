@@ -18,6 +18,8 @@ export interface Rule {
     pssRestricted: boolean;
     /** One of the "baseline" profile's controls (which restricted includes): the seed passes these. */
     pssBaseline?: true;
+    /** Checks the log agent's delivery: only a pod with a destination can fail it (the seed has none). */
+    logAgent?: true;
     severity: "low" | "medium" | "high";
     /** The violations in a pod spec (an empty list: it passes). */
     check(spec: PodSpec): string[];
@@ -37,6 +39,21 @@ const UNVERIFIED_TLS: Array<[RegExp, string]> = [
         'syslog over TLS does not verify the receiver (StreamDriverAuthMode="anon")',
     ],
 ];
+
+/**
+ * The omelasticsearch actions of an rsyslog.conf that send credentials (uid=) to an http:// server:
+ * what `destination.elasticsearch.auth.allowPlainHttp` renders, whatever wrote it.
+ */
+function credentialsInTheClear(conf: string): string[] {
+    return conf
+        .split(/\baction\s*\(/)
+        .slice(1)
+        .filter((a) => /\btype\s*=\s*"omelasticsearch"/i.test(a) && /\buid\s*=/i.test(a))
+        .flatMap((a) => {
+            const server = /\bserver\s*=\s*"(http:\/\/[^"]*)"/i.exec(a);
+            return server ? [`omelasticsearch sends basic-auth credentials over plain http (${server[1]})`] : [];
+        });
+}
 
 const containers = (spec: PodSpec): Container[] => [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
 const each = (spec: PodSpec, bad: (c: Container) => boolean, what: string): string[] =>
@@ -364,6 +381,7 @@ export const RULES: Rule[] = [
     },
     {
         id: "tls-verification-on",
+        logAgent: true,
         title: "TLS to the log destination verifies the service",
         linters: ["none: this component's log agent (destination.elasticsearch.tls.insecureSkipVerify)"],
         remediation:
@@ -384,6 +402,22 @@ export const RULES: Rule[] = [
                 .flatMap(([key, conf]) =>
                     UNVERIFIED_TLS.filter(([re]) => re.test(conf)).map(([, what]) => `${key}: ${what}`),
                 ),
+    },
+    {
+        id: "credentials-over-tls",
+        logAgent: true,
+        title: "The log agent's credentials travel encrypted",
+        linters: ["none: this component's log agent (destination.elasticsearch.auth.allowPlainHttp)"],
+        remediation:
+            "set `destination.elasticsearch.url` to an https:// url (with `tls.ca` if a private CA signs it), instead of `auth.allowPlainHttp`",
+        pssRestricted: false,
+        severity: "high",
+        check: () => [],
+        // Read from the agent's config: the server it posts to and the credentials it sends.
+        checkConfigMap: (data) =>
+            Object.entries(data)
+                .filter(([key]) => key === "rsyslog.conf")
+                .flatMap(([key, conf]) => credentialsInTheClear(conf).map((what) => `${key}: ${what}`)),
     },
 ];
 

@@ -8,7 +8,7 @@ import {
     WebserverPodArgs,
 } from "../components";
 import { bulkUrlOf, serviceHost } from "../components/logService/manifest";
-import { showValue } from "../components/validate/checker";
+import { NOT_SHOWN, showValue } from "../components/validate/checker";
 import { closest } from "../components/grammar";
 
 export type { StackKeyType } from "../components/options";
@@ -42,9 +42,35 @@ export class StackConfigError extends Error {
     }
 }
 
-function parseValue(key: string, type: StackKeyType, raw: string, problems: string[]): unknown {
+/**
+ * Whether the engine marks a config key secret (`pulumi config set --secret`, or a secret under
+ * `--path`): the SDK's own answer, from the engine's list of secret keys.
+ */
+export const isConfigSecret = (fullKey: string): boolean =>
+    (pulumi.runtime as unknown as { isConfigSecret(k: string): boolean }).isConfigSecret(fullKey);
+
+/** What a secret key of each kind would be written into, in plain text, were it used. */
+const PLAIN_TEXT_IN: Record<string, string> = {
+    destination: "the log agent's ConfigMap (rsyslog.conf) and environment",
+    logService: "the LogService's StatefulSet",
+};
+
+/**
+ * A secret config value would lose its secrecy in the objects the program declares (a ConfigMap,
+ * an env value, a spec: readable by whoever reads them, and shown by kubectl): refused, naming the
+ * key and never the value, with the way to keep credentials secret.
+ */
+function secretRefusal(fullKey: string, key: string): string {
+    const fix =
+        key === "destination"
+            ? 'keep credentials out of it: put them in a kubernetes.io/basic-auth Secret (created from a Pulumi secret, docs/delivery.md, "Credentials") named by destination.elasticsearch.auth.basicAuthSecret, and set the key without --secret'
+            : "it holds no credential: set it without --secret";
+    return `${fullKey} is a secret (value not shown), but it would be written in plain text into ${PLAIN_TEXT_IN[key] ?? "the Pod's spec"}; ${fix}`;
+}
+
+function parseValue(key: string, type: StackKeyType, raw: string, problems: string[], secret = false): unknown {
     const bad = (what: string) => {
-        problems.push(`${key} ${JSON.stringify(raw)}: must be ${what}`);
+        problems.push(`${key} ${secret ? showValue(NOT_SHOWN) : JSON.stringify(raw)}: must be ${what}`);
         return undefined;
     };
     switch (type) {
@@ -82,6 +108,7 @@ function parseValue(key: string, type: StackKeyType, raw: string, problems: stri
 export function readStackArgs(
     project: string = pulumi.getProject(),
     all: Record<string, string> = pulumi.runtime.allConfig(),
+    isSecret: (fullKey: string) => boolean = isConfigSecret,
 ): { args: WebserverPodArgs; problems: string[] } {
     const known = [...Object.keys(STACK_KEYS), ...Object.keys(PROGRAM_KEYS)];
     const problems: string[] = [];
@@ -89,7 +116,10 @@ export function readStackArgs(
         const colon = fullKey.indexOf(":");
         const [ns, name] = [fullKey.slice(0, colon), fullKey.slice(colon + 1)];
         if (ns === project) {
-            if (name in STACK_KEYS || name in PROGRAM_KEYS) continue;
+            if (name in STACK_KEYS || name in PROGRAM_KEYS) {
+                if (isSecret(fullKey)) problems.push(secretRefusal(fullKey, name));
+                continue;
+            }
             const guess = closest(name, known);
             problems.push(
                 `${fullKey} is not an option of this program${guess ? `; did you mean ${project}:${guess}?` : ""} (known: ${known.join(", ")})`,
@@ -107,7 +137,7 @@ export function readStackArgs(
     for (const [key, type] of Object.entries(STACK_KEYS)) {
         const raw = all[`${project}:${key}`];
         if (raw === undefined) continue;
-        const value = parseValue(`${project}:${key}`, type, raw, problems);
+        const value = parseValue(`${project}:${key}`, type, raw, problems, isSecret(`${project}:${key}`));
         if (value !== undefined) args[key] = value;
     }
     return { args: args as WebserverPodArgs, problems };
@@ -122,6 +152,7 @@ function readLogService(
     project: string,
     all: Record<string, string>,
     problems: string[],
+    secret: boolean,
 ): LogServiceSettings | undefined {
     const key = `${project}:logService`;
     const raw = all[key];
@@ -129,7 +160,9 @@ function readLogService(
     if (raw === "true") return {};
     const settings = parseValue(key, "object", raw, []) as Record<string, unknown> | undefined;
     if (settings === undefined) {
-        problems.push(`${key} ${JSON.stringify(raw)}: must be true, false or a mapping of the LogService's args`);
+        problems.push(
+            `${key} ${secret ? showValue(NOT_SHOWN) : JSON.stringify(raw)}: must be true, false or a mapping of the LogService's args`,
+        );
         return undefined;
     }
     for (const own of ["name", "namespace"].filter((k) => k in settings))
@@ -142,7 +175,7 @@ function readLogService(
         if (!(e instanceof LogServiceArgError)) throw e;
         for (const i of e.issues)
             if (i.arg !== "name" && i.arg !== "namespace")
-                problems.push(`${key}: invalid args.${i.arg} ${showValue(i.value)}: ${i.rule}`);
+                problems.push(`${key}: invalid args.${i.arg} ${showValue(secret ? NOT_SHOWN : i.value)}: ${i.rule}`);
     }
     return settings as LogServiceSettings;
 }
@@ -169,9 +202,10 @@ export function programConfig(
     logServiceName: string,
     project: string = pulumi.getProject(),
     all: Record<string, string> = pulumi.runtime.allConfig(),
+    isSecret: (fullKey: string) => boolean = isConfigSecret,
 ): ProgramConfig {
-    const { args: stackArgs, problems } = readStackArgs(project, all);
-    const logService = readLogService(logServiceName, project, all, problems);
+    const { args: stackArgs, problems } = readStackArgs(project, all, isSecret);
+    const logService = readLogService(logServiceName, project, all, problems, isSecret(`${project}:logService`));
     const destination =
         stackArgs.destination ??
         (logService && {
@@ -183,10 +217,10 @@ export function programConfig(
         validateArgs(component, args as never);
     } catch (e) {
         if (!(e instanceof WebserverPodArgError)) throw e;
-        for (const i of e.issues)
-            problems.push(
-                `${project}:${i.arg.split(/[.[ ]/)[0]}: invalid args.${i.arg} ${showValue(i.value)}: ${i.rule}`,
-            );
+        for (const i of e.issues) {
+            const key = `${project}:${i.arg.split(/[.[ ]/)[0]}`;
+            problems.push(`${key}: invalid args.${i.arg} ${showValue(isSecret(key) ? NOT_SHOWN : i.value)}: ${i.rule}`);
+        }
     }
     if (problems.length > 0) throw new StackConfigError(problems);
     return { args, ...(logService && { logService }) };

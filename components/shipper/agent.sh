@@ -135,6 +135,12 @@ repair_state() { # INDEX: restore imfile's position of the log if a kill left it
     echo "$me: $f: imfile's state file is missing; resuming at the last recorded position, ${rec[1]}" >&2
 }
 
+curl_quoted() { # TEXT: TEXT as the inside of a double-quoted value of curl's config file
+    local s=${1//\\/\\\\}
+    s=${s//\"/\\\"} s=${s//$'\n'/\\n} s=${s//$'\r'/\\r} s=${s//$'\t'/\\t}
+    printf '%s' "$s"
+}
+
 http_status() { # URL: the HTTP status of an empty POST to URL with the agent's credentials ("" if no answer)
     local rest=${1#*://} hostport path auth="" req tls=() out
     if command -v curl >/dev/null; then
@@ -142,9 +148,12 @@ http_status() { # URL: the HTTP status of an empty POST to URL with the agent's 
         [ -f "${AGENT_TLS_DIR:-/nonexistent}/ca.crt" ] && tls+=(--cacert "$AGENT_TLS_DIR/ca.crt")
         [ -f "${AGENT_TLS_DIR:-/nonexistent}/client.crt" ] && tls+=(--cert "$AGENT_TLS_DIR/client.crt" --key "$AGENT_TLS_DIR/client.key")
         [ "${AGENT_TLS_VERIFY:-}" = off ] && tls+=(--insecure)
-        [ -n "${ES_USERNAME:-}" ] && tls+=(--user "$ES_USERNAME:${ES_PASSWORD:-}")
-        out=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 10 -X POST -H 'Content-Type: application/x-ndjson' \
-            --data-binary '' "${tls[@]}" "$1" 2>&1)
+        # The credentials reach curl through its config on stdin (-K -), never its argv: `ps` shows
+        # every process's argv to every user. printf is bash's own: no process of its own either.
+        local cfg=""
+        [ -n "${ES_USERNAME:-}" ] && cfg=$(printf 'user = "%s"' "$(curl_quoted "$ES_USERNAME:${ES_PASSWORD:-}")")
+        out=$(printf '%s\n' "$cfg" | curl -K - -sS -o /dev/null -w '%{http_code}' --max-time 10 -X POST \
+            -H 'Content-Type: application/x-ndjson' --data-binary '' "${tls[@]}" "$1" 2>&1)
         # curl's first line says why (a refused connection, a certificate it does not trust, ...).
         [ "${out: -3}" = 000 ] && { WHY=${out%000} && WHY=${WHY%%$'\n'*}; return 0; }
         printf '%s' "${out: -3}"
@@ -158,8 +167,9 @@ http_status() { # URL: the HTTP status of an empty POST to URL with the agent's 
     fi
     req="POST $path HTTP/1.0"$'\r\n'"Host: $hostport"$'\r\n'"Content-Type: application/x-ndjson"$'\r\n'"Content-Length: 0"$'\r\n'"$auth"$'\r\n'
     # bash's /dev/tcp: no curl needed for http; bounded, an address that drops packets included.
-    local probe="exec 3<>\"/dev/tcp/\$0/\$1\" || exit 1; printf %s \"\$2\" >&3; read -r _ code _ <&3; printf %s \"\$code\""
-    timeout 10 bash -c "$probe" "${hostport%:*}" "${hostport##*:}" "$req" 2>/dev/null
+    # The request (its Authorization header) goes in the environment, as ES_PASSWORD already is, not argv.
+    local probe="exec 3<>\"/dev/tcp/\$0/\$1\" || exit 1; printf %s \"\$AGENT_PROBE_REQUEST\" >&3; read -r _ code _ <&3; printf %s \"\$code\""
+    AGENT_PROBE_REQUEST=$req timeout 10 bash -c "$probe" "${hostport%:*}" "${hostport##*:}" 2>/dev/null
 }
 
 preflight() { # with the bulk API: the service must take the credentials before a line is read

@@ -174,7 +174,7 @@ function checkElasticsearch(c: Checker, value: unknown): ElasticsearchTarget | u
         );
     let basicAuthSecret: string | undefined;
     if (e.auth !== undefined) {
-        const a = c.object("destination.elasticsearch.auth", e.auth, ["basicAuthSecret"]);
+        const a = c.object("destination.elasticsearch.auth", e.auth, ["basicAuthSecret", "allowPlainHttp"]);
         // A misspelt key has been reported already, with the key that was meant.
         const misspelt = a !== undefined && a.basicAuthSecret === undefined && Object.keys(a).length > 0;
         if (a && !misspelt) {
@@ -184,6 +184,23 @@ function checkElasticsearch(c: Checker, value: unknown): ElasticsearchTarget | u
                     "destination.elasticsearch.auth.basicAuthSecret",
                     basicAuthSecret,
                     "must be the name of a Secret (a DNS subdomain: lowercase letters, digits, '-' and '.') of type kubernetes.io/basic-auth",
+                );
+            // Basic auth is the password itself, base64'd: over http:// anyone on the path reads it.
+            const plain =
+                a.allowPlainHttp === undefined
+                    ? false
+                    : c.boolean("destination.elasticsearch.auth.allowPlainHttp", a.allowPlainHttp);
+            if (server !== undefined && !https && plain === false && basicAuthSecret !== undefined)
+                basicAuthSecret = c.fail(
+                    "destination.elasticsearch.auth",
+                    e.auth,
+                    `sends the credentials in the clear: the url is http:// (${server.server}); use an https:// url, or set auth.allowPlainHttp: true where the network to the service is trusted (reported by the policy pack)`,
+                );
+            else if (https && plain === true)
+                c.fail(
+                    "destination.elasticsearch.auth.allowPlainHttp",
+                    true,
+                    "applies to an http:// url only: the url is https://, the credentials are encrypted; drop it",
                 );
         }
     }

@@ -37,6 +37,39 @@ describe("integration: a bad value in stack config (pulumi up)", function () {
         expect(up.out).to.match(/did you mean .*replicas/);
     });
 
+    it("refuses a secret option (set with --secret, --path included), naming the key, never showing the value", () => {
+        project!.must(["config", "rm", "--stack", "dev", "webserver-sidecar:replica"], { quiet: true });
+        const token = "tok-4f1c9e0b77d2";
+        project!.must(
+            [
+                "config",
+                "set",
+                "--stack",
+                "dev",
+                "--secret",
+                "--path",
+                "webserver-sidecar:destination.elasticsearch.url",
+                `http://es.example.com:9200/?api_key=${token}`,
+            ],
+            { quiet: true },
+        );
+        const before = objectsIn(undefined);
+        const preview = project!.pulumi(["preview", "--stack", "dev"]);
+        const up = project!.pulumi(["up", "--yes", "--stack", "dev"]);
+        const said = preview.out.split("\n").find((l) => l.includes("is a secret"));
+        console.log(`      | preview: exit ${preview.code}: ${said?.trim()}`);
+        for (const r of [preview, up]) {
+            expect(r.code).to.not.equal(0);
+            expect(r.out).to.contain(
+                "webserver-sidecar:destination is a secret (value not shown), but it would be written in plain text into the log agent's ConfigMap (rsyslog.conf) and environment",
+            );
+            expect(r.out).to.contain("destination.elasticsearch.auth.basicAuthSecret");
+            expect(r.out).to.not.contain(token);
+        }
+        expect(objectsIn(undefined)).to.deep.equal(before);
+        project!.must(["config", "rm", "--stack", "dev", "webserver-sidecar:destination"], { quiet: true });
+    });
+
     // Why Pulumi.yaml declares only podName, nativeSidecar and production (README, "Stack config"):
     // the CLI types object options, but a declared key without a default is then required in every
     // stack, and a default would reach the program as if written (retention: {} turns retention on).

@@ -6,9 +6,13 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as http from "http";
+import * as net from "net";
+import * as os from "os";
+import * as path from "path";
 import { AGENT } from "../../components";
 import { CA_FROM_CONFIGMAP, testCertificates } from "./certificates";
 import { linesBetween } from "../../scripts/lib/load";
+import { PATH_WITH_SBIN } from "../../scripts/lib/syslogReceiver";
 import { VictoriaLogsProcess } from "../../scripts/lib/victoriaLogs";
 import { AgentProcess, bulkTargetOf, deliveredCopy, RECORD_ENV, settledOffset } from "./agentHarness";
 import { report, sleep, summarize, until } from "./harness";
@@ -247,4 +251,79 @@ describe("log agent over the bulk API into VictoriaLogs (plain processes, no pod
         });
         expect(refused.status).to.equal(401);
     });
+
+    // `ps` shows every process's argv to every user of the node. The preflight is held (a service
+    // that takes the connection and never answers), and meanwhile every process's argv is read:
+    // neither the password nor the Authorization header's base64 of it may be in one.
+    for (const how of ["curl", "bash's /dev/tcp (an image without curl)"] as const)
+        it(`the preflight with credentials, through ${how}: no process's argv holds them`, async () => {
+            // What shells and curl's config give a meaning to (rsyslog refuses whitespace in pwd).
+            const auth = { username: "shipper", password: 'pa$$"w0rd\\`x`-from-a-Secret' };
+            const secrets = [auth.password, Buffer.from(`${auth.username}:${auth.password}`).toString("base64")];
+            const held: net.Socket[] = [];
+            const server = net.createServer((s) => held.push(s));
+            await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+            const port = (server.address() as net.AddressInfo).port;
+            const noCurl = how !== "curl" ? pathWithout("curl") : undefined;
+            try {
+                run = new AgentProcess(
+                    {
+                        kind: "elasticsearch",
+                        server: `http://127.0.0.1:${port}`,
+                        query: "",
+                        index: "nginx",
+                        basicAuthSecret: "es-credentials",
+                    },
+                    {
+                        env: {
+                            [AGENT.basicAuthEnv.username]: auth.username,
+                            [AGENT.basicAuthEnv.password]: auth.password,
+                        },
+                    },
+                );
+                if (noCurl) run.setEnv("PATH", noCurl);
+                run.start();
+                await until("the agent's preflight connection", 60_000, () => held.length > 0);
+                const argvs = processArgvs();
+                const holding = argvs.filter((a) => secrets.some((x) => a.includes(x)));
+                const probe = argvs.filter((a) => (noCurl ? a.startsWith("timeout 10 bash") : a.startsWith("curl")));
+                report(
+                    `preflight through ${how}: ${argvs.length} processes read, the probe's: ${JSON.stringify(probe)}`,
+                );
+                expect(
+                    probe,
+                    "the probe's process was running while its connection was held",
+                ).to.have.length.greaterThan(0);
+                expect(holding).to.deep.equal([]);
+            } finally {
+                // The agent first: it connects again after each held attempt.
+                if (run) await run.dispose();
+                run = undefined;
+                for (const s of held) s.destroy();
+                await new Promise((r) => server.close(r));
+                if (noCurl) fs.rmSync(noCurl, { recursive: true, force: true });
+            }
+        });
 });
+
+/** Every process's argv as `ps` shows it, its arguments joined by spaces. */
+function processArgvs(): string[] {
+    const out: string[] = [];
+    for (const pid of fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d)))
+        try {
+            const argv = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
+            if (argv !== "") out.push(argv.replace(/\0/g, " ").trim());
+        } catch {
+            // The process ended between the listing and the read.
+        }
+    return out;
+}
+
+/** A PATH with every program of PATH_WITH_SBIN but `name` (symlinks in a temp dir): an image without it. */
+function pathWithout(name: string): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `no-${name}-`));
+    for (const d of PATH_WITH_SBIN.split(":"))
+        for (const f of fs.existsSync(d) ? fs.readdirSync(d) : [])
+            if (f !== name && !fs.existsSync(path.join(dir, f))) fs.symlinkSync(path.join(d, f), path.join(dir, f));
+    return dir;
+}

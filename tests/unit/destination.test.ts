@@ -291,7 +291,7 @@ describe("destination (the log agent)", () => {
 
     it("destination.elasticsearch.auth: the Secret's username and password reach the agent's environment, not its config", () => {
         const args = {
-            destination: { elasticsearch: { url: "http://es:9200", auth: { basicAuthSecret: "es-writer" } } },
+            destination: { elasticsearch: { url: "https://es:9200", auth: { basicAuthSecret: "es-writer" } } },
         };
         const conf = manifests(args).agentConfig!.data["rsyslog.conf"];
         expect(conf).to.contain("uid=`echo $ES_USERNAME` pwd=`echo $ES_PASSWORD`");
@@ -299,9 +299,29 @@ describe("destination (the log agent)", () => {
             { name: "ES_USERNAME", valueFrom: { secretKeyRef: { name: "es-writer", key: "username" } } },
             { name: "ES_PASSWORD", valueFrom: { secretKeyRef: { name: "es-writer", key: "password" } } },
             // agent.sh's preflight: the credentials must be taken before a line is read.
-            { name: "BULK_CHECK_URL", value: "http://es:9200/_bulk" },
+            { name: "BULK_CHECK_URL", value: "https://es:9200/_bulk" },
         ]);
         validateAgainstSchema(manifests(args).pod as any);
+    });
+
+    it("destination.elasticsearch.auth over http://: refused unless allowPlainHttp says the network is trusted", () => {
+        const plain = (allowPlainHttp?: boolean): WebserverPodArgs => ({
+            destination: {
+                elasticsearch: {
+                    url: "http://es:9200",
+                    auth: { basicAuthSecret: "es-writer", ...(allowPlainHttp !== undefined && { allowPlainHttp }) },
+                },
+            },
+        });
+        for (const refused of [plain(), plain(false)])
+            expectArgError(
+                "dest",
+                refused,
+                "destination.elasticsearch.auth",
+                (refused.destination as any).elasticsearch.auth,
+                "sends the credentials in the clear: the url is http:// (http://es:9200); use an https:// url, or set auth.allowPlainHttp: true",
+            );
+        expect(manifests(plain(true)).agentConfig!.data["rsyslog.conf"]).to.contain("uid=`echo $ES_USERNAME`");
     });
 
     const EVERY_DESTINATION: Array<[string, AgentDestination]> = [
@@ -721,10 +741,33 @@ describe("destination (the log agent)", () => {
                 "must be an index name",
             ],
             [
-                { destination: { elasticsearch: { url: "http://es:9200", auth: { basicAuthSecret: "Bad_Name" } } } },
+                { destination: { elasticsearch: { url: "https://es:9200", auth: { basicAuthSecret: "Bad_Name" } } } },
                 "destination.elasticsearch.auth.basicAuthSecret",
                 "Bad_Name",
                 "must be the name of a Secret",
+            ],
+            [
+                {
+                    destination: {
+                        elasticsearch: { url: "https://es:9200", auth: { basicAuthSecret: "s", allowPlainHttp: true } },
+                    },
+                },
+                "destination.elasticsearch.auth.allowPlainHttp",
+                true,
+                "applies to an http:// url only",
+            ],
+            [
+                {
+                    destination: {
+                        elasticsearch: {
+                            url: "http://es:9200",
+                            auth: { basicAuthSecret: "s", allowPlainHttp: "yes" as any },
+                        },
+                    },
+                },
+                "destination.elasticsearch.auth.allowPlainHttp",
+                "yes",
+                "must be",
             ],
             [
                 { destination: { elasticsearch: { url: "http://es:9200", auth: { basicAuthSecrets: "x" } as any } } },

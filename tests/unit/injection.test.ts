@@ -239,7 +239,7 @@ describe("nor is it echoed from stack config", () => {
             problems = (e as StackConfigError).problems;
         }
         expect(problems).to.deep.equal([
-            "webserver-sidecar:destination: invalid args.destination.elasticsearch.auth.password (value not shown: it may be a credential): is not an option (known: basicAuthSecret)",
+            "webserver-sidecar:destination: invalid args.destination.elasticsearch.auth.password (value not shown: it may be a credential): is not an option (known: basicAuthSecret, allowPlainHttp)",
         ]);
     });
 });

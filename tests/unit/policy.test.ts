@@ -48,9 +48,7 @@ describe("policy pack", () => {
         expect(failedPolicies(objectsFor({}))).to.deep.equal(expected);
         // The seed fails them all but the log agent's TLS rule (it has no agent) and the baseline
         // profile's controls (it uses no host namespace, path or port, no privilege, no capability).
-        expect(expected).to.deep.equal(
-            RULES.filter((r) => r.id !== "tls-verification-on" && !r.pssBaseline).map((r) => r.id),
-        );
+        expect(expected).to.deep.equal(RULES.filter((r) => !r.logAgent && !r.pssBaseline).map((r) => r.id));
         const messages = checkObjects(objectsFor({})).filter((f) => f.policy === "image-tag-pinned");
         expect(messages.map((f) => `${f.resource}: ${f.message}`)).to.deep.equal([
             "Pod policy: nginx-container: image is :latest or untagged. Fix: set `nginxImage` / `sidecarImage` to a version or digest (or `production: true`).",
@@ -235,5 +233,47 @@ describe("tls-verification-on reads the agent's config itself", () => {
             'rsyslog.conf: omelasticsearch accepts an unsigned certificate (allowunsignedcerts="on")',
             'rsyslog.conf: omelasticsearch does not check the host name (skipverifyhost="on")',
         ]);
+    });
+});
+
+describe("credentials-over-tls reads the agent's config itself", () => {
+    const configMap = (conf: string) => ({
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name: "webserver-agent-conf-0" },
+        data: { "rsyslog.conf": conf },
+    });
+    const findings = (conf: string) =>
+        checkObjects([configMap(conf)])
+            .filter((f) => f.policy === "credentials-over-tls")
+            .map((f) => f.message.split(". Fix:")[0]);
+
+    it("flags omelasticsearch sending uid/pwd to an http:// server, whatever wrote it; https or no credentials pass", () => {
+        expect(findings('action(type="omelasticsearch" server="http://es:9200" uid="u" pwd="p")')).to.deep.equal([
+            "rsyslog.conf: omelasticsearch sends basic-auth credentials over plain http (http://es:9200)",
+        ]);
+        expect(findings('action(type="omelasticsearch" server="https://es:9200" uid="u" pwd="p")')).to.deep.equal([]);
+        expect(findings('action(type="omelasticsearch" server="http://es:9200")')).to.deep.equal([]);
+        // One action's credentials are not another's.
+        expect(
+            findings(
+                'action(type="omelasticsearch" server="https://a" uid="u")\naction(type="omelasticsearch" server="http://b")',
+            ),
+        ).to.deep.equal([]);
+    });
+
+    it("passes the component's config over https, flags the one allowPlainHttp renders (production otherwise clean)", () => {
+        const withAuth = (url: string, allowPlainHttp?: boolean) =>
+            objectsFor({
+                production: true,
+                destination: {
+                    elasticsearch: {
+                        url,
+                        auth: { basicAuthSecret: "es-writer", ...(allowPlainHttp && { allowPlainHttp }) },
+                    },
+                },
+            });
+        expect(failedPolicies(withAuth("https://es:9200"))).to.deep.equal([]);
+        expect(failedPolicies(withAuth("http://es:9200", true))).to.deep.equal(["credentials-over-tls"]);
     });
 });

@@ -221,3 +221,55 @@ describe("a list option in stack config (tolerations)", () => {
         ]);
     });
 });
+
+describe("secret config values (pulumi config set --secret)", () => {
+    const token = "tok-91b7e2c4";
+    const problemsOf = (config: Record<string, string>, secret: string[]): string[] => {
+        try {
+            programConfig("webserver", "logs", PROJECT, config, (k) => secret.includes(k));
+        } catch (e) {
+            expect(e).to.be.instanceOf(StackConfigError);
+            expect((e as Error).message, "the message never shows the secret").to.not.contain(token);
+            return (e as StackConfigError).problems;
+        }
+        throw new Error("accepted");
+    };
+    const destination = JSON.stringify({ elasticsearch: { url: `https://es:9200/?api_key=${token}` } });
+
+    it("refuses a secret destination, naming the key and the fix, never the value", () => {
+        expect(problemsOf({ [`${PROJECT}:destination`]: destination }, [`${PROJECT}:destination`])).to.deep.equal([
+            `${PROJECT}:destination is a secret (value not shown), but it would be written in plain text into the log agent's ConfigMap (rsyslog.conf) and environment; keep credentials out of it: put them in a kubernetes.io/basic-auth Secret (created from a Pulumi secret, docs/delivery.md, "Credentials") named by destination.elasticsearch.auth.basicAuthSecret, and set the key without --secret`,
+        ]);
+        // The same value set plainly is taken.
+        expect(
+            programConfig("webserver", "logs", PROJECT, { [`${PROJECT}:destination`]: destination }, () => false).args,
+        ).to.have.property("destination");
+    });
+
+    it("refuses any other secret option and the secret logService, saying where it would land", () => {
+        expect(
+            problemsOf({ [`${PROJECT}:podName`]: "web", [`${PROJECT}:logService`]: "true" }, [
+                `${PROJECT}:podName`,
+                `${PROJECT}:logService`,
+            ]),
+        ).to.deep.equal([
+            `${PROJECT}:logService is a secret (value not shown), but it would be written in plain text into the LogService's StatefulSet; it holds no credential: set it without --secret`,
+            `${PROJECT}:podName is a secret (value not shown), but it would be written in plain text into the Pod's spec; it holds no credential: set it without --secret`,
+        ]);
+    });
+
+    it("hides a secret key's value in every other problem with it too (a wrong type, a bad value)", () => {
+        const key = `${PROJECT}:destination`;
+        const wrongType = problemsOf({ [key]: `not-json-${token}` }, [key]);
+        expect(wrongType[1]).to.equal(
+            `${key} (value not shown: it may be a credential): must be a mapping (YAML object)`,
+        );
+        const bad = problemsOf({ [key]: JSON.stringify({ elasticsearch: { url: `ftp://es/${token}` } }) }, [key]);
+        expect(bad[1]).to.equal(
+            `${key}: invalid args.destination.elasticsearch.url (value not shown: it may be a credential): must be an http:// or https:// URL such as "https://logs.example.com:9200"`,
+        );
+        const logKey = `${PROJECT}:logService`;
+        const badLogs = problemsOf({ [logKey]: JSON.stringify({ storageSize: `${token}` }) }, [logKey]);
+        expect(badLogs[1]).to.match(/^webserver-sidecar:logService: invalid args\.storageSize \(value not shown/);
+    });
+});
