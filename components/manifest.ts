@@ -333,7 +333,9 @@ function buildSidecarContainer(args: ValidatedArgs): Container {
         ...(args.destination && { env: agentEnv(args) }),
         ...(resources && { resources }),
         ...(liveness && { livenessProbe: probe(liveness, { exec: { command: ["test", "-d", SEED.logDir] } }) }),
-        ...(profile.container && { securityContext: profile.container }),
+        ...(args.destination
+            ? { securityContext: profile.agentContainer }
+            : profile.container && { securityContext: profile.container }),
         volumeMounts: [
             { name: SEED.volumeName, mountPath: SEED.logDir, ...(readOnlyLogs && { readOnly: true }) },
             ...(args.destination ? [{ name: AGENT.confVolume, mountPath: AGENT.confDir, readOnly: true }] : []),

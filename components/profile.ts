@@ -29,7 +29,23 @@ export interface ProfileSettings {
     readonly container?: SecurityContext;
     /** The sidecar reads the logs through a read-only mount (unless retention must free space in them). */
     readonly readOnlyLogReader: boolean;
+    /**
+     * The log agent's securityContext (the sidecar with a destination): restricted in every profile,
+     * since it holds the destination's credentials and talks to the network. Under baseline the
+     * pod sets no user, so the agent's is given here (nginx's non-root uid, which the restricted
+     * pod sets for both).
+     */
+    readonly agentContainer: SecurityContext;
 }
+
+/** Pod Security Standards "restricted", for one container: what the restricted profile gives each. */
+const RESTRICTED_CONTAINER: SecurityContext = {
+    runAsNonRoot: true,
+    allowPrivilegeEscalation: false,
+    readOnlyRootFilesystem: true,
+    capabilities: { drop: ["ALL"] },
+    seccompProfile: { type: "RuntimeDefault" },
+};
 
 const PROFILES: Record<SecurityProfile, ProfileSettings> = {
     // The seed: nothing is written; nginx runs as the image's root master on port 80.
@@ -39,6 +55,7 @@ const PROFILES: Record<SecurityProfile, ProfileSettings> = {
         managedNginxConfig: false,
         pod: {},
         readOnlyLogReader: false,
+        agentContainer: { ...RESTRICTED_CONTAINER, runAsUser: NGINX.nonRootUid, runAsGroup: NGINX.nonRootUid },
     },
     // Pod Security Standards "restricted": non-root, RuntimeDefault seccomp, no token, no escalation,
     // no capabilities, read-only root filesystems.
@@ -56,14 +73,9 @@ const PROFILES: Record<SecurityProfile, ProfileSettings> = {
                 seccompProfile: { type: "RuntimeDefault" },
             },
         },
-        container: {
-            runAsNonRoot: true,
-            allowPrivilegeEscalation: false,
-            readOnlyRootFilesystem: true,
-            capabilities: { drop: ["ALL"] },
-            seccompProfile: { type: "RuntimeDefault" },
-        },
+        container: RESTRICTED_CONTAINER,
         readOnlyLogReader: true,
+        agentContainer: RESTRICTED_CONTAINER,
     },
 };
 

@@ -2,7 +2,7 @@
 // group, every problem of one call reported together, each under the path the user wrote.
 import { ResolvedWebserverPodArgs, SecurityProfile, WebserverPodArgs } from "../args";
 import { SHAPE_ARGS, WEBSERVER_POD_ARG_KEYS } from "../options";
-import { DEFAULTS, presetFor } from "../defaults";
+import { DEFAULTS, NGINX, presetFor } from "../defaults";
 import { ValidatedArgs } from "../model";
 import { Shape, shapeOf } from "../shape";
 import { Checker, WebserverPodArgError } from "./checker";
@@ -47,6 +47,25 @@ function checkSecurity(c: Checker, raw: ResolvedWebserverPodArgs): SecurityProfi
 }
 
 /**
+ * The log agent runs hardened in every profile (profile.ts, agentContainer: uid 101, no
+ * capability), and under baseline nginx writes its logs as root, 0644: the agent reads them but
+ * cannot free space in them, so retention there would silently keep nothing in bounds.
+ */
+function checkAgentRetention(
+    c: Checker,
+    raw: ResolvedWebserverPodArgs,
+    security: SecurityProfile,
+    shipping: Pick<ValidatedArgs, "destination" | "retention">,
+): void {
+    if (security === "baseline" && shipping.destination !== undefined && shipping.retention !== undefined)
+        c.fail(
+            "retention",
+            raw.retention,
+            `cannot free space in nginx's logs with a destination under security "baseline": the log agent runs as uid ${NGINX.nonRootUid} without capabilities (it holds the destination's credentials) and nginx writes its logs as root; set security: "restricted" (nginx runs as uid ${NGINX.nonRootUid} too) or production: true`,
+        );
+}
+
+/**
  * Validates raw args and applies defaults (and the production preset, if asked for). Throws one
  * {@link WebserverPodArgError} listing every problem found.
  */
@@ -62,6 +81,7 @@ export function validateArgs(component: string, given: ResolvedWebserverPodArgs 
     const probes = checkProbes(c, raw);
     const logVolume = checkLogVolume(c, raw, resources.resources);
     const shipping = checkShipping(c, raw, logVolume.logVolume);
+    checkAgentRetention(c, raw, security, shipping);
     // The agent's image depends on the parsed destination (RELP with TLS needs a later rsyslog).
     const images = checkImages(c, raw, shipping.destination);
     const scheduling = checkScheduling(c, raw);

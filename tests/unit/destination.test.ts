@@ -452,10 +452,58 @@ describe("destination (the log agent)", () => {
     });
 
     it("with retention, the agent frees only behind what it delivered: the bound in bytes and seconds", () => {
-        const c = sidecarOf({ destination: DEST, retention: { maxAge: "1h", maxSize: "100Mi" } });
+        const c = sidecarOf({
+            security: "restricted",
+            destination: DEST,
+            retention: { maxAge: "1h", maxSize: "100Mi" },
+        });
         // Each log's share: besides 64Ki of state, each log's first 4Ki and 24Ki of the agent's state files.
         expect(c.command!.slice(6, 8)).to.deep.equal([String((100 * 2 ** 20 - 96 * 1024) / 2), "3600"]);
         expect(c.command!.slice(6, 8)[0]).to.equal(String(retentionBudget(100 * 2 ** 20, "agent").keepBytesPerLog));
+    });
+
+    it("the agent runs hardened in every profile (it holds the credentials): restricted's container context, its own uid under baseline", () => {
+        const restricted = {
+            runAsNonRoot: true,
+            allowPrivilegeEscalation: false,
+            readOnlyRootFilesystem: true,
+            capabilities: { drop: ["ALL"] },
+            seccompProfile: { type: "RuntimeDefault" },
+        };
+        const baseline = manifests({ destination: DEST }).pod!;
+        expect(sidecarOf({ destination: DEST }).securityContext).to.deep.equal({
+            ...restricted,
+            runAsUser: 101,
+            runAsGroup: 101,
+        });
+        // nginx and the pod stay the seed's under baseline; the restricted pod gives both containers uid 101.
+        expect(baseline.spec.containers.find((c) => c.name === "nginx-container")!.securityContext).to.equal(undefined);
+        expect(baseline.spec.securityContext).to.equal(undefined);
+        expect(sidecarOf({ security: "restricted", destination: DEST }).securityContext).to.deep.equal(restricted);
+        // Without a destination the sidecar is the seed's (cat-loop) or the profile's.
+        expect(sidecarOf({}).securityContext).to.equal(undefined);
+        // The restricted policy rules pass on the agent under baseline; nginx still fails them.
+        const findings = evaluate(baseline.spec as any);
+        for (const rule of [
+            "run-as-non-root",
+            "capabilities-drop-all",
+            "no-privilege-escalation",
+            "read-only-root-filesystem",
+        ])
+            expect(findings[rule], rule).to.satisfy((f: string[]) => f.every((x) => x.startsWith("nginx-container:")));
+        validateAgainstSchema(baseline as any);
+    });
+
+    it("retention with a destination under baseline is refused: the hardened agent cannot free root's files", () => {
+        const retention = { maxAge: "1h", maxSize: "100Mi" };
+        expectArgError(
+            "dest",
+            { destination: DEST, retention },
+            "retention",
+            retention,
+            'cannot free space in nginx\'s logs with a destination under security "baseline": the log agent runs as uid 101 without capabilities',
+        );
+        expect(sidecarOf({ production: true, destination: DEST, retention }).command).to.include(String(3600));
     });
 
     it("production with a destination: the agent's image, retention, restricted, every policy rule passes", () => {

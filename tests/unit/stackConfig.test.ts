@@ -176,7 +176,7 @@ describe("the program's own key logService", () => {
     });
 
     it("checks the webserver's args with that destination: retention needs no shipper then", () => {
-        const retention = { [`${PROJECT}:retention`]: '{"maxAge":"12h"}' };
+        const retention = { [`${PROJECT}:retention`]: '{"maxAge":"12h"}', [`${PROJECT}:security`]: "restricted" };
         expect(config("true", retention).args.retention).to.deep.equal({ maxAge: "12h" });
         expect(problemsOf("false", retention)[0]).to.contain('needs shipper "stream" or a destination');
     });
