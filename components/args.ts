@@ -12,8 +12,11 @@ export type SecurityProfile = (typeof SecurityProfile)[keyof typeof SecurityProf
 
 /** Kubernetes' `imagePullPolicy`. */
 export const ImagePullPolicy = {
+    /** Pull at every container start (a moving tag such as `latest`). */
     Always: "Always",
+    /** Pull only when the node does not have the image. */
     IfNotPresent: "IfNotPresent",
+    /** Never pull: the image must be on the node already. */
     Never: "Never",
 } as const;
 export type ImagePullPolicy = (typeof ImagePullPolicy)[keyof typeof ImagePullPolicy];
@@ -46,17 +49,17 @@ export const SyslogProtocol = {
 export type SyslogProtocol = (typeof SyslogProtocol)[keyof typeof SyslogProtocol];
 
 /** A syslog receiver the log agent delivers to. */
-export interface SyslogDestinationArgs {
+export interface SyslogDestination {
     /** The receiver as "host:port": a DNS name, an IPv4 address or an [IPv6] address, and a port from 1 to 65535. */
     readonly address: pulumi.Input<string>;
     /** The transport: "relp" or "tcp". @default "relp" */
     readonly protocol?: pulumi.Input<SyslogProtocol>;
     /** TLS over either protocol: the CA that signs the receiver's certificate (needed: rsyslog's TLS drivers take no system CAs), a client certificate, or (explicitly, "tcp" only) no verification. The receiver's certificate must name the address's host. Over RELP the agent needs rsyslog 8.2606 or later (the default image then is "rsyslog/rsyslog-collector:2026-08") and makes a throwaway client certificate when none is given. @default none (plain) */
-    readonly tls?: TlsArgs;
+    readonly tls?: Tls;
 }
 
 /** Credentials for an Elasticsearch-API destination, read from a Secret, never from the args. */
-export interface ElasticsearchAuthArgs {
+export interface ElasticsearchAuth {
     /** A Secret in the pod's namespace of type kubernetes.io/basic-auth (keys `username` and `password`); the agent reads them from its environment. */
     readonly basicAuthSecret: pulumi.Input<string>;
     /** Send the credentials over an http:// url, readable by anyone on the network path: only where that network is trusted (a NetworkPolicy, a mesh's mutual TLS). Reported by the policy pack. @default false: credentials need an https:// url */
@@ -64,7 +67,7 @@ export interface ElasticsearchAuthArgs {
 }
 
 /** Where a CA bundle is: a key of a ConfigMap or of a Secret in the pod's namespace (exactly one of the two). */
-export interface TlsCaArgs {
+export interface TlsCa {
     /** A ConfigMap holding the CA bundle (PEM). @default none */
     readonly configMap?: pulumi.Input<string>;
     /** A Secret holding the CA bundle (PEM). @default none */
@@ -74,9 +77,9 @@ export interface TlsCaArgs {
 }
 
 /** How the agent checks the service it delivers to over TLS. */
-export interface TlsArgs {
+export interface Tls {
     /** The CA that signs the service's certificate. @default the agent image's system CAs */
-    readonly ca?: TlsCaArgs;
+    readonly ca?: TlsCa;
     /** A Secret of type kubernetes.io/tls (tls.crt, tls.key): the agent's certificate, for a service that asks for one (mutual TLS). @default none */
     readonly clientCertSecret?: pulumi.Input<string>;
     /** Accept any certificate and name: the connection is encrypted but the service unverified. Reported by the policy pack. @default false */
@@ -84,23 +87,23 @@ export interface TlsArgs {
 }
 
 /** A service that takes the Elasticsearch bulk API: Elasticsearch, OpenSearch, VictoriaLogs and others. */
-export interface ElasticsearchDestinationArgs {
+export interface ElasticsearchDestination {
     /** "http(s)://host:port[/path][?query]": the agent posts batches to <url>/_bulk, with the url's query (VictoriaLogs: "http://host:9428/insert/elasticsearch?_msg_field=message&_time_field=@timestamp"). https verifies the service's certificate and name. */
     readonly url: pulumi.Input<string>;
     /** The index the documents go to, a lowercase name. @default "nginx" */
     readonly index?: pulumi.Input<string>;
     /** Basic-auth credentials from a Secret. @default none */
-    readonly auth?: ElasticsearchAuthArgs;
+    readonly auth?: ElasticsearchAuth;
     /** TLS settings for an https url: the CA, a client certificate, or (explicitly) no verification. @default the image's system CAs, verified */
-    readonly tls?: TlsArgs;
+    readonly tls?: Tls;
 }
 
 /** Where the logs go instead of the sidecar's stdout: exactly one of syslog or elasticsearch. */
-export interface DestinationArgs {
+export interface Destination {
     /** A syslog receiver (rsyslog, syslog-ng, Graylog, Splunk, Vector, Fluent Bit's or the OpenTelemetry Collector's syslog receiver, VictoriaLogs). @default none */
-    readonly syslog?: SyslogDestinationArgs;
+    readonly syslog?: SyslogDestination;
     /** A service taking the Elasticsearch bulk API; every batch counts as delivered only when the service acknowledged it. @default none */
-    readonly elasticsearch?: ElasticsearchDestinationArgs;
+    readonly elasticsearch?: ElasticsearchDestination;
 }
 
 /** How a toleration matches a taint's value. */
@@ -114,14 +117,17 @@ export type TolerationOperator = (typeof TolerationOperator)[keyof typeof Tolera
 
 /** What a taint does to pods that do not tolerate it. */
 export const TaintEffect = {
+    /** New pods are not scheduled onto the node. */
     NoSchedule: "NoSchedule",
+    /** The scheduler avoids the node when it can. */
     PreferNoSchedule: "PreferNoSchedule",
+    /** New pods are not scheduled, and running ones are evicted. */
     NoExecute: "NoExecute",
 } as const;
 export type TaintEffect = (typeof TaintEffect)[keyof typeof TaintEffect];
 
 /** A node taint the pods accept (Kubernetes' `Toleration`). */
-export interface TolerationArgs {
+export interface Toleration {
     /** The taint's key, a qualified name; empty with operator "Exists" tolerates every taint. @default empty */
     readonly key?: pulumi.Input<string>;
     /** "Equal" (the taint's value is `value`) or "Exists" (any value). @default "Equal" */
@@ -144,7 +150,7 @@ export const Workload = {
 export type Workload = (typeof Workload)[keyof typeof Workload];
 
 /** Bounds on what the `shared-logs` volume keeps (needs the stream shipper, or a destination). */
-export interface RetentionArgs {
+export interface Retention {
     /** Lines older than this are freed, e.g. "24h", "90m", "1d12h"; at least a minute. @default "24h" */
     readonly maxAge?: pulumi.Input<string>;
     /** Space both files may use together (each at most half), a quantity of whole bytes, at least 192Ki (224Ki with a destination) and below logVolume.sizeLimit (components/retention.ts: the scripts' state, then each log half of the rest). @default "200Mi", or 80% of logVolume.sizeLimit when that is set */
@@ -152,7 +158,7 @@ export interface RetentionArgs {
 }
 
 /** Requests or limits of one container; each a Kubernetes quantity such as "100m", "64Mi". */
-export interface ResourceQuantitiesArgs {
+export interface ResourceQuantities {
     /** CPU, e.g. "100m" or "0.5". @default unset */
     readonly cpu?: pulumi.Input<string>;
     /** Memory in whole bytes, e.g. "64Mi" ("64m" would be 0.064 bytes and is rejected). @default unset */
@@ -162,23 +168,23 @@ export interface ResourceQuantitiesArgs {
 }
 
 /** `resources` of one container. */
-export interface ContainerResourcesArgs {
+export interface ContainerResources {
     /** What the scheduler reserves. @default unset */
-    readonly requests?: ResourceQuantitiesArgs;
+    readonly requests?: ResourceQuantities;
     /** The most the container may use. @default unset */
-    readonly limits?: ResourceQuantitiesArgs;
+    readonly limits?: ResourceQuantities;
 }
 
 /** `resources` of each container. */
-export interface ResourcesArgs {
+export interface Resources {
     /** Of nginx-container. @default unset */
-    readonly nginx?: ContainerResourcesArgs;
+    readonly nginx?: ContainerResources;
     /** Of sidecar-container. @default unset */
-    readonly sidecar?: ContainerResourcesArgs;
+    readonly sidecar?: ContainerResources;
 }
 
 /** Timings (and, for nginx's HTTP probes, the path) of one probe. Unset fields take the documented default; integers up to 2147483647 (int32). */
-export interface ProbeArgs {
+export interface Probe {
     /** HTTP path nginx is probed on (nginx's probes only; the sidecar's probe runs a command). @default "/" */
     readonly path?: pulumi.Input<string>;
     /** Seconds before the first probe. @default 0 */
@@ -192,17 +198,17 @@ export interface ProbeArgs {
 }
 
 /** Probes. Setting `probes` (even `{}`) gives nginx an HTTP readiness and liveness probe on its port. */
-export interface ProbesArgs {
+export interface Probes {
     /** nginx's readiness probe (HTTP GET). @default path "/", period 5 s, timeout 2 s, 3 failures */
-    readonly readiness?: ProbeArgs;
+    readonly readiness?: Probe;
     /** nginx's liveness probe (HTTP GET). @default path "/", period 10 s, timeout 2 s, 3 failures */
-    readonly liveness?: ProbeArgs;
+    readonly liveness?: Probe;
     /** A liveness probe for the sidecar (exec: its log directory is readable). @default none */
-    readonly sidecarLiveness?: ProbeArgs;
+    readonly sidecarLiveness?: Probe;
 }
 
 /** The `shared-logs` emptyDir. */
-export interface LogVolumeArgs {
+export interface LogVolume {
     /** `emptyDir.sizeLimit`, a quantity of whole bytes such as "256Mi"; the kubelet evicts the Pod beyond it. @default unset (unbounded); production: "256Mi" */
     readonly sizeLimit?: pulumi.Input<string>;
     /** `emptyDir.medium`: "" (disk) or "Memory" (tmpfs, counted against nginx's memory limit). @default unset (disk) */
@@ -233,24 +239,24 @@ export interface WebserverPodArgs {
     /** `imagePullPolicy` of both containers. @default unset (Kubernetes: Always for :latest, else IfNotPresent); production: "Always" */
     readonly imagePullPolicy?: pulumi.Input<ImagePullPolicy>;
     /** CPU, memory and ephemeral-storage requests and limits of each container. @default unset; production: see README */
-    readonly resources?: ResourcesArgs;
+    readonly resources?: Resources;
     /** Readiness and liveness probes. @default none; production: nginx's readiness and liveness at their defaults */
-    readonly probes?: ProbesArgs;
+    readonly probes?: Probes;
     /** Size limit and medium of the `shared-logs` emptyDir. @default unset; production: sizeLimit "256Mi" */
-    readonly logVolume?: LogVolumeArgs;
+    readonly logVolume?: LogVolume;
     /** The sidecar's shipper. @default "cat-loop" (the seed's command); production: "stream" */
     readonly shipper?: pulumi.Input<Shipper>;
     /** Seconds between two `cat`s of the cat-loop shipper, 1 to 86400. @default 30 */
     readonly catLoopPeriodSeconds?: pulumi.Input<number>;
     /** Keep the volume's logs within an age and a size, never freeing an unshipped line (stream shipper or a destination). @default none; production: maxAge "24h", maxSize "200Mi" */
-    readonly retention?: RetentionArgs;
+    readonly retention?: Retention;
     /**
      * Deliver the logs to a log-aggregation service instead of the sidecar's stdout: the sidecar runs
      * a log agent (rsyslog, its config a ConfigMap the component owns) instead of a shipper, and
      * sidecarImage defaults to the agent's image. A plain object (it decides whether the ConfigMap
      * exists); its fields may be Outputs. @default none: the shipper writes to the sidecar's stdout
      */
-    readonly destination?: DestinationArgs;
+    readonly destination?: Destination;
     /** Run the shipper as a native sidecar: an init container with `restartPolicy: Always` (Kubernetes 1.29+), started before nginx and stopped after it. @default false */
     readonly nativeSidecar?: pulumi.Input<boolean>;
     /** Node labels the pods must run on (`spec.nodeSelector`), e.g. `{ "kubernetes.io/arch": "amd64" }`. @default none */
@@ -262,7 +268,7 @@ export interface WebserverPodArgs {
     /** Secrets of type kubernetes.io/dockerconfigjson the kubelet pulls the images with (`spec.imagePullSecrets`), by name. @default none */
     readonly imagePullSecrets?: pulumi.Input<pulumi.Input<string>[]>;
     /** Node taints the pods tolerate (`spec.tolerations`), e.g. nodes kept for one team. @default none */
-    readonly tolerations?: pulumi.Input<pulumi.Input<TolerationArgs>[]>;
+    readonly tolerations?: pulumi.Input<pulumi.Input<Toleration>[]>;
     /** "Pod" (the seed) or "Deployment"; a plain value, since it decides which resources exist. @default "Pod" */
     readonly workload?: Workload;
     /** Pods of the Deployment (workload "Deployment" only), 1 to 1000; a plain value (above 1 it adds a PodDisruptionBudget). @default 2 */
@@ -281,3 +287,34 @@ export interface WebserverPodArgs {
 
 /** The args with every Input resolved to its plain value: what validation and the manifest builder see. */
 export type ResolvedWebserverPodArgs = pulumi.Unwrap<WebserverPodArgs>;
+
+// The names before 0.2.0, for TypeScript programs that use them: the SDKs of other languages add
+// "Args" to every input type themselves, which made these `RetentionArgsArgs` (CHANGELOG.md).
+/** @deprecated Renamed to SyslogDestination in 0.2.0. */
+export type SyslogDestinationArgs = SyslogDestination;
+/** @deprecated Renamed to ElasticsearchAuth in 0.2.0. */
+export type ElasticsearchAuthArgs = ElasticsearchAuth;
+/** @deprecated Renamed to TlsCa in 0.2.0. */
+export type TlsCaArgs = TlsCa;
+/** @deprecated Renamed to Tls in 0.2.0. */
+export type TlsArgs = Tls;
+/** @deprecated Renamed to ElasticsearchDestination in 0.2.0. */
+export type ElasticsearchDestinationArgs = ElasticsearchDestination;
+/** @deprecated Renamed to Destination in 0.2.0. */
+export type DestinationArgs = Destination;
+/** @deprecated Renamed to Toleration in 0.2.0. */
+export type TolerationArgs = Toleration;
+/** @deprecated Renamed to Retention in 0.2.0. */
+export type RetentionArgs = Retention;
+/** @deprecated Renamed to ResourceQuantities in 0.2.0. */
+export type ResourceQuantitiesArgs = ResourceQuantities;
+/** @deprecated Renamed to ContainerResources in 0.2.0. */
+export type ContainerResourcesArgs = ContainerResources;
+/** @deprecated Renamed to Resources in 0.2.0. */
+export type ResourcesArgs = Resources;
+/** @deprecated Renamed to Probe in 0.2.0. */
+export type ProbeArgs = Probe;
+/** @deprecated Renamed to Probes in 0.2.0. */
+export type ProbesArgs = Probes;
+/** @deprecated Renamed to LogVolume in 0.2.0. */
+export type LogVolumeArgs = LogVolume;

@@ -1,7 +1,5 @@
 // Package entry: the public surface, by name. Importing it registers no resource.
 
-// The component, and its type token (`webserver-sidecar:index:WebserverPod`).
-export { WebserverPod, WEBSERVER_POD_TYPE } from "./webserverPod";
 // The option values, as constants (`Shipper.Stream`) and as their string types.
 export {
     ImagePullPolicy,
@@ -13,7 +11,27 @@ export {
     TolerationOperator,
     Workload,
 } from "./args";
-// The args' types, for programs that build them.
+// The args' types, for programs that build them (named as the SDKs of other languages show them,
+// which add "Args" to input types: Python's `webserver_sidecar.RetentionArgs` is `Retention`).
+export type {
+    ContainerResources,
+    Destination,
+    ElasticsearchAuth,
+    ElasticsearchDestination,
+    LogVolume,
+    Probe,
+    Probes,
+    ResolvedWebserverPodArgs,
+    ResourceQuantities,
+    Resources,
+    Retention,
+    SyslogDestination,
+    Tls,
+    TlsCa,
+    Toleration,
+    WebserverPodArgs,
+} from "./args";
+// Their names before 0.2.0, deprecated.
 export type {
     ContainerResourcesArgs,
     DestinationArgs,
@@ -22,17 +40,27 @@ export type {
     LogVolumeArgs,
     ProbeArgs,
     ProbesArgs,
-    ResolvedWebserverPodArgs,
     ResourceQuantitiesArgs,
     ResourcesArgs,
     RetentionArgs,
     SyslogDestinationArgs,
+    TlsArgs,
+    TlsCaArgs,
     TolerationArgs,
-    WebserverPodArgs,
 } from "./args";
+// The component, and its type token (`webserver-sidecar:index:WebserverPod`). After its args'
+// types: the SDK's schema inference reads the entry's files in this order and takes each type's
+// description from a file it read before the component's.
+export { WebserverPod, WEBSERVER_POD_TYPE } from "./webserverPod";
 // The log-aggregation service a destination can take directly (VictoriaLogs single node).
 export { LogService, LOG_SERVICE_TYPE, LogServiceArgError, validateLogService } from "./logService";
-export type { LogServiceArgs, LogServiceQuantitiesArgs, LogServiceResourcesArgs } from "./logService";
+export type {
+    LogServiceArgs,
+    LogServiceQuantities,
+    LogServiceResources,
+    LogServiceQuantitiesArgs,
+    LogServiceResourcesArgs,
+} from "./logService";
 // What `production: true` sets, and the log agent's image and config paths (to mirror or pre-pull).
 export { AGENT, LOG_SERVICE, PRODUCTION_PRESET, VICTORIALOGS_BULK_QUERY } from "./defaults";
 // Validation without declaring anything: the same checks and messages as the component's.

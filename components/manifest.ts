@@ -2,7 +2,7 @@ import { createHash } from "crypto";
 import { Shipper, Workload } from "./args";
 import { agentConf, bulkCheckUrl } from "./agentConf";
 import { AGENT, DEPLOYMENT, NGINX, SEED, SELECTOR_LABELS, SERVICE } from "./defaults";
-import { Quantities, Toleration, ValidatedArgs, ValidatedProbe } from "./model";
+import { Quantities, ValidatedToleration, ValidatedArgs, ValidatedProbe } from "./model";
 import { nginxConf } from "./nginxConf";
 import { profileSettings, SecurityContext } from "./profile";
 import { Shape, shapeOfArgs } from "./shape";
@@ -26,7 +26,7 @@ export interface VolumeMount {
     readOnly?: boolean;
 }
 
-export interface Probe {
+export interface ProbeSpec {
     httpGet?: { path: string; port: number };
     exec?: { command: string[] };
     initialDelaySeconds: number;
@@ -46,8 +46,8 @@ export interface Container {
     env?: EnvVar[];
     ports?: Array<{ name: string; containerPort: number; protocol: string }>;
     resources?: { requests?: Quantities; limits?: Quantities };
-    readinessProbe?: Probe;
-    livenessProbe?: Probe;
+    readinessProbe?: ProbeSpec;
+    livenessProbe?: ProbeSpec;
     securityContext?: SecurityContext;
     volumeMounts: VolumeMount[];
 }
@@ -114,7 +114,7 @@ export interface TopologySpreadConstraint {
 
 export interface PodSpec {
     automountServiceAccountToken?: boolean;
-    tolerations?: readonly Toleration[];
+    tolerations?: readonly ValidatedToleration[];
     nodeSelector?: Record<string, string>;
     priorityClassName?: string;
     serviceAccountName?: string;
@@ -240,7 +240,7 @@ export function buildMetadata(args: ValidatedArgs): ObjectMeta {
     };
 }
 
-function probe(p: ValidatedProbe, action: Pick<Probe, "httpGet" | "exec">): Probe {
+function probe(p: ValidatedProbe, action: Pick<ProbeSpec, "httpGet" | "exec">): ProbeSpec {
     const { initialDelaySeconds, periodSeconds, timeoutSeconds, failureThreshold } = p;
     return { ...action, initialDelaySeconds, periodSeconds, timeoutSeconds, failureThreshold };
 }

@@ -77,7 +77,7 @@ export type AgentDestination = SyslogTarget | ElasticsearchTarget;
 export type SidecarShipper = Shipper | "agent";
 
 /** A toleration as the Pod spec holds it. */
-export interface Toleration {
+export interface ValidatedToleration {
     readonly key?: string;
     readonly operator: TolerationOperator;
     readonly value?: string;
@@ -110,7 +110,7 @@ export interface ValidatedArgs {
     readonly retention?: RetentionSettings;
     readonly nativeSidecar: boolean;
     /** Node taints the pods tolerate. */
-    readonly tolerations?: readonly Toleration[];
+    readonly tolerations?: readonly ValidatedToleration[];
     readonly nodeSelector?: Record<string, string>;
     readonly priorityClassName?: string;
     readonly serviceAccountName?: string;

@@ -43,15 +43,6 @@ const DECLARE = {
 >;
 
 /**
- * The `webserver` Pod: nginx writing its logs into the `shared-logs` emptyDir and a sidecar
- * that ships them. With no args it declares exactly the seed spec; with `workload: "Deployment"`
- * the same pod as the template of a Deployment, with a Service and a PodDisruptionBudget.
- *
- * Object names derive from the component's name (override with `podName`). Pass a Kubernetes
- * `provider` (or `providers`) in the resource options to target a cluster other than the current
- * kubeconfig context.
- */
-/**
  * The component's outputs: the property, the stack output the program exports it as, and whether
  * it applies to a shape (the engine warns about every stack output left undefined).
  */
@@ -70,6 +61,15 @@ const OUTPUTS = [
 /** Each component's applicable stack outputs (see `stackOutputs`), kept off its properties. */
 const STACK_OUTPUTS = new WeakMap<WebserverPod, Record<string, pulumi.Output<string>>>();
 
+/**
+ * The `webserver` Pod: nginx writing its logs into the `shared-logs` emptyDir and a sidecar
+ * that ships them. With no args it declares exactly the seed spec; with `workload: "Deployment"`
+ * the same pod as the template of a Deployment, with a Service and a PodDisruptionBudget.
+ *
+ * Object names derive from the component's name (override with `podName`). Pass a Kubernetes
+ * `provider` (or `providers`) in the resource options to target a cluster other than the current
+ * kubeconfig context.
+ */
 export class WebserverPod extends pulumi.ComponentResource {
     /** "Pod" or "Deployment". */
     public readonly workload: pulumi.Output<string>;

@@ -1,17 +1,19 @@
 import * as pulumi from "@pulumi/pulumi";
 
 /** CPU and memory, as Kubernetes quantities. */
-export interface LogServiceQuantitiesArgs {
+export interface LogServiceQuantities {
+    /** CPU, e.g. "100m" or "1". @default see LogServiceResources */
     readonly cpu?: string;
+    /** Memory, e.g. "256Mi" or "1Gi". @default see LogServiceResources */
     readonly memory?: string;
 }
 
 /** Requests and limits of the VictoriaLogs container. */
-export interface LogServiceResourcesArgs {
-    /** @default { cpu: "100m", memory: "256Mi" } */
-    readonly requests?: LogServiceQuantitiesArgs;
-    /** @default { cpu: "1", memory: "1Gi" } */
-    readonly limits?: LogServiceQuantitiesArgs;
+export interface LogServiceResources {
+    /** What the scheduler reserves for VictoriaLogs. @default { cpu: "100m", memory: "256Mi" } */
+    readonly requests?: LogServiceQuantities;
+    /** What VictoriaLogs may use at most. @default { cpu: "1", memory: "1Gi" } */
+    readonly limits?: LogServiceQuantities;
 }
 
 /** A VictoriaLogs single node the webserver's agent delivers to, and developers query. */
@@ -29,5 +31,11 @@ export interface LogServiceArgs {
     /** StorageClass of the claim. @default the cluster's default StorageClass */
     readonly storageClassName?: pulumi.Input<string>;
     /** Requests and limits, merged field by field over the defaults. */
-    readonly resources?: LogServiceResourcesArgs;
+    readonly resources?: LogServiceResources;
 }
+
+// The names before 0.2.0 (CHANGELOG.md).
+/** @deprecated Renamed to LogServiceQuantities in 0.2.0. */
+export type LogServiceQuantitiesArgs = LogServiceQuantities;
+/** @deprecated Renamed to LogServiceResources in 0.2.0. */
+export type LogServiceResourcesArgs = LogServiceResources;

@@ -1,4 +1,11 @@
-// The LogService component: VictoriaLogs single node for the webserver's logs.
+// The LogService component: VictoriaLogs single node for the webserver's logs. Its args' types
+// first: the SDK's schema inference takes descriptions only from files it read before the class.
+export type {
+    LogServiceArgs,
+    LogServiceQuantities,
+    LogServiceQuantitiesArgs,
+    LogServiceResources,
+    LogServiceResourcesArgs,
+} from "./args";
 export { LogService, LOG_SERVICE_TYPE } from "./logService";
-export type { LogServiceArgs, LogServiceQuantitiesArgs, LogServiceResourcesArgs } from "./args";
 export { LogServiceArgError, validateLogService } from "./manifest";

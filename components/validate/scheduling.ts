@@ -4,13 +4,13 @@ import { ResolvedWebserverPodArgs, TaintEffect, TolerationOperator } from "../ar
 import { LIMITS } from "../defaults";
 import { isDnsSubdomain, isLabelValue, qualifiedKeyProblem } from "../grammar";
 import { LABEL_VALUE_RULE, labelMap } from "./metadata";
-import { Toleration, ValidatedArgs } from "../model";
+import { ValidatedToleration, ValidatedArgs } from "../model";
 import { Checker } from "./checker";
 
 const TOLERATION_KEYS = ["key", "operator", "value", "effect", "tolerationSeconds"] as const;
 
 /** One toleration, checked as the API server checks it (validation.ValidateTolerations). */
-function checkToleration(c: Checker, arg: string, raw: unknown): Toleration | undefined {
+function checkToleration(c: Checker, arg: string, raw: unknown): ValidatedToleration | undefined {
     const t = c.object(arg, raw, TOLERATION_KEYS);
     if (t === undefined) return undefined;
     const before = c.issues.length;
@@ -103,5 +103,5 @@ function checkTolerations(c: Checker, raw: ResolvedWebserverPodArgs): Pick<Valid
         return {};
     }
     const tolerations = raw.tolerations.map((t, i) => checkToleration(c, `tolerations[${i}]`, t));
-    return tolerations.every((t) => t !== undefined) ? { tolerations: tolerations as Toleration[] } : {};
+    return tolerations.every((t) => t !== undefined) ? { tolerations: tolerations as ValidatedToleration[] } : {};
 }

@@ -160,10 +160,12 @@ describe("integration: pulumi package add from a Python program", function () {
             /class Shipper\(_builtins\.str, Enum\):[\s\S]*?CAT_LOOP = "cat-loop"[\s\S]*?STREAM = "stream"/,
         );
         // Nested objects typed, with their fields.
-        expect(inputs).to.match(/class RetentionArgsArgs:/);
+        // Nested input types named once "Args" (the SDK's own suffix: no RetentionArgsArgs).
+        expect(inputs).to.match(/class RetentionArgs:/);
+        expect(inputs).to.not.match(/ArgsArgs/);
         expect(inputs).to.match(/def max_age\(self\)/);
         expect(resource).to.match(/workload: Optional\['Workload'\] = None/);
-        expect(resource).to.match(/retention: Optional\['RetentionArgsArgs'\] = None/);
+        expect(resource).to.match(/retention: Optional\['RetentionArgs'\] = None/);
         expect(resource).to.match(
             /labels: pulumi\.Input\[Optional\[Mapping\[str, pulumi\.Input\[_builtins\.str\]\]\]\]/,
         );
@@ -183,7 +185,7 @@ describe("integration: pulumi package add from a Python program", function () {
                 "    workload=webserver_sidecar.Workload.DEPLOYMENT,",
                 "    replicas=2,",
                 "    shipper=webserver_sidecar.Shipper.STREAM,",
-                '    retention=webserver_sidecar.RetentionArgsArgs(max_age="24h", max_size="64Mi"),',
+                '    retention=webserver_sidecar.RetentionArgs(max_age="24h", max_size="64Mi"),',
                 `    labels={"example.com/team": "${PY_NAME}"},`,
                 ")",
                 'pulumi.export("workload", web.workload)',
