@@ -4,7 +4,7 @@
 #
 #   STATE_BACKEND_URL    the repository variable PULUMI_BACKEND_URL: s3://..., gs://..., azblob://...,
 #                        https://api.pulumi.com (or a self-hosted Pulumi Cloud): persistent state
-#   PULUMI_ACCESS_TOKEN  a Pulumi Cloud token (repository secret): persistent state on Pulumi Cloud
+#   PULUMI_ACCESS_TOKEN  a Pulumi Cloud token (a secret, or from OIDC): persistent state on Pulumi Cloud
 #   neither              (forks never receive secrets): throw-away file:// state under $RUNNER_TEMP,
 #                        created here, because `pulumi login file://DIR` refuses a missing DIR
 #   STACK                the stack the workflow previews or deploys, named in the note
@@ -24,7 +24,7 @@ if [ -n "${STATE_BACKEND_URL:-}" ]; then
   note="State: the \`$scheme\` backend of the repository variable \`PULUMI_BACKEND_URL\`; the preview compares this pull request with the last \`pulumi up\`$of_stack."
 elif [ -n "${PULUMI_ACCESS_TOKEN:-}" ]; then
   url=https://api.pulumi.com kind=persistent
-  note="State: Pulumi Cloud (secret \`PULUMI_ACCESS_TOKEN\`); the preview compares this pull request with the last \`pulumi up\`$of_stack."
+  note="State: Pulumi Cloud (its token: secret \`PULUMI_ACCESS_TOKEN\`, or OIDC); the preview compares this pull request with the last \`pulumi up\`$of_stack."
 else
   dir="${RUNNER_TEMP:-${TMPDIR:-/tmp}}/pulumi-state"
   mkdir -p "$dir"

@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { REQUIRE_REAL_IMAGES } from "../../scripts/lib/images";
+import { RULES } from "../../policy/rules";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const WORKFLOWS = path.join(ROOT, ".github", "workflows");
@@ -30,6 +31,7 @@ interface Step {
     env?: Record<string, string>;
 }
 interface Job {
+    environment?: string | { name: string };
     permissions?: Record<string, string>;
     env?: Record<string, string>;
     steps: Step[];
@@ -345,5 +347,76 @@ describe("GitHub workflows (checked here; they run only on GitHub)", () => {
         const run = job.steps.find((s) => /bash \.ci\/run/.test(s.run ?? ""))!;
         // sudo drops the environment unless told to keep it.
         expect(run.run).to.match(/sudo --preserve-env\b/);
+    });
+
+    // preview.yml runs a pull request's own code (npm's scripts, the program), deploy.yml deploys.
+    const deployPaths = () => {
+        const job = (file: string) => Object.values(workflows().find((w) => w.file === file)!.jobs)[0];
+        return { preview: job("preview.yml"), deploy: job("deploy.yml") };
+    };
+    const SECRET = /\$\{\{[^}]*\bsecrets\./;
+
+    it("run preview and deploy in the GitHub Environments preview and production, whose secrets are theirs alone", () => {
+        const { preview, deploy } = deployPaths();
+        expect(preview.environment).to.equal("preview");
+        expect(deploy.environment).to.equal("production");
+    });
+
+    it("hand a secret only to the steps that need it, never at workflow or job level, never to npm ci (the PR's scripts)", () => {
+        const problems: string[] = [];
+        for (const wf of workflows().filter((w) => w.file === "preview.yml" || w.file === "deploy.yml")) {
+            for (const [k, v] of Object.entries(wf.env ?? {}))
+                if (SECRET.test(String(v))) problems.push(`${wf.file}: workflow env ${k}`);
+            for (const [jobName, job] of Object.entries(wf.jobs)) {
+                for (const [k, v] of Object.entries(job.env ?? {}))
+                    if (SECRET.test(String(v))) problems.push(`${wf.file} job ${jobName}: env ${k}`);
+                job.steps.forEach((step, index) => {
+                    const given = [...Object.values(step.env ?? {}), ...Object.values(step.with ?? {})].map(String);
+                    if (/\bnpm (ci|install)\b/.test(step.run ?? "") && given.some((v) => SECRET.test(v)))
+                        problems.push(`${where(wf, jobName, step, index)}: a secret beside npm`);
+                });
+            }
+        }
+        expect(problems).to.deep.equal([]);
+        // And the steps that talk to the state backend do get its credentials.
+        for (const job of Object.values(deployPaths())) {
+            const pulumi = job.steps.find((s) => s.with?.command === "preview" || s.with?.command === "up")!;
+            expect(Object.keys(pulumi.env ?? {})).to.include.members(["PULUMI_ACCESS_TOKEN", "AWS_ACCESS_KEY_ID"]);
+        }
+    });
+
+    it("make the policy pack's restricted rules mandatory on deploy (advisory on previews)", () => {
+        const { preview, deploy } = deployPaths();
+        const up = deploy.steps.find((s) => s.with?.command === "up")!;
+        expect(up.with?.policyPacks).to.equal("policy");
+        const config = JSON.parse(fs.readFileSync(path.join(ROOT, String(up.with?.policyPackConfigs)), "utf8"));
+        const mandatory = Object.keys(config).filter((k) => config[k] === "mandatory");
+        expect(mandatory).to.include.members(RULES.filter((r) => r.pssRestricted).map((r) => r.id));
+        const pr = preview.steps.find((s) => s.with?.command === "preview")!;
+        expect(pr.with?.policyPacks).to.equal("policy");
+        expect(pr.with?.policyPackConfigs).to.equal(undefined);
+        // The stack both default to meets them: the prod stack (production: true).
+        expect(deploy.env?.STACK).to.equal("${{ vars.PULUMI_STACK || 'prod' }}");
+    });
+
+    it("ask for an OIDC token only where an OIDC action runs, and in a pull request only for one from this repository", () => {
+        const OIDC = ["pulumi/auth-actions", "aws-actions/configure-aws-credentials"];
+        for (const wf of workflows()) {
+            for (const [jobName, job] of Object.entries(wf.jobs)) {
+                const oidc = job.steps.filter((s) => s.uses && OIDC.includes(actionOf(s.uses)));
+                const perms = { ...wf.permissions, ...job.permissions };
+                expect(perms["id-token"] === "write", `${wf.file} job ${jobName}: id-token: write`).to.equal(
+                    oidc.length > 0,
+                );
+                if (wf.on?.pull_request !== undefined)
+                    for (const s of oidc) expect(s.if, `${wf.file}: ${s.name}`).to.contain(SAME_REPO);
+                // Each one's credentials are read from its outputs, not exported to every later step.
+                for (const s of oidc)
+                    expect(
+                        s.with?.["export-environment-variables"] ?? s.with?.["output-env-credentials"],
+                        `${wf.file}: ${s.name}`,
+                    ).to.equal(false);
+            }
+        }
     });
 });
