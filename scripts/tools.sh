@@ -297,7 +297,7 @@ build_host_with_proxy() {
   echo "replace github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e" >>"$dir/proxy/go.mod"
   (
     cd "$dir/proxy"
-    go get "github.com/pulumi/pulumi/sdk/v3@v$PULUMI_VERSION" "github.com/pulumi/pulumi/pkg/v3@v$PULUMI_VERSION" github.com/google/shlex
+    go get "github.com/pulumi/pulumi/sdk/v3@v$PULUMI_VERSION" "github.com/pulumi/pulumi/pkg/v3@v$PULUMI_VERSION" "github.com/google/shlex@$SHLEX_VERSION"
     go build -trimpath -ldflags "-X main.innerHost=$inner" -o "$out/pulumi-language-$lang" .
   )
 }

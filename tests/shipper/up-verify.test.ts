@@ -16,11 +16,19 @@ import { accessRecordOf, AgentProcess, bulkTargetOf, RECORD_ENV } from "./agentH
 const ROOT = path.resolve(__dirname, "..", "..");
 const PODS = ["webserver-7d9f-abcde", "webserver-7d9f-fghij"];
 
-/** The run script of up.yml's step whose name starts with `prefix`. */
-function upStep(prefix: string): string {
+/** The run script of up.yml's step whose name starts with `prefix`, and the environment GitHub gives it (workflow, job and step `env`; expressions left out). */
+function upStep(prefix: string): { run: string; env: Record<string, string> } {
     const wf = parse(fs.readFileSync(path.join(ROOT, ".github", "workflows", "up.yml"), "utf8"));
+    const plain = (env: Record<string, unknown> = {}) =>
+        Object.fromEntries(
+            Object.entries(env)
+                .filter(([, v]) => !String(v).includes("${{"))
+                .map(([k, v]) => [k, String(v)]),
+        );
     for (const job of Object.values<any>(wf.jobs))
-        for (const step of job.steps ?? []) if (String(step.name ?? "").startsWith(prefix)) return step.run;
+        for (const step of job.steps ?? [])
+            if (String(step.name ?? "").startsWith(prefix))
+                return { run: step.run, env: { ...plain(wf.env), ...plain(job.env), ...plain(step.env) } };
     throw new Error(`up.yml has no step named "${prefix}..."`);
 }
 
@@ -81,11 +89,15 @@ echo "unexpected: kubectl $args" >&2; exit 1
     return bin;
 }
 
-function runStep(script: string, bin: string, cwd: string): Promise<{ code: number | null; out: string }> {
+function runStep(
+    step: { run: string; env: Record<string, string> },
+    bin: string,
+    cwd: string,
+): Promise<{ code: number | null; out: string }> {
     return new Promise((resolve) => {
-        const child = spawn("bash", ["-e", "-c", script], {
+        const child = spawn("bash", ["-e", "-c", step.run], {
             cwd,
-            env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, GITHUB_RUN_ID: "4242" },
+            env: { ...process.env, ...step.env, PATH: `${bin}:${process.env.PATH}`, GITHUB_RUN_ID: "4242" },
         });
         let out = "";
         child.stdout.on("data", (d) => (out += d));
@@ -132,8 +144,10 @@ describe("up.yml's prod check (its LogsQL queries and jq checks, against a real 
         for (const pod of PODS) expect(r.out).to.match(new RegExp(`${pod}: \\{.*"pod":"${pod}".*"status":"404"`));
     });
 
-    it("fails when the records carry another pod's name", async () => {
+    it("fails when the records carry another pod's name, at the jq check of the pod's name", async () => {
         const r = await verify((pod) => `${pod}-other`);
         expect(r.code, r.out).to.not.equal(0);
+        // The record was found (once), and the check that failed is the one comparing its pod.
+        expect(r.out).to.match(new RegExp(`${PODS[0]}: \\{.*"pod":"${PODS[0]}-other".*\\}\\nfalse\\s*$`));
     });
 });

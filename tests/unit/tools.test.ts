@@ -128,4 +128,14 @@ describe("scripts/tools.sh (npm run tools)", () => {
         expect(r.status).to.equal(1);
         expect(r.stderr).to.contain("tools: unknown tool 'minikube'");
     });
+
+    // What `go get` resolves without a version is whatever is newest that day: not reproducible.
+    it("names a version for every module it fetches (go get, go install pkg@version)", () => {
+        const text = fs.readFileSync(SCRIPT, "utf8");
+        const unversioned: string[] = [];
+        for (const line of text.split("\n").filter((l) => /\bgo (get|install)\b/.test(l) && !/^\s*#/.test(l)))
+            for (const m of line.matchAll(/"?((?:[a-z0-9-]+\.)+[a-z]+\/[^\s"@)]+)(@[^\s")]+)?"?/g))
+                if (!m[2] && !/^-X /.test(line.slice(Math.max(0, m.index! - 3), m.index))) unversioned.push(m[1]);
+        expect(unversioned).to.deep.equal([]);
+    });
 });

@@ -419,4 +419,21 @@ describe("GitHub workflows (checked here; they run only on GitHub)", () => {
             }
         }
     });
+
+    it("pin every container image they run (a tag other than latest, or a digest)", () => {
+        const problems: string[] = [];
+        for (const wf of workflows()) {
+            const env = { ...wf.env, ...Object.assign({}, ...Object.values(wf.jobs).map((j) => j.env ?? {})) };
+            const images = [
+                ...[...wf.text.matchAll(/--image[= ]"?([^\s"]+)"?/g)].map((m) => m[1]),
+                ...[...wf.text.matchAll(/^\s*image:\s*(\S+)/gm)].map((m) => m[1]),
+            ].map((i) => i.replace(/^\$\{?(\w+)\}?$/, (_, v) => String(env[v] ?? `$${v}`)));
+            for (const image of images) {
+                const pinned = /@sha256:[0-9a-f]{64}$/.test(image) || /:[\w][\w.-]*$/.test(image.split("/").pop()!);
+                if (!pinned || /:latest$/.test(image)) problems.push(`${wf.file}: ${image}`);
+            }
+        }
+        expect(problems).to.deep.equal([]);
+        expect(workflows().find((w) => w.file === "up.yml")!.text).to.contain('--image="$CURL_IMAGE"');
+    });
 });
