@@ -1,8 +1,11 @@
 // The log agent holds the destination's credentials, so it runs hardened in every profile (#34):
 // under the default `baseline` profile, where nginx stays the seed's (root, port 80), the agent's
 // process runs as uid 101 with no capability, seccomp on and a read-only root -- as the kubelet
-// started it -- and still reads nginx's root-owned logs and delivers them into the LogService.
+// started it -- and still reads nginx's root-owned logs and delivers them into the LogService,
+// where `npm run logs` (the stack's outputs, kubectl port-forward) finds them.
 import { expect } from "chai";
+import { spawn, spawnSync } from "child_process";
+import * as path from "path";
 import { awaitProgress } from "../../scripts/lib/exec";
 import { queryLogsQL } from "../../scripts/lib/victoriaLogs";
 import {
@@ -13,6 +16,7 @@ import {
     report,
     requestInNginx,
     requirePrerequisites,
+    ROOT,
 } from "./harness";
 import { kwokNode } from "./node";
 
@@ -88,4 +92,108 @@ describe("integration: the log agent under the baseline profile (pulumi up, the 
             forward.close();
         }
     });
+
+    // The developer's loop (README): `npm run logs` in the project, nothing but the stack's name.
+    const CLI = ["-r", "sucrase/register/ts", path.join(ROOT, "scripts", "logs.ts"), "--stack", "dev"];
+
+    it("npm run logs -- --status 4xx --since 1h prints exactly the failed requests the test made, with their pod", () => {
+        const run = Date.now().toString(36);
+        const failed = [`/logs-cli-${run}-a`, `/logs-cli-${run}-b`];
+        for (const p of failed) expect(requestInNginx("webserver", `http://localhost:80${p}`)).to.equal("404");
+        expect(requestInNginx("webserver", "http://localhost:80/")).to.equal("200");
+        let r: ReturnType<typeof spawnSync> | undefined;
+        const asked = () =>
+            (r = spawnSync("node", [...CLI, "--status", "4xx", "--since", "1h", "--json", `path:"/logs-cli-${run}"*`], {
+                cwd: project!.dir,
+                env: project!.env,
+                encoding: "utf8",
+                timeout: 120_000,
+            }));
+        const lines = () =>
+            String(asked().stdout)
+                .trim()
+                .split("\n")
+                .filter(Boolean)
+                .map((l) => JSON.parse(l));
+        return awaitProgress(async () => {
+            const found = lines();
+            return { done: found.length >= failed.length, progress: found.length };
+        }).then(() => {
+            const found = lines();
+            report(
+                `npm run logs -- --status 4xx: ${String(r!.stderr).trim()} ${JSON.stringify(found.map((x) => [x.pod, x.status, x.path]))}`,
+            );
+            expect(r!.status, String(r!.stderr)).to.equal(0);
+            expect(found.map((x) => [x.pod, x.status, x.path]).sort()).to.deep.equal(
+                failed.map((p) => ["webserver", "404", p]),
+            );
+            // The table form names the pod too.
+            const table = spawnSync("node", [...CLI, "--status", "4xx", "--since", "1h", `path:"/logs-cli-${run}"*`], {
+                cwd: project!.dir,
+                env: project!.env,
+                encoding: "utf8",
+                timeout: 120_000,
+            });
+            expect(table.stdout.split("\n")[0]).to.match(/^time +pod +log +status +method +path +request_id +msg$/);
+            expect(table.stdout.trim().split("\n").slice(1)).to.have.length(2);
+        });
+    });
+
+    it("npm run logs -- --follow shows a request made after it started", async () => {
+        const p = `/logs-follow-${Date.now().toString(36)}`;
+        const tail = spawn("node", [...CLI, "--follow", "--json", `path:="${p}"`], {
+            cwd: project!.dir,
+            env: project!.env,
+        });
+        let out = "";
+        let err = "";
+        tail.stdout.on("data", (d) => (out += d));
+        tail.stderr.on("data", (d) => (err += d));
+        try {
+            await until("the tail's start", 120_000, () => err.includes("logs: "));
+            const made = Date.now();
+            expect(requestInNginx("webserver", `http://localhost:80${p}`)).to.equal("404");
+            await until("the request on the tail", 120_000, () => out.includes(p));
+            report(`--follow: the request after ${((Date.now() - made) / 1000).toFixed(1)} s: ${out.trim()}`);
+            expect(
+                out
+                    .trim()
+                    .split("\n")
+                    .map((l) => JSON.parse(l).path),
+            ).to.deep.equal([p]);
+        } finally {
+            tail.kill("SIGINT");
+        }
+    });
+
+    it("npm run logs on a stack without a LogService, or on no stack, says so", () => {
+        project!.must(["stack", "init", "empty"], { quiet: true });
+        try {
+            const ask = (stack: string) =>
+                spawnSync("node", [...CLI.slice(0, -2), "--stack", stack], {
+                    cwd: project!.dir,
+                    env: project!.env,
+                    encoding: "utf8",
+                });
+            const empty = ask("empty");
+            expect(empty.status).to.equal(1);
+            expect(empty.stderr).to.match(/^error: stack empty has no LogService \(no logServiceName output\)/m);
+            const none = ask("nonexistent");
+            expect(none.status).to.equal(1);
+            expect(none.stderr).to.match(/^error: pulumi stack output --stack nonexistent: .*nonexistent/m);
+        } finally {
+            project!.pulumi(["stack", "rm", "--yes", "--force", "empty"], { quiet: true });
+            project!.must(["stack", "select", "dev"], { quiet: true });
+        }
+    });
 });
+
+/** Polls `probe` every 200 ms until it holds, for at most `ms`: the seconds waited. */
+async function until(what: string, ms: number, probe: () => boolean): Promise<number> {
+    const start = Date.now();
+    while (!probe()) {
+        if (Date.now() - start > ms) throw new Error(`timed out after ${ms / 1000} s waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 200));
+    }
+    return (Date.now() - start) / 1000;
+}

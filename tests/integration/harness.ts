@@ -2,10 +2,11 @@
 // Kubernetes provider, kubectl) and a Kubernetes API server, the project copied into a temporary
 // directory with a throw-away file:// backend, and commands run the way a user runs them.
 // Without a tool or a cluster the suite fails at once, naming what is missing and how to get it.
-import { spawn, spawnSync } from "child_process";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { Forward, portForward as forward } from "../../scripts/lib/portForward";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -225,42 +226,11 @@ export function logServiceVolume(name: string, namespace = "default"): () => voi
     };
 }
 
-/**
- * `kubectl port-forward TARGET :PORT` in the background, as README has users run it: resolves once
- * kubectl says where it listens, with that address and a way to stop it. Fails with kubectl's own
- * words when it exits first, or after a minute without an answer.
- */
-export function portForward(
-    target: string,
-    port: number,
-    namespace?: string,
-): Promise<{ host: string; port: number; close: () => void }> {
-    const child = spawn("kubectl", ["port-forward", ...(namespace ? ["-n", namespace] : []), target, `:${port}`], {
-        env: baseEnv(),
-        stdio: ["ignore", "pipe", "pipe"],
-    });
-    let said = "";
-    return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-            child.kill();
-            reject(new Error(`kubectl port-forward ${target} :${port} gave no address within 60 s: ${said}`));
-        }, 60_000);
-        const read = (chunk: Buffer) => {
-            said += chunk.toString();
-            const m = /Forwarding from 127\.0\.0\.1:(\d+) ->/.exec(said);
-            if (m) {
-                clearTimeout(timer);
-                report(`kubectl port-forward ${target} ${m[1]}:${port}`);
-                resolve({ host: "127.0.0.1", port: Number(m[1]), close: () => child.kill() });
-            }
-        };
-        child.stdout.on("data", read);
-        child.stderr.on("data", read);
-        child.on("exit", (code) => {
-            clearTimeout(timer);
-            reject(new Error(`kubectl port-forward ${target} :${port} exited (${code}): ${said.trim()}`));
-        });
-    });
+/** `kubectl port-forward TARGET :PORT` (scripts/lib/portForward.ts) with the suite's environment, reporting where it listens. */
+export async function portForward(target: string, port: number, namespace?: string): Promise<Forward> {
+    const f = await forward(target, port, { namespace, env: baseEnv() });
+    report(`kubectl port-forward ${target} ${f.port}:${port}`);
+    return f;
 }
 
 /** A GET from inside pod `pod`'s nginx container (`kubectl exec ... curl`, as README shows): the HTTP status. */
