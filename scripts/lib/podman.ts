@@ -7,8 +7,6 @@ import { have, isRoot, run, RunOptions, RunResult } from "./exec";
 
 export class PodmanError extends Error {}
 
-const INSTALL = "apt-get install -y podman runc";
-
 /** The private containers.conf: runc as runtime (Debian's podman 4.3 needs it here) and ulimits a sandbox allows. */
 export function containersConf(): string {
     const dir = path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"), "webserver-sidecar");
@@ -38,27 +36,62 @@ export function podman(args: string[], options: RunOptions = {}): RunResult {
     return run("podman", args, { ...options, env: { ...podmanEnv(), ...options.env } });
 }
 
+/** What this machine has that decides how podman can be made to run. */
+export interface PodmanHost {
+    podman: boolean;
+    /** An OCI runtime podman can use: runc or crun on PATH. */
+    runtime: boolean;
+    /** Docker's containerd.io package, which replaces Debian's runc: installing runc would remove it (and Docker). */
+    containerdIo: boolean;
+    /** Root with apt-get: packages can be installed here. */
+    canInstall: boolean;
+}
+
 /**
- * Makes sure podman can run: installs it (and runc) from the distribution when we are root
- * and apt-get is there; otherwise fails with the exact command to run.
+ * What to do when `podman info` does not answer: the packages to install (only what is missing;
+ * never runc, whose package would replace Docker's containerd.io -- podman's own dependency picks a
+ * runtime that fits), or why nothing can be done, with the command to run.
+ */
+export function podmanPlan(h: PodmanHost): { install: string[] } | { error: string } {
+    const missing = [...(h.podman ? [] : ["podman"]), ...(h.runtime || h.containerdIo ? [] : ["crun"])];
+    if (missing.length === 0) return { error: "podman and an OCI runtime are installed, but `podman info` fails" };
+    if (!h.canInstall)
+        return {
+            error: `${h.podman ? "podman has no OCI runtime (runc or crun)" : "podman is not installed"}; install it with: sudo apt-get install -y ${missing.join(" ")}`,
+        };
+    return { install: missing };
+}
+
+/**
+ * Makes sure podman can run: asks `podman info` first, and only when that fails installs what is
+ * missing (root and apt-get) or fails with the exact command to run.
  */
 export function ensurePodman(log: (line: string) => void = console.log): void {
-    if (!have("podman") || !have("runc")) {
-        if (!isRoot() || !have("apt-get")) {
-            throw new PodmanError(`podman is not installed; install it with: sudo ${INSTALL}`);
-        }
-        log(`podman or runc missing: running ${INSTALL}`);
-        run("apt-get", ["update", "-q"], { live: true });
-        run("apt-get", ["install", "-y", "-q", "podman", "runc"], {
-            live: true,
-            env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
-        });
-        env = undefined; // runc may be new: rewrite the config
+    const info = () => podman(["info", "--format", "{{.Host.OCIRuntime.Name}}"], { allowFail: true });
+    if (have("podman") && info().code === 0) return;
+    const plan = podmanPlan({
+        podman: have("podman"),
+        runtime: have("runc") || have("crun"),
+        containerdIo:
+            have("dpkg-query") &&
+            run("dpkg-query", ["-W", "-f", "${Status}", "containerd.io"], { allowFail: true }).stdout.includes(
+                "install ok installed",
+            ),
+        canInstall: isRoot() && have("apt-get"),
+    });
+    if ("error" in plan) {
+        const said = have("podman") ? info().stderr.trim().split("\n").pop() : "";
+        throw new PodmanError(`${plan.error}${said ? ` (podman info: ${said})` : ""}`);
     }
-    const info = podman(["info", "--format", "{{.Host.OCIRuntime.Name}}"], { allowFail: true });
-    if (info.code !== 0) {
-        throw new PodmanError(`podman cannot run here: ${info.stderr.trim().split("\n").pop()}`);
-    }
+    log(`missing: running apt-get install -y ${plan.install.join(" ")}`);
+    run("apt-get", ["update", "-q"], { live: true });
+    run("apt-get", ["install", "-y", "-q", ...plan.install], {
+        live: true,
+        env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+    });
+    env = undefined; // a runtime may be new: rewrite the config
+    const after = info();
+    if (after.code !== 0) throw new PodmanError(`podman cannot run here: ${after.stderr.trim().split("\n").pop()}`);
 }
 
 export function podmanVersion(): string {

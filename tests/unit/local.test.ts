@@ -4,6 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { cliCase } from "../helpers/children";
+import { podmanPlan } from "../../scripts/lib/podman";
 
 const noPodman = cliCase({
     script: "local",
@@ -17,7 +18,7 @@ describe("npm run local without podman", () => {
         const r = noPodman();
         expect(r.code).to.equal(1);
         expect(r.stderr.trim()).to.equal(
-            "error: podman is not installed; install it with: sudo apt-get install -y podman runc",
+            "error: podman is not installed; install it with: sudo apt-get install -y podman crun",
         );
     });
 
@@ -25,5 +26,35 @@ describe("npm run local without podman", () => {
         const r = sideways();
         expect(r.code).to.equal(1);
         expect(r.stderr.trim()).to.equal("error: unknown command sideways; use up or down");
+    });
+});
+
+describe("npm run local: what it installs when podman info fails", () => {
+    const host = { podman: false, runtime: false, containerdIo: false, canInstall: true };
+
+    it("only what is missing: podman, a runtime only where none is", () => {
+        expect(podmanPlan(host)).to.deep.equal({ install: ["podman", "crun"] });
+        expect(podmanPlan({ ...host, runtime: true })).to.deep.equal({ install: ["podman"] });
+        expect(podmanPlan({ ...host, podman: true })).to.deep.equal({ install: ["crun"] });
+    });
+
+    it("never runc, and no runtime at all beside Docker's containerd.io (its package replaces runc's)", () => {
+        for (const h of [host, { ...host, containerdIo: true }, { ...host, podman: true }]) {
+            const plan = podmanPlan(h);
+            expect("install" in plan ? plan.install : []).to.not.include("runc");
+        }
+        expect(podmanPlan({ ...host, containerdIo: true })).to.deep.equal({ install: ["podman"] });
+    });
+
+    it("says what is missing and the command when it cannot install; nothing to install when all is there", () => {
+        expect(podmanPlan({ ...host, canInstall: false })).to.deep.equal({
+            error: "podman is not installed; install it with: sudo apt-get install -y podman crun",
+        });
+        expect(podmanPlan({ ...host, podman: true, canInstall: false })).to.deep.equal({
+            error: "podman has no OCI runtime (runc or crun); install it with: sudo apt-get install -y crun",
+        });
+        expect(podmanPlan({ ...host, podman: true, runtime: true })).to.deep.equal({
+            error: "podman and an OCI runtime are installed, but `podman info` fails",
+        });
     });
 });
