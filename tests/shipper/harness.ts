@@ -21,6 +21,8 @@ export interface ShipperOptions {
     pathPrefix?: string;
     /** What the argv is run through, e.g. a command that joins a CPU limit's cgroup and execs it. */
     launcher?: (argv: string[]) => string[];
+    /** What is kept of stdout and of stderr before the run is stopped as a runaway. @default OUTPUT_CAP_BYTES */
+    outputCapBytes?: number;
 }
 
 /** Pads test lines to about the length of an nginx access-log line (~110 bytes). */
@@ -38,11 +40,33 @@ export async function until(what: string, ms: number, probe: () => boolean): Pro
     return (Date.now() - start) / 1000;
 }
 
+/**
+ * What the harness keeps of a shipper's stdout and stderr, each: far above what any test writes
+ * (the largest ships tens of MiB), far below what would end mocha itself (a runaway shipper, as
+ * under a mutation that re-ships in a loop, once grew the string until V8 gave up; its longest
+ * string is about 512 MiB).
+ */
+export const OUTPUT_CAP_BYTES = 256 * 2 ** 20;
+
 export class ShipperRun {
     readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "shipper-"));
-    /** Everything every run of the shipper wrote to stdout, in order. */
-    out = "";
-    err = "";
+    private stdout = "";
+    private stderr = "";
+    /** Why the run was stopped: its output went past OUTPUT_CAP_BYTES. */
+    private overflow?: string;
+
+    /** Everything every run of the shipper wrote to stdout, in order; throws once the cap was passed. */
+    get out(): string {
+        if (this.overflow) throw new Error(this.overflow);
+        return this.stdout;
+    }
+    set out(v: string) {
+        this.stdout = v;
+    }
+    get err(): string {
+        if (this.overflow) throw new Error(this.overflow);
+        return this.stderr;
+    }
     private child?: ChildProcess;
     private readonly fds = new Map<string, number>();
 
@@ -73,8 +97,19 @@ export class ShipperRun {
             stdio: ["ignore", "pipe", "pipe"],
             detached: true,
         });
-        child.stdout!.on("data", (d) => (this.out += d));
-        child.stderr!.on("data", (d) => (this.err += d));
+        const keep = (which: "stdout" | "stderr") => (d: Buffer) => {
+            if (this.overflow) return;
+            const cap = this.options.outputCapBytes ?? OUTPUT_CAP_BYTES;
+            if (this[which].length + d.length > cap) {
+                this.overflow = `the shipper wrote more than ${cap} bytes to its ${which}: stopped as a runaway (no test writes that much)`;
+                this[which] = "";
+                process.kill(-child.pid!, "SIGKILL");
+                return;
+            }
+            this[which] += d;
+        };
+        child.stdout!.on("data", keep("stdout"));
+        child.stderr!.on("data", keep("stderr"));
         this.child = child;
         return this;
     }
