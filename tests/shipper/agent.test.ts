@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { freePort, ReceiverProcess } from "../../scripts/lib/syslogReceiver";
 import { AgentRun, deliveredCopy, RECORD_ENV, settledOffset } from "./agentHarness";
-import { newestAge, report, retentionExcess, ShipperOptions, sleep, summarize, until } from "./harness";
+import { newestAge, report, retentionExcess, ShipperOptions, summarize, until } from "./harness";
 import { userlands } from "./userlands";
 import { AGENT } from "../../components";
 import { linesBetween } from "../../scripts/lib/load";
@@ -97,7 +97,10 @@ for (const userland of userlands())
             // The batch in flight when the receiver went may still be recorded; then nothing more.
             const offsetAtStop = await settledOffset(r.dir, "access.log", 2000);
             const sizeAtStop = fs.statSync(r.file("access.log")).size;
-            await sleep(6000);
+            // The verdict waits on the agent's own retries, not a clock: three reconnections refused.
+            const refusals = () => r.err.split("error opening connection to remote peer").length - 1;
+            const refusedBefore = refusals();
+            await until("three refused reconnections", 60_000, () => refusals() >= refusedBefore + 3);
             const offsetAfter = r.deliveredOffset("access.log");
             const sizeAfter = fs.statSync(r.file("access.log")).size;
             await r.receiver.start();
@@ -181,7 +184,15 @@ for (const userland of userlands())
                     Array.from({ length: 500 }, (_, i) => `st ${500 + i}`),
                 );
                 await until("the new lines", 30_000, () => !r.received("access.log", "st", 1000).includes(0));
-                await sleep(500);
+                // Counted once the agent's position is at the log's end and held there: whatever it
+                // sent again (a duplicate) went out before it recorded that position.
+                const end = fs.statSync(r.file("access.log")).size;
+                await until(
+                    "the agent's position at the log's end",
+                    30_000,
+                    () => r.deliveredOffset("access.log") === end,
+                );
+                expect(await settledOffset(r.dir, "access.log", 2000)).to.equal(end);
                 const s = summarize(r.received("access.log", "st", 1000));
                 report(
                     `state file ${damage}: ${JSON.stringify(s)}; ${r.err
@@ -201,8 +212,8 @@ for (const userland of userlands())
             fs.appendFileSync(run.confFile, 'module(load="omnotthere")\n');
             run.write("access.log", ["never 0"]);
             run.start();
-            await until("the agent's end", 10_000, () => run!.err.includes("nothing is read"));
-            await sleep(500);
+            // agent.sh checks the config with rsyslogd -N1 and, refused, waits without starting rsyslogd.
+            await until("the agent's refusal", 10_000, () => run!.err.includes("nothing is read"));
             report(`stderr: ${run.err.trim().split("\n").slice(-2).join(" | ")}`);
             expect(run.err).to.contain("could not load module 'omnotthere'");
             expect(run.deliveredOffset("access.log"), "no position recorded: nothing read").to.equal(undefined);
