@@ -132,7 +132,8 @@ describe("log agent over RELP with TLS (plain processes: Debian testing's rsyslo
         expect(line).to.match(
             /^log-agent: the receiver at localhost:\d+ is not verified \(.*unable to get local issuer certificate.*\): its certificate must be signed by tls\.ca and name localhost; nothing is read until it is/,
         );
-        await new Promise((resolve) => setTimeout(resolve, 6000));
+        // agent.sh holds rsyslogd back until the receiver verifies: none runs, so nothing can be sent.
+        expect(rsyslogdUnder(r.pid), "no rsyslogd started").to.deep.equal([]);
         expect(receiver.messages()).to.have.length(0);
         expect(r.deliveredOffset("access.log")).to.equal(undefined);
         // The ConfigMap fixed: the kubelet replaces the mounted file.
@@ -141,6 +142,8 @@ describe("log agent over RELP with TLS (plain processes: Debian testing's rsyslo
         report(`the CA fixed: ${JSON.stringify(s)}`);
         expect(r.err).to.contain("verifies: reading");
         expect(s).to.deep.equal({ missing: 0, once: n, duplicated: 0, extra: 0 });
+        // The probe above sees an rsyslogd that runs: its "none" meant none.
+        expect(rsyslogdUnder(r.pid)).to.have.length(1);
     });
 
     it("a certificate for another name: said at start; mid-run, rsyslog refuses it and suspends (nothing sent, nothing dropped); the right receiver back, every line once", async () => {
@@ -169,7 +172,10 @@ describe("log agent over RELP with TLS (plain processes: Debian testing's rsyslo
             /authentication error 'no permited name found', peer is 'DNSname: logs\.example\.com; ' - suspending action/,
         );
         expect(r.err).to.not.contain("DISABLING");
-        await new Promise((resolve) => setTimeout(resolve, 10_000));
+        // Refused again on rsyslog's own retries (not a clock): still nothing at the impostor.
+        const refusals = () => r.err.split("no permited name").length - 1;
+        const refusedOnce = refusals();
+        await until("two more refusals on rsyslog's retries", 120_000, () => refusals() >= refusedOnce + 2);
         expect(impostor.messages()).to.have.length(0);
         await impostor.stop();
         const back = await receiverOn(port, server);
@@ -182,3 +188,9 @@ describe("log agent over RELP with TLS (plain processes: Debian testing's rsyslo
         expect(s.duplicated).to.be.at.most(AGENT.relpWindowSize);
     });
 });
+
+/** The rsyslogd processes in the agent's process group (the run's pid leads it). */
+function rsyslogdUnder(pgid: number): string[] {
+    const r = spawnSync("pgrep", ["-g", String(pgid), "-x", "rsyslogd"], { encoding: "utf8" });
+    return r.stdout.trim().split("\n").filter(Boolean);
+}
