@@ -176,11 +176,12 @@ export function objectsIn(
     const ns = namespace ? ["-n", namespace] : ["-A"];
     const r = kubectl(["get", kinds, ...ns, "-o", "name"]);
     if (r.code !== 0) throw new Error(`kubectl get ${kinds}: ${r.out}`);
-    // kube-root-ca.crt is the ConfigMap the API server puts in every namespace.
+    // kube-root-ca.crt is the ConfigMap the API server puts in every namespace; local-path's
+    // helper pods come and go as claims an earlier test released are cleaned up.
     return r.stdout
         .split("\n")
         .filter(Boolean)
-        .filter((n) => n !== "configmap/kube-root-ca.crt");
+        .filter((n) => n !== "configmap/kube-root-ca.crt" && !n.startsWith("pod/helper-pod-"));
 }
 
 /** The cluster's default StorageClass, which provisions a claim that names none (kind's, the local node's). */

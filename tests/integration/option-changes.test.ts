@@ -396,6 +396,8 @@ describe("integration: changing options of a deployed Deployment stack and its L
         createTestObjects();
         stack = new ChangedStack("deployment", {
             workload: "Deployment",
+            // Retention with a destination needs the restricted profile (the hardened agent frees the logs).
+            security: "restricted",
             retention: { maxAge: "12h" },
             // The LogService, which the Deployment's log agents deliver to (the program's destination).
             logService: true,
@@ -478,10 +480,19 @@ describe("integration: changing options of a deployed Deployment stack and its L
             },
         },
         {
-            title: "security restricted: nginx's managed config (a new ConfigMap) and a rollout",
-            config: { security: "restricted" },
+            title: "security baseline (retention off): nginx's config for port 80 (a new ConfigMap) and a rollout; the agent stays hardened",
+            config: { security: "baseline", retention: undefined },
             steps: [`replace ${CONFIGMAP}`, `update ${DEPLOYMENT}`],
-            check: () => expect(templateSpec().securityContext.runAsNonRoot).to.equal(true),
+            check: () => {
+                const spec = templateSpec();
+                expect(spec.securityContext).to.equal(undefined);
+                expect(container(spec, "sidecar-container").securityContext).to.deep.include({
+                    runAsNonRoot: true,
+                    runAsUser: 101,
+                    readOnlyRootFilesystem: true,
+                });
+                expect(get("deployment", "webserver").status.readyReplicas).to.equal(3);
+            },
         },
         {
             title: "service false: the Service deleted",
