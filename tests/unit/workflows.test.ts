@@ -436,4 +436,14 @@ describe("GitHub workflows (checked here; they run only on GitHub)", () => {
         expect(problems).to.deep.equal([]);
         expect(workflows().find((w) => w.file === "up.yml")!.text).to.contain('--image="$CURL_IMAGE"');
     });
+
+    it("check out the whole history where .ci/run runs (the upgrade test deploys a release by its commit)", () => {
+        const ci = workflows().find((w) => w.file === "ci.yml")!;
+        const runs = Object.values(ci.jobs).filter((j) => j.steps.some((s) => /bash \.ci\/run/.test(s.run ?? "")));
+        expect(runs).to.have.length.greaterThan(0);
+        for (const job of runs) {
+            const checkout = job.steps.find((s) => s.uses && actionOf(s.uses) === "actions/checkout")!;
+            expect(String(checkout.with?.["fetch-depth"])).to.equal("0");
+        }
+    });
 });
