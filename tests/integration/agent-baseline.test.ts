@@ -18,24 +18,7 @@ import {
     requirePrerequisites,
     ROOT,
 } from "./harness";
-import { kwokNode } from "./node";
-
-/** What the kernel says of a container's first process, and whether its root takes a write. */
-function processStatus(pod: string, container: string): string {
-    const r = kubectl([
-        "exec",
-        pod,
-        "-c",
-        container,
-        "--",
-        "sh",
-        "-c",
-        "grep -E '^(Uid|CapEff|Seccomp):' /proc/1/status; touch /probe 2>&1 || true",
-    ]);
-    expect(r.code, r.out).to.equal(0);
-    report(`${pod}/${container}: ${r.stdout.trim().replace(/\s+/g, " ")}`);
-    return r.stdout;
-}
+import { kwokNode, processStatus } from "./node";
 
 describe("integration: the log agent under the baseline profile (pulumi up, the real node)", function () {
     this.timeout(20 * 60_000);

@@ -6,7 +6,7 @@
 import { spawn, spawnSync } from "child_process";
 import * as os from "os";
 import * as path from "path";
-import { kubectl, ROOT } from "./harness";
+import { kubectl, report, ROOT } from "./harness";
 
 type Mode = "kind" | "local" | "kwok";
 
@@ -136,4 +136,26 @@ export function podDirOnNode(uid: string): boolean {
             (node) =>
                 spawnSync(kindEngine(), ["exec", node, "test", "-e", `/var/lib/kubelet/pods/${uid}`]).status === 0,
         );
+}
+
+/**
+ * What the kernel says of a container's first process, as the runtime started it (`/proc/1/status`:
+ * Uid, CapEff, Seccomp), and whether its root takes a write (`touch /probe`'s refusal, if any).
+ * Printed; kubectl exec must succeed.
+ */
+export function processStatus(pod: string, container: string, namespace?: string): string {
+    const r = kubectl([
+        "exec",
+        ...(namespace ? ["-n", namespace] : []),
+        pod,
+        "-c",
+        container,
+        "--",
+        "sh",
+        "-c",
+        "grep -E '^(Uid|CapEff|Seccomp):' /proc/1/status; touch /probe 2>&1 || true",
+    ]);
+    if (r.code !== 0) throw new Error(`kubectl exec ${pod} -c ${container}: ${r.out}`);
+    report(`${pod}/${container}: ${r.stdout.trim().replace(/\s+/g, " ")}`);
+    return r.stdout;
 }

@@ -35,6 +35,25 @@ await pulumi.runtime.disconnect();
 console.log(JSON.stringify({ exports: Object.keys(all).filter((k) => k !== "default").sort(), registered }));
 `;
 
+/** A consumer project's tsconfig.json: strict, CommonJS, compiling `files` only into bin/. */
+export function writeConsumerTsconfig(dir: string, files: string[] = ["index.ts"]): void {
+    fs.writeFileSync(
+        path.join(dir, "tsconfig.json"),
+        JSON.stringify({
+            compilerOptions: {
+                strict: true,
+                target: "ES2022",
+                module: "commonjs",
+                moduleResolution: "node",
+                outDir: "bin",
+                types: [],
+                skipLibCheck: true,
+            },
+            files,
+        }),
+    );
+}
+
 export class Consumer {
     constructor(readonly dir: string) {
         fs.rmSync(dir, { recursive: true, force: true });

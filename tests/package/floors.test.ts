@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { run } from "../../scripts/lib/exec";
-import { ROOT } from "./consumer";
+import { ROOT, writeConsumerTsconfig } from "./consumer";
 
 const TSC = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
 const PACKAGE = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
@@ -99,21 +99,7 @@ describe("the package on its declared peer floors", function () {
             { cwd: dir, timeoutMs: 600_000 },
         );
         fs.writeFileSync(path.join(dir, "index.ts"), PROGRAM);
-        fs.writeFileSync(
-            path.join(dir, "tsconfig.json"),
-            JSON.stringify({
-                compilerOptions: {
-                    strict: true,
-                    target: "ES2022",
-                    module: "commonjs",
-                    moduleResolution: "node",
-                    outDir: "bin",
-                    types: [],
-                    skipLibCheck: true,
-                },
-                files: ["index.ts"],
-            }),
-        );
+        writeConsumerTsconfig(dir);
     });
 
     after(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { run } from "../../scripts/lib/exec";
 import { seedPod } from "../helpers/fixtures";
-import { Consumer, ROOT } from "./consumer";
+import { Consumer, ROOT, writeConsumerTsconfig } from "./consumer";
 
 const WORK = path.join(ROOT, ".pack-test", "tarball");
 const TSC = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
@@ -74,21 +74,7 @@ describe("the component as an npm package", function () {
 
     it("type-checks a consumer program against the package's declarations", () => {
         fs.writeFileSync(path.join(CONSUMER, "index.ts"), CONSUMER_PROGRAM);
-        fs.writeFileSync(
-            path.join(CONSUMER, "tsconfig.json"),
-            JSON.stringify({
-                compilerOptions: {
-                    strict: true,
-                    target: "ES2022",
-                    module: "commonjs",
-                    moduleResolution: "node",
-                    outDir: "bin",
-                    types: [],
-                    skipLibCheck: true,
-                },
-                files: ["index.ts"],
-            }),
-        );
+        writeConsumerTsconfig(CONSUMER);
         run(process.execPath, [TSC, "-p", "."], { cwd: CONSUMER });
         // A wrong argument type must not compile: the declarations are real, not `any`.
         fs.writeFileSync(

@@ -197,17 +197,21 @@ describe("the Pod Security Standards' baseline rules: each fails on what it forb
     });
 });
 
-describe("tls-verification-on reads the agent's config itself", () => {
-    const configMap = (conf: string) => ({
+/** The messages one policy gives an agent ConfigMap holding `conf` as its rsyslog.conf, whatever wrote it. */
+const configMapFindings = (policy: string) => (conf: string) => {
+    const configMap = {
         apiVersion: "v1",
         kind: "ConfigMap",
         metadata: { name: "webserver-agent-conf-0" },
         data: { "rsyslog.conf": conf },
-    });
-    const findings = (conf: string) =>
-        checkObjects([configMap(conf)])
-            .filter((f) => f.policy === "tls-verification-on")
-            .map((f) => f.message.split(". Fix:")[0]);
+    };
+    return checkObjects([configMap])
+        .filter((f) => f.policy === policy)
+        .map((f) => f.message.split(". Fix:")[0]);
+};
+
+describe("tls-verification-on reads the agent's config itself", () => {
+    const findings = configMapFindings("tls-verification-on");
 
     it("flags each way rsyslog.conf turns verification off, whatever wrote it (the environment says nothing)", () => {
         expect(findings('action(type="omelasticsearch" server="https://x" allowunsignedcerts="on")')).to.deep.equal([
@@ -237,16 +241,7 @@ describe("tls-verification-on reads the agent's config itself", () => {
 });
 
 describe("credentials-over-tls reads the agent's config itself", () => {
-    const configMap = (conf: string) => ({
-        apiVersion: "v1",
-        kind: "ConfigMap",
-        metadata: { name: "webserver-agent-conf-0" },
-        data: { "rsyslog.conf": conf },
-    });
-    const findings = (conf: string) =>
-        checkObjects([configMap(conf)])
-            .filter((f) => f.policy === "credentials-over-tls")
-            .map((f) => f.message.split(". Fix:")[0]);
+    const findings = configMapFindings("credentials-over-tls");
 
     it("flags omelasticsearch sending uid/pwd to an http:// server, whatever wrote it; https or no credentials pass", () => {
         expect(findings('action(type="omelasticsearch" server="http://es:9200" uid="u" pwd="p")')).to.deep.equal([
