@@ -86,9 +86,15 @@ export function logsQL(q: LogsQuestion, follow = false): string {
 /** The columns of the table, in order: the record's time, where it came from, what was asked and answered. */
 export const TABLE_COLUMNS = ["_time", "pod", "log", "status", "method", "path", "request_id", "_msg"] as const;
 
-/** Records as an aligned table (one line each, the message last), oldest first. */
+/**
+ * Records as an aligned table (one line each, the message last), oldest first. Rows without a
+ * `_time` are a pipe's results (`| stats by (pod) count()`): every field they have is a column.
+ */
 export function logsTable(records: Array<Record<string, string>>): string {
-    const columns = TABLE_COLUMNS.filter((c) => records.some((r) => r[c] !== undefined && r[c] !== ""));
+    const computed = records.length > 0 && records.every((r) => r._time === undefined);
+    const columns = computed
+        ? [...new Set(records.flatMap((r) => Object.keys(r)))]
+        : TABLE_COLUMNS.filter((c) => records.some((r) => r[c] !== undefined && r[c] !== ""));
     const cell = (r: Record<string, string>, c: string) => (r[c] ?? "").replace(/\s+/g, " ");
     const widths = columns.map((c) => Math.max(c.length, ...records.map((r) => cell(r, c).length)));
     const line = (cells: string[]) =>

@@ -151,6 +151,16 @@ describe("npm run logs (against a real VictoriaLogs)", function () {
         ).to.deep.equal([RECORDS[5].message]);
         // Free LogsQL after the options: a word of the message.
         expect(logs(url, "--json", "refused").out.trim().split("\n")).to.have.length(1);
+        // A pipe's results in the table: its own columns.
+        const stats = logs(url, "--status", "5xx", "| stats by (pod) count() as n | sort by (pod)")
+            .out.trim()
+            .split("\n");
+        expect(stats.map((l) => l.split(/\s{2,}/))).to.deep.equal([
+            ["pod", "n"],
+            [ODD_POD, "1"],
+            ["web-a", "1"],
+            ["web-b", "1"],
+        ]);
     });
 
     it("values with quotes, backslashes, $, backticks and non-ASCII read back intact (one quoting function)", () => {
