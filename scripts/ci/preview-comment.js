@@ -103,7 +103,7 @@ async function postPreviewComment({ github, context, core, env = process.env }) 
     const issue_number = context.payload.pull_request.number;
     const runUrl = `${context.serverUrl}/${owner}/${repo}/actions/runs/${context.runId}`;
     const body = commentBody({
-        stack: env.STACK || "dev",
+        stack: env.STACK || "prod",
         note: env.NOTE || "",
         output: env.PREVIEW || "(the preview printed nothing)",
         runUrl,
