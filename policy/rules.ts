@@ -40,6 +40,12 @@ const UNVERIFIED_TLS: Array<[RegExp, string]> = [
     ],
 ];
 
+/** A ConfigMap's findings in the log agent's config (its `rsyslog.conf` key), each prefixed with that key. */
+function inAgentConf(data: Record<string, string>, findings: (conf: string) => string[]): string[] {
+    const key = "rsyslog.conf";
+    return key in data ? findings(data[key]).map((what) => `${key}: ${what}`) : [];
+}
+
 /**
  * The omelasticsearch actions of an rsyslog.conf that send credentials (uid=) to an http:// server:
  * what `destination.elasticsearch.auth.allowPlainHttp` renders, whatever wrote it.
@@ -397,11 +403,7 @@ export const RULES: Rule[] = [
             ),
         // ... and the agent's config says what rsyslog will do, whatever wrote it.
         checkConfigMap: (data) =>
-            Object.entries(data)
-                .filter(([key]) => key === "rsyslog.conf")
-                .flatMap(([key, conf]) =>
-                    UNVERIFIED_TLS.filter(([re]) => re.test(conf)).map(([, what]) => `${key}: ${what}`),
-                ),
+            inAgentConf(data, (conf) => UNVERIFIED_TLS.filter(([re]) => re.test(conf)).map(([, what]) => what)),
     },
     {
         id: "credentials-over-tls",
@@ -414,10 +416,7 @@ export const RULES: Rule[] = [
         severity: "high",
         check: () => [],
         // Read from the agent's config: the server it posts to and the credentials it sends.
-        checkConfigMap: (data) =>
-            Object.entries(data)
-                .filter(([key]) => key === "rsyslog.conf")
-                .flatMap(([key, conf]) => credentialsInTheClear(conf).map((what) => `${key}: ${what}`)),
+        checkConfigMap: (data) => inAgentConf(data, credentialsInTheClear),
     },
 ];
 
