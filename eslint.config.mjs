@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "policy/node_modules/", "dist/", "bin/", ".pack-test/"] },
+  { ignores: ["node_modules/", "policy/node_modules/", "dist/", "bin/", ".pack-test/", ".stryker-tmp/", "reports/"] },
   {
     // CommonJS scripts: run by actions/github-script on GitHub's runner, and the build.
     files: ["scripts/ci/**/*.js", "scripts/build.js"],

@@ -6,7 +6,7 @@ command -v shellcheck >/dev/null 2>&1 || { echo "shellcheck is not installed; in
 # The sidecar's shippers run as retention.sh followed by the shipper (components/shippers.ts):
 # each is checked as that whole (line numbers count from retention.sh's first line).
 shippers=components/shipper
-mapfile -t files < <(find . \( -name node_modules -o -name .git -o -name dist -o -name .pack-test -o -path "./$shippers" \) -prune -o -type f \( -name '*.sh' -o -path ./.ci/run \) -print | sort)
+mapfile -t files < <(find . \( -name node_modules -o -name .git -o -name dist -o -name .pack-test -o -name .stryker-tmp -o -path "./$shippers" \) -prune -o -type f \( -name '*.sh' -o -path ./.ci/run \) -print | sort)
 status=0
 shellcheck -x "${files[@]}" || status=1
 for shipper in stream agent; do

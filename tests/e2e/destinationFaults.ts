@@ -123,14 +123,25 @@ export async function retentionWhileDown(
 ): Promise<void> {
     const allocated = () => Number(run("du", ["-s", "-B1", t.volume]).stdout.split(/\s+/)[0]);
     const { bound } = o;
+    // The agent says once, on stderr, when a log it follows has had nothing delivered for
+    // AGENT.stallReportSeconds while lines wait: the event that its passes (retention's among
+    // them) ran over the undelivered requests, with the position they saw in the line.
+    const said = () =>
+        t.pod
+            .logs("sidecar-container")
+            .split("\n")
+            .filter((l) => l.includes("access.log: nothing delivered for")).length;
+    const saidBefore = said();
     await t.stop();
     let during: { delivered?: number; freed?: number; volume: number } | undefined;
     let load: LoadResult | undefined;
     try {
         load = await loadPod(t.pod.name, o.requests, { tag: o.tag, port: t.port });
-        // Retention passes with nothing delivered: its record of the position it saw (the .freed
-        // record's <shipped>, written at each punch) is read first, then the position.
-        await sleep(3000);
+        await poll("the agent's word that nothing was delivered while the requests waited", 120_000, () =>
+            said() > saidBefore ? true : undefined,
+        );
+        // Then its record of the position it saw (the .freed record's <shipped>, written at each
+        // punch) is read first, then the position.
         const freed = readShipperRecord(t.volume, "access.log.freed")?.[1];
         during = {
             freed: freed === undefined ? undefined : Number(freed),

@@ -146,8 +146,22 @@ export class Workdir {
     tearDown(stacks: string[], fallback: string[] = []): void {
         for (const stack of stacks) {
             const destroyed = this.pulumi(["destroy", "--yes", "--stack", stack], { quiet: true });
-            if (destroyed.code !== 0 && fallback.length > 0)
-                kubectl(["delete", ...fallback, "--ignore-not-found", "--wait=false"]);
+            // Destroy failed: delete what the stack would leave, and wait until it is gone, so the
+            // next test does not meet it (a Pod of the same name still terminating, a field
+            // manager's conflict); past a bound, without the grace period.
+            if (destroyed.code !== 0 && fallback.length > 0) {
+                const deleted = kubectl(["delete", ...fallback, "--ignore-not-found", "--wait", "--timeout=90s"]);
+                if (deleted.code !== 0)
+                    kubectl([
+                        "delete",
+                        ...fallback,
+                        "--ignore-not-found",
+                        "--grace-period=0",
+                        "--force",
+                        "--wait",
+                        "--timeout=60s",
+                    ]);
+            }
             this.pulumi(["stack", "rm", "--yes", "--force", stack], { quiet: true });
         }
         this.dispose();

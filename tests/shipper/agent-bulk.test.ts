@@ -119,7 +119,15 @@ describe("log agent over the bulk API into VictoriaLogs (plain processes, no pod
             Array.from({ length: n }, (_, i) => `cred ${i} before the Secret was fixed`),
         );
         wrong.start();
-        const code = await wrong.exited();
+        // The agent ends, or -- the failure this guards against -- reads and records a position.
+        let code: number | null | undefined;
+        void wrong.exited().then((c) => (code = c));
+        await until(
+            "the agent's exit, or a position it recorded",
+            60_000,
+            () => code !== undefined || wrong.deliveredOffset("access.log") !== undefined,
+        );
+        expect(code, "the agent stopped, rather than reading lines and recording a position").to.not.equal(undefined);
         const said = wrong.err.trim().split("\n").pop();
         report(`wrong credentials: exit ${code}: ${said}`);
         expect(code).to.equal(1);

@@ -183,6 +183,30 @@ export class ShipperRun {
      * reads, independent of how fast the machine is.
      */
     readBytes(): number {
+        return readBytesOf(this.members());
+    }
+
+    /**
+     * Whether one of the shipper's tails is blocked writing to its output: its wchan names the pipe
+     * or, as node's stdio is a socket pair, the socket send buffer it waits on. Stdout is full.
+     */
+    tailBlockedWriting(): boolean {
+        return this.members().some((p) => {
+            try {
+                return (
+                    fs.readFileSync(`/proc/${p}/comm`, "utf8").trim() === "tail" &&
+                    /pipe_write|sock_alloc_send|sk_stream_wait|unix_stream/.test(
+                        fs.readFileSync(`/proc/${p}/wchan`, "utf8"),
+                    )
+                );
+            } catch {
+                return false; // it ended between the listing and the read
+            }
+        });
+    }
+
+    /** The pids of the shipper's process group: the script and its live children. */
+    private members(): number[] {
         const group = this.pid;
         const members = fs.readdirSync("/proc").filter((p) => {
             if (!/^\d+$/.test(p)) return false;
@@ -194,7 +218,28 @@ export class ShipperRun {
                 return false; // the process ended between the listing and the read
             }
         });
-        return readBytesOf(members.map(Number));
+        return members.map(Number);
+    }
+
+    /**
+     * How far the shipper's descriptor of `log` has been read (its fdinfo `pos`, which tail's reads
+     * move), or -1 when it has none open: a figure to wait on, never a verdict.
+     */
+    readOffset(log: "access.log" | "error.log"): number {
+        const target = path.join(this.dir, log);
+        const fdDir = `/proc/${this.pid}/fd`;
+        for (const fd of fs.readdirSync(fdDir)) {
+            let link = "";
+            try {
+                link = fs.readlinkSync(path.join(fdDir, fd));
+            } catch {
+                continue; // closed between the listing and the read
+            }
+            if (link !== target) continue;
+            const pos = /^pos:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${this.pid}/fdinfo/${fd}`, "utf8"));
+            if (pos) return Number(pos[1]);
+        }
+        return -1;
     }
 
     file(name: string): string {

@@ -241,6 +241,72 @@ describe("stream shipper (a plain process, no podman)", function () {
             expect(s).to.deep.equal({ missing: 0, once: n, duplicated: 0, extra: 0 });
         });
 
+        it("stdout blocked past maxAge, then kill -9: what tail had read and not written is shipped after the restart", async () => {
+            // tail reads up to 8 KiB ahead of what it has written. With stdout blocked those bytes
+            // sit in tail's buffer: neither the checkpoint nor retention (maxAge asks for everything
+            // the log held 2 s ago) may count them as shipped, or the kill loses them for good.
+            run = new ShipperRun({ maxBytes: 64 * MiB, maxAgeSeconds: 2, ageEverySeconds: 1 }).start();
+            run.pauseOutput(true);
+            const n = 5000; // ~550 KiB: more than the pipe holds and tail's buffer together
+            run.write(
+                "access.log",
+                Array.from({ length: n }, (_, i) => `b ${i} ${"x".repeat(100)}`),
+            );
+            // Blocked: tail's read position stops; then maxAge passes over it, a retention pass a second.
+            await until("tail blocked writing to the full pipe", 30_000, () => run.tailBlockedWriting());
+            const last = run.readOffset("access.log");
+            const heldAt = Math.floor(Date.now() / 1000);
+            await until("two retention passes past maxAge", 30_000, () => newestAge(run.dir) >= heldAt + 2 + 2);
+            const stopped = run.stop("SIGKILL");
+            run.pauseOutput(false);
+            await stopped;
+            const before = summarize(run.counts("b", n));
+            run.start();
+            run.write("access.log", ["after"]);
+            // Lines ship in order: once "after" is out, everything before it that will be shipped is.
+            await until("the line written after the restart", 30_000, () => run.out.includes("after\n"));
+            const s = summarize(run.counts("b", n));
+            report(
+                `blocked at ${last} of ${fs.statSync(run.file("access.log")).size} bytes read; on stdout at the kill: ${JSON.stringify(before)}; after the restart: ${JSON.stringify(s)}`,
+            );
+            expect(before.missing, "the kill came while lines were still unshipped").to.be.above(0);
+            expect(s.missing).to.equal(0);
+        });
+
+        it("a log truncated after retention freed some of it, then kill -9: resumes on the new content, nothing shipped twice", async () => {
+            const maxBytes = 256 * 1024;
+            run = new ShipperRun({ maxBytes, ageEverySeconds: 1 }).start();
+            const before = 8000; // ~900 KiB: retention frees most of it
+            run.write(
+                "access.log",
+                Array.from({ length: before }, (_, i) => `b ${i} ${"x".repeat(100)}`),
+            );
+            await until("lines before", 30_000, () => !run.counts("b", before).includes(0));
+            await until("the volume within the bound", 30_000, () => run.allocated() <= maxBytes);
+            fs.truncateSync(run.file("access.log"), 0);
+            const after = 300;
+            run.write(
+                "access.log",
+                Array.from({ length: after }, (_, i) => `t ${i}`),
+            );
+            await until("lines after the truncation", 30_000, () => !run.counts("t", after).includes(0));
+            const size = fs.statSync(run.file("access.log")).size;
+            await until(
+                "the checkpoint at the log's new end",
+                30_000,
+                () => run.stateOffset("access.log", "pos") === size,
+            );
+            await run.stop("SIGKILL");
+            run.start();
+            run.write("access.log", ["last"]);
+            await until("the line written after the restart", 30_000, () => run.out.includes("last\n"));
+            const b = summarize(run.counts("b", before));
+            const t = summarize(run.counts("t", after));
+            report(`truncated after retention, then kill -9: before ${JSON.stringify(b)}; after ${JSON.stringify(t)}`);
+            expect(b).to.deep.equal({ missing: 0, once: before, duplicated: 0, extra: 0 });
+            expect(t).to.deep.equal({ missing: 0, once: after, duplicated: 0, extra: 0 });
+        });
+
         it("frees lines older than maxAge even below the size bound", async () => {
             run = new ShipperRun({ maxBytes: 64 * MiB, maxAgeSeconds: 2, ageEverySeconds: 1 }).start();
             run.write(

@@ -1,0 +1,155 @@
+// The named mutations of the shell shippers (components/shipper/*.sh) that `npm run
+// mutate:shippers` applies one at a time, each expected to turn the tests named beside it red.
+// Stryker mutates TypeScript only; these are the guarantees that live in shell. Each mutation is
+// one exact text, found exactly once in its file (tests/unit/shellMutations.test.ts keeps the list
+// in step with the scripts), replaced by the broken variant.
+
+export type ShipperScript = "stream.sh" | "retention.sh" | "agent.sh";
+
+export interface ShellMutation {
+    /** Its name in the report and on the command line. */
+    readonly name: string;
+    /** The script it breaks, in components/shipper/. */
+    readonly file: ShipperScript;
+    /** The exact text replaced: it occurs once in the file. */
+    readonly from: string;
+    /** The broken text put in its place. */
+    readonly to: string;
+    /** The guarantee it breaks, in a user's words. */
+    readonly breaks: string;
+    /** The shipper tests expected to go red: test files under tests/shipper/ and title fragments. */
+    readonly tests: { readonly files: readonly string[]; readonly titles: readonly string[] };
+}
+
+const STREAM = "stream.test.ts";
+const AGENT = "agent.test.ts";
+const BULK = "agent-bulk.test.ts";
+
+export const SHELL_MUTATIONS: readonly ShellMutation[] = [
+    {
+        name: "retention-past-shipped",
+        file: "retention.sh",
+        from: "        target=${saved[i]}\n    else",
+        to: "        :\n    else",
+        breaks: "retention frees only what has left the pod (shipped, or acknowledged): the size bound yields to the rest",
+        tests: {
+            files: [STREAM, AGENT],
+            titles: [
+                "with stdout blocked, frees nothing unshipped",
+                "stdout blocked past maxAge, then kill -9",
+                "GNU coreutils retention receiver down: frees nothing undelivered",
+            ],
+        },
+    },
+    {
+        name: "read-allowance-counted-as-shipped",
+        file: "stream.sh",
+        from: "*) SHIPPED=$((pos - bufsize > run_start[i] ? pos - bufsize : run_start[i])) ;;",
+        to: "*) SHIPPED=$pos ;;",
+        breaks: "what tail has read but not yet written is not counted as shipped (a kill would lose it)",
+        tests: {
+            files: [STREAM],
+            titles: [
+                "with stdout blocked, frees nothing unshipped",
+                "kill -9 under load",
+                "stdout blocked past maxAge, then kill -9",
+            ],
+        },
+    },
+    {
+        name: "resume-ignores-checkpoint",
+        file: "stream.sh",
+        from: '[ "${p[0]:-}" = "$cur" ] && START=${p[1]}',
+        to: ":",
+        breaks: "a restart resumes at the checkpoint: nothing shipped again",
+        tests: { files: [STREAM], titles: ["after a quiet second, or a TERM, a restart ships nothing again"] },
+    },
+    {
+        name: "no-checkpoint-on-term",
+        file: "stream.sh",
+        from: "trap 'stop_all; exit 0' TERM INT",
+        to: "trap 'exit 0' TERM INT",
+        breaks: "on TERM the shipper records how far it shipped before it exits",
+        tests: { files: [STREAM], titles: ["after a quiet second, or a TERM, a restart ships nothing again"] },
+    },
+    {
+        name: "truncation-not-noticed",
+        file: "stream.sh",
+        from: 'if [ "$pos" -lt "${saved[i]}" ]; then',
+        to: "if false; then",
+        breaks: "a truncated log is followed from its new start, its old records dropped",
+        tests: {
+            files: [STREAM],
+            titles: ["a truncated log", "a log truncated after retention freed some of it, then kill -9"],
+        },
+    },
+    {
+        name: "max-age-ignored",
+        file: "retention.sh",
+        from: 'if [ "${a%%:*}" -le $((now - max_age)) ]; then old=${a#*:}; else',
+        to: "if false; then old=${a#*:}; else",
+        breaks: "lines older than maxAge are freed even below the size bound",
+        tests: { files: [STREAM], titles: ["frees lines older than maxAge even below the size bound"] },
+    },
+    {
+        name: "delivered-is-file-size",
+        file: "agent.sh",
+        from: '[ "$OFFS" -gt "${saved[i]}" ] && saved[i]=$OFFS',
+        to: "saved[i]=${STAT[${logs[i]}]#* }",
+        breaks: "the agent counts as delivered only what imfile handed on after the receiver took it",
+        tests: {
+            files: [AGENT],
+            titles: [
+                "GNU coreutils retention receiver down: frees nothing undelivered",
+                "GNU coreutils retention keeps the volume within maxSize",
+            ],
+        },
+    },
+    {
+        name: "agent-record-not-restored",
+        file: "agent.sh",
+        from: '[ "${rec[0]:-}" = "$cur" ] || return 0',
+        to: "return 0",
+        breaks: "a state file a kill cut short is restored from the agent's own record: nothing sent again",
+        tests: { files: [AGENT], titles: ["GNU coreutils imfile's state file"] },
+    },
+    {
+        name: "refused-credentials-start-reading",
+        file: "agent.sh",
+        from: "            401 | 403)",
+        to: "            401999)",
+        breaks: "wrong credentials stop the agent before it reads a line",
+        tests: { files: [BULK], titles: ["wrong credentials: the agent stops before it reads a line"] },
+    },
+    {
+        name: "rejected-documents-silent",
+        file: "agent.sh",
+        from: '[ "$size" -gt "$rejected_seen" ] || return 0',
+        to: "return 0",
+        breaks: "documents the service rejects inside an accepted request are said, not dropped silently",
+        tests: { files: [BULK], titles: ["documents the service rejects inside an accepted request"] },
+    },
+];
+
+/** The occurrences of `from` in `text`. */
+export function occurrences(text: string, from: string): number {
+    let n = 0;
+    for (let at = text.indexOf(from); at >= 0; at = text.indexOf(from, at + from.length)) n++;
+    return n;
+}
+
+/** The script with the mutation applied; throws when its text is not there exactly once. */
+export function applyMutation(text: string, m: ShellMutation): string {
+    const n = occurrences(text, m.from);
+    if (n !== 1) {
+        throw new Error(
+            `mutation ${m.name}: its text occurs ${n} times in components/shipper/${m.file}, not once: ${JSON.stringify(m.from)}`,
+        );
+    }
+    return text.replace(m.from, () => m.to);
+}
+
+/** A mocha --grep pattern matching any of the titles, each taken literally. */
+export function grepFor(titles: readonly string[]): string {
+    return titles.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
+}
