@@ -57,9 +57,25 @@ async function main() {
         } catch (e: any) {
             thrown = String(e?.message ?? e);
         }
-        for (let i = 0; i < 50 && !errors.has(c.name); i++) await new Promise((r) => setTimeout(r, 2));
+        // Each case settles in one of three ways, each an event: the constructor threw, the
+        // check of its Outputs rejected, or its workload reached the engine (the check passed).
+        // A case that does none of them within a minute is a defect of its own, said so.
+        const settled = () =>
+            thrown !== undefined ||
+            errors.has(c.name) ||
+            registered.some((r) => r.name.startsWith(`${c.name}-`) && r.type.startsWith("kubernetes:"));
+        const deadline = Date.now() + 60_000;
+        while (!settled()) {
+            if (Date.now() > deadline) {
+                console.error(`case ${c.name}: neither thrown, rejected nor registered within 60 s`);
+                process.exit(2);
+            }
+            await new Promise((r) => setTimeout(r, 2));
+        }
         results[c.name] = { thrown, rejected: errors.get(c.name), registered: [] };
     }
+    // A rejection that came after the case settled (its workload registered first) is kept too.
+    for (const c of cases) results[c.name].rejected = errors.get(c.name);
     for (const r of registered) {
         const owner = cases.find((c) => r.name === c.name || r.name.startsWith(`${c.name}-`));
         if (owner) results[owner.name].registered.push(r.type);
