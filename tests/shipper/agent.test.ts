@@ -60,6 +60,8 @@ for (const userland of userlands())
                     () =>
                         !r.received("access.log", "a", n).includes(0) && !r.received("error.log", "e", 300).includes(0),
                 );
+                await r.receivedAfter("access.log");
+                await r.receivedAfter("error.log");
                 const a = summarize(r.received("access.log", "a", n));
                 const e = summarize(r.received("error.log", "e", 300));
                 const order = r.receiver
@@ -112,6 +114,7 @@ for (const userland of userlands())
                 60_000,
                 () => !r.received("access.log", "o", n).includes(0),
             );
+            await r.receivedAfter("access.log");
             const s = summarize(r.received("access.log", "o", n));
             report(
                 `receiver down ${((upAt - downAt) / 1000).toFixed(1)}s, lines written at ${Math.round(rate)}/s: the agent's position ${offsetAtStop} -> ${offsetAfter} while the log grew ${sizeAtStop} -> ${sizeAfter}; caught up ${caughtUp.toFixed(2)}s after it came back; ${JSON.stringify(s)}`,
@@ -145,6 +148,7 @@ for (const userland of userlands())
             const restarted = (Date.now() - killedAt) / 1000;
             await load;
             await until("every line after the restart", 60_000, () => !r.received("access.log", "k", n).includes(0));
+            await r.receivedAfter("access.log");
             const s = summarize(r.received("access.log", "k", n));
             const bound = linesBetween(r.file("access.log"), copy, sizeAtKill) + AGENT.relpWindowSize;
             report(
@@ -238,6 +242,7 @@ for (const userland of userlands())
                 try {
                     await r.writeAt("access.log", "r", n, 4000);
                     await until("every line", 60_000, () => !r.received("access.log", "r", n).includes(0));
+                    await r.receivedAfter("access.log");
                     await until("the volume within the bound", 60_000, () => r.allocated() <= maxBytes);
                 } finally {
                     clearInterval(sampler);
@@ -283,6 +288,7 @@ for (const userland of userlands())
                     60_000,
                     () => !r.received("access.log", "s", n).includes(0),
                 );
+                await r.receivedAfter("access.log");
                 await until("the volume back within the bound", 60_000, () => r.allocated() <= maxBytes);
                 const after = r.allocated();
                 const s = summarize(r.received("access.log", "s", n));

@@ -128,6 +128,21 @@ export class AgentRun extends AgentProcess {
     received(log: keyof typeof APP, tag: string, n: number): number[] {
         return countReceived(this.receiver.messages(), APP[log], tag, n);
     }
+
+    private receiverMarks = 0;
+
+    /**
+     * Writes a marker line to `log` and waits until the receiver has it: the agent delivers each
+     * log in order, so counts taken after this also see copies of earlier lines sent again after
+     * the last first copy arrived.
+     */
+    async receivedAfter(log: keyof typeof APP, ms = 60_000): Promise<void> {
+        const mark = `received-${++this.receiverMarks}`;
+        this.write(log, [mark]);
+        await until(`the marker line written after the lines (${mark} in ${log}) at the receiver`, ms, () =>
+            this.receiver.messages().some((m) => m.app === APP[log] && m.msg.trimEnd() === mark),
+        );
+    }
 }
 
 /** agent.sh's copy of imfile's position of `log` in `dir` (DIR/.shipper/<log>.delivered), or undefined. */

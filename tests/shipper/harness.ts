@@ -144,6 +144,22 @@ export class ShipperRun {
         await ended;
     }
 
+    private marks = 0;
+
+    /**
+     * Writes a marker line to `log` and waits until it is on the shipper's output for that log
+     * (stdout for access.log, stderr for error.log). The shipper ships each log in order, so by
+     * then every copy of an earlier line it is going to send is out: counts taken after this see
+     * duplicates that arrive after the last first copy, which counts taken as soon as every line
+     * had arrived once would miss.
+     */
+    async settled(log: "access.log" | "error.log" = "access.log", ms = 60_000): Promise<void> {
+        const mark = `settled-${++this.marks}`;
+        this.write(log, [mark]);
+        const seen = () => (log === "access.log" ? this.out : this.err).includes(`${mark}\n`);
+        await until(`the marker line written after the lines (${mark} in ${log})`, ms, seen);
+    }
+
     /** Appends one line per write, O_APPEND, as nginx does. */
     write(log: "access.log" | "error.log", lines: string[]): void {
         let fd = this.fds.get(log);

@@ -11,7 +11,6 @@ import {
     report,
     retentionExcess,
     ShipperRun,
-    sleep,
     summarize,
     until,
     writeShipperRecord,
@@ -45,6 +44,8 @@ describe("stream shipper (a plain process, no podman)", function () {
             60_000,
             () => !run.counts("a", 5000).includes(0) && !run.counts("e", 300, "err").includes(0),
         );
+        await run.settled("access.log");
+        await run.settled("error.log");
         const a = summarize(run.counts("a", 5000));
         const e = summarize(run.counts("e", 300, "err"));
         const order = (tag: string) =>
@@ -66,9 +67,12 @@ describe("stream shipper (a plain process, no podman)", function () {
         await until("a 0", 30_000, () => run.out.includes("a 0\n"));
         const fd = fs.openSync(run.file("access.log"), "a");
         fs.writeSync(fd, "a 1 first half");
-        await sleep(POLL_MS * 2);
+        // tail has read the half line (its read offset is at the log's end) and shipped the other
+        // log meanwhile: the second half comes after both.
+        const size = fs.statSync(run.file("access.log")).size;
+        await until("tail's read of the half line", 30_000, () => run.readOffset("access.log") === size);
         run.write("error.log", ["e 0", "e 1"]);
-        await sleep(POLL_MS * 2);
+        await until("the error log's lines", 30_000, () => run.err.includes("e 1\n"));
         fs.writeSync(fd, " second half\n");
         fs.closeSync(fd);
         await until("both logs", 30_000, () => run.out.includes("second half\n") && run.err.includes("e 1\n"));
@@ -96,6 +100,7 @@ describe("stream shipper (a plain process, no podman)", function () {
         const restarted = (Date.now() - killedAt) / 1000;
         await load;
         await until("every line after the restart", 60_000, () => !run.counts("k", n).includes(0));
+        await run.settled();
         const s = summarize(run.counts("k", n));
         const bound = linesBetween(run.file("access.log"), checkpoint - 8192, sizeAtKill) + 1;
         report(
@@ -150,6 +155,7 @@ describe("stream shipper (a plain process, no podman)", function () {
             Array.from({ length: 300 }, (_, i) => `t ${i}`),
         );
         await until("lines after", 30_000, () => !run.counts("t", 300).includes(0));
+        await run.settled();
         const b = summarize(run.counts("b", 300));
         const t = summarize(run.counts("t", 300));
         report(`truncate: before ${JSON.stringify(b)}; after ${JSON.stringify(t)}`);
@@ -183,6 +189,7 @@ describe("stream shipper (a plain process, no podman)", function () {
             try {
                 await run.writeAt("access.log", "r", n, 8000);
                 await until("every line", 60_000, () => !run.counts("r", n).includes(0));
+                await run.settled();
                 // Drains back within the bound once everything is shipped (a pass a second).
                 await until("the volume within the bound", 60_000, () => run.allocated() <= maxBytes);
             } finally {
@@ -226,6 +233,7 @@ describe("stream shipper (a plain process, no podman)", function () {
             const held = run.allocated();
             run.pauseOutput(false);
             await until("every line after the stall", 60_000, () => !run.counts("s", n).includes(0));
+            await run.settled();
             await until("the volume back within the bound", 60_000, () => run.allocated() <= maxBytes);
             const after = { freed: run.stateOffset("access.log", "freed"), volume: run.allocated() };
             const s = summarize(run.counts("s", n));
@@ -334,15 +342,23 @@ describe("stream shipper (a plain process, no podman)", function () {
             fs.writeFileSync(
                 path.join(bin, "fallocate"),
                 // Answers --help as util-linux's does (the start check), fails every punch.
-                `#!/bin/sh\n[ "$1" = --help ] && exec ${REAL_FALLOCATE} --help\necho 'fallocate: Operation not supported' >&2\nexit 1\n`,
+                `#!/bin/sh\n[ "$1" = --help ] && exec ${REAL_FALLOCATE} --help\necho punch >> ${bin}/punches\necho 'fallocate: Operation not supported' >&2\nexit 1\n`,
                 { mode: 0o755 },
             );
             run = new ShipperRun({ maxBytes: 256 * 1024, env: { PATH: `${bin}:${process.env.PATH}` } }).start();
             await run.writeAt("access.log", "f", 20_000, 10_000);
             await until("the lines", 60_000, () => !run.counts("f", 20_000).includes(0));
-            await sleep(3000);
+            // Each retention pass tries to punch again: the fake fallocate counts the attempts.
+            const punches = () => {
+                try {
+                    return fs.readFileSync(path.join(bin, "punches"), "utf8").split("\n").filter(Boolean).length;
+                } catch {
+                    return 0;
+                }
+            };
+            await until("five failed punches", 60_000, () => punches() >= 5);
             const messages = run.err.split("\n").filter((l) => l.includes("cannot free space"));
-            report(`stderr after ~5 retention passes that failed: ${JSON.stringify(run.err.trim())}`);
+            report(`stderr after ${punches()} punches that failed: ${JSON.stringify(run.err.trim())}`);
             expect(messages).to.have.length(1);
             expect(messages[0]).to.contain("access.log").and.contain("Operation not supported");
             fs.rmSync(bin, { recursive: true, force: true });
@@ -371,6 +387,7 @@ describe("stream shipper (a plain process, no podman)", function () {
             const started = Date.now();
             run.start();
             await until("the lines after the hole", 60_000, () => !run.counts("h", 100).includes(0));
+            await run.settled();
             const secs = (Date.now() - started) / 1000;
             const read = run.readBytes();
             report(
