@@ -216,6 +216,36 @@ export const STREAM_SHIPPER = {
 } as const;
 
 /**
+ * Drain on termination, for both shippers (stream.sh, agent.sh): on TERM the shipper goes on
+ * shipping until both logs are shipped (the agent: acknowledged) to their end and neither grew for
+ * a pass, then exits; at the deadline it exits anyway and says, on stderr and in the container's
+ * termination message, how much of each log it leaves behind.
+ */
+export const DRAIN = {
+    /** Kubernetes' terminationGracePeriodSeconds when the Pod sets none. */
+    kubernetesGracePeriodSeconds: 30,
+    /**
+     * Seconds of the grace period kept back from the drain: the shipper's own stop (rsyslogd
+     * recording its positions) must end before the kubelet's SIGKILL.
+     */
+    marginSeconds: 2,
+    /**
+     * Passes (a second each) in which neither log may grow before the drain ends: with a classic
+     * sidecar nginx gets its TERM at the same moment and may still write the lines of the requests
+     * it finishes. A native sidecar gets its TERM only after nginx has exited.
+     */
+    quietPasses: 1,
+    /** Where the kubelet reads the container's termination message (terminationMessagePath's default). */
+    terminationMessagePath: "/dev/termination-log",
+} as const;
+
+/** The drain deadline, in seconds after TERM, for a Pod's grace period (unset: Kubernetes' 30 s). */
+export function drainSeconds(terminationGracePeriodSeconds?: number): number {
+    const grace = terminationGracePeriodSeconds ?? DRAIN.kubernetesGracePeriodSeconds;
+    return Math.max(0, grace - DRAIN.marginSeconds);
+}
+
+/**
  * The smallest logVolume.sizeLimit: the volume retention needs, for either shipper, at its default
  * share of it. The API server accepts any size, even 0, where the kubelet evicts the Pod at nginx's
  * first lines.

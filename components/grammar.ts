@@ -110,7 +110,8 @@ export function parseQuantity(q: string): { number: string; suffix: string; valu
     const m = QUANTITY.exec(q);
     if (!m) return undefined;
     const suffix = m[3] ?? "";
-    const value = /^[eE]/.test(suffix) ? Number(m[1] + suffix) : Number(m[1]) * SUFFIX_FACTOR[suffix];
+    // An exponent ("e3", "E-2") is a suffix of its own; "E" and "Ei" alone are exa and exbi.
+    const value = suffix in SUFFIX_FACTOR ? Number(m[1]) * SUFFIX_FACTOR[suffix] : Number(m[1] + suffix);
     return { number: m[1], suffix, value };
 }
 

@@ -1,7 +1,7 @@
 // The sidecar's command for each shipper. Pure: settings in, argv out.
 import * as fs from "fs";
 import * as path from "path";
-import { AGENT, SEED, STREAM_SHIPPER } from "./defaults";
+import { AGENT, DRAIN, drainSeconds, SEED, STREAM_SHIPPER } from "./defaults";
 import { RetentionSettings } from "./model";
 import { RetainingShipper, retentionBudget } from "./retention";
 
@@ -53,6 +53,13 @@ export interface ShipperPlace {
     logDir?: string;
     /** Seconds between two age checkpoints. @default STREAM_SHIPPER.ageCheckpointSeconds (60) */
     ageCheckpointSeconds?: number;
+    /** The Pod's terminationGracePeriodSeconds, which the drain deadline is derived from. @default Kubernetes' 30 */
+    terminationGracePeriodSeconds?: number;
+}
+
+/** The drain's figures in the order both scripts take them last: deadline and quiet passes. */
+function drainArgs(place: ShipperPlace): string[] {
+    return [String(drainSeconds(place.terminationGracePeriodSeconds)), String(DRAIN.quietPasses)];
 }
 
 /** Retention's figures in the order both scripts take them after MAX_AGE_SECONDS. */
@@ -84,6 +91,7 @@ export function streamCommand(retention?: RetentionSettings, place: ShipperPlace
         String(STREAM_SHIPPER.pollSeconds),
         String(place.ageCheckpointSeconds ?? STREAM_SHIPPER.ageCheckpointSeconds),
         ...b.sizes,
+        ...drainArgs(place),
     ];
 }
 
@@ -107,5 +115,6 @@ export function agentCommand(confPath: string, retention?: RetentionSettings, pl
         ...b.sizes,
         b.head,
         String(AGENT.stallReportSeconds),
+        ...drainArgs(place),
     ];
 }

@@ -5,7 +5,7 @@
 # receiver). With retention, this script frees the oldest bytes of each log -- only bytes the
 # agent has delivered -- so the volume stays within a bound.
 #
-#   agent.sh DIR CONF KEEP_BYTES MAX_AGE_SECONDS AGE_CHECKPOINT_SECONDS BLOCK_BYTES MIN_PUNCH_BYTES HEAD_BYTES STALL_SECONDS
+#   agent.sh DIR CONF KEEP_BYTES MAX_AGE_SECONDS AGE_CHECKPOINT_SECONDS BLOCK_BYTES MIN_PUNCH_BYTES HEAD_BYTES STALL_SECONDS DRAIN_SECONDS QUIET_PASSES
 #
 #   DIR              where nginx writes access.log and error.log (the shared emptyDir)
 #   CONF             rsyslog.conf (its workDirectory is DIR/.agent/)
@@ -15,6 +15,8 @@
 #   AGE_CHECKPOINT_SECONDS, BLOCK_BYTES, MIN_PUNCH_BYTES  as for the stream shipper
 #   HEAD_BYTES       each log's first bytes, never freed (imfile's hash of them names the file)
 #   STALL_SECONDS    a log that grew but had nothing delivered for this long is reported, once
+#   DRAIN_SECONDS    on TERM, deliver to the end of both logs for at most this long (retention.sh)
+#   QUIET_PASSES     ... and until neither log grew for this many passes (a second each)
 #
 # The component renders retention.sh and this file into the sidecar's command
 # (components/shippers.ts). Needs bash, coreutils, util-linux's fallocate (retention), rsyslogd
@@ -31,11 +33,11 @@
 # rsyslogd starts again, so a restart resends at most about a second of lines, not the whole log.
 set -u
 
-dir=$1 conf=$2 keep=$3 max_age=$4 age_every=$5 block=$6 min_punch=$7 head=$8 stall=$9
+dir=$1 conf=$2 keep=$3 max_age=$4 age_every=$5 block=$6 min_punch=$7 head=$8 stall=$9 drain_seconds=${10} quiet=${11}
 state=$dir/.shipper
 agent_dir=$dir/.agent
 logs=(access.log error.log)
-me=log-agent done_word=delivered catch_up="the destination takes it"
+me=log-agent done_word=delivered catch_up="the destination takes it" left_qualifier=""
 # imfile tells a file from a rotated one by a hash of its first bytes: the first `head` bytes of
 # each log are never freed (components/retention.ts counts them, and the agent's state files, out
 # of retention.maxSize before each log's share, `keep`).
@@ -289,8 +291,32 @@ preflight
 relp_tls_preflight
 
 start_rsyslogd
-# Kubernetes' TERM goes to this script: pass it on and wait, so rsyslogd records its positions.
-trap 'kill -TERM "$agent" 2>/dev/null; wait "$agent"; exit $?' TERM INT
+# Kubernetes' TERM goes to this script: it drains (retention.sh, drain_pass), then passes the TERM on
+# and waits, so rsyslogd records its positions.
+stop_agent() {
+    kill -TERM "$agent" 2>/dev/null
+    wait "$agent"
+    exit 0
+}
+drain_pass() { # while draining: stop once both logs are delivered to their end and quiet, or at the deadline
+    local i f size sizes="" left=() all=1
+    for i in "${!logs[@]}"; do
+        f=${logs[i]}
+        [ -n "${STAT[$f]:-}" ] || continue
+        size=${STAT[$f]#* }
+        sizes+="$size "
+        OFFS=0
+        [ -n "${ino[i]:-}" ] && delivered "$i"
+        left+=("$f" "${OFFS:-0}" "$size")
+        [ "${OFFS:-0}" -ge "$size" ] || all=""
+    done
+    if [ -n "$all" ] && quiet_since_last "$sizes"; then stop_agent; fi
+    [ -n "$all" ] || drain_quiet=0 drain_sizes=""
+    [ "$SECONDS" -ge "$drain_until" ] || return 0
+    left_behind "${left[@]}"
+    stop_agent
+}
+trap begin_drain TERM INT
 
 last_seen=()
 # The bulk API's errorfile, named in the config (components/agentConf.ts); what it held before this
@@ -328,6 +354,7 @@ while kill -0 "$agent" 2>/dev/null; do
             start_rsyslogd
         fi
     fi
+    [ -n "$draining" ] && drain_pass
     # Once a second; a trapped TERM interrupts the wait.
     read -rt 1 -u 9 _ || true
 done

@@ -8,7 +8,8 @@
 # blocks), min_punch (free in steps of at least this much, so that retention costs few processes),
 # max_age, age_every, done_word and catch_up (how messages name what is safe to free), and per log
 # (indexed like `logs`) ino, saved (every byte before it has left the pod), freed, last_pass and
-# ages. Every size comes from the component (components/retention.ts computes the budget).
+# ages. Every size comes from the component (components/retention.ts computes the budget). For the
+# drain on TERM: drain_seconds (the deadline) and quiet (passes in which no log may grow).
 #
 # State records: each is written to one of two slots in turn, as "<seq> <fields...> <seq>", so
 # that a write cut short by a kill leaves the other slot valid: no record is ever lost or half-read.
@@ -112,4 +113,34 @@ retain() { # INDEX NOW READ
     else
         say_once "punch-$f" "retention cannot free space in $f: $(<"$state/punch.err")"
     fi
+}
+
+# Drain on termination, both shippers: on TERM the shipper ships (delivers) to the end of both logs
+# and exits once neither grew for `quiet` passes, or at the deadline, `drain_seconds` after the TERM,
+# saying what it leaves behind.
+draining="" drain_until=0 drain_quiet=0 drain_sizes=""
+begin_drain() { # the TERM trap: from now on, ship to the end, until the deadline
+    [ -n "$draining" ] && return
+    draining=1
+    drain_until=$((SECONDS + drain_seconds))
+}
+
+quiet_since_last() { # SIZES: whether the logs' sizes are the last pass's, for `quiet` passes in a row
+    if [ "$1" = "$drain_sizes" ]; then drain_quiet=$((drain_quiet + 1)); else drain_quiet=0 drain_sizes=$1; fi
+    [ "$drain_quiet" -ge "$quiet" ]
+}
+
+left_behind() { # LOG OFFSET SIZE...: what is left of each log past OFFSET, on stderr and as the termination message
+    local msg="" f off size lines
+    while [ $# -ge 3 ]; do
+        f=$1 off=$2 size=$3
+        shift 3
+        [ "$size" -gt "$off" ] || continue
+        lines=$(tail -c +"$((off + 1))" "$f" | wc -l)
+        msg+="$me: terminating at the drain deadline (${drain_seconds}s after TERM) with $left_qualifier$lines lines ($((size - off)) bytes) of $f not $done_word"$'\n'
+    done
+    [ -n "$msg" ] || return 0
+    printf '%s' "$msg" >&2
+    # The kubelet shows this file as the container's termination message (kubectl describe pod).
+    printf '%s' "$msg" 2>/dev/null >"${TERMINATION_LOG:-/dev/termination-log}" || true
 }

@@ -4,7 +4,7 @@
 # from a checkpoint after a restart; and, with retention, frees the oldest shipped bytes of each
 # file so the volume stays within a bound.
 #
-#   stream.sh DIR KEEP_BYTES MAX_AGE_SECONDS POLL_SECONDS AGE_CHECKPOINT_SECONDS BLOCK_BYTES MIN_PUNCH_BYTES
+#   stream.sh DIR KEEP_BYTES MAX_AGE_SECONDS POLL_SECONDS AGE_CHECKPOINT_SECONDS BLOCK_BYTES MIN_PUNCH_BYTES DRAIN_SECONDS QUIET_PASSES
 #
 #   DIR              where nginx writes access.log and error.log (the shared emptyDir)
 #   KEEP_BYTES       allocated bytes each log keeps (its newest) beyond what is not yet shipped: its
@@ -13,6 +13,8 @@
 #   POLL_SECONDS     how often tail looks for new lines
 #   AGE_CHECKPOINT_SECONDS  seconds between two (time, size) checkpoints maxAge is measured on
 #   BLOCK_BYTES, MIN_PUNCH_BYTES  retention's hole granularity and least step (retention.sh)
+#   DRAIN_SECONDS    on TERM, ship to the end of both logs for at most this long (retention.sh)
+#   QUIET_PASSES     ... and until neither log grew for this many passes (a second each)
 #
 # The component renders retention.sh and this file into the sidecar's command
 # (components/shippers.ts); retention.sh holds the state records and the retention both shippers use.
@@ -35,12 +37,14 @@
 # and the .freed record's <shipped> is where to resume if the .pos is lost.
 set -u
 
-dir=$1 keep=$2 max_age=$3 poll=$4 age_every=$5 block=$6 min_punch=$7
+dir=$1 keep=$2 max_age=$3 poll=$4 age_every=$5 block=$6 min_punch=$7 drain_seconds=$8 quiet=$9
 state=$dir/.shipper
 logs=(access.log error.log)
 out=(1 2)     # the container's stream for each log
 bufsize=8192  # GNU tail's read size: at most this much is read and not yet written
 me=stream-shipper done_word=shipped catch_up="the shipper catches up"
+# What tail had read and not yet written when it is stopped is not known: the count is a bound.
+left_qualifier="up to "
 
 # Per log (indexed like `logs`): its descriptor, tail's pid, inode, where this run started, the
 # offset in the checkpoint, offset freed, offset at the last retention pass, its age checkpoints.
@@ -206,7 +210,28 @@ stop_all() {
         stop_log "$i"
     done
 }
-trap 'stop_all; exit 0' TERM INT
+
+drain_pass() { # while draining: exit once every followed log is shipped to its end and quiet, or at the deadline
+    local i size sizes="" left=() all=1
+    for i in "${!logs[@]}"; do
+        [ -n "${tail_pid[i]:-}" ] || continue
+        read -r size < <(stat -c %s "${logs[i]}" 2>/dev/null) || continue
+        shipped "$i"
+        sizes+="$size "
+        left+=("${logs[i]}" "$SHIPPED" "$size")
+        [ "$SHIPPED" -ge "$size" ] || all=""
+    done
+    if [ -n "$all" ] && quiet_since_last "$sizes"; then
+        stop_all
+        exit 0
+    fi
+    [ -n "$all" ] || drain_quiet=0 drain_sizes=""
+    [ "$SECONDS" -ge "$drain_until" ] || return 0
+    left_behind "${left[@]}"
+    stop_all
+    exit 0
+}
+trap begin_drain TERM INT
 
 last_stat=0
 while :; do
@@ -237,6 +262,7 @@ while :; do
         printf -v now '%(%s)T' -1
         for i in "${!logs[@]}"; do [ -n "${tail_pid[i]:-}" ] && read_pos "$i" && retain "$i" "$now" "$READ"; done
     fi
+    [ -n "$draining" ] && drain_pass
     # Once a second; a trapped TERM interrupts the wait.
     read -rt 1 -u 9 _ || true
 done

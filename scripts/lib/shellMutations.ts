@@ -65,12 +65,12 @@ export const SHELL_MUTATIONS: readonly ShellMutation[] = [
         tests: { files: [STREAM], titles: ["after a quiet second, or a TERM, a restart ships nothing again"] },
     },
     {
-        name: "no-checkpoint-on-term",
+        name: "stream-drain-skipped-on-term",
         file: "stream.sh",
-        from: "trap 'stop_all; exit 0' TERM INT",
-        to: "trap 'exit 0' TERM INT",
-        breaks: "on TERM the shipper records how far it shipped before it exits",
-        tests: { files: [STREAM], titles: ["after a quiet second, or a TERM, a restart ships nothing again"] },
+        from: "trap begin_drain TERM INT",
+        to: "trap 'stop_all; exit 0' TERM INT",
+        breaks: "on TERM the stream shipper ships to the end of both logs before it exits",
+        tests: { files: [STREAM], titles: ["TERM under load: every line written before it is shipped"] },
     },
     {
         name: "truncation-not-noticed",
@@ -112,6 +112,14 @@ export const SHELL_MUTATIONS: readonly ShellMutation[] = [
         to: "return 0",
         breaks: "a state file a kill cut short is restored from the agent's own record: nothing sent again",
         tests: { files: [AGENT], titles: ["GNU coreutils imfile's state file"] },
+    },
+    {
+        name: "agent-drain-skipped-on-term",
+        file: "agent.sh",
+        from: "trap begin_drain TERM INT",
+        to: "trap stop_agent TERM INT",
+        breaks: "on TERM the agent delivers to the end of both logs before it exits",
+        tests: { files: [AGENT], titles: ["GNU coreutils TERM under load: every line written before it is delivered"] },
     },
     {
         name: "refused-credentials-start-reading",

@@ -88,6 +88,68 @@ for (const userland of userlands())
             });
         }
 
+        it("TERM under load: every line written before it is delivered, then the agent exits", async () => {
+            const r = await startBoth("relp");
+            r.write("access.log", ["first"]);
+            await until("the first line at the receiver", 30_000, () =>
+                r.receiver.messages().some((m) => m.msg.trimEnd() === "first"),
+            );
+            // Written at once, far more than the agent delivers before the TERM comes.
+            const n = 20_000;
+            r.write(
+                "access.log",
+                Array.from({ length: n }, (_, i) => `d ${i} ${"x".repeat(60)}`),
+            );
+            const termAt = Date.now();
+            const code = await r.signalAndExit("SIGTERM");
+            const drained = (Date.now() - termAt) / 1000;
+            const atExit = summarize(r.received("access.log", "d", n));
+            // RELP acknowledged every line before the agent exited; the receiver writes each down
+            // as it takes it, so its file may lag the exit by a moment.
+            await until("every line at the receiver", 30_000, () => !r.received("access.log", "d", n).includes(0));
+            const s = summarize(r.received("access.log", "d", n));
+            report(
+                `TERM right after ${n} lines were written: exit ${code} after ${drained.toFixed(2)} s (${atExit.missing} not yet at the receiver's file then); ${JSON.stringify(s)}`,
+            );
+            expect(code).to.equal(0);
+            expect(s.missing).to.equal(0);
+            expect(s.extra).to.be.at.most(AGENT.relpWindowSize);
+            expect(r.err).to.not.contain("drain deadline");
+        });
+
+        it("TERM with the receiver down: exits at the deadline, saying exactly how many lines it leaves (stderr, termination message)", async () => {
+            // A 4 s grace period: the drain may take 2 s.
+            const r = await startBoth("relp", { terminationGracePeriodSeconds: 4 });
+            r.write("access.log", ["first"]);
+            await until("the first line at the receiver", 30_000, () =>
+                r.receiver.messages().some((m) => m.msg.trimEnd() === "first"),
+            );
+            await r.receiver.stop();
+            const n = 500;
+            r.write(
+                "access.log",
+                Array.from({ length: n }, (_, i) => `u ${i}`),
+            );
+            const code = await r.signalAndExit("SIGTERM");
+            // rsyslogd's own lines about the refused connection come before and after it.
+            const said = r.err.split("\n").find((l) => l.startsWith("log-agent: terminating")) ?? r.err;
+            const message = r.terminationMessage();
+            await r.receiver.start();
+            const received = r.received("access.log", "u", n).filter((c) => c > 0).length;
+            report(
+                `receiver down through the drain: exit ${code}; stderr: ${said}; ${received} of the ${n} lines at the receiver`,
+            );
+            const m =
+                /^log-agent: terminating at the drain deadline \(2s after TERM\) with (\d+) lines \((\d+) bytes\) of access\.log not delivered$/.exec(
+                    said,
+                );
+            expect(m, said).to.not.equal(null);
+            expect(message).to.equal(`${said}\n`);
+            expect(code).to.equal(0);
+            expect(Number(m![1]), "the count, exactly the lines the receiver never got").to.equal(n - received);
+            expect(received).to.equal(0);
+        });
+
         it("receiver down under traffic, then up: nothing missing; duplicates within the RELP window", async () => {
             const r = await startBoth("relp");
             const n = 6000;

@@ -54,7 +54,11 @@ export class AgentProcess extends ShipperRun {
         return agentCommand(
             this.confFile,
             o.maxBytes ? { maxBytes: o.maxBytes, maxAgeSeconds: o.maxAgeSeconds ?? 86_400 } : undefined,
-            { logDir: this.dir, ageCheckpointSeconds: o.ageEverySeconds },
+            {
+                logDir: this.dir,
+                ageCheckpointSeconds: o.ageEverySeconds,
+                terminationGracePeriodSeconds: o.terminationGracePeriodSeconds,
+            },
         );
     }
 

@@ -23,6 +23,8 @@ export interface ShipperOptions {
     launcher?: (argv: string[]) => string[];
     /** What is kept of stdout and of stderr before the run is stopped as a runaway. @default OUTPUT_CAP_BYTES */
     outputCapBytes?: number;
+    /** The Pod's terminationGracePeriodSeconds, which the drain deadline comes from. @default Kubernetes' 30 */
+    terminationGracePeriodSeconds?: number;
 }
 
 /** Pads test lines to about the length of an nginx access-log line (~110 bytes). */
@@ -68,7 +70,11 @@ export class ShipperRun {
         return this.stderr;
     }
     private child?: ChildProcess;
+    /** Resolves once the current run has ended and its stdout and stderr are read to their end. */
+    private closed: Promise<unknown> = Promise.resolve();
     private readonly fds = new Map<string, number>();
+    /** Where the shipper writes its termination message (the kubelet's /dev/termination-log). */
+    readonly terminationLogFile = path.join(this.dir, "termination-log");
 
     constructor(private readonly options: ShipperOptions = {}) {}
 
@@ -82,7 +88,11 @@ export class ShipperRun {
         const o = this.options;
         return streamCommand(
             o.maxBytes ? { maxBytes: o.maxBytes, maxAgeSeconds: o.maxAgeSeconds ?? 86_400 } : undefined,
-            { logDir: this.dir, ageCheckpointSeconds: o.ageEverySeconds },
+            {
+                logDir: this.dir,
+                ageCheckpointSeconds: o.ageEverySeconds,
+                terminationGracePeriodSeconds: o.terminationGracePeriodSeconds,
+            },
         );
     }
 
@@ -90,7 +100,8 @@ export class ShipperRun {
     start(env: NodeJS.ProcessEnv = {}): this {
         const [cmd, ...args] = this.options.launcher ? this.options.launcher(this.argv()) : this.argv();
         // A process group of its own, so a kill reaches its tails too, as a container's end would.
-        env = { ...process.env, ...this.options.env, ...env };
+        // The container's termination message, where the test can read it.
+        env = { ...process.env, TERMINATION_LOG: this.terminationLogFile, ...this.options.env, ...env };
         if (this.options.pathPrefix) env.PATH = `${this.options.pathPrefix}:${env.PATH}`;
         const child = spawn(cmd, args, {
             env,
@@ -111,6 +122,7 @@ export class ShipperRun {
         child.stdout!.on("data", keep("stdout"));
         child.stderr!.on("data", keep("stderr"));
         this.child = child;
+        this.closed = new Promise((r) => child.once("close", r));
         return this;
     }
 
@@ -119,6 +131,28 @@ export class ShipperRun {
         const child = this.child!;
         if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
         return new Promise((resolve) => child.once("close", (code) => resolve(code)));
+    }
+
+    /**
+     * Sends `signal` to the script alone and resolves with its exit code when the process ends,
+     * whether or not its output was read (a paused stdout holds 'close' back, not 'exit').
+     */
+    signalAndExit(signal: NodeJS.Signals): Promise<number | null> {
+        const child = this.child!;
+        if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+        const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+        child.kill(signal);
+        return exited;
+    }
+
+    /** Resolves once the run has ended and everything it wrote to stdout and stderr has been read. */
+    outputRead(): Promise<unknown> {
+        return this.closed;
+    }
+
+    /** The termination message the shipper left (the kubelet's /dev/termination-log), or "". */
+    terminationMessage(): string {
+        return fs.existsSync(this.terminationLogFile) ? fs.readFileSync(this.terminationLogFile, "utf8") : "";
     }
 
     get pid(): number {

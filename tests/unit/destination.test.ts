@@ -428,6 +428,10 @@ describe("destination (the log agent)", () => {
             "4096",
             // A log that grew with nothing delivered for 30 s is reported.
             "30",
+            // On TERM: deliver to the end for at most Kubernetes' default 30 s grace less 2 s, and
+            // until neither log grew for a pass.
+            "28",
+            "1",
         ]);
         expect(c.volumeMounts).to.deep.equal([
             { name: "shared-logs", mountPath: "/var/log/nginx" },

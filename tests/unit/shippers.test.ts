@@ -47,6 +47,9 @@ describe("shippers", () => {
             "60",
             "4096",
             "65536",
+            // The drain on TERM: Kubernetes' default 30 s grace less 2 s; one quiet pass.
+            "28",
+            "1",
         ]);
         // The files without their comments and blank lines, under a line naming them.
         const code = (file: string) =>
@@ -76,7 +79,17 @@ describe("shippers", () => {
             "60",
             "4096",
             "65536",
+            "28",
+            "1",
         ]);
+        expect(
+            streamCommand(undefined, { terminationGracePeriodSeconds: 60 }).slice(-2),
+            "a longer grace",
+        ).to.deep.equal(["58", "1"]);
+        expect(
+            streamCommand(undefined, { terminationGracePeriodSeconds: 1 }).slice(-2),
+            "no time to drain",
+        ).to.deep.equal(["0", "1"]);
         expect(streamCommand(undefined).slice(5, 7), "no retention: 0").to.deep.equal(["0", "0"]);
     });
 

@@ -1,0 +1,63 @@
+// `npm run mutate` (Stryker) stays pointed at what it is meant to mutate and test: each pattern of
+// stryker.config.json names files that exist, its mocha config runs the unit suite npm test runs
+// (less the two tests that read the checkout, which Stryker's sandbox copy is not), and the
+// report it writes is where docs/testing.md says.
+import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const read = (f: string) => JSON.parse(fs.readFileSync(path.join(ROOT, f), "utf8"));
+
+/** The files a pattern of the form dir/**\/*.ts or a plain path names. */
+function filesOf(pattern: string): string[] {
+    const m = /^(.*)\/\*\*\/\*\.ts$/.exec(pattern);
+    if (!m) return fs.existsSync(path.join(ROOT, pattern)) ? [pattern] : [];
+    const walk = (d: string): string[] =>
+        fs
+            .readdirSync(path.join(ROOT, d), { withFileTypes: true })
+            .flatMap((e) =>
+                e.isDirectory() ? walk(`${d}/${e.name}`) : e.name.endsWith(".ts") ? [`${d}/${e.name}`] : [],
+            );
+    return fs.existsSync(path.join(ROOT, m[1])) ? walk(m[1]) : [];
+}
+
+describe("mutation testing (npm run mutate: Stryker)", () => {
+    const config = read("stryker.config.json");
+    const mocharc = read(".mocharc.stryker.json");
+    const pkg = read("package.json");
+
+    it("mutates the validation, the grammar, retention, the agent's config and the policy rules, each pattern naming files", () => {
+        expect(config.mutate).to.deep.equal([
+            "components/validate/**/*.ts",
+            "components/grammar.ts",
+            "components/retention.ts",
+            "components/agentConf.ts",
+            "policy/rules.ts",
+        ]);
+        for (const p of config.mutate) expect(filesOf(p).length, p).to.be.above(0);
+    });
+
+    it("runs the unit suite npm test runs, with mocha's same guards, but for the repository test", () => {
+        expect(config.testRunner).to.equal("mocha");
+        expect(config.mochaOptions.config).to.equal(".mocharc.stryker.json");
+        expect(pkg.scripts.test).to.contain(`'${mocharc.spec[0]}'`);
+        expect(mocharc.spec).to.have.length(1);
+        // Both read the checkout (git, the committed report), which Stryker's sandbox copy leaves out.
+        expect(mocharc.ignore).to.deep.equal(["tests/unit/repository.test.ts", "tests/unit/stryker.test.ts"]);
+        expect(mocharc.forbidOnly).to.equal(true);
+        expect(mocharc.forbidPending).to.equal(true);
+        expect(mocharc.require).to.deep.equal(read(".mocharc.json").require);
+    });
+
+    it("type-checks mutants, runs incrementally, and writes the report docs/testing.md names", () => {
+        expect(config.checkers).to.deep.equal(["typescript"]);
+        expect(config.incremental).to.equal(true);
+        const docs = fs.readFileSync(path.join(ROOT, "docs", "testing.md"), "utf8");
+        expect(docs).to.contain(config.incrementalFile);
+        const report = read(config.incrementalFile);
+        expect(report.schemaVersion, "the last run's report is committed").to.be.a("string");
+        expect(Object.keys(report.files).length, "mutated files the report covers").to.be.above(0);
+        expect(pkg.scripts.mutate).to.equal("stryker run");
+    });
+});
