@@ -267,6 +267,12 @@ export interface WebserverPodArgs {
     readonly serviceAccountName?: pulumi.Input<string>;
     /** Secrets of type kubernetes.io/dockerconfigjson the kubelet pulls the images with (`spec.imagePullSecrets`), by name. @default none */
     readonly imagePullSecrets?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * Seconds the pods get to stop (`spec.terminationGracePeriodSeconds`), 1 to 86400. The stream
+     * shipper and the log agent drain within it: on TERM they ship both logs to their end, and
+     * stop at this less 2 s, saying what they leave. @default none: Kubernetes' 30
+     */
+    readonly terminationGracePeriodSeconds?: pulumi.Input<number>;
     /** Node taints the pods tolerate (`spec.tolerations`), e.g. nodes kept for one team. @default none */
     readonly tolerations?: pulumi.Input<pulumi.Input<Toleration>[]>;
     /** "Pod" (the seed) or "Deployment"; a plain value, since it decides which resources exist. @default "Pod" */

@@ -82,6 +82,8 @@ export const LIMITS = {
     int32: 2 ** 31 - 1,
     /** A cat-loop period beyond a day would not ship the last 24 hours at all. */
     catLoopPeriodSecondsMax: 86_400,
+    /** A grace period beyond a day holds a node's drain (and every rollout) for longer than anyone waits. */
+    terminationGracePeriodSecondsMax: 86_400,
     /** retention.maxAge: the checkpoints it is measured on are a minute apart. */
     retentionMinAgeSeconds: 60,
     /** The API server's limit on a Pod's annotations, keys and values together. */

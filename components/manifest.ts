@@ -119,6 +119,7 @@ export interface PodSpec {
     priorityClassName?: string;
     serviceAccountName?: string;
     imagePullSecrets?: Array<{ name: string }>;
+    terminationGracePeriodSeconds?: number;
     securityContext?: SecurityContext;
     topologySpreadConstraints?: TopologySpreadConstraint[];
     volumes: Volume[];
@@ -278,8 +279,12 @@ function buildNginxContainer(args: ValidatedArgs): Container {
 }
 
 function shipperCommand(args: ValidatedArgs): string[] {
-    if (args.shipper === "agent") return agentCommand(`${AGENT.confDir}/${AGENT.confFile}`, args.retention);
-    return args.shipper === Shipper.Stream ? streamCommand(args.retention) : catLoopCommand(args.catLoopPeriodSeconds);
+    // The drain on TERM ends within the Pod's grace period.
+    const place = { terminationGracePeriodSeconds: args.terminationGracePeriodSeconds };
+    if (args.shipper === "agent") return agentCommand(`${AGENT.confDir}/${AGENT.confFile}`, args.retention, place);
+    return args.shipper === Shipper.Stream
+        ? streamCommand(args.retention, place)
+        : catLoopCommand(args.catLoopPeriodSeconds);
 }
 
 /** The downward API fields each record carries (agentConf.ts), and the auth Secret's keys. */
@@ -355,6 +360,9 @@ export function buildPodSpec(args: ValidatedArgs): PodSpec {
         ...(args.serviceAccountName !== undefined && { serviceAccountName: args.serviceAccountName }),
         ...(args.imagePullSecrets && { imagePullSecrets: args.imagePullSecrets.map((name) => ({ name })) }),
         ...(args.tolerations && { tolerations: args.tolerations }),
+        ...(args.terminationGracePeriodSeconds !== undefined && {
+            terminationGracePeriodSeconds: args.terminationGracePeriodSeconds,
+        }),
         volumes: [
             { name: SEED.volumeName, emptyDir },
             ...(profile.managedNginxConfig

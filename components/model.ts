@@ -116,4 +116,6 @@ export interface ValidatedArgs {
     readonly serviceAccountName?: string;
     /** Secret names; the pod spec holds them as `{ name }`. */
     readonly imagePullSecrets?: readonly string[];
+    /** The pods' grace period at termination, which the shippers' drain deadline comes from. */
+    readonly terminationGracePeriodSeconds?: number;
 }

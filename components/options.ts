@@ -37,6 +37,7 @@ export const OPTIONS = {
     serviceAccountName: { stack: "string" },
     imagePullSecrets: { stack: "array" },
     tolerations: { stack: "array" },
+    terminationGracePeriodSeconds: { stack: "integer" },
     workload: { stack: "string", shape: true },
     replicas: { stack: "integer", shape: true },
     service: { stack: "boolean", shape: true },

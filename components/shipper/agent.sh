@@ -37,7 +37,10 @@ dir=$1 conf=$2 keep=$3 max_age=$4 age_every=$5 block=$6 min_punch=$7 head=$8 sta
 state=$dir/.shipper
 agent_dir=$dir/.agent
 logs=(access.log error.log)
-me=log-agent done_word=delivered catch_up="the destination takes it" left_qualifier=""
+me=log-agent done_word=delivered catch_up="the destination takes it"
+# What the drain leaves is counted from imfile's position: lines never sent. Over RELP the lines
+# sent but not yet acknowledged (the window) are past it too (left_note, from the config).
+left_qualifier="" left_word=sent left_note=""
 # imfile tells a file from a rotated one by a hash of its first bytes: the first `head` bytes of
 # each log are never freed (components/retention.ts counts them, and the agent's state files, out
 # of retention.maxSize before each log's share, `keep`).
@@ -290,6 +293,7 @@ rm -f "$state/config-check"
 preflight
 relp_tls_preflight
 
+conf_value windowSize && left_note=" (and up to $VAL more sent over RELP but not acknowledged)"
 start_rsyslogd
 # Kubernetes' TERM goes to this script: it drains (retention.sh, drain_pass), then passes the TERM on
 # and waits, so rsyslogd records its positions.

@@ -117,7 +117,7 @@ retain() { # INDEX NOW READ
 
 # Drain on termination, both shippers: on TERM the shipper ships (delivers) to the end of both logs
 # and exits once neither grew for `quiet` passes, or at the deadline, `drain_seconds` after the TERM,
-# saying what it leaves behind.
+# saying what it leaves behind (the shipper sets left_qualifier, left_word and left_note for that).
 draining="" drain_until=0 drain_quiet=0 drain_sizes=""
 begin_drain() { # the TERM trap: from now on, ship to the end, until the deadline
     [ -n "$draining" ] && return
@@ -137,7 +137,7 @@ left_behind() { # LOG OFFSET SIZE...: what is left of each log past OFFSET, on s
         shift 3
         [ "$size" -gt "$off" ] || continue
         lines=$(tail -c +"$((off + 1))" "$f" | wc -l)
-        msg+="$me: terminating at the drain deadline (${drain_seconds}s after TERM) with $left_qualifier$lines lines ($((size - off)) bytes) of $f not $done_word"$'\n'
+        msg+="$me: terminating at the drain deadline (${drain_seconds}s after TERM) with $left_qualifier$lines lines ($((size - off)) bytes) of $f not $left_word$left_note"$'\n'
     done
     [ -n "$msg" ] || return 0
     printf '%s' "$msg" >&2

@@ -44,7 +44,7 @@ out=(1 2)     # the container's stream for each log
 bufsize=8192  # GNU tail's read size: at most this much is read and not yet written
 me=stream-shipper done_word=shipped catch_up="the shipper catches up"
 # What tail had read and not yet written when it is stopped is not known: the count is a bound.
-left_qualifier="up to "
+left_qualifier="up to " left_word=shipped left_note=""
 
 # Per log (indexed like `logs`): its descriptor, tail's pid, inode, where this run started, the
 # offset in the checkpoint, offset freed, offset at the last retention pass, its age checkpoints.

@@ -1,5 +1,6 @@
-// Where the pods run and as whom: tolerations (which node taints they accept), nodeSelector,
-// priorityClassName, serviceAccountName and imagePullSecrets, as Kubernetes writes them.
+// Where the pods run, as whom, and how long they get to stop: tolerations (which node taints they
+// accept), nodeSelector, priorityClassName, serviceAccountName, imagePullSecrets and
+// terminationGracePeriodSeconds, as Kubernetes writes them.
 import { ResolvedWebserverPodArgs, TaintEffect, TolerationOperator } from "../args";
 import { LIMITS } from "../defaults";
 import { isDnsSubdomain, isLabelValue, qualifiedKeyProblem } from "../grammar";
@@ -65,8 +66,23 @@ export function checkScheduling(
     raw: ResolvedWebserverPodArgs,
 ): Pick<
     ValidatedArgs,
-    "tolerations" | "nodeSelector" | "priorityClassName" | "serviceAccountName" | "imagePullSecrets"
+    | "tolerations"
+    | "nodeSelector"
+    | "priorityClassName"
+    | "serviceAccountName"
+    | "imagePullSecrets"
+    | "terminationGracePeriodSeconds"
 > {
+    const terminationGracePeriodSeconds =
+        raw.terminationGracePeriodSeconds === undefined
+            ? undefined
+            : c.integer(
+                  "terminationGracePeriodSeconds",
+                  raw.terminationGracePeriodSeconds,
+                  1,
+                  LIMITS.terminationGracePeriodSecondsMax,
+                  " (a day; 0 would kill the pods at once, before the shipper drains)",
+              );
     const nodeSelector = raw.nodeSelector === undefined ? undefined : labelMap(c, "nodeSelector", raw.nodeSelector);
     const priorityClassName =
         raw.priorityClassName === undefined
@@ -93,6 +109,7 @@ export function checkScheduling(
         ...(priorityClassName !== undefined && { priorityClassName }),
         ...(serviceAccountName !== undefined && { serviceAccountName }),
         ...(imagePullSecrets !== undefined && { imagePullSecrets }),
+        ...(terminationGracePeriodSeconds !== undefined && { terminationGracePeriodSeconds }),
     };
 }
 

@@ -117,7 +117,7 @@ for (const userland of userlands())
             expect(r.err).to.not.contain("drain deadline");
         });
 
-        it("TERM with the receiver down: exits at the deadline, saying exactly how many lines it leaves (stderr, termination message)", async () => {
+        it("TERM with the receiver down: exits at the deadline, saying how many lines it leaves (stderr, termination message)", async () => {
             // A 4 s grace period: the drain may take 2 s.
             const r = await startBoth("relp", { terminationGracePeriodSeconds: 4 });
             r.write("access.log", ["first"]);
@@ -140,14 +140,17 @@ for (const userland of userlands())
                 `receiver down through the drain: exit ${code}; stderr: ${said}; ${received} of the ${n} lines at the receiver`,
             );
             const m =
-                /^log-agent: terminating at the drain deadline \(2s after TERM\) with (\d+) lines \((\d+) bytes\) of access\.log not delivered$/.exec(
+                /^log-agent: terminating at the drain deadline \(2s after TERM\) with (\d+) lines \((\d+) bytes\) of access\.log not sent \(and up to 128 more sent over RELP but not acknowledged\)$/.exec(
                     said,
                 );
             expect(m, said).to.not.equal(null);
             expect(message).to.equal(`${said}\n`);
             expect(code).to.equal(0);
-            expect(Number(m![1]), "the count, exactly the lines the receiver never got").to.equal(n - received);
-            expect(received).to.equal(0);
+            // Counted from imfile's position: the lines never sent; those sent into the RELP window
+            // before the agent knew the receiver was gone are lost too, and the line says so.
+            const lost = n - received;
+            expect(lost, "lines the receiver never got").to.be.at.least(Number(m![1]));
+            expect(lost).to.be.at.most(Number(m![1]) + AGENT.relpWindowSize);
         });
 
         it("receiver down under traffic, then up: nothing missing; duplicates within the RELP window", async () => {

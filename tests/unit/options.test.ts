@@ -128,6 +128,33 @@ describe("production options", () => {
             expect(deployment.spec.template.spec.serviceAccountName).to.equal("webserver");
         });
 
+        it("terminationGracePeriodSeconds: on the pod spec, and the drain deadline of the shipper or agent within it", () => {
+            expect(changedKeys({ terminationGracePeriodSeconds: 60 })).to.deep.equal([
+                "spec.terminationGracePeriodSeconds",
+            ]);
+            const stream = manifests({ shipper: "stream", terminationGracePeriodSeconds: 60 }).pod!.spec;
+            expect((stream as any).terminationGracePeriodSeconds).to.equal(60);
+            // stream.sh's last two arguments: the drain deadline (grace less 2 s) and the quiet passes.
+            expect(stream.containers[1].command!.slice(-2)).to.deep.equal(["58", "1"]);
+            const unset = manifests({ shipper: "stream" }).pod!.spec;
+            expect((unset as any).terminationGracePeriodSeconds, "Kubernetes' default then").to.equal(undefined);
+            expect(unset.containers[1].command!.slice(-2)).to.deep.equal(["28", "1"]);
+            const agent = manifests({
+                terminationGracePeriodSeconds: 10,
+                destination: { syslog: { address: "logs.example.com:2514" } },
+            }).pod!.spec;
+            expect(agent.containers[1].command!.slice(-2)).to.deep.equal(["8", "1"]);
+            const deployment: any = render(
+                { shipper: "stream", terminationGracePeriodSeconds: 45, workload: "Deployment" },
+                "opts-grace",
+            ).deployment!;
+            expect(deployment.spec.template.spec.terminationGracePeriodSeconds).to.equal(45);
+            // The seed's cat-loop has no drain: its command is the seed's.
+            expect(manifests({ terminationGracePeriodSeconds: 60 }).pod!.spec.containers[1].command).to.deep.equal(
+                seedPod().spec.containers[1].command,
+            );
+        });
+
         it("imagePullPolicy: on both containers", () => {
             expect(changedKeys({ imagePullPolicy: "IfNotPresent" })).to.deep.equal([
                 "nginx-container.imagePullPolicy",
@@ -305,6 +332,10 @@ describe("production options", () => {
             [{ nodeSelector: { "-pool": "web" } }, "nodeSelector key", "-pool", "name must be 1-63 characters"],
             [{ nodeSelector: { pool: "web pool" } }, 'nodeSelector["pool"]', "web pool", "must be empty or 1-63"],
             [{ priorityClassName: "High" }, "priorityClassName", "High", "must be the name of a PriorityClass"],
+            [{ terminationGracePeriodSeconds: 0 }, "terminationGracePeriodSeconds", 0, "0 would kill the pods at once"],
+            [{ terminationGracePeriodSeconds: 86_401 }, "terminationGracePeriodSeconds", 86_401, "a day"],
+            [{ terminationGracePeriodSeconds: 1.5 }, "terminationGracePeriodSeconds", 1.5, "integer"],
+            [{ terminationGracePeriodSeconds: "30" as any }, "terminationGracePeriodSeconds", "30", "integer"],
             [{ serviceAccountName: "web_sa" }, "serviceAccountName", "web_sa", "must be the name of a ServiceAccount"],
             [{ imagePullSecrets: "regcred" as any }, "imagePullSecrets", "regcred", "must be a list of Secret names"],
             [{ imagePullSecrets: ["ok", "Not/ok"] }, "imagePullSecrets[1]", "Not/ok", "must be the name of a Secret"],
