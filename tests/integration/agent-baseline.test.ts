@@ -4,6 +4,7 @@
 // started it -- and still reads nginx's root-owned logs and delivers them into the LogService,
 // where `npm run logs` (the stack's outputs, kubectl port-forward) finds them.
 import { expect } from "chai";
+import { AGENT } from "../../components";
 import { spawn, spawnSync } from "child_process";
 import * as path from "path";
 import { awaitProgress } from "../../scripts/lib/exec";
@@ -18,7 +19,7 @@ import {
     requirePrerequisites,
     ROOT,
 } from "./harness";
-import { kwokNode, processStatus } from "./node";
+import { iptablesInPod, kwokNode, processStatus } from "./node";
 
 describe("integration: the log agent under the baseline profile (pulumi up, the real node)", function () {
     this.timeout(20 * 60_000);
@@ -167,6 +168,85 @@ describe("integration: the log agent under the baseline profile (pulumi up, the 
         } finally {
             project!.pulumi(["stack", "rm", "--yes", "--force", "empty"], { quiet: true });
             project!.must(["stack", "select", "dev"], { quiet: true });
+        }
+    });
+
+    // Last: it deletes the Pod. Drain on termination (docs/delivery.md), on the real node: the
+    // kubelet's TERM reaches the agent while its connections to the LogService are refused, lines
+    // undelivered; the LogService is reachable again once nginx has stopped, within the drain.
+    it("kubectl delete pod under load, the LogService refused: the agent drains; every request nginx answered is delivered once", async function () {
+        this.timeout(10 * 60_000);
+        const tag = `/drain-${Date.now().toString(36)}-`;
+        // Only this pod's connections to the LogService are refused (a rule in its network namespace).
+        const RULE = ["-p", "tcp", "--dport", "9428", "-j", "REJECT", "--reject-with", "tcp-reset"];
+        // Requests one after another inside nginx's container; each answered one printed with its number.
+        const load = spawn("kubectl", [
+            "exec",
+            "webserver",
+            "-c",
+            "nginx-container",
+            "--",
+            "sh",
+            "-c",
+            `i=0; while [ $i -lt 1000000 ]; do i=$((i+1)); c=$(curl -s -o /dev/null -w '%{http_code}' http://localhost:80${tag}$i) && echo "$c $i"; done`,
+        ]);
+        let out = "";
+        load.stdout.on("data", (d) => (out += d));
+        let loadEnded = false;
+        load.once("close", () => (loadEnded = true));
+        const answered = () =>
+            out
+                .split("\n")
+                .filter((l) => /^\d{3} \d+$/.test(l))
+                .map((l) => Number(l.split(" ")[1]));
+        let blocked = false;
+        try {
+            await until("the first 200 answers", 120_000, () => answered().length >= 200);
+            expect(iptablesInPod("default", "webserver", ["-I", "OUTPUT", ...RULE]), "the rule in the pod").to.equal(0);
+            blocked = true;
+            const atBlock = answered().length;
+            await until(
+                "500 more answers while the LogService is refused",
+                120_000,
+                () => answered().length >= atBlock + 500,
+            );
+            const deleted = spawnSync("kubectl", ["delete", "pod", "webserver", "--wait=false"], { encoding: "utf8" });
+            expect(deleted.status, deleted.stderr).to.equal(0);
+            // nginx stopped: the exec that made the requests ends with it.
+            await until("the load's end (nginx stopped)", 120_000, () => loadEnded);
+            const lastAnswered = answered().length;
+            // The agent drains now, the lines since the block undelivered; the LogService is let through.
+            const unblocked = iptablesInPod("default", "webserver", ["-D", "OUTPUT", ...RULE]);
+            blocked = false;
+            const gone = spawnSync("kubectl", ["wait", "--for=delete", "pod/webserver", "--timeout=120s"], {
+                encoding: "utf8",
+            });
+            expect(gone.status, `the Pod gone: ${gone.stderr}`).to.equal(0);
+            const forward = await portForward("svc/logs", 9428);
+            try {
+                const ids = answered();
+                // The Pod and its agent are gone: what the LogService holds now is all there will be.
+                const records = await queryLogsQL(forward, `_time:1h log:access path:"${tag}"* | fields path`);
+                const c = new Map<number, number>();
+                for (const r of records) {
+                    const i = Number(r.path.slice(tag.length));
+                    c.set(i, (c.get(i) ?? 0) + 1);
+                }
+                const missing = ids.filter((i) => !c.has(i));
+                const twice = ids.filter((i) => (c.get(i) ?? 0) > 1);
+                report(
+                    `load: ${ids.length} requests answered (${atBlock} before the block, ${lastAnswered - atBlock} after it, then the Pod deleted; the rule removed ${unblocked === 0 ? "while the agent drained" : "too late: the pod was gone"}); in the LogService: ${c.size} of them, missing ${missing.length}, twice ${twice.length}`,
+                );
+                expect(missing.slice(0, 20), "answered requests never delivered").to.deep.equal([]);
+                expect(unblocked, "the pod was still there to let the LogService through").to.equal(0);
+                // A bulk request cut by the block may be sent again once it is lifted: at most a batch.
+                expect(twice.length, "delivered twice").to.be.at.most(AGENT.batchLines);
+            } finally {
+                forward.close();
+            }
+        } finally {
+            if (blocked) iptablesInPod("default", "webserver", ["-D", "OUTPUT", ...RULE]);
+            load.kill();
         }
     });
 });

@@ -72,6 +72,35 @@ export function runtimeContainersOf(namespace: string, name: string): string[] {
     throw new Error("CLUSTER=kwok runs no container: the integration suite needs a real node (npm run cluster:up)");
 }
 
+/**
+ * Runs `iptables ARGS` in the network namespace of pod `namespace/name` on its node (entered
+ * through one of its containers' processes, the sandbox's included): a rule there is seen by that
+ * pod alone. Returns the exit code (the pod may be gone by then).
+ */
+export function iptablesInPod(namespace: string, name: string, args: string[]): number {
+    const mode = clusterMode();
+    if (mode === "local") {
+        const ctr = localCtr();
+        const socket = localSocket();
+        const filter = `labels."io.kubernetes.pod.name"==${name},labels."io.kubernetes.pod.namespace"==${namespace}`;
+        const ids = new Set(
+            must(ctr, ["--address", socket, "-n", "k8s.io", "containers", "list", "-q", filter]).split("\n"),
+        );
+        const tasks = must(ctr, ["--address", socket, "-n", "k8s.io", "tasks", "list"]).split("\n").slice(1);
+        const pid = tasks
+            .map((l) => l.trim().split(/\s+/))
+            .find(([id, p, status]) => ids.has(id) && status === "RUNNING" && Number(p) > 0)?.[1];
+        if (!pid) return 1;
+        return spawnSync("nsenter", ["-t", pid, "-n", "iptables", ...args], { encoding: "utf8" }).status ?? 1;
+    }
+    const engine = kindEngine();
+    const script = `pid=$(crictl inspectp -o go-template --template '{{.info.pid}}' $(crictl pods -q --name ${name} --namespace ${namespace} --state ready | head -n 1)) && nsenter -t "$pid" -n iptables "$@"`;
+    let code = 1;
+    for (const node of must("kind", ["get", "nodes", "--name", "webserver"]).split("\n").filter(Boolean))
+        code = Math.min(code, spawnSync(engine, ["exec", node, "sh", "-c", script, "sh", ...args]).status ?? 1);
+    return code;
+}
+
 /** True when `node` is one of kwok's (nothing runs there; what it reports is kwok's). */
 export function kwokNode(node: string): boolean {
     const r = kubectl(["get", "node", node, "-o", "jsonpath={.metadata.annotations.kwok\\.x-k8s\\.io/node}"]);
