@@ -303,7 +303,12 @@ export class ShipperRun {
             for (const e of fs.readdirSync(d, { withFileTypes: true })) {
                 const p = path.join(d, e.name);
                 if (e.isDirectory()) walk(p);
-                else total += fs.statSync(p).blocks * 512;
+                else {
+                    // A file the shipper removed between the listing and the stat (its config check,
+                    // a state file it replaced) holds no blocks any more.
+                    const st = fs.statSync(p, { throwIfNoEntry: false });
+                    if (st) total += st.blocks * 512;
+                }
             }
         };
         walk(this.dir);
