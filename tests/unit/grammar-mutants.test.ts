@@ -9,6 +9,7 @@ import {
     formatBytes,
     isImageReference,
     isUrlHost,
+    parseHostPort,
     parseQuantity,
     qualifiedKeyProblem,
 } from "../../components/grammar";
@@ -35,6 +36,12 @@ describe("components/grammar.ts, the cases mutation testing asked for", () => {
         expect(isUrlHost("1.logs")).to.equal(true);
         expect(isUrlHost("10.0.0.1")).to.equal(true);
         expect(isUrlHost("10.0.0.256")).to.equal(false);
+    });
+
+    it("host:port is the whole string: a host with a colon before the port is not a host", () => {
+        expect(parseHostPort("logs.example.com:2514")).to.deep.equal({ host: "logs.example.com", port: 2514 });
+        expect(parseHostPort("a:b:80")).to.equal(undefined);
+        expect(parseHostPort("[::1]:80")).to.deep.equal({ host: "::1", port: 80 });
     });
 
     it("a key's bad name is explained in full", () => {
