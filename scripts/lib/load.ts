@@ -72,6 +72,7 @@ export async function awaitShipped(
     text: () => string | Promise<string>,
     load: LoadResult,
     stallMs = 30_000,
+    marker?: () => string,
 ): Promise<{ counts: number[]; waited: number }> {
     const { last, waited } = await awaitProgress(
         async () => {
@@ -81,7 +82,16 @@ export async function awaitShipped(
         },
         { stallMs },
     );
-    return { counts: last.counts, waited };
+    if (!marker || last.counts.includes(0)) return { counts: last.counts, waited };
+    // Every request arrived once: one more request, and the counts taken once its line is there
+    // too. The line comes after every copy of an earlier one the shipper sends, so duplicates
+    // arriving after the last first copy are counted.
+    const mark = marker();
+    const settled = await awaitProgress(async () => ({ done: (await text()).includes(mark), progress: 0 }), {
+        stallMs,
+    });
+    if (settled.stalled) throw new Error(`the marker request ${mark} never reached the output (${stallMs / 1000} s)`);
+    return { counts: countShipped(await text(), load, load.sent), waited };
 }
 
 export function summarize(counts: number[]): { missing: number; once: number; duplicated: number; extra: number } {

@@ -50,7 +50,18 @@ describe("e2e: delivery to a syslog receiver on podman (production Pod, RELP, re
     });
 
     /** Waits until every request a load sent is at the receiver, or none more came for STALL_MS. */
-    const awaitDelivered = (load: LoadResult) => awaitShipped(() => receiver!.text(), load, STALL_MS);
+    let marks = 0;
+    const awaitDelivered = (load: LoadResult) =>
+        awaitShipped(
+            () => receiver!.text(),
+            load,
+            STALL_MS,
+            () => {
+                const mark = `/settled-${++marks}-${Date.now().toString(36)}`;
+                requestInPod(pod!.name, mark, PORT);
+                return mark;
+            },
+        );
 
     it("runs the agent under the restricted profile: uid 101, read-only root, no capabilities", () => {
         const status = pod!.exec("sidecar-container", ["cat", "/proc/1/status"]);

@@ -26,8 +26,18 @@ const STALL_MS = 30_000;
 const MiB = 2 ** 20;
 
 /** Waits until every request a load sent is in the sidecar's output, or none more came for STALL_MS. */
+let marks = 0;
 const awaitInOutput = (pod: RunningPod, load: LoadResult) =>
-    awaitShipped(() => pod.logs("sidecar-container"), load, STALL_MS);
+    awaitShipped(
+        () => pod.logs("sidecar-container"),
+        load,
+        STALL_MS,
+        () => {
+            const mark = `/settled-${++marks}-${Date.now().toString(36)}`;
+            requestInPod(pod.name, mark);
+            return mark;
+        },
+    );
 
 /** The sidecar's `tail` processes (the stream shipper's shipping; its retention runs in the script). */
 function tails(pod: RunningPod): number[] {
