@@ -15,7 +15,9 @@ const { args, logService } = programConfig(NAME, LOGS);
 const logs = logService
     ? new LogService(LOGS, { ...logService, ...(args.namespace !== undefined && { namespace: args.namespace }) })
     : undefined;
-const webserver = new WebserverPod(NAME, args);
+// Depending on the LogService: created after it is ready, and deleted before it at `pulumi destroy`,
+// so the agent's drain on termination delivers into a LogService that is still there.
+const webserver = new WebserverPod(NAME, args, logs ? { dependsOn: [logs] } : undefined);
 
 // The stack outputs: workload, podName and namespace; for a Pod podIp, podStatus and
 // readyContainers; for a Deployment readyReplicas; with a Service serviceName and serviceIp; with
