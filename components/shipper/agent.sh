@@ -314,11 +314,7 @@ drain_pass() { # while draining: stop once both logs are delivered to their end 
         left+=("$f" "${OFFS:-0}" "$size")
         [ "${OFFS:-0}" -ge "$size" ] || all=""
     done
-    if [ -n "$all" ] && quiet_since_last "$sizes"; then stop_agent; fi
-    [ -n "$all" ] || drain_quiet=0 drain_sizes=""
-    [ "$SECONDS" -ge "$drain_until" ] || return 0
-    left_behind "${left[@]}"
-    stop_agent
+    drain_settle stop_agent "$all" "$sizes" "${left[@]}"
 }
 trap begin_drain TERM INT
 

@@ -130,6 +130,17 @@ quiet_since_last() { # SIZES: whether the logs' sizes are the last pass's, for `
     [ "$drain_quiet" -ge "$quiet" ]
 }
 
+drain_settle() { # STOP ALL SIZES LOG OFFSET SIZE...: after a drain pass, STOP (it exits) once ALL logs
+    # are done and quiet, or at the deadline, saying first what is left of each LOG past its OFFSET
+    local stop=$1 all=$2 sizes=$3
+    shift 3
+    if [ -n "$all" ] && quiet_since_last "$sizes"; then "$stop"; fi
+    [ -n "$all" ] || drain_quiet=0 drain_sizes=""
+    [ "$SECONDS" -ge "$drain_until" ] || return 0
+    left_behind "$@"
+    "$stop"
+}
+
 left_behind() { # LOG OFFSET SIZE...: what is left of each log past OFFSET, on stderr and as the termination message
     local msg="" f off size lines
     while [ $# -ge 3 ]; do

@@ -221,13 +221,9 @@ drain_pass() { # while draining: exit once every followed log is shipped to its 
         left+=("${logs[i]}" "$SHIPPED" "$size")
         [ "$SHIPPED" -ge "$size" ] || all=""
     done
-    if [ -n "$all" ] && quiet_since_last "$sizes"; then
-        stop_all
-        exit 0
-    fi
-    [ -n "$all" ] || drain_quiet=0 drain_sizes=""
-    [ "$SECONDS" -ge "$drain_until" ] || return 0
-    left_behind "${left[@]}"
+    drain_settle stop_and_exit "$all" "$sizes" "${left[@]}"
+}
+stop_and_exit() {
     stop_all
     exit 0
 }
