@@ -35,19 +35,26 @@ function must(cmd: string, args: string[]): string {
     return r.stdout;
 }
 
+/**
+ * On the local node: the containers of pod `namespace/name` (its sandbox's among them) and the
+ * runtime's tasks, each "ID PID STATUS", as containerd lists them.
+ */
+function localPodContainers(namespace: string, name: string): { ids: string[]; tasks: string[][] } {
+    const ctr = localCtr();
+    const socket = localSocket();
+    const filter = `labels."io.kubernetes.pod.name"==${name},labels."io.kubernetes.pod.namespace"==${namespace}`;
+    const ids = must(ctr, ["--address", socket, "-n", "k8s.io", "containers", "list", "-q", filter]);
+    const tasks = must(ctr, ["--address", socket, "-n", "k8s.io", "tasks", "list"]).split("\n").slice(1);
+    return { ids: ids.split("\n").filter(Boolean), tasks: tasks.map((l) => l.trim().split(/\s+/)) };
+}
+
 /** The running containers of pod `namespace/name` as its node's runtime lists them (ids, no scheme). */
 export function runtimeContainersOf(namespace: string, name: string): string[] {
     const mode = clusterMode();
     if (mode === "local") {
-        const ctr = localCtr();
-        const socket = localSocket();
-        const filter = `labels."io.kubernetes.pod.name"==${name},labels."io.kubernetes.pod.namespace"==${namespace}`;
-        const ids = must(ctr, ["--address", socket, "-n", "k8s.io", "containers", "list", "-q", filter]);
-        const running = new Set(must(ctr, ["--address", socket, "-n", "k8s.io", "tasks", "list", "-q"]).split("\n"));
-        return ids
-            .split("\n")
-            .filter(Boolean)
-            .filter((id) => running.has(id));
+        const { ids, tasks } = localPodContainers(namespace, name);
+        const running = new Set(tasks.map(([id]) => id));
+        return ids.filter((id) => running.has(id));
     }
     if (mode === "kind") {
         const engine = kindEngine();
@@ -80,16 +87,8 @@ export function runtimeContainersOf(namespace: string, name: string): string[] {
 export function iptablesInPod(namespace: string, name: string, args: string[]): number {
     const mode = clusterMode();
     if (mode === "local") {
-        const ctr = localCtr();
-        const socket = localSocket();
-        const filter = `labels."io.kubernetes.pod.name"==${name},labels."io.kubernetes.pod.namespace"==${namespace}`;
-        const ids = new Set(
-            must(ctr, ["--address", socket, "-n", "k8s.io", "containers", "list", "-q", filter]).split("\n"),
-        );
-        const tasks = must(ctr, ["--address", socket, "-n", "k8s.io", "tasks", "list"]).split("\n").slice(1);
-        const pid = tasks
-            .map((l) => l.trim().split(/\s+/))
-            .find(([id, p, status]) => ids.has(id) && status === "RUNNING" && Number(p) > 0)?.[1];
+        const { ids, tasks } = localPodContainers(namespace, name);
+        const pid = tasks.find(([id, p, status]) => ids.includes(id) && status === "RUNNING" && Number(p) > 0)?.[1];
         if (!pid) return 1;
         return spawnSync("nsenter", ["-t", pid, "-n", "iptables", ...args], { encoding: "utf8" }).status ?? 1;
     }
