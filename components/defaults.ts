@@ -150,10 +150,11 @@ export const AGENT = {
      */
     relpWindowSize: 128,
     /**
-     * Lines imfile hands on in one batch, after which it records its position: a kill between the
-     * sending and the recording delivers that batch again. rsyslog's default is 1024.
+     * imfile records its position after every this many lines it has sent (and at the end of the
+     * log): a kill -9 delivers at most this many lines again. rsyslog's default records only at the
+     * end of the log, so a kill while catching up on a backlog sent all of it read so far again.
      */
-    batchLines: 128,
+    recordEveryLines: 128,
     /**
      * While the receiver is unreachable the agent retries after 1 s; rsyslog lengthens the interval
      * by 1 s every 10 retries, up to this many seconds: the most a receiver that is back waits.

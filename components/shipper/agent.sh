@@ -140,6 +140,38 @@ repair_state() { # INDEX: restore imfile's position of the log if a kill left it
     echo "$me: $f: imfile's state file is missing; resuming at the last recorded position, ${rec[1]}" >&2
 }
 
+rewind_first_record() { # INDEX: the line imfile may have recorded before sending it, sent again
+    # imfile records its position once, out of turn, when a log first reaches the 512 bytes its
+    # file id hashes (FILE_ID_SIZE in rsyslog's imfile.c): right after reading the line that crosses
+    # byte 512 and *before* handing it on. A kill -9 between the two would skip that line on
+    # restart. So a position at that line's end is taken back to its start: at worst it is
+    # delivered twice. Only where the line lies in the first `head` bytes, which are never freed.
+    local i=$1 f=${logs[$1]} cur st line pre rest start end LC_ALL=C # lengths in bytes
+    cur=$(stat -c %i "$f" 2>/dev/null) || return 0
+    pre=$(head -c 511 "$f"; printf x) pre=${pre%x}
+    [ "${#pre}" -eq 511 ] || return 0
+    rest=$(tail -c +512 "$f" | head -c "$head"; printf x) rest=${rest%x}
+    [[ $rest == *$'\n'* ]] || return 0
+    start=0
+    if [[ $pre == *$'\n'* ]]; then
+        pre=${pre%$'\n'*}
+        start=$((${#pre} + 1))
+    fi
+    rest=${rest%%$'\n'*}
+    end=$((512 + ${#rest}))
+    [ "$end" -le "$head" ] || return 0
+    for st in "$agent_dir/imfile-state:$cur" "$agent_dir/imfile-state:$cur:"*; do
+        [ -f "$st" ] || continue
+        line=""
+        read -r line <"$st" || true
+        if ! [[ $line =~ \"curr_offs\":\ *\"?([0-9]+) ]] || [ "${BASH_REMATCH[1]}" != "$end" ]; then
+            continue
+        fi
+        write_state "$st" "$f" "$start"
+        echo "$me: $f: resuming at $start, the start of the line imfile recorded before sending it (it may arrive twice)" >&2
+    done
+}
+
 curl_quoted() { # TEXT: TEXT as the inside of a double-quoted value of curl's config file
     local s=${1//\\/\\\\}
     s=${s//\"/\\\"} s=${s//$'\n'/\\n} s=${s//$'\r'/\\r} s=${s//$'\t'/\\t}
@@ -264,7 +296,10 @@ tls_stamp() { # the mounted TLS material's inodes, sizes and times (the kubelet 
 start_rsyslogd() {
     # rsyslogd rewrites a state file in place (truncate, then write): a kill -9 between the two, seen
     # under a CPU limit, leaves it empty, and imfile would read the log again from its start.
-    for i in "${!logs[@]}"; do repair_state "$i"; done
+    for i in "${!logs[@]}"; do
+        repair_state "$i"
+        rewind_first_record "$i"
+    done
     tls_stamp
     rsyslogd -n -iNONE -f "$conf" &
     agent=$!

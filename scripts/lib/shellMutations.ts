@@ -137,6 +137,14 @@ export const SHELL_MUTATIONS: readonly ShellMutation[] = [
         breaks: "documents the service rejects inside an accepted request are said, not dropped silently",
         tests: { files: [BULK], titles: ["documents the service rejects inside an accepted request"] },
     },
+    {
+        name: "first-record-not-rewound",
+        file: "agent.sh",
+        from: '        rewind_first_record "$i"\n',
+        to: '        : rewind_first_record "$i"\n',
+        breaks: "the line imfile records before sending it (the one crossing byte 512) still arrives after a kill -9",
+        tests: { files: [BULK], titles: ["before it was sent: that line still arrives"] },
+    },
 ];
 
 /** The occurrences of `from` in `text`. */

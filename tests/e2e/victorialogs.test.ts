@@ -179,7 +179,7 @@ describe("e2e: delivery into VictoriaLogs over the Elasticsearch bulk API (produ
         stop: () => vl!.pause(),
         start: () => vl!.resume(),
         awaitDelivered: awaitStored,
-        duplicateBound: AGENT.batchLines,
+        duplicateBound: AGENT.recordEveryLines,
         duplicateWhy: "a batch",
     });
 

@@ -240,7 +240,7 @@ describe("integration: the log agent under the baseline profile (pulumi up, the 
                 expect(missing.slice(0, 20), "answered requests never delivered").to.deep.equal([]);
                 expect(unblocked, "the pod was still there to let the LogService through").to.equal(0);
                 // A bulk request cut by the block may be sent again once it is lifted: at most a batch.
-                expect(twice.length, "delivered twice").to.be.at.most(AGENT.batchLines);
+                expect(twice.length, "delivered twice").to.be.at.most(AGENT.recordEveryLines);
             } finally {
                 forward.close();
             }

@@ -78,7 +78,7 @@ describe("log agent over the bulk API into VictoriaLogs (plain processes, no pod
         expect(offsetAfter, "the agent's position stays put while nothing is acknowledged").to.equal(offsetAtStop);
         expect(s.missing).to.equal(0);
         // A batch the service stored but could not answer before it stopped is sent again.
-        expect(s.extra).to.be.at.most(AGENT.batchLines);
+        expect(s.extra).to.be.at.most(AGENT.recordEveryLines);
     });
 
     it("kill -9 of the agent under traffic: nothing missing; duplicates within what its record had not caught up with", async () => {
@@ -96,7 +96,7 @@ describe("log agent over the bulk API into VictoriaLogs (plain processes, no pod
         await load;
         const counts = await vl.awaitStored("access", "k", n);
         const s = summarize(counts);
-        const bound = linesBetween(r.file("access.log"), copy, sizeAtKill) + AGENT.batchLines;
+        const bound = linesBetween(r.file("access.log"), copy, sizeAtKill) + AGENT.recordEveryLines;
         // Which lines, when any is missing: where in the log the loss was tells its cause.
         const lost = counts.flatMap((c, i) => (c === 0 ? [i] : [])).slice(0, 20);
         report(
@@ -105,6 +105,57 @@ describe("log agent over the bulk API into VictoriaLogs (plain processes, no pod
         expect(writingAtKill, "the writer was still writing at the kill").to.equal(true);
         expect(s.missing).to.equal(0);
         expect(s.extra).to.be.at.most(bound);
+    });
+
+    it("kill -9 while catching up on a backlog: nothing missing, at most recordEveryLines lines twice", async () => {
+        // rsyslog's imfile records its position only at the end of the log unless told otherwise:
+        // a kill while it works through a backlog (after an outage, at the start) sent all of it
+        // read so far again (thousands here). The agent records every AGENT.recordEveryLines lines.
+        vl = await VictoriaLogsProcess.start();
+        const r = (run = new AgentProcess(bulkTargetOf(vl)));
+        const n = 30_000;
+        const padding = "p".repeat(150);
+        r.write("access.log", Array.from({ length: n }, (_, i) => `catchup ${i} ${padding}`));
+        r.start();
+        const storedSoFar = async () =>
+            Number((await vl!.query(`_time:24h log:access _msg:="catchup "* | stats count() n`))[0]?.n ?? 0);
+        let before = 0;
+        for (const start = Date.now(); (before = await storedSoFar()) < n / 6; await sleep(50))
+            if (Date.now() - start > 120_000) throw new Error(`only ${before} of ${n} stored after 120 s`);
+        await r.stop("SIGKILL");
+        const atKill = await storedSoFar();
+        r.start();
+        const s = summarize(await vl.awaitStored("access", "catchup", n));
+        report(
+            `kill -9 with ${atKill} of a ${n}-line backlog stored: ${JSON.stringify(s)} (bound: ${AGENT.recordEveryLines} twice)`,
+        );
+        expect(atKill, "the kill came before the backlog was through").to.be.below(n);
+        expect(s.missing).to.equal(0);
+        expect(s.extra).to.be.at.most(AGENT.recordEveryLines);
+    });
+
+    it("kill -9 right after imfile recorded the line that crosses byte 512 but before it was sent: that line still arrives", async () => {
+        // imfile records its position once, out of turn, when a log first reaches the 512 bytes its
+        // file id hashes, before it hands that line on (agent.sh, rewind_first_record). With the
+        // service down the line cannot be sent: the position is recorded, the line is not delivered.
+        vl = await VictoriaLogsProcess.start();
+        const r = (run = new AgentProcess(bulkTargetOf(vl)).start());
+        const line = (i: number) => `cross ${i} ${"x".repeat(290)}`;
+        r.write("access.log", [line(0)]);
+        await vl.awaitStored("access", "cross", 1);
+        await vl.pause();
+        r.write("access.log", [line(1)]);
+        const size = fs.statSync(r.file("access.log")).size;
+        expect(size, "the second line crosses byte 512").to.be.above(512);
+        await until("imfile's record of the crossing line's end", 30_000, () => r.deliveredOffset("access.log") === size);
+        await r.stop("SIGKILL");
+        await vl.resume();
+        r.start();
+        r.write("access.log", [line(2)]);
+        const counts = await vl.awaitStored("access", "cross", 3);
+        report(`the line crossing byte 512, recorded before it was sent: stored ${counts[1]} time(s); all three: ${JSON.stringify(counts)}`);
+        expect(counts[1], "the crossing line after the restart").to.be.at.least(1);
+        expect(counts.every((c) => c >= 1 && c <= 2)).to.equal(true);
     });
 
     it("wrong credentials: the agent stops before it reads a line, with one clear line; with the right ones every line once", async () => {
