@@ -12,6 +12,9 @@ import { freePort } from "./syslogReceiver";
 import { toolDir } from "./tools";
 import { bulkUrlOf } from "../../components/logService/manifest";
 
+/** Linux's USER_HZ, the unit of /proc/<pid>/stat's times (100 on every architecture it runs on). */
+const CLOCK_TICKS = 100;
+
 export class VictoriaLogsProcess {
     readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "victorialogs-"));
     private child?: ChildProcess;
@@ -93,6 +96,25 @@ export class VictoriaLogsProcess {
                       : undefined,
             100,
         );
+    }
+
+    /** The process's CPU time so far, user and system, in seconds (from /proc). */
+    cpuSeconds(): number {
+        const stat = fs.readFileSync(`/proc/${this.child!.pid}/stat`, "utf8");
+        // Fields after the command's closing parenthesis: utime and stime are the 14th and 15th of the line.
+        const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        return (Number(f[11]) + Number(f[12])) / CLOCK_TICKS;
+    }
+
+    /** A counter of its own /metrics (summed over its labels that contain `labelPart`). */
+    async metric(name: string, labelPart = ""): Promise<number> {
+        const text = await (await fetch(`http://127.0.0.1:${this.httpPort}/metrics`)).text();
+        let sum = 0;
+        for (const line of text.split("\n")) {
+            const m = /^([a-z_]+)(\{[^}]*\})? (\S+)$/.exec(line);
+            if (m && m[1] === name && (m[2] ?? "").includes(labelPart)) sum += Number(m[3]);
+        }
+        return sum;
     }
 
     /** Stops the process (SIGTERM: it flushes what it took), keeping its data for {@link resume}. */

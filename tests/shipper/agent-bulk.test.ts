@@ -115,7 +115,10 @@ describe("log agent over the bulk API into VictoriaLogs (plain processes, no pod
         const r = (run = new AgentProcess(bulkTargetOf(vl)));
         const n = 30_000;
         const padding = "p".repeat(150);
-        r.write("access.log", Array.from({ length: n }, (_, i) => `catchup ${i} ${padding}`));
+        r.write(
+            "access.log",
+            Array.from({ length: n }, (_, i) => `catchup ${i} ${padding}`),
+        );
         r.start();
         const storedSoFar = async () =>
             Number((await vl!.query(`_time:24h log:access _msg:="catchup "* | stats count() n`))[0]?.n ?? 0);
@@ -147,13 +150,19 @@ describe("log agent over the bulk API into VictoriaLogs (plain processes, no pod
         r.write("access.log", [line(1)]);
         const size = fs.statSync(r.file("access.log")).size;
         expect(size, "the second line crosses byte 512").to.be.above(512);
-        await until("imfile's record of the crossing line's end", 30_000, () => r.deliveredOffset("access.log") === size);
+        await until(
+            "imfile's record of the crossing line's end",
+            30_000,
+            () => r.deliveredOffset("access.log") === size,
+        );
         await r.stop("SIGKILL");
         await vl.resume();
         r.start();
         r.write("access.log", [line(2)]);
         const counts = await vl.awaitStored("access", "cross", 3);
-        report(`the line crossing byte 512, recorded before it was sent: stored ${counts[1]} time(s); all three: ${JSON.stringify(counts)}`);
+        report(
+            `the line crossing byte 512, recorded before it was sent: stored ${counts[1]} time(s); all three: ${JSON.stringify(counts)}`,
+        );
         expect(counts[1], "the crossing line after the restart").to.be.at.least(1);
         expect(counts.every((c) => c >= 1 && c <= 2)).to.equal(true);
     });

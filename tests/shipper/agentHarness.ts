@@ -25,6 +25,8 @@ export class AgentProcess extends ShipperRun {
     constructor(
         destination: AgentDestination,
         private readonly agentOptions: ShipperOptions = {},
+        /** A change to the generated config, for the bench's profile only (bench/peer/profile.ts). */
+        confEdit?: (conf: string) => string,
     ) {
         // agent.sh starts rsyslogd from PATH, as in the agent's image; the environment the pod's has.
         const env: NodeJS.ProcessEnv = { ...RECORD_ENV };
@@ -34,7 +36,8 @@ export class AgentProcess extends ShipperRun {
         // As the pod mounts the TLS material (manifest.ts): when there is a CA or a client certificate.
         if (destination.tls?.ca || destination.tls?.clientCertSecret) this.setEnv(AGENT.tls.dirEnv, this.tlsDir);
         // Outside the log directory, as the ConfigMap is in the pod: the volume's bound is not its.
-        fs.writeFileSync(this.confFile, agentConf(destination, this.dir, this.tlsDir));
+        const conf = agentConf(destination, this.dir, this.tlsDir);
+        fs.writeFileSync(this.confFile, confEdit ? confEdit(conf) : conf);
     }
     private readonly confDir = fs.mkdtempSync(path.join(os.tmpdir(), "agent-conf-"));
 
