@@ -140,6 +140,140 @@ export interface Toleration {
     readonly tolerationSeconds?: pulumi.Input<number>;
 }
 
+/** How a node selector requirement compares a node's label (or field) with its values. */
+export const NodeSelectorOperator = {
+    /** The label's value is one of `values`. */
+    In: "In",
+    /** The label's value is none of `values` (or the node lacks the label). */
+    NotIn: "NotIn",
+    /** The node has the label; no `values`. */
+    Exists: "Exists",
+    /** The node lacks the label; no `values`. */
+    DoesNotExist: "DoesNotExist",
+    /** The label's value, an integer, is greater than the one value. */
+    Gt: "Gt",
+    /** The label's value, an integer, is less than the one value. */
+    Lt: "Lt",
+} as const;
+export type NodeSelectorOperator = (typeof NodeSelectorOperator)[keyof typeof NodeSelectorOperator];
+
+/** How a label selector requirement compares a pod's label with its values. */
+export const LabelSelectorOperator = {
+    /** The label's value is one of `values`. */
+    In: "In",
+    /** The label's value is none of `values` (or the pod lacks the label). */
+    NotIn: "NotIn",
+    /** The pod has the label; no `values`. */
+    Exists: "Exists",
+    /** The pod lacks the label; no `values`. */
+    DoesNotExist: "DoesNotExist",
+} as const;
+export type LabelSelectorOperator = (typeof LabelSelectorOperator)[keyof typeof LabelSelectorOperator];
+
+/** One condition on a node's label (Kubernetes' `NodeSelectorRequirement`). */
+export interface NodeSelectorRequirement {
+    /** The label's key, a qualified name. */
+    readonly key: pulumi.Input<string>;
+    /** How the label is compared. */
+    readonly operator: pulumi.Input<NodeSelectorOperator>;
+    /** The values compared with: some for In and NotIn, none for Exists and DoesNotExist, one integer for Gt and Lt. @default none */
+    readonly values?: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+/** Conditions on a node's labels, all of which must hold (Kubernetes' `NodeSelectorTerm`). */
+export interface NodeSelectorTerm {
+    /** Conditions on the node's labels. @default none */
+    readonly matchExpressions?: pulumi.Input<pulumi.Input<NodeSelectorRequirement>[]>;
+}
+
+/** Nodes the pods must run on (Kubernetes' `NodeSelector`): any one of its terms. */
+export interface NodeSelector {
+    /** The terms, at least one; a node that satisfies any of them is allowed. */
+    readonly nodeSelectorTerms: pulumi.Input<pulumi.Input<NodeSelectorTerm>[]>;
+}
+
+/** A node preference and its weight (Kubernetes' `PreferredSchedulingTerm`). */
+export interface PreferredSchedulingTerm {
+    /** 1 to 100: how much a node satisfying `preference` is favoured. */
+    readonly weight: pulumi.Input<number>;
+    /** The nodes favoured. */
+    readonly preference: pulumi.Input<NodeSelectorTerm>;
+}
+
+/** Which nodes the pods run on (Kubernetes' `NodeAffinity`). */
+export interface NodeAffinity {
+    /** Nodes the pods must run on. @default none */
+    readonly requiredDuringSchedulingIgnoredDuringExecution?: pulumi.Input<NodeSelector>;
+    /** Nodes the scheduler favours. @default none */
+    readonly preferredDuringSchedulingIgnoredDuringExecution?: pulumi.Input<pulumi.Input<PreferredSchedulingTerm>[]>;
+}
+
+/** One condition on a pod's label (Kubernetes' `LabelSelectorRequirement`). */
+export interface LabelSelectorRequirement {
+    /** The label's key, a qualified name. */
+    readonly key: pulumi.Input<string>;
+    /** How the label is compared. */
+    readonly operator: pulumi.Input<LabelSelectorOperator>;
+    /** The values compared with: some for In and NotIn, none for Exists and DoesNotExist. @default none */
+    readonly values?: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+/** Pods (or namespaces) by their labels (Kubernetes' `LabelSelector`): every condition holds. */
+export interface LabelSelector {
+    /** Labels that must have these values. @default none */
+    readonly matchLabels?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /** Conditions on the labels. @default none */
+    readonly matchExpressions?: pulumi.Input<pulumi.Input<LabelSelectorRequirement>[]>;
+}
+
+/** Pods near which (or away from which) the pods run (Kubernetes' `PodAffinityTerm`). */
+export interface PodAffinityTerm {
+    /** The other pods, by label. @default none: no pod */
+    readonly labelSelector?: pulumi.Input<LabelSelector>;
+    /** Namespaces the other pods are looked for in, by name. @default the pods' own namespace */
+    readonly namespaces?: pulumi.Input<pulumi.Input<string>[]>;
+    /** Namespaces the other pods are looked for in, by label (with `namespaces`, either matches). @default none */
+    readonly namespaceSelector?: pulumi.Input<LabelSelector>;
+    /** The node label whose value defines "near": `kubernetes.io/hostname` (the node), `topology.kubernetes.io/zone`. */
+    readonly topologyKey: pulumi.Input<string>;
+}
+
+/** A pod (anti-)affinity preference and its weight (Kubernetes' `WeightedPodAffinityTerm`). */
+export interface WeightedPodAffinityTerm {
+    /** 1 to 100: how much satisfying `podAffinityTerm` counts. */
+    readonly weight: pulumi.Input<number>;
+    /** The preference. */
+    readonly podAffinityTerm: pulumi.Input<PodAffinityTerm>;
+}
+
+/** Pods the pods run near, or away from (Kubernetes' `PodAffinity` and `PodAntiAffinity`). */
+export interface PodAffinity {
+    /** Terms that must hold. @default none */
+    readonly requiredDuringSchedulingIgnoredDuringExecution?: pulumi.Input<pulumi.Input<PodAffinityTerm>[]>;
+    /** Terms the scheduler favours. @default none */
+    readonly preferredDuringSchedulingIgnoredDuringExecution?: pulumi.Input<pulumi.Input<WeightedPodAffinityTerm>[]>;
+}
+
+/** Where the pods are scheduled, by node and by other pods (Kubernetes' `Affinity`). */
+export interface Affinity {
+    /** Which nodes. @default none */
+    readonly nodeAffinity?: pulumi.Input<NodeAffinity>;
+    /** Near which pods. @default none */
+    readonly podAffinity?: pulumi.Input<PodAffinity>;
+    /** Away from which pods. @default none */
+    readonly podAntiAffinity?: pulumi.Input<PodAffinity>;
+}
+
+/** How long the provider waits for the workload before it reports a failure (a Pulumi `CustomTimeouts`). */
+export interface WorkloadTimeouts {
+    /** For a create: a duration such as "10m" or "1h30m". @default the provider's (10 minutes for a Pod or Deployment) */
+    readonly create?: string;
+    /** For an update. @default the provider's */
+    readonly update?: string;
+    /** For a delete. @default the provider's */
+    readonly delete?: string;
+}
+
 /** What keeps the webserver running: the seed's bare Pod, or a Deployment of such pods. */
 export const Workload = {
     /** The seed: one Pod, recreated by nothing if its node goes. */
@@ -275,6 +409,19 @@ export interface WebserverPodArgs {
     readonly terminationGracePeriodSeconds?: pulumi.Input<number>;
     /** Node taints the pods tolerate (`spec.tolerations`), e.g. nodes kept for one team. @default none */
     readonly tolerations?: pulumi.Input<pulumi.Input<Toleration>[]>;
+    /** Where the pods are scheduled by node and by other pods (`spec.affinity`), checked as the API server checks it. @default none */
+    readonly affinity?: pulumi.Input<Affinity>;
+    /**
+     * How long the provider waits for the workload (Pod or Deployment) to be ready, updated or gone
+     * before `pulumi up` fails: a plain value (a resource option of the workload). @default the provider's: 10 minutes
+     */
+    readonly customTimeouts?: WorkloadTimeouts;
+    /**
+     * Do not wait for the workload (and Service) to be ready: the provider's `pulumi.com/skipAwait`
+     * annotation on them. `pulumi up` then ends once the API server took the objects, and the
+     * outputs (`podStatus`, `readyReplicas`) are what they were at that moment. @default false
+     */
+    readonly skipAwait?: pulumi.Input<boolean>;
     /** "Pod" (the seed) or "Deployment"; a plain value, since it decides which resources exist. @default "Pod" */
     readonly workload?: Workload;
     /** Pods of the Deployment (workload "Deployment" only), 1 to 1000; a plain value (above 1 it adds a PodDisruptionBudget). @default 2 */

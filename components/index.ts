@@ -3,6 +3,8 @@
 // The option values, as constants (`Shipper.Stream`) and as their string types.
 export {
     ImagePullPolicy,
+    LabelSelectorOperator,
+    NodeSelectorOperator,
     SecurityProfile,
     Shipper,
     StorageMedium,
@@ -14,11 +16,21 @@ export {
 // The args' types, for programs that build them (named as the SDKs of other languages show them,
 // which add "Args" to input types: Python's `webserver_sidecar.RetentionArgs` is `Retention`).
 export type {
+    Affinity,
     ContainerResources,
     Destination,
     ElasticsearchAuth,
     ElasticsearchDestination,
+    LabelSelector,
+    LabelSelectorRequirement,
     LogVolume,
+    NodeAffinity,
+    NodeSelector,
+    NodeSelectorRequirement,
+    NodeSelectorTerm,
+    PodAffinity,
+    PodAffinityTerm,
+    PreferredSchedulingTerm,
     Probe,
     Probes,
     ResolvedWebserverPodArgs,
@@ -30,6 +42,8 @@ export type {
     TlsCa,
     Toleration,
     WebserverPodArgs,
+    WeightedPodAffinityTerm,
+    WorkloadTimeouts,
 } from "./args";
 // Their names before 0.2.0, deprecated.
 export type {

@@ -2,7 +2,7 @@ import { createHash } from "crypto";
 import { Shipper, Workload } from "./args";
 import { agentConf, bulkCheckUrl } from "./agentConf";
 import { AGENT, DEPLOYMENT, NGINX, SEED, SELECTOR_LABELS, SERVICE } from "./defaults";
-import { Quantities, ValidatedToleration, ValidatedArgs, ValidatedProbe } from "./model";
+import { Quantities, ValidatedAffinity, ValidatedToleration, ValidatedArgs, ValidatedProbe } from "./model";
 import { nginxConf } from "./nginxConf";
 import { profileSettings, SecurityContext } from "./profile";
 import { Shape, shapeOfArgs } from "./shape";
@@ -115,6 +115,7 @@ export interface TopologySpreadConstraint {
 export interface PodSpec {
     automountServiceAccountToken?: boolean;
     tolerations?: readonly ValidatedToleration[];
+    affinity?: ValidatedAffinity;
     nodeSelector?: Record<string, string>;
     priorityClassName?: string;
     serviceAccountName?: string;
@@ -231,6 +232,15 @@ function objectMeta(args: ValidatedArgs, labels: Record<string, string> | undefi
         ...(args.namespace !== undefined && { namespace: args.namespace }),
         ...(labels !== undefined && { labels }),
     };
+}
+
+/** The Kubernetes provider's annotation that makes it take an object as ready once the API server has it. */
+export const SKIP_AWAIT_ANNOTATION = "pulumi.com/skipAwait";
+
+/** `meta` with the provider's skipAwait annotation when asked for (the workload and the Service, not the pod template). */
+function awaited(args: ValidatedArgs, meta: ObjectMeta): ObjectMeta {
+    if (!args.skipAwait) return meta;
+    return { ...meta, annotations: { ...meta.annotations, [SKIP_AWAIT_ANNOTATION]: "true" } };
 }
 
 /** Builds the Pod's metadata; fields that are not set are left out. */
@@ -360,6 +370,7 @@ export function buildPodSpec(args: ValidatedArgs): PodSpec {
         ...(args.serviceAccountName !== undefined && { serviceAccountName: args.serviceAccountName }),
         ...(args.imagePullSecrets && { imagePullSecrets: args.imagePullSecrets.map((name) => ({ name })) }),
         ...(args.tolerations && { tolerations: args.tolerations }),
+        ...(args.affinity && { affinity: args.affinity }),
         ...(args.terminationGracePeriodSeconds !== undefined && {
             terminationGracePeriodSeconds: args.terminationGracePeriodSeconds,
         }),
@@ -384,7 +395,7 @@ export function buildPodSpec(args: ValidatedArgs): PodSpec {
 
 /** The whole Pod object, as `kubectl apply -f` or `podman kube play` would take it. */
 export function buildPodManifest(args: ValidatedArgs): PodManifest {
-    return { apiVersion: "v1", kind: "Pod", metadata: buildMetadata(args), spec: buildPodSpec(args) };
+    return { apiVersion: "v1", kind: "Pod", metadata: awaited(args, buildMetadata(args)), spec: buildPodSpec(args) };
 }
 
 /**
@@ -395,10 +406,11 @@ export function buildPodManifest(args: ValidatedArgs): PodManifest {
 export function buildDeploymentManifest(args: ValidatedArgs): DeploymentManifest {
     const selector = selectorLabels(args);
     const pod = buildPodManifest(args);
+    const podMeta = buildMetadata(args);
     return {
         apiVersion: "apps/v1",
         kind: "Deployment",
-        metadata: { ...objectMeta(args, { ...args.labels, ...selector }) },
+        metadata: awaited(args, objectMeta(args, { ...args.labels, ...selector })),
         spec: {
             replicas: args.replicas,
             selector: { matchLabels: selector },
@@ -407,9 +419,10 @@ export function buildDeploymentManifest(args: ValidatedArgs): DeploymentManifest
                 rollingUpdate: { maxUnavailable: DEPLOYMENT.maxUnavailable, maxSurge: DEPLOYMENT.maxSurge },
             },
             template: {
+                // The pod's own metadata, without the workload's skipAwait.
                 metadata: {
-                    labels: pod.metadata.labels!,
-                    ...(pod.metadata.annotations && { annotations: pod.metadata.annotations }),
+                    labels: podMeta.labels!,
+                    ...(podMeta.annotations && { annotations: podMeta.annotations }),
                 },
                 spec: {
                     ...pod.spec,
@@ -426,7 +439,7 @@ export function buildServiceManifest(args: ValidatedArgs): ServiceManifest {
     return {
         apiVersion: "v1",
         kind: "Service",
-        metadata: objectMeta(args, { ...args.labels, ...selectorLabels(args) }),
+        metadata: awaited(args, objectMeta(args, { ...args.labels, ...selectorLabels(args) })),
         spec: {
             type: "ClusterIP",
             selector: selectorLabels(args),

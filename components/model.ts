@@ -1,6 +1,8 @@
 // The args after validation: every default and the production preset applied, every value
 // checked. Pure data; the manifest builder reads only this.
+import type { Unwrap } from "@pulumi/pulumi";
 import {
+    Affinity,
     ImagePullPolicy,
     SecurityProfile,
     Shipper,
@@ -85,6 +87,16 @@ export interface ValidatedToleration {
     readonly tolerationSeconds?: number;
 }
 
+/** The affinity as the pod spec holds it: the args' structure, every value plain. */
+export type ValidatedAffinity = Unwrap<Affinity>;
+
+/** The workload's custom timeouts, as Pulumi's resource option takes them. */
+export interface ValidatedTimeouts {
+    readonly create?: string;
+    readonly update?: string;
+    readonly delete?: string;
+}
+
 export interface ValidatedArgs {
     /** The Pod's name, or the Deployment's (and its Service's and PodDisruptionBudget's). */
     readonly podName: string;
@@ -118,4 +130,9 @@ export interface ValidatedArgs {
     readonly imagePullSecrets?: readonly string[];
     /** The pods' grace period at termination, which the shippers' drain deadline comes from. */
     readonly terminationGracePeriodSeconds?: number;
+    readonly affinity?: ValidatedAffinity;
+    /** The provider's waits for the workload, a resource option of it. */
+    readonly customTimeouts?: ValidatedTimeouts;
+    /** The workload and Service carry pulumi.com/skipAwait: "true". */
+    readonly skipAwait: boolean;
 }

@@ -13,6 +13,8 @@ interface OptionInfo {
     readonly stack: StackKeyType;
     /** It decides which objects exist: a plain value, never an Output. */
     readonly shape?: true;
+    /** A resource option of a child (which the engine takes as a plain value): never an Output. */
+    readonly plain?: true;
 }
 
 /** Typed over the args' keys: an option added to WebserverPodArgs and not here does not compile. */
@@ -38,6 +40,9 @@ export const OPTIONS = {
     imagePullSecrets: { stack: "array" },
     tolerations: { stack: "array" },
     terminationGracePeriodSeconds: { stack: "integer" },
+    affinity: { stack: "object" },
+    customTimeouts: { stack: "object", plain: true },
+    skipAwait: { stack: "boolean" },
     workload: { stack: "string", shape: true },
     replicas: { stack: "integer", shape: true },
     service: { stack: "boolean", shape: true },
@@ -57,6 +62,11 @@ export const WEBSERVER_POD_ARG_KEYS = Object.keys(OPTIONS) as readonly OptionKey
 export const SHAPE_ARGS = WEBSERVER_POD_ARG_KEYS.filter(
     (k) => (OPTIONS[k] as OptionInfo).shape === true,
 ) as ReadonlyArray<"workload" | "replicas" | "service" | "security" | "production">;
+
+/** The args that must be plain values when the component is built: the shape's, and resource options. */
+export const PLAIN_ARGS = WEBSERVER_POD_ARG_KEYS.filter(
+    (k) => (OPTIONS[k] as OptionInfo).shape === true || (OPTIONS[k] as OptionInfo).plain === true,
+) as ReadonlyArray<OptionKey>;
 
 /** Every option as a stack config key and its type. */
 export const STACK_KEYS = Object.fromEntries(WEBSERVER_POD_ARG_KEYS.map((k) => [k, OPTIONS[k].stack])) as {

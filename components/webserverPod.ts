@@ -2,10 +2,11 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ResolvedWebserverPodArgs, WebserverPodArgs, Workload } from "./args";
 import { Manifests, OBJECTS } from "./manifest";
+import { ValidatedTimeouts } from "./model";
 import { Shape, shapeOfArgs } from "./shape";
 import { isKnown } from "./known";
 import { readyContainers } from "./status";
-import { SHAPE_ARGS } from "./options";
+import { PLAIN_ARGS } from "./options";
 import { validateArgs, validateShape, WebserverPodArgError } from "./validate";
 
 /** The component's type token (`<package>:<module>:<type>`). */
@@ -104,7 +105,7 @@ export class WebserverPod extends pulumi.ComponentResource {
         // Args that are already plain are validated before anything, the component included, is
         // registered. Args holding Outputs are validated when they resolve, with the same message.
         // The args that decide which objects exist (the shape) must be plain either way.
-        const late = SHAPE_ARGS.filter((k) => !isKnown(args[k]));
+        const late = PLAIN_ARGS.filter((k) => !isKnown(args[k]));
         const issues: Array<{ arg: string; value: string; rule: string }> = late.map((arg) => ({
             arg,
             value: "<Output>",
@@ -120,6 +121,8 @@ export class WebserverPod extends pulumi.ComponentResource {
         if (issues.length > 0) throw new WebserverPodArgError(name, issues);
         const known = isKnown(args) ? validateArgs(name, args as ResolvedWebserverPodArgs) : undefined;
         const shape: Shape = known ? shapeOfArgs(known) : validateShape(name, args);
+        // A resource option of the workload: plain (checked above), validated by either path.
+        const customTimeouts = known ? known.customTimeouts : (args.customTimeouts as ValidatedTimeouts | undefined);
         super(WEBSERVER_POD_TYPE, name, {}, opts);
 
         const validated = known
@@ -148,6 +151,7 @@ export class WebserverPod extends pulumi.ComponentResource {
                     ...child,
                     ...("opts" in d && d.opts),
                     ...(d.role === "workload" && { dependsOn: configs }),
+                    ...(d.role === "workload" && customTimeouts && { customTimeouts }),
                 },
             );
             if (d.role === "config") configs.push(resource);

@@ -11,7 +11,7 @@ import { checkMetadata } from "./metadata";
 import { checkProbes } from "./probes";
 import { checkResources } from "./resources";
 import { checkShipping } from "./shipping";
-import { checkScheduling } from "./scheduling";
+import { checkScheduling, checkTimeouts } from "./scheduling";
 import { checkLogVolume } from "./storage";
 import { checkServiceName, checkWorkload } from "./workload";
 
@@ -112,6 +112,8 @@ export function validateShape(component: string, args: WebserverPodArgs): Shape 
     const raw = withPreset(c, { ...plain, ...(args.destination !== undefined && { destination: {} }) });
     const security = checkSecurity(c, raw);
     const workload = checkWorkload(c, raw);
+    // Plain too: a resource option of the workload, needed when it is registered.
+    checkTimeouts(c, args.customTimeouts);
     if (c.issues.length > 0) throw new WebserverPodArgError(component, c.issues);
     return shapeOf({ ...workload, security, hasDestination: args.destination !== undefined });
 }

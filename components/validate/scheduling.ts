@@ -5,8 +5,9 @@ import { ResolvedWebserverPodArgs, TaintEffect, TolerationOperator } from "../ar
 import { LIMITS } from "../defaults";
 import { isDnsSubdomain, isLabelValue, qualifiedKeyProblem } from "../grammar";
 import { LABEL_VALUE_RULE, labelMap } from "./metadata";
-import { ValidatedToleration, ValidatedArgs } from "../model";
+import { ValidatedToleration, ValidatedArgs, ValidatedTimeouts } from "../model";
 import { Checker } from "./checker";
+import { checkAffinity } from "./affinity";
 
 const TOLERATION_KEYS = ["key", "operator", "value", "effect", "tolerationSeconds"] as const;
 
@@ -72,6 +73,9 @@ export function checkScheduling(
     | "serviceAccountName"
     | "imagePullSecrets"
     | "terminationGracePeriodSeconds"
+    | "affinity"
+    | "customTimeouts"
+    | "skipAwait"
 > {
     const terminationGracePeriodSeconds =
         raw.terminationGracePeriodSeconds === undefined
@@ -103,8 +107,14 @@ export function checkScheduling(
             if (names.every((n) => n !== undefined)) imagePullSecrets = names as string[];
         }
     }
+    const affinity = checkAffinity(c, raw.affinity);
+    const customTimeouts = checkTimeouts(c, raw.customTimeouts);
+    const skipAwait = raw.skipAwait === undefined ? false : (c.boolean("skipAwait", raw.skipAwait) ?? false);
     return {
         ...checkTolerations(c, raw),
+        ...(affinity !== undefined && { affinity }),
+        ...(customTimeouts !== undefined && { customTimeouts }),
+        skipAwait,
         ...(nodeSelector !== undefined && { nodeSelector }),
         ...(priorityClassName !== undefined && { priorityClassName }),
         ...(serviceAccountName !== undefined && { serviceAccountName }),
@@ -121,4 +131,28 @@ function checkTolerations(c: Checker, raw: ResolvedWebserverPodArgs): Pick<Valid
     }
     const tolerations = raw.tolerations.map((t, i) => checkToleration(c, `tolerations[${i}]`, t));
     return tolerations.every((t) => t !== undefined) ? { tolerations: tolerations as ValidatedToleration[] } : {};
+}
+
+/** A duration as Pulumi's engine reads a custom timeout (Go's time.ParseDuration): "90s", "10m", "1h30m". */
+const GO_DURATION = /^(?:\d+(?:h|m|s))+$/;
+
+/** `customTimeouts`: create, update and delete, each a duration of hours, minutes and seconds. */
+export function checkTimeouts(c: Checker, raw: unknown): ValidatedTimeouts | undefined {
+    if (raw === undefined) return undefined;
+    const t = c.object("customTimeouts", raw, ["create", "update", "delete"]);
+    if (t === undefined) return undefined;
+    const out: Record<string, string> = {};
+    for (const k of ["create", "update", "delete"] as const) {
+        if (t[k] === undefined) continue;
+        const d = c.string(`customTimeouts.${k}`, t[k]);
+        if (d === undefined) continue;
+        if (!GO_DURATION.test(d) || /^(?:0+[hms])+$/.test(d))
+            c.fail(
+                `customTimeouts.${k}`,
+                d,
+                'must be a duration above zero in hours, minutes and seconds, e.g. "90s", "10m", "1h30m"',
+            );
+        else out[k] = d;
+    }
+    return out;
 }

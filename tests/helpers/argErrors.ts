@@ -20,7 +20,12 @@ export function expectArgError(
     const e = err as WebserverPodArgError;
     expect(e.arg).to.equal(arg);
     expect(e.value).to.deep.equal(value);
-    const shown = value === NOT_SHOWN ? "(value not shown: it may be a credential)" : JSON.stringify(value);
+    const shown =
+        value === NOT_SHOWN
+            ? "(value not shown: it may be a credential)"
+            : value === undefined
+              ? "(unset)"
+              : JSON.stringify(value);
     expect(e.message).to.contain(`WebserverPod "${component}": invalid args.${arg} ${shown}`);
     expect(e.message).to.contain(rule);
     return e;

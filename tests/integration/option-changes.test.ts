@@ -57,6 +57,26 @@ function deleteTestObjects(): void {
     kubectl(["delete", "serviceaccount", TEST_OBJECTS.serviceAccount, "-n", "default", "--ignore-not-found"]);
 }
 
+/** Scheduled on the real node (its kubelet labels it linux), and away from other webservers where it can. */
+const AFFINITY = {
+    nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+            nodeSelectorTerms: [{ matchExpressions: [{ key: "kubernetes.io/os", operator: "In", values: ["linux"] }] }],
+        },
+    },
+    podAntiAffinity: {
+        preferredDuringSchedulingIgnoredDuringExecution: [
+            {
+                weight: 100,
+                podAffinityTerm: {
+                    topologyKey: "kubernetes.io/hostname",
+                    labelSelector: { matchLabels: { "app.kubernetes.io/name": "webserver" } },
+                },
+            },
+        ],
+    },
+};
+
 const POD = "kubernetes:core/v1:Pod";
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const CONFIGMAP = "kubernetes:core/v1:ConfigMap";
@@ -282,6 +302,48 @@ describe("integration: changing each option of a deployed Pod stack (fixed name 
             },
         },
         {
+            title: "affinity: the Pod replaced, with the affinity the API server holds",
+            config: { affinity: AFFINITY },
+            steps: [`replace ${POD}`],
+            check: () => {
+                const pod = get("pod", "webserver");
+                expect(pod.spec.affinity).to.deep.equal(AFFINITY);
+                expect(pod.status.phase, "scheduled and running under it").to.equal("Running");
+            },
+        },
+        {
+            title: "skipAwait: the provider's annotation on the Pod, updated in place",
+            config: { skipAwait: true },
+            steps: [`update ${POD}`],
+            check: () =>
+                expect(get("pod", "webserver").metadata.annotations).to.deep.include({
+                    "pulumi.com/skipAwait": "true",
+                }),
+        },
+        {
+            title: "customTimeouts: nothing on the server; the workload's timeouts in Pulumi's state",
+            config: { customTimeouts: { create: "20m", delete: "1h30m" } },
+            steps: [],
+            check: () => {
+                const state = JSON.parse(
+                    stack!.project.must(["stack", "export", "--stack", "pod"], { quiet: true }).stdout,
+                );
+                const pod = state.deployment.resources.find((r: { type: string }) => r.type === POD);
+                report(`the Pod's customTimeouts in the state: ${JSON.stringify(pod.customTimeouts)}`);
+                expect(pod.customTimeouts).to.deep.include({ create: 1200, delete: 5400 });
+            },
+        },
+        {
+            title: "affinity, skipAwait and customTimeouts cleared: the Pod replaced",
+            config: { affinity: undefined, skipAwait: undefined, customTimeouts: undefined },
+            steps: [`replace ${POD}`],
+            check: () => {
+                const pod = get("pod", "webserver");
+                expect(pod.spec.affinity).to.equal(undefined);
+                expect(pod.metadata.annotations ?? {}).to.not.have.property("pulumi.com/skipAwait");
+            },
+        },
+        {
             title: "resources",
             config: { resources: { nginx: { limits: { cpu: "500m", memory: "128Mi" } } } },
             steps: [`replace ${POD}`],
@@ -469,6 +531,38 @@ describe("integration: changing options of a deployed Deployment stack and its L
                 expect(spec.serviceAccountName).to.equal(TEST_OBJECTS.serviceAccount);
                 expect(get("deployment", "webserver").status.readyReplicas).to.equal(3);
             },
+        },
+        {
+            title: "affinity (preferred only): a rollout",
+            config: { affinity: { podAntiAffinity: AFFINITY.podAntiAffinity } },
+            steps: [`update ${DEPLOYMENT}`],
+            check: () => {
+                expect(templateSpec().affinity).to.deep.equal({ podAntiAffinity: AFFINITY.podAntiAffinity });
+                expect(get("deployment", "webserver").status.readyReplicas).to.equal(3);
+            },
+        },
+        {
+            title: "skipAwait: the Deployment's and the Service's annotation updated in place, no rollout",
+            config: { skipAwait: true },
+            steps: [`update ${DEPLOYMENT}`, `update ${SERVICE}`],
+            check: () => {
+                const dep = get("deployment", "webserver");
+                expect(dep.metadata.annotations).to.deep.include({ "pulumi.com/skipAwait": "true" });
+                expect(dep.spec.template.metadata.annotations ?? {}).to.not.have.property("pulumi.com/skipAwait");
+                expect(dep.metadata.generation, "the pod template unchanged").to.equal(dep.status.observedGeneration);
+                expect(get("service", "webserver").metadata.annotations).to.deep.include({
+                    "pulumi.com/skipAwait": "true",
+                });
+            },
+        },
+        {
+            title: "skipAwait cleared: the annotations removed in place, so later changes wait for their rollouts again",
+            config: { skipAwait: undefined },
+            steps: [`update ${DEPLOYMENT}`, `update ${SERVICE}`],
+            check: () =>
+                expect(get("deployment", "webserver").metadata.annotations ?? {}).to.not.have.property(
+                    "pulumi.com/skipAwait",
+                ),
         },
         {
             title: "resources and probes: a rollout",

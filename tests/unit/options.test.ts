@@ -128,6 +128,83 @@ describe("production options", () => {
             expect(deployment.spec.template.spec.serviceAccountName).to.equal("webserver");
         });
 
+        it("affinity: on the pod spec only (and the Deployment's template), as given", () => {
+            const affinity = {
+                nodeAffinity: {
+                    requiredDuringSchedulingIgnoredDuringExecution: {
+                        nodeSelectorTerms: [
+                            {
+                                matchExpressions: [
+                                    { key: "kubernetes.io/arch", operator: "In" as const, values: ["amd64"] },
+                                ],
+                            },
+                        ],
+                    },
+                    preferredDuringSchedulingIgnoredDuringExecution: [
+                        {
+                            weight: 10,
+                            preference: {
+                                matchExpressions: [{ key: "cores", operator: "Gt" as const, values: ["4"] }],
+                            },
+                        },
+                    ],
+                },
+                podAntiAffinity: {
+                    preferredDuringSchedulingIgnoredDuringExecution: [
+                        {
+                            weight: 100,
+                            podAffinityTerm: {
+                                topologyKey: "kubernetes.io/hostname",
+                                labelSelector: {
+                                    matchLabels: { app: "web" },
+                                    matchExpressions: [{ key: "tier", operator: "Exists" as const }],
+                                },
+                                namespaces: ["web"],
+                            },
+                        },
+                    ],
+                },
+            };
+            expect(changedKeys({ affinity })).to.deep.equal(["spec.affinity"]);
+            expect(manifests({ affinity }).pod!.spec.affinity).to.deep.equal(affinity);
+            const deployment = render({ affinity, workload: "Deployment" }, "opts-aff").deployment!;
+            expect(deployment.spec.template.spec.affinity).to.deep.equal(affinity);
+        });
+
+        it("skipAwait: the provider's annotation on the Pod, or on the Deployment and Service but not their pods", () => {
+            expect(changedKeys({ skipAwait: true })).to.deep.equal([]);
+            expect(manifests({ skipAwait: true }).pod!.metadata.annotations).to.deep.equal({
+                "pulumi.com/skipAwait": "true",
+            });
+            expect(manifests({ skipAwait: false }).pod!.metadata).to.not.have.property("annotations");
+            const mine = manifests({ skipAwait: true, annotations: { team: "web" } }).pod!.metadata.annotations;
+            expect(mine).to.deep.equal({ team: "web", "pulumi.com/skipAwait": "true" });
+            const m = render({ skipAwait: true, workload: "Deployment" }, "opts-skip");
+            expect(m.deployment!.metadata.annotations).to.deep.equal({ "pulumi.com/skipAwait": "true" });
+            expect(m.service!.metadata.annotations).to.deep.equal({ "pulumi.com/skipAwait": "true" });
+            expect(m.deployment!.spec.template.metadata).to.not.have.property("annotations");
+        });
+
+        it("customTimeouts: a resource option of the workload only, the Pod's or the Deployment's", async () => {
+            const seen: Array<{ type: string; timeouts: unknown }> = [];
+            const record: pulumi.ResourceTransformation = (a) => {
+                seen.push({ type: a.type, timeouts: a.opts.customTimeouts });
+                return undefined;
+            };
+            const customTimeouts = { create: "20m", delete: "1h30m" };
+            new WebserverPod("timeouts-pod", { customTimeouts, shipper: "stream" }, { transformations: [record] });
+            new WebserverPod("timeouts-dep", { customTimeouts, workload: "Deployment" }, { transformations: [record] });
+            new WebserverPod("timeouts-none", {}, { transformations: [record] });
+            await new Promise((r) => setTimeout(r, 50));
+            const of = (type: string) => seen.filter((x) => x.type === type).map((x) => x.timeouts);
+            expect(of("kubernetes:core/v1:Pod")).to.deep.equal([customTimeouts, undefined]);
+            expect(of("kubernetes:apps/v1:Deployment")).to.deep.equal([customTimeouts]);
+            expect(of("kubernetes:core/v1:Service")).to.deep.equal([undefined]);
+            expect(
+                () => new WebserverPod("timeouts-out", { customTimeouts: pulumi.output({ create: "1m" }) as any }),
+            ).to.throw('invalid args.customTimeouts "<Output>"');
+        });
+
         it("terminationGracePeriodSeconds: on the pod spec, and the drain deadline of the shipper or agent within it", () => {
             expect(changedKeys({ terminationGracePeriodSeconds: 60 })).to.deep.equal([
                 "spec.terminationGracePeriodSeconds",
@@ -362,6 +439,122 @@ describe("production options", () => {
             [{ tolerations: [{ key: "a", value: "b c" }] }, "tolerations[0].value", "b c", "must be empty or 1-63"],
             [{ tolerations: [{ key: "a", tolerance: 1 } as any] }, "tolerations[0].tolerance", 1, "is not an option"],
             [
+                {
+                    affinity: {
+                        podAntiAffinity: {
+                            preferredDuringSchedulingIgnoredDuringExecution: [
+                                { weight: 0, podAffinityTerm: { topologyKey: "zone" } },
+                            ],
+                        },
+                    },
+                },
+                "affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight",
+                0,
+                "integer from 1 to 100",
+            ],
+            [
+                {
+                    affinity: {
+                        podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: {} } as any] },
+                    },
+                },
+                "affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey",
+                undefined,
+                "is required",
+            ],
+            [
+                {
+                    affinity: {
+                        nodeAffinity: {
+                            requiredDuringSchedulingIgnoredDuringExecution: {
+                                nodeSelectorTerms: [{ matchExpressions: [{ key: "zone", operator: "In" }] }],
+                            },
+                        },
+                    },
+                },
+                "affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values",
+                undefined,
+                'at least one value with operator "In"',
+            ],
+            [
+                {
+                    affinity: {
+                        nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [] } },
+                    },
+                },
+                "affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms",
+                [],
+                "at least one term",
+            ],
+            [
+                {
+                    affinity: {
+                        nodeAffinity: {
+                            preferredDuringSchedulingIgnoredDuringExecution: [
+                                {
+                                    weight: 1,
+                                    preference: {
+                                        matchExpressions: [{ key: "cores", operator: "Gt", values: ["four"] }],
+                                    },
+                                },
+                            ],
+                        },
+                    },
+                },
+                "affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].preference.matchExpressions[0].values",
+                ["four"],
+                'one integer with operator "Gt"',
+            ],
+            [
+                {
+                    affinity: {
+                        podAffinity: {
+                            requiredDuringSchedulingIgnoredDuringExecution: [
+                                {
+                                    topologyKey: "zone",
+                                    labelSelector: {
+                                        matchExpressions: [{ key: "app", operator: "Exists", values: ["x"] }],
+                                    },
+                                },
+                            ],
+                        },
+                    },
+                },
+                "affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].labelSelector.matchExpressions[0].values",
+                ["x"],
+                'must be empty with operator "Exists"',
+            ],
+            [
+                {
+                    affinity: {
+                        podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: "-zone-" }] },
+                    },
+                },
+                "affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey",
+                "-zone-",
+                "name must be 1-63 characters",
+            ],
+            [
+                {
+                    affinity: {
+                        podAffinity: {
+                            requiredDuringSchedulingIgnoredDuringExecution: [
+                                { topologyKey: "zone", namespaces: ["Web"] },
+                            ],
+                        },
+                    },
+                },
+                "affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].namespaces[0]",
+                "Web",
+                "DNS-1123 label",
+            ],
+            [{ affinity: { nodeAfinity: {} } as any }, "affinity.nodeAfinity", {}, 'did you mean "nodeAffinity"'],
+            [{ customTimeouts: { create: "1d" } }, "customTimeouts.create", "1d", "hours, minutes and seconds"],
+            [{ customTimeouts: { update: "0m" } }, "customTimeouts.update", "0m", "above zero"],
+            [{ customTimeouts: { delete: "10 minutes" } }, "customTimeouts.delete", "10 minutes", 'e.g. "90s"'],
+            [{ customTimeouts: { read: "1m" } as any }, "customTimeouts.read", "1m", "is not an option"],
+            [{ skipAwait: "yes" as any }, "skipAwait", "yes", "true or false"],
+            [
                 { nginxImage: `nginx@sha256:${"g".repeat(64)}` },
                 "nginxImage",
                 `nginx@sha256:${"g".repeat(64)}`,
@@ -370,7 +563,16 @@ describe("production options", () => {
         ];
         for (const [args, arg, value, rule] of BAD) {
             it(`${arg} ${JSON.stringify(value)}`, () => {
-                expectArgError(`bad-opt-${arg.replace(/[^a-z]/gi, "").toLowerCase()}`, args, arg, value, rule);
+                expectArgError(
+                    `bad-opt-${arg
+                        .replace(/[^a-z]/gi, "")
+                        .toLowerCase()
+                        .slice(-40)}`,
+                    args,
+                    arg,
+                    value,
+                    rule,
+                );
             });
         }
 

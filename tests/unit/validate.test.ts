@@ -71,6 +71,7 @@ describe("validation of the args", () => {
             shipper: "cat-loop",
             catLoopPeriodSeconds: 30,
             nativeSidecar: false,
+            skipAwait: false,
         });
     });
 
