@@ -65,8 +65,18 @@ function replacementNotice(text) {
     ];
 }
 
+/**
+ * What the heading says of a preview that did not succeed: the step's outcome as GitHub reports it
+ * (`steps.<id>.outcome`), so that the comment never shows an earlier push's diff as current.
+ */
+const OUTCOME_HEADING = {
+    failure: "**failed**: the diff of an earlier push, if any, no longer applies",
+    cancelled: "**was cancelled**: the diff of an earlier push, if any, no longer applies",
+    skipped: "**did not run** (a step before it failed): the diff of an earlier push, if any, no longer applies",
+};
+
 /** The comment's body: heading, where the state came from, and the preview (its end if trimmed). */
-function commentBody({ stack, note, output, runUrl }) {
+function commentBody({ stack, note, output, runUrl, outcome = "success", commit = "" }) {
     // ANSI colour codes (ESC [ ... m) do not render in a comment.
     const ansi = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
     let text = output.replace(ansi, "").trim();
@@ -80,11 +90,12 @@ function commentBody({ stack, note, output, runUrl }) {
     }
     return [
         MARKER,
-        `#### \`pulumi preview\` of stack \`${stack}\``,
+        `#### \`pulumi preview\` of stack \`${stack}\`${commit ? ` at ${commit.slice(0, 12)}` : ""}` +
+            (OUTCOME_HEADING[outcome] ? ` ${OUTCOME_HEADING[outcome]}` : ""),
         "",
         note,
         "",
-        ...notice,
+        ...(OUTCOME_HEADING[outcome] ? [] : notice),
         "<details open><summary>Preview</summary>",
         "",
         "```",
@@ -107,6 +118,9 @@ async function postPreviewComment({ github, context, core, env = process.env }) 
         note: env.NOTE || "",
         output: env.PREVIEW || "(the preview printed nothing)",
         runUrl,
+        // The preview step's outcome (preview.yml runs this step whatever it was, unless cancelled).
+        outcome: env.OUTCOME || "success",
+        commit: context.payload.pull_request.head?.sha ?? "",
     });
     const comments = await github.paginate(github.rest.issues.listComments, { owner, repo, issue_number });
     const mine = comments.find((c) => typeof c.body === "string" && c.body.startsWith(MARKER));

@@ -125,6 +125,28 @@ describe("scripts/ci/preview-comment.js", () => {
         expect(calls[1].args.comment_id).to.equal(5);
     });
 
+    it("says so when the preview failed or did not run, naming the commit, so an earlier diff never looks current", async () => {
+        const at = { ...context, payload: { pull_request: { number: 7, head: { sha: "0123456789abcdef0123" } } } };
+        const failed: string = await postPreviewComment({
+            github: fakeGithub([{ id: 5, body: `${postPreviewComment.MARKER}\nold preview` }]).github,
+            context: at,
+            core,
+            env: { ...env, OUTCOME: "failure", PREVIEW: "error: preview failed" },
+        });
+        const heading = failed.split("\n")[1];
+        expect(heading).to.contain("at 0123456789ab").and.contain("**failed**");
+        expect(failed).to.contain("error: preview failed");
+        const skipped: string = await postPreviewComment({
+            github: fakeGithub([]).github,
+            context: at,
+            core,
+            env: { ...env, OUTCOME: "skipped", PREVIEW: "" },
+        });
+        expect(skipped.split("\n")[1]).to.contain("**did not run**");
+        const ok: string = await postPreviewComment({ github: fakeGithub([]).github, context: at, core, env });
+        expect(ok.split("\n")[1]).to.not.contain("failed").and.not.contain("did not run");
+    });
+
     /** A `pulumi preview --diff` as the CLI prints it (abridged), replacing what `replaced` lists. */
     const diffPreview = (replaced: Array<[type: string, id: string]>, updated: string[] = []) =>
         [

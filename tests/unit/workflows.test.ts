@@ -43,6 +43,7 @@ interface Workflow {
     on: any;
     permissions?: Record<string, string>;
     env?: Record<string, string>;
+    concurrency?: { group?: string; "cancel-in-progress"?: unknown };
     jobs: Record<string, Job>;
 }
 
@@ -67,6 +68,7 @@ function workflows(): Workflow[] {
                 on: doc.on ?? doc[true as any],
                 permissions: doc.permissions,
                 env: doc.env,
+                concurrency: doc.concurrency,
                 jobs: doc.jobs,
             };
         });
@@ -116,6 +118,13 @@ function backendOf(wf: Workflow, job: Job, step: Step): string | undefined {
 }
 
 describe("GitHub workflows (checked here; they run only on GitHub)", () => {
+    it("each have a concurrency group: runs of one ref (or one stack) never overlap", () => {
+        const without = workflows()
+            .filter((wf) => typeof wf.concurrency?.group !== "string")
+            .map((wf) => wf.file);
+        expect(without).to.deep.equal([]);
+    });
+
     it("pin every action to the commit of a vendored action.yml, with its tag in a comment", () => {
         const problems: string[] = [];
         for (const wf of workflows()) {
