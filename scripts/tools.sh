@@ -29,6 +29,12 @@ NODE_TOOLS=(kubelet containerd runc cni-plugins coredns crane local-path-provisi
 # Built on request only, and never on PATH.
 EXTRA_TOOLS=(uutils victorialogs otelcol rsyslog-testing)
 
+# WEBSERVER_PROVIDER_FROM_REGISTRY=1 (ci.yml on GitHub, where Pulumi's plugin downloads are
+# reachable): the Kubernetes provider is the release @pulumi/kubernetes asks for, which the engine
+# downloads as it does for users; the one built here (4.25 with 4.29's preview of a create) is then
+# neither built nor put on PATH.
+from_engine() { [ "${WEBSERVER_PROVIDER_FROM_REGISTRY:-}" = 1 ] && [ "$1" = pulumi-resource-kubernetes ]; }
+
 # The binaries each tool provides, and its version key.
 binaries() {
   case $1 in
@@ -453,6 +459,7 @@ EOF
 install_tool() {
   local t=$1 out dir start
   binaries "$t" >/dev/null
+  if from_engine "$t"; then echo "$t: left to the engine (WEBSERVER_PROVIDER_FROM_REGISTRY=1: it downloads the release @pulumi/kubernetes asks for)"; return; fi
   if on_path "$t"; then echo "$t: using $(command -v "$(binaries "$t" | cut -d' ' -f1)") from PATH"; return; fi
   if cached "$t"; then echo "$t $(version_of "$t"): cached in $(bindir "$t")"; return; fi
   out=$(bindir "$t")
@@ -497,12 +504,12 @@ case "${1:-install}" in
     ;;
   path)
     p=""
-    for t in "${ALL_TOOLS[@]}"; do on_path "$t" || p="$p${p:+:}$(bindir "$t")"; done
+    for t in "${ALL_TOOLS[@]}"; do from_engine "$t" || on_path "$t" || p="$p${p:+:}$(bindir "$t")"; done
     echo "$p"
     ;;
   list)
     for t in "${ALL_TOOLS[@]}" "${NODE_TOOLS[@]}" "${EXTRA_TOOLS[@]}"; do
-      if on_path "$t"; then w="PATH"; elif cached "$t"; then w=$(bindir "$t"); else w="missing"; fi
+      if from_engine "$t"; then w="engine"; elif on_path "$t"; then w="PATH"; elif cached "$t"; then w=$(bindir "$t"); else w="missing"; fi
       echo "$t $(version_of "$t") $w"
     done
     ;;

@@ -111,6 +111,28 @@ describe("scripts/tools.sh (npm run tools)", () => {
         expect(install.stdout).to.match(/^pulumi: using .*\/pulumi from PATH$/m);
     });
 
+    it("with WEBSERVER_PROVIDER_FROM_REGISTRY=1 leaves the Kubernetes provider to the engine: not built, not on PATH", () => {
+        const env = (registry: boolean) => ({ ...process.env, WEBSERVER_PROVIDER_FROM_REGISTRY: registry ? "1" : "" });
+        const run = (registry: boolean, ...args: string[]) => {
+            const cache = fs.mkdtempSync(path.join(os.tmpdir(), "tools-cache-"));
+            // A Go that builds nothing: the provider must not get that far.
+            const bin = fs.mkdtempSync(path.join(os.tmpdir(), "tools-bin-"));
+            fs.writeFileSync(path.join(bin, "go"), "#!/bin/sh\nexit 1\n", { mode: 0o755 });
+            return spawnSync("bash", [SCRIPT, ...args], {
+                encoding: "utf8",
+                env: { ...env(registry), PATH: `${bin}:/usr/local/bin:/usr/bin:/bin`, WEBSERVER_TOOLS_CACHE: cache },
+            });
+        };
+        const provider = /pulumi-resource-kubernetes-[^:]*\/bin/;
+        expect(run(false, "path").stdout).to.match(provider);
+        expect(run(true, "path").stdout).to.not.match(provider);
+        expect(run(true, "path").stdout, "the CLI and the hosts still").to.match(/\/pulumi-[0-9][^:]*\/bin/);
+        const install = run(true, "install", "pulumi-resource-kubernetes");
+        expect(install.status, install.stderr).to.equal(0);
+        expect(install.stdout).to.contain("pulumi-resource-kubernetes: left to the engine");
+        expect(run(true, "list").stdout).to.match(/^pulumi-resource-kubernetes \S+ engine$/m);
+    });
+
     it("names the tool, its version and its log when a build fails", () => {
         const r = tools({ go: 'echo "go: module example: 403 Forbidden" >&2; exit 1' }, "install", "kwok");
         expect(r.status).to.equal(1);

@@ -125,6 +125,21 @@ describe("GitHub workflows (checked here; they run only on GitHub)", () => {
         expect(without).to.deep.equal([]);
     });
 
+    it("ci.yml runs .ci/run with the release Pulumi CLI pinned to the SDK's, and the provider the SDK asks for", () => {
+        const ci = workflows().find((wf) => wf.file === "ci.yml")!;
+        const job = ci.jobs.test;
+        expect(job.env?.WEBSERVER_PROVIDER_FROM_REGISTRY, "the engine downloads the provider").to.equal("1");
+        const steps = job.steps;
+        const pins = steps.findIndex((s) => s.id === "pins" && /scripts\/ci\/pins\.sh/.test(String(s.run)));
+        const cli = steps.findIndex((s) => s.uses !== undefined && actionOf(s.uses) === "pulumi/actions");
+        const run = steps.findIndex((s) => /bash \.ci\/run/.test(String(s.run ?? "")));
+        expect(pins, "the pins step").to.be.at.least(0);
+        expect(cli, "pulumi/actions after the pins").to.be.above(pins);
+        expect(run, ".ci/run after the CLI").to.be.above(cli);
+        expect(steps[cli].with?.["pulumi-version"]).to.equal("${{ steps.pins.outputs.pulumi }}");
+        expect(steps[cli].with?.command, "install only").to.equal(undefined);
+    });
+
     it("pin every action to the commit of a vendored action.yml, with its tag in a comment", () => {
         const problems: string[] = [];
         for (const wf of workflows()) {
