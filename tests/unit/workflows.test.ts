@@ -79,7 +79,7 @@ function vendored(action: string): VendoredAction | undefined {
     const file = path.join(VENDORED, action, "action.yml");
     if (!fs.existsSync(file)) return undefined;
     const text = fs.readFileSync(file, "utf8");
-    const header = /blob\/([0-9a-f]{40})\/action\.yml \((v[\d.]+)\)/.exec(text);
+    const header = /blob\/([0-9a-f]{40})\/(?:[\w.-]+\/)*action\.yml \((v[\d.]+)\)/.exec(text);
     if (!header) throw new Error(`${file}: header must name the commit and tag it was copied from`);
     const doc = parse(text);
     return { sha: header[1], tag: header[2], inputs: doc.inputs ?? {}, using: doc.runs?.using };
@@ -98,6 +98,8 @@ const where = (wf: Workflow, jobName: string, step: Step, index: number) =>
 
 /** owner/repo of a `uses:` (without a subpath or ref). */
 const actionOf = (uses: string) => uses.split("@")[0].split("/").slice(0, 2).join("/");
+/** The action a `uses:` runs, subpath included (`actions/cache/save`): where its action.yml is vendored. */
+const actionPathOf = (uses: string) => uses.split("@")[0];
 
 /** The state backend URL a step hands to Pulumi, and the shell text that must create it. */
 function backendOf(wf: Workflow, job: Job, step: Step): string | undefined {
@@ -125,6 +127,22 @@ describe("GitHub workflows (checked here; they run only on GitHub)", () => {
         expect(without).to.deep.equal([]);
     });
 
+    it("ci.yml saves the tools cache once they are built, before the tests, under the key it restored with", () => {
+        const steps = workflows().find((wf) => wf.file === "ci.yml")!.jobs.test.steps;
+        const at = (action: string) => steps.findIndex((s) => s.uses !== undefined && actionPathOf(s.uses) === action);
+        const [restore, save] = [at("actions/cache/restore"), at("actions/cache/save")];
+        const build = steps.findIndex((s) => /scripts\/tools\.sh install/.test(String(s.run ?? "")));
+        const run = steps.findIndex((s) => /bash \.ci\/run/.test(String(s.run ?? "")));
+        expect(at("actions/cache"), "no cache action that saves only after a green job").to.equal(-1);
+        expect([restore, build, save, run].every((i, k, a) => i >= 0 && (k === 0 || i > a[k - 1]))).to.equal(true);
+        const restoreId = steps[restore].id!;
+        expect(steps[save].with?.key).to.equal(`\${{ steps.${restoreId}.outputs.cache-primary-key }}`);
+        expect(steps[save].with?.path).to.equal(steps[restore].with?.path);
+        for (const i of [build, save]) expect(steps[i].if).to.contain(`steps.${restoreId}.outputs.cache-hit != 'true'`);
+        // What .ci/run builds on a kind runner before its tests, all of it, so the saved cache is whole.
+        expect(String(steps[build].run)).to.contain("install uutils victorialogs rsyslog-testing");
+    });
+
     it("ci.yml runs .ci/run with the release Pulumi CLI pinned to the SDK's, and the provider the SDK asks for", () => {
         const ci = workflows().find((wf) => wf.file === "ci.yml")!;
         const job = ci.jobs.test;
@@ -148,8 +166,9 @@ describe("GitHub workflows (checked here; they run only on GitHub)", () => {
                 if (!m) continue;
                 const [, uses, comment] = m;
                 const [, ref] = uses.split("@");
-                const v = vendored(actionOf(uses));
-                if (!v) problems.push(`${wf.file}: ${uses}: no tests/fixtures/actions/${actionOf(uses)}/action.yml`);
+                const v = vendored(actionPathOf(uses));
+                if (!v)
+                    problems.push(`${wf.file}: ${uses}: no tests/fixtures/actions/${actionPathOf(uses)}/action.yml`);
                 else if (ref !== v.sha) problems.push(`${wf.file}: ${uses}: pin ${v.sha} (${v.tag}), as vendored`);
                 else if (comment !== v.tag) problems.push(`${wf.file}: ${uses}: comment must say # ${v.tag}`);
             }
@@ -161,7 +180,7 @@ describe("GitHub workflows (checked here; they run only on GitHub)", () => {
         const problems: string[] = [];
         for (const { wf, jobName, step, index } of allSteps()) {
             if (!step.uses) continue;
-            const v = vendored(actionOf(step.uses));
+            const v = vendored(actionPathOf(step.uses));
             if (!v) continue; // reported by the pinning test
             for (const key of Object.keys(step.with ?? {})) {
                 if (!(key in v.inputs)) problems.push(`${where(wf, jobName, step, index)}: input ${key} not declared`);
@@ -175,7 +194,7 @@ describe("GitHub workflows (checked here; they run only on GitHub)", () => {
     });
 
     it("use actions that run on a current runtime (not the retired node20)", () => {
-        const used = new Set(allSteps().flatMap(({ step }) => (step.uses ? [actionOf(step.uses)] : [])));
+        const used = new Set(allSteps().flatMap(({ step }) => (step.uses ? [actionPathOf(step.uses)] : [])));
         for (const a of used) {
             const v = vendored(a);
             if (v) expect(CURRENT_RUNTIMES, `${a} runs.using`).to.include(v.using);
