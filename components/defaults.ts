@@ -286,6 +286,10 @@ export const PRODUCTION_PRESET = {
     // Ship each line once, and keep the last 24 hours in the volume, well inside its sizeLimit.
     shipper: "stream",
     retention: { maxAge: "24h", maxSize: "200Mi" },
+    // The drain on TERM gets this less DRAIN.marginSeconds: under the sidecar's 100m CPU limit the
+    // log agent delivers about 600 records a second (bench/results-peer.md), so 58 s drain a
+    // backlog of some 35 000 lines -- Kubernetes' 30 s, about half of that.
+    terminationGracePeriodSeconds: 60,
 } as const satisfies ResolvedWebserverPodArgs;
 
 /**
