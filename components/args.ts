@@ -417,9 +417,10 @@ export interface WebserverPodArgs {
      */
     readonly customTimeouts?: WorkloadTimeouts;
     /**
-     * Do not wait for the workload (and Service) to be ready: the provider's `pulumi.com/skipAwait`
-     * annotation on them. `pulumi up` then ends once the API server took the objects, and the
-     * outputs (`podStatus`, `readyReplicas`) are what they were at that moment. @default false
+     * Workload "Deployment" only: do not wait for the rollout, the provider's `pulumi.com/skipAwait`
+     * annotation on the Deployment and Service. `pulumi up` then ends once the API server took them,
+     * and `readyReplicas` is what it was at that moment. Refused for a Pod, which is replaced under
+     * its own name: the provider must wait until the old one is gone. @default false
      */
     readonly skipAwait?: pulumi.Input<boolean>;
     /** "Pod" (the seed) or "Deployment"; a plain value, since it decides which resources exist. @default "Pod" */

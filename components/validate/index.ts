@@ -1,6 +1,6 @@
 // Validates raw args and applies the defaults and the production preset: one checker per option
 // group, every problem of one call reported together, each under the path the user wrote.
-import { ResolvedWebserverPodArgs, SecurityProfile, WebserverPodArgs } from "../args";
+import { ResolvedWebserverPodArgs, SecurityProfile, WebserverPodArgs, Workload } from "../args";
 import { SHAPE_ARGS, WEBSERVER_POD_ARG_KEYS } from "../options";
 import { DEFAULTS, NGINX, presetFor } from "../defaults";
 import { ValidatedArgs } from "../model";
@@ -66,6 +66,22 @@ function checkAgentRetention(
 }
 
 /**
+ * skipAwait is the provider's annotation for every operation on the object, deletion included. A
+ * Pod is replaced under its own name (delete first): told not to wait, the provider creates the new
+ * Pod while the old one is still terminating -- with server-side apply onto it, so the old Pod's
+ * end takes the new one along (seen on the local plane). A Deployment keeps its name and selector
+ * (both from podName) through every option change, so it is never replaced under its name.
+ */
+function checkSkipAwait(c: Checker, raw: ResolvedWebserverPodArgs, workload: string, skipAwait: boolean): void {
+    if (skipAwait && workload === Workload.Pod)
+        c.fail(
+            "skipAwait",
+            raw.skipAwait,
+            'applies to workload "Deployment" only: a Pod is replaced under its own name, and the provider must wait until the old one is gone before it creates the new one (with skipAwait it does not)',
+        );
+}
+
+/**
  * Validates raw args and applies defaults (and the production preset, if asked for). Throws one
  * {@link WebserverPodArgError} listing every problem found.
  */
@@ -85,6 +101,7 @@ export function validateArgs(component: string, given: ResolvedWebserverPodArgs 
     // The agent's image depends on the parsed destination (RELP with TLS needs a later rsyslog).
     const images = checkImages(c, raw, shipping.destination);
     const scheduling = checkScheduling(c, raw);
+    checkSkipAwait(c, raw, workload.workload, scheduling.skipAwait);
     if (c.issues.length > 0) throw new WebserverPodArgError(component, c.issues);
     return {
         ...metadata,

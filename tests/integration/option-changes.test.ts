@@ -312,15 +312,6 @@ describe("integration: changing each option of a deployed Pod stack (fixed name 
             },
         },
         {
-            title: "skipAwait: the provider's annotation on the Pod, updated in place",
-            config: { skipAwait: true },
-            steps: [`update ${POD}`],
-            check: () =>
-                expect(get("pod", "webserver").metadata.annotations).to.deep.include({
-                    "pulumi.com/skipAwait": "true",
-                }),
-        },
-        {
             title: "customTimeouts: nothing on the server; the workload's timeouts in Pulumi's state",
             config: { customTimeouts: { create: "20m", delete: "1h30m" } },
             steps: [],
@@ -334,13 +325,12 @@ describe("integration: changing each option of a deployed Pod stack (fixed name 
             },
         },
         {
-            title: "affinity, skipAwait and customTimeouts cleared: the Pod replaced",
-            config: { affinity: undefined, skipAwait: undefined, customTimeouts: undefined },
+            title: "affinity and customTimeouts cleared: the Pod replaced",
+            config: { affinity: undefined, customTimeouts: undefined },
             steps: [`replace ${POD}`],
             check: () => {
                 const pod = get("pod", "webserver");
                 expect(pod.spec.affinity).to.equal(undefined);
-                expect(pod.metadata.annotations ?? {}).to.not.have.property("pulumi.com/skipAwait");
             },
         },
         {

@@ -171,18 +171,19 @@ describe("production options", () => {
             expect(deployment.spec.template.spec.affinity).to.deep.equal(affinity);
         });
 
-        it("skipAwait: the provider's annotation on the Pod, or on the Deployment and Service but not their pods", () => {
-            expect(changedKeys({ skipAwait: true })).to.deep.equal([]);
-            expect(manifests({ skipAwait: true }).pod!.metadata.annotations).to.deep.equal({
-                "pulumi.com/skipAwait": "true",
-            });
-            expect(manifests({ skipAwait: false }).pod!.metadata).to.not.have.property("annotations");
-            const mine = manifests({ skipAwait: true, annotations: { team: "web" } }).pod!.metadata.annotations;
-            expect(mine).to.deep.equal({ team: "web", "pulumi.com/skipAwait": "true" });
+        it("skipAwait: the provider's annotation on the Deployment and Service, not on their pods", () => {
             const m = render({ skipAwait: true, workload: "Deployment" }, "opts-skip");
             expect(m.deployment!.metadata.annotations).to.deep.equal({ "pulumi.com/skipAwait": "true" });
             expect(m.service!.metadata.annotations).to.deep.equal({ "pulumi.com/skipAwait": "true" });
             expect(m.deployment!.spec.template.metadata).to.not.have.property("annotations");
+            const mine = render(
+                { skipAwait: true, workload: "Deployment", annotations: { team: "web" } },
+                "opts-skip2",
+            );
+            expect(mine.deployment!.metadata.annotations).to.deep.equal({ "pulumi.com/skipAwait": "true" });
+            expect(mine.deployment!.spec.template.metadata.annotations).to.deep.equal({ team: "web" });
+            expect(changedKeys({ skipAwait: false })).to.deep.equal([]);
+            expect(manifests({ skipAwait: false }).pod!.metadata).to.not.have.property("annotations");
         });
 
         it("customTimeouts: a resource option of the workload only, the Pod's or the Deployment's", async () => {
@@ -554,6 +555,7 @@ describe("production options", () => {
             [{ customTimeouts: { delete: "10 minutes" } }, "customTimeouts.delete", "10 minutes", 'e.g. "90s"'],
             [{ customTimeouts: { read: "1m" } as any }, "customTimeouts.read", "1m", "is not an option"],
             [{ skipAwait: "yes" as any }, "skipAwait", "yes", "true or false"],
+            [{ skipAwait: true }, "skipAwait", true, 'applies to workload "Deployment" only'],
             [
                 { nginxImage: `nginx@sha256:${"g".repeat(64)}` },
                 "nginxImage",
