@@ -32,14 +32,7 @@ function qualifiedKey(c: Checker, arg: string, raw: unknown): string | undefined
 }
 
 /** A requirement's values as its operator wants them: some (In, NotIn), none (Exists, DoesNotExist), one integer (Gt, Lt). */
-function requirement(
-    c: Checker,
-    arg: string,
-    raw: unknown,
-    operators: Record<string, string>,
-    valueOk: (v: string) => boolean,
-    valueRule: string,
-): Json | undefined {
+function requirement(c: Checker, arg: string, raw: unknown, operators: Record<string, string>): Json | undefined {
     const r = c.object(arg, raw, ["key", "operator", "values"]);
     if (r === undefined) return undefined;
     const key = qualifiedKey(c, `${arg}.key`, r.key);
@@ -49,7 +42,7 @@ function requirement(
             ? []
             : (list(c, `${arg}.values`, r.values, "strings", (a, v) => {
                   const s = c.string(a, v);
-                  return s !== undefined && !valueOk(s) ? c.fail(a, s, valueRule) : s;
+                  return s !== undefined && !isLabelValue(s) ? c.fail(a, s, LABEL_VALUE_RULE) : s;
               }) ?? []);
     if (operator === "In" || operator === "NotIn") {
         if (values.length === 0)
@@ -74,13 +67,24 @@ function nodeSelectorTerm(c: Checker, arg: string, raw: unknown): Json | undefin
                   `${arg}.matchExpressions`,
                   t.matchExpressions,
                   "requirements ({ key, operator, values })",
-                  (a, v) => requirement(c, a, v, NodeSelectorOperator, isLabelValue, LABEL_VALUE_RULE),
+                  (a, v) => requirement(c, a, v, NodeSelectorOperator),
               );
     return { ...(exprs && { matchExpressions: exprs }) };
 }
 
-function weight(c: Checker, arg: string, raw: unknown): number | undefined {
-    return c.integer(arg, raw, 1, 100);
+/** A "preferred" list: `{ weight, <termKey> }` each, the weight 1 to 100, the term checked by `term`. */
+function weightedTerms(
+    c: Checker,
+    arg: string,
+    raw: unknown,
+    termKey: "preference" | "podAffinityTerm",
+    term: (arg: string, raw: unknown) => Json | undefined,
+): Array<Json | undefined> | undefined {
+    return list(c, arg, raw, `weighted terms ({ weight, ${termKey} })`, (p, v) => {
+        const w = c.object(p, v, ["weight", termKey]);
+        if (w === undefined) return undefined;
+        return { weight: c.integer(`${p}.weight`, w.weight, 1, 100), [termKey]: term(`${p}.${termKey}`, w[termKey]) };
+    });
 }
 
 function labelSelector(c: Checker, arg: string, raw: unknown): Json | undefined {
@@ -95,7 +99,7 @@ function labelSelector(c: Checker, arg: string, raw: unknown): Json | undefined 
                   `${arg}.matchExpressions`,
                   s.matchExpressions,
                   "requirements ({ key, operator, values })",
-                  (a, v) => requirement(c, a, v, LabelSelectorOperator, isLabelValue, LABEL_VALUE_RULE),
+                  (a, v) => requirement(c, a, v, LabelSelectorOperator),
               );
     return { ...(matchLabels && { matchLabels }), ...(matchExpressions && { matchExpressions }) };
 }
@@ -148,14 +152,9 @@ function podAffinity(c: Checker, arg: string, raw: unknown): Json | undefined {
     const preferred =
         a[PREFERRED] === undefined
             ? undefined
-            : list(c, `${arg}.${PREFERRED}`, a[PREFERRED], "weighted terms ({ weight, podAffinityTerm })", (p, v) => {
-                  const w = c.object(p, v, ["weight", "podAffinityTerm"]);
-                  if (w === undefined) return undefined;
-                  return {
-                      weight: weight(c, `${p}.weight`, w.weight),
-                      podAffinityTerm: podAffinityTerm(c, `${p}.podAffinityTerm`, w.podAffinityTerm),
-                  };
-              });
+            : weightedTerms(c, `${arg}.${PREFERRED}`, a[PREFERRED], "podAffinityTerm", (p, v) =>
+                  podAffinityTerm(c, p, v),
+              );
     return { ...(required && { [REQUIRED]: required }), ...(preferred && { [PREFERRED]: preferred }) };
 }
 
@@ -183,14 +182,7 @@ function nodeAffinity(c: Checker, arg: string, raw: unknown): Json | undefined {
     const preferred =
         a[PREFERRED] === undefined
             ? undefined
-            : list(c, `${arg}.${PREFERRED}`, a[PREFERRED], "weighted terms ({ weight, preference })", (p, v) => {
-                  const w = c.object(p, v, ["weight", "preference"]);
-                  if (w === undefined) return undefined;
-                  return {
-                      weight: weight(c, `${p}.weight`, w.weight),
-                      preference: nodeSelectorTerm(c, `${p}.preference`, w.preference),
-                  };
-              });
+            : weightedTerms(c, `${arg}.${PREFERRED}`, a[PREFERRED], "preference", (p, v) => nodeSelectorTerm(c, p, v));
     return { ...(required && { [REQUIRED]: required }), ...(preferred && { [PREFERRED]: preferred }) };
 }
 
