@@ -28,12 +28,14 @@ export class Shipper {
         readonly pod: string,
         vl: VictoriaLogsProcess,
         millicores: number,
+        /** A change to the agent's generated config (the profile's variants, bench/peer/profile.ts). */
+        confEdit?: (conf: string) => string,
     ) {
         this.limit = new CpuLimit(`webserver-bench-${pod}`, millicores);
         const options = { env: { ...RECORD_ENV, POD_NAME: pod }, launcher: (argv: string[]) => this.limit.wrap(argv) };
         this.run =
             contender === "agent"
-                ? new AgentProcess(bulkTargetOf(vl), options)
+                ? new AgentProcess(bulkTargetOf(vl), options, confEdit)
                 : new OtelcolProcess(otlpLogsEndpoint(vl.httpPort), options);
     }
 
@@ -55,12 +57,12 @@ export class Shipper {
 /** Runs `fn` with a shipper of each spec started, and always stops them and removes their directories. */
 export async function withShippers<T>(
     vl: VictoriaLogsProcess,
-    specs: Array<{ contender: Contender; pod: string; millicores: number }>,
+    specs: Array<{ contender: Contender; pod: string; millicores: number; confEdit?: (conf: string) => string }>,
     fn: (s: Shipper[]) => Promise<T>,
 ): Promise<T> {
     const shippers: Shipper[] = [];
     try {
-        for (const x of specs) shippers.push(new Shipper(x.contender, x.pod, vl, x.millicores));
+        for (const x of specs) shippers.push(new Shipper(x.contender, x.pod, vl, x.millicores, x.confEdit));
         return await fn(shippers);
     } finally {
         for (const s of shippers) await s.dispose();

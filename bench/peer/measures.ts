@@ -83,9 +83,11 @@ export async function measureThroughput(
     millicores: number,
     n: number,
     round: number,
+    /** A change to the agent's generated config (bench/peer/profile.ts). */
+    confEdit?: (conf: string) => string,
 ): Promise<ThroughputResult> {
     const pod = `tp-${contender}-${millicores}m-${round}-${Date.now() % 100_000}`;
-    return withShippers(vl, [{ contender, pod, millicores }], async ([s]) => {
+    return withShippers(vl, [{ contender, pod, millicores, confEdit }], async ([s]) => {
         appendBacklog([s.run], pod, n);
         s.start();
         const samples: Array<{ t: number; n: number }> = [];

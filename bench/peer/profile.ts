@@ -18,10 +18,10 @@ import { PROJECT_DIR } from "../../scripts/lib/render";
 import { rsyslogd } from "../../scripts/lib/syslogReceiver";
 import { pinnedVersions } from "../../scripts/lib/tools";
 import { VictoriaLogsProcess } from "../../scripts/lib/victoriaLogs";
-import { AgentProcess, bulkTargetOf, RECORD_ENV } from "../../tests/shipper/agentHarness";
 import { log, sleep } from "../pods";
 import { spread } from "../stats";
-import { CpuLimit } from "./cpuLimit";
+import { withShippers } from "./contenders";
+import { measureThroughput } from "./measures";
 import { appendBacklog, countOf, storedOf } from "./records";
 import { ONE_CORE } from "./settings";
 
@@ -42,63 +42,32 @@ interface Drain {
     requestsPer1000: number;
 }
 
-/** The agent of `variant` under `millicores`, started on a directory holding `pod`'s records. */
-function agentOf(vl: VictoriaLogsProcess, variant: Variant, pod: string, limit: CpuLimit): AgentProcess {
-    return new AgentProcess(
-        bulkTargetOf(vl),
-        { env: { ...RECORD_ENV, POD_NAME: pod }, launcher: (argv) => limit.wrap(argv) },
-        VARIANTS[variant],
-    );
-}
-
-/** Drains `n` records already in the log; the rate counts from 10% to 90% stored. */
+/** Drains `n` records already in the log (bench/peer/measures.ts' throughput measure), and counts the requests and VictoriaLogs' CPU around it. */
 async function drain(vl: VictoriaLogsProcess, variant: Variant, n: number, round: number): Promise<Drain> {
-    const pod = `profile-${variant.replace(/ /g, "-")}-${round}-${Date.now() % 100_000}`;
-    const limit = new CpuLimit(`webserver-profile-${round}`, ONE_CORE);
-    const agent = agentOf(vl, variant, pod, limit);
-    try {
-        appendBacklog([agent], pod, n);
-        const [requests0, service0] = [await vl.metric("vl_http_requests_total", "_bulk"), vl.cpuSeconds()];
-        agent.start();
-        const samples: Array<{ t: number; n: number }> = [];
-        for (let last = -1, since = Date.now(); ; await sleep(250)) {
-            const count = await countOf(vl, pod);
-            samples.push({ t: Date.now(), n: count });
-            if (count >= n) break;
-            if (count !== last) [last, since] = [count, Date.now()];
-            else if (Date.now() - since > 60_000) throw new Error(`${variant}: ${count} of ${n} stored, none for 60 s`);
-        }
-        const requests = (await vl.metric("vl_http_requests_total", "_bulk")) - requests0;
-        const at = (share: number) => samples.find((x) => x.n >= share * n)!;
-        const [a, b] = [at(0.1), at(0.9)];
-        const d = {
-            perSecond: (b.n - a.n) / Math.max((b.t - a.t) / 1000, 0.25),
-            agentCpuPer10k: (limit.cpuSeconds() / n) * 10_000,
-            serviceCpuPer10k: ((vl.cpuSeconds() - service0) / n) * 10_000,
-            requestsPer1000: (requests / n) * 1000,
-        };
-        log(
-            `  ${variant}: ${n} records, ${d.perSecond.toFixed(0)}/s, ${requests} bulk requests, CPU agent ${d.agentCpuPer10k.toFixed(2)} s / service ${d.serviceCpuPer10k.toFixed(2)} s per 10 000`,
-        );
-        return d;
-    } finally {
-        await agent.dispose();
-        limit.dispose();
-    }
+    const [requests0, service0] = [await vl.metric("vl_http_requests_total", "_bulk"), vl.cpuSeconds()];
+    const t = await measureThroughput(vl, "agent", ONE_CORE, n, round, VARIANTS[variant]);
+    const requests = (await vl.metric("vl_http_requests_total", "_bulk")) - requests0;
+    const d = {
+        perSecond: t.perSecond,
+        agentCpuPer10k: t.cpuPer10k,
+        serviceCpuPer10k: ((vl.cpuSeconds() - service0) / n) * 10_000,
+        requestsPer1000: (requests / n) * 1000,
+    };
+    log(`  ${variant}: ${requests} bulk requests, VictoriaLogs CPU ${d.serviceCpuPer10k.toFixed(2)} s per 10 000`);
+    return d;
 }
 
 /** A kill -9 of the agent once a sixth of a backlog is stored, then started again: records missing and stored twice. */
 async function killMidBacklog(vl: VictoriaLogsProcess, variant: Variant, n: number, round: number) {
     const pod = `profile-kill-${variant.replace(/ /g, "-")}-${round}-${Date.now() % 100_000}`;
-    const limit = new CpuLimit(`webserver-profile-kill-${round}`, ONE_CORE);
-    const agent = agentOf(vl, variant, pod, limit);
-    try {
-        appendBacklog([agent], pod, n);
-        agent.start();
+    const spec = { contender: "agent" as const, pod, millicores: ONE_CORE, confEdit: VARIANTS[variant] };
+    return withShippers(vl, [spec], async ([s]) => {
+        appendBacklog([s.run], pod, n);
+        s.start();
         for (const start = Date.now(); (await countOf(vl, pod)) < n / 6; await sleep(50))
             if (Date.now() - start > 120_000) throw new Error(`${variant}: a sixth of ${n} not stored in 120 s`);
-        await agent.stop("SIGKILL");
-        agent.start();
+        await s.run.stop("SIGKILL");
+        s.start();
         let st = { all: 0, distinct: 0 };
         for (let last = -1, since = Date.now(); st.distinct < n; await sleep(500)) {
             st = await storedOf(vl, pod, pod);
@@ -108,10 +77,7 @@ async function killMidBacklog(vl: VictoriaLogsProcess, variant: Variant, n: numb
         const r = { missing: n - st.distinct, duplicated: st.all - st.distinct };
         log(`  ${variant}: kill -9 mid-backlog: ${r.missing} missing, ${r.duplicated} stored twice of ${n}`);
         return r;
-    } finally {
-        await agent.dispose();
-        limit.dispose();
-    }
+    });
 }
 
 runMain(async () => {
