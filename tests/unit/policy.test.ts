@@ -42,9 +42,23 @@ describe("policy pack", () => {
         }
     });
 
+    it("says in docs/policy.md's table each rule's title, linters and fix, as the pack reports them", () => {
+        const table = readmeTable();
+        expect([...table.keys()]).to.deep.equal(RULES.map((r) => r.id));
+        for (const r of RULES) {
+            const [, title, linters, fix] = table.get(r.id)!;
+            // The title opens the cell (a detail may follow it: "<title> (fails only with ...)").
+            expect(title.slice(0, r.title.length), r.id).to.equal(r.title);
+            expect(title.charAt(r.title.length), r.id).to.match(/^( |)$/);
+            expect(linters, r.id).to.equal(r.linters.join(", "));
+            expect(fix, r.id).to.equal(r.remediation);
+            expect(r.title + r.remediation + r.linters.join(""), r.id).to.not.match(/\|/);
+        }
+    });
+
     it("reports on the seed render exactly the rules docs/policy.md's table marks fail for it", () => {
         const table = readmeTable();
-        const expected = RULES.filter((r) => table.get(r.id)![3] === "fail").map((r) => r.id);
+        const expected = RULES.filter((r) => table.get(r.id)![4] === "fail").map((r) => r.id);
         expect(failedPolicies(objectsFor({}))).to.deep.equal(expected);
         // The seed fails them all but the log agent's TLS rule (it has no agent) and the baseline
         // profile's controls (it uses no host namespace, path or port, no privilege, no capability).
@@ -59,7 +73,7 @@ describe("policy pack", () => {
     it("matches docs/policy.md's table for security: restricted and production (Pod and Deployment)", () => {
         const table = readmeTable();
         const restricted = failedPolicies(objectsFor({ security: "restricted" }));
-        for (const r of RULES) expect(table.get(r.id)![4], r.id).to.equal(restricted.includes(r.id) ? "fail" : "pass");
+        for (const r of RULES) expect(table.get(r.id)![5], r.id).to.equal(restricted.includes(r.id) ? "fail" : "pass");
         expect(failedPolicies(objectsFor({ production: true }))).to.deep.equal([]);
         expect(failedPolicies(objectsFor({ production: true, workload: "Deployment" }))).to.deep.equal([]);
         // Verification off only when asked, and then reported.
@@ -69,7 +83,7 @@ describe("policy pack", () => {
         ]);
         const verified = { elasticsearch: { url: "https://es", tls: { ca: { configMap: "es-ca" } } } };
         expect(failedPolicies(objectsFor({ production: true, destination: verified }))).to.deep.equal([]);
-        for (const r of RULES) expect(table.get(r.id)![5], r.id).to.equal("pass");
+        for (const r of RULES) expect(table.get(r.id)![6], r.id).to.equal("pass");
     });
 
     it("checks every workload kind that carries a pod spec the same way as the seed Pod", () => {
