@@ -22,13 +22,35 @@ describe("the component as an npm package", function () {
     this.timeout(300_000);
     let consumer: Consumer;
     let CONSUMER: string;
+    let tarball = "";
 
     before(() => {
         consumer = new Consumer(path.join(WORK, "consumer"));
         CONSUMER = consumer.dir;
         // npm pack runs the package's `prepare` (the build), as npm publish does.
         const packed = JSON.parse(run("npm", ["pack", "--json", "--pack-destination", WORK], { cwd: ROOT }).stdout);
-        consumer.install(path.join(WORK, packed[0].filename));
+        tarball = path.join(WORK, packed[0].filename);
+        consumer.install(tarball);
+    });
+
+    it("is accepted by npm publish --provenance as release.yml runs it (dry run: nothing is sent)", () => {
+        const version = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).version;
+        // The dry run packs and checks the name and version, but not what only the registry refuses:
+        // that is read from the manifest in the tarball.
+        const manifest = JSON.parse(run("tar", ["-xOzf", tarball, "package/package.json"]).stdout);
+        expect(manifest.private, "a private package is never published").to.not.equal(true);
+        expect(manifest.publishConfig, "publishConfig would override release.yml's registry and access").to.equal(
+            undefined,
+        );
+        const r = run("npm", ["publish", tarball, "--provenance", "--access", "public", "--dry-run", "--json"], {
+            cwd: WORK,
+        });
+        const published = JSON.parse(r.stdout)["webserver-sidecar"];
+        expect(published.id).to.equal(`webserver-sidecar@${version}`);
+        expect(r.stderr).to.contain("with tag latest and public access (dry-run)");
+        console.log(
+            `      | npm publish --dry-run: ${published.id}, ${published.entryCount} files, ${published.size} bytes packed`,
+        );
     });
 
     after(() => fs.rmSync(WORK, { recursive: true, force: true }));

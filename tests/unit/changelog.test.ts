@@ -3,20 +3,13 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
+import { ChangelogEntry, changelogEntries } from "../../scripts/lib/release";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const read = (f: string) => fs.readFileSync(path.join(ROOT, f), "utf8");
 
-/** CHANGELOG.md's entries: `## [version] - date` (or `## [Unreleased]`) and the text under each. */
-function entries(): Array<{ version: string; date?: string; body: string }> {
-    const parts = read("CHANGELOG.md").split(/^## /m).slice(1);
-    return parts.map((p) => {
-        const [heading, ...rest] = p.split("\n");
-        const m = /^\[([^\]]+)\](?: - (\S+))?\s*$/.exec(heading);
-        expect(m, `a heading "## [version] - YYYY-MM-DD": ${heading}`).to.not.equal(null);
-        return { version: m![1], date: m![2], body: rest.join("\n") };
-    });
-}
+/** CHANGELOG.md's entries, parsed as a release reads them (scripts/lib/release.ts). */
+const entries = (): ChangelogEntry[] => changelogEntries(read("CHANGELOG.md"));
 
 describe("CHANGELOG.md and the version", () => {
     const version: string = JSON.parse(read("package.json")).version;

@@ -31,6 +31,9 @@ interface Step {
     env?: Record<string, string>;
 }
 interface Job {
+    /** A reusable workflow of this repository the job calls (`./.github/workflows/ci.yml`): no steps of its own. */
+    uses?: string;
+    needs?: string | string[];
     environment?: string | { name: string };
     permissions?: Record<string, string>;
     env?: Record<string, string>;
@@ -69,7 +72,13 @@ function workflows(): Workflow[] {
                 permissions: doc.permissions,
                 env: doc.env,
                 concurrency: doc.concurrency,
-                jobs: doc.jobs,
+                // A job calling a reusable workflow has no steps: its steps are that workflow's, checked there.
+                jobs: Object.fromEntries(
+                    Object.entries(doc.jobs as Record<string, Job>).map(([n, j]) => [
+                        n,
+                        { ...j, steps: j.steps ?? [] },
+                    ]),
+                ),
             };
         });
 }
@@ -165,6 +174,14 @@ describe("GitHub workflows (checked here; they run only on GitHub)", () => {
                 const m = /^\s*(?:- )?uses:\s*([^\s#]+)\s*(?:#\s*(\S+))?/.exec(line);
                 if (!m) continue;
                 const [, uses, comment] = m;
+                if (uses.startsWith("./")) {
+                    // A reusable workflow of this repository, called at the caller's commit: it must exist and be callable.
+                    const called = path.join(ROOT, uses);
+                    const on = fs.existsSync(called) ? (parse(fs.readFileSync(called, "utf8")).on ?? {}) : undefined;
+                    if (on === undefined || !("workflow_call" in on))
+                        problems.push(`${wf.file}: ${uses}: no such workflow with a workflow_call trigger`);
+                    continue;
+                }
                 const [, ref] = uses.split("@");
                 const v = vendored(actionPathOf(uses));
                 if (!v)
@@ -201,7 +218,7 @@ describe("GitHub workflows (checked here; they run only on GitHub)", () => {
         }
     });
 
-    it("set up a maintained Node LTS with npm caching", () => {
+    it("set up a maintained Node LTS with npm caching (none in the job that publishes)", () => {
         const problems: string[] = [];
         for (const { wf, jobName, job, step, index } of allSteps()) {
             if (!step.uses || actionOf(step.uses) !== "actions/setup-node") continue;
@@ -212,7 +229,12 @@ describe("GitHub workflows (checked here; they run only on GitHub)", () => {
                 if (!MAINTAINED_NODE.includes(Number(ver.split(".")[0])))
                     problems.push(`${where(wf, jobName, step, index)}: node-version ${ver}`);
             }
-            if (step.with?.cache !== "npm") problems.push(`${where(wf, jobName, step, index)}: no cache: npm`);
+            // A job that publishes builds from the registry and its commit alone: no cache, and said so.
+            const publishes = job.steps.some((s) => /^npm publish\b/.test(String(s.run ?? "")));
+            if (publishes) {
+                if (step.with?.cache !== undefined || step.with?.["package-manager-cache"] !== false)
+                    problems.push(`${where(wf, jobName, step, index)}: a publishing job with a cache`);
+            } else if (step.with?.cache !== "npm") problems.push(`${where(wf, jobName, step, index)}: no cache: npm`);
         }
         expect(problems).to.deep.equal([]);
     });
@@ -446,7 +468,12 @@ describe("GitHub workflows (checked here; they run only on GitHub)", () => {
         const OIDC = ["pulumi/auth-actions", "aws-actions/configure-aws-credentials"];
         for (const wf of workflows()) {
             for (const [jobName, job] of Object.entries(wf.jobs)) {
-                const oidc = job.steps.filter((s) => s.uses && OIDC.includes(actionOf(s.uses)));
+                const oidc = job.steps.filter(
+                    (s) =>
+                        (s.uses && OIDC.includes(actionOf(s.uses))) ||
+                        // npm's trusted publishing: npm itself asks for the token.
+                        /^npm publish --provenance\b/.test(String(s.run ?? "")),
+                );
                 const perms = { ...wf.permissions, ...job.permissions };
                 expect(perms["id-token"] === "write", `${wf.file} job ${jobName}: id-token: write`).to.equal(
                     oidc.length > 0,
@@ -454,7 +481,7 @@ describe("GitHub workflows (checked here; they run only on GitHub)", () => {
                 if (wf.on?.pull_request !== undefined)
                     for (const s of oidc) expect(s.if, `${wf.file}: ${s.name}`).to.contain(SAME_REPO);
                 // Each one's credentials are read from its outputs, not exported to every later step.
-                for (const s of oidc)
+                for (const s of oidc.filter((x) => x.uses))
                     expect(
                         s.with?.["export-environment-variables"] ?? s.with?.["output-env-credentials"],
                         `${wf.file}: ${s.name}`,
@@ -488,5 +515,48 @@ describe("GitHub workflows (checked here; they run only on GitHub)", () => {
             const checkout = job.steps.find((s) => s.uses && actionOf(s.uses) === "actions/checkout")!;
             expect(String(checkout.with?.["fetch-depth"])).to.equal("0");
         }
+    });
+
+    it("release.yml: a version tag -> the tag and CHANGELOG checked -> ci.yml whole -> npm publish --provenance -> a GitHub release", () => {
+        const release = workflows().find((w) => w.file === "release.yml")!;
+        expect(release.on).to.deep.equal({ push: { tags: ["v[0-9]+.[0-9]+.[0-9]+*"] } });
+        const { check, ci, publish } = release.jobs;
+        const runs = (job: Job) => job.steps.map((s) => String(s.run ?? "").trim());
+        expect(runs(check)).to.include('npm run -s release -- check "$TAG"');
+        expect(check.steps.find((s) => s.name === "npm run release -- check")!.env?.TAG).to.equal(
+            "${{ github.ref_name }}",
+        );
+        // The whole of ci.yml on the tagged commit, which a tag push no longer starts on its own.
+        expect(ci.uses).to.equal("./.github/workflows/ci.yml");
+        expect(ci.needs).to.equal("check");
+        const ciWorkflow = workflows().find((w) => w.file === "ci.yml")!;
+        expect(ciWorkflow.on.push).to.deep.equal({ branches: ["**"] });
+        expect(ciWorkflow.on).to.have.property("workflow_call");
+        // Publishing: after both, in an environment that can hold reviewers, with only its own permissions.
+        expect(publish.needs).to.deep.equal(["check", "ci"]);
+        expect(publish.environment).to.equal("release");
+        expect(publish.permissions).to.deep.equal({ contents: "write", "id-token": "write" });
+        expect(release.permissions).to.deep.equal({ contents: "read" });
+        const setup = publish.steps.find((s) => s.uses && actionOf(s.uses) === "actions/setup-node")!;
+        expect(setup.with?.["registry-url"]).to.equal("https://registry.npmjs.org");
+        const order = [
+            /^if \[ "\$\(printf '%s\\n' 11\.5\.1 "\$\(npm --version\)"/,
+            /^npm ci$/,
+            /^npm run -s release -- check "\$TAG" --notes "\$RUNNER_TEMP\/notes\.md"\nnpm run -s release -- repository "\$REPOSITORY_URL"$/,
+            /^npm publish --provenance --access public$/,
+            /^gh release create "\$TAG" --verify-tag --title "\$TAG" --notes-file "\$RUNNER_TEMP\/notes\.md"$/,
+        ].map((re) => runs(publish).findIndex((r) => re.test(r)));
+        expect(
+            order.every((i, k) => i >= 0 && (k === 0 || i > order[k - 1])),
+            JSON.stringify(order),
+        ).to.equal(true);
+        const env = (re: RegExp) => publish.steps.find((s) => re.test(String(s.run ?? "")))!.env;
+        expect(env(/release -- repository/)).to.deep.equal({
+            TAG: "${{ github.ref_name }}",
+            REPOSITORY_URL: "${{ github.server_url }}/${{ github.repository }}",
+        });
+        expect(env(/^gh release/)).to.deep.equal({ GH_TOKEN: "${{ github.token }}", TAG: "${{ github.ref_name }}" });
+        // No value of the event is pasted into a shell: every run reads it from its environment.
+        for (const r of [...runs(check), ...runs(publish)]) expect(r).to.not.contain("${{");
     });
 });
