@@ -329,6 +329,12 @@ preflight
 relp_tls_preflight
 
 conf_value windowSize && left_note=" (and up to $VAL more sent over RELP but not acknowledged)"
+# The bulk API's errorfile, named in the config (components/agentConf.ts); what it held before this
+# start was said by the previous one. Sized before rsyslogd starts: after, a rejection it wrote
+# first would count as from before, and never be said.
+rejected=""
+conf_value errorfile && rejected=$VAL
+rejected_seen=$(stat -c %s "$rejected" 2>/dev/null || echo 0)
 start_rsyslogd
 # Kubernetes' TERM goes to this script: it drains (retention.sh, drain_pass), then passes the TERM on
 # and waits, so rsyslogd records its positions.
@@ -354,11 +360,6 @@ drain_pass() { # while draining: stop once both logs are delivered to their end 
 trap begin_drain TERM INT
 
 last_seen=()
-# The bulk API's errorfile, named in the config (components/agentConf.ts); what it held before this
-# start was said by the previous one.
-rejected=""
-conf_value errorfile && rejected=$VAL
-rejected_seen=$(stat -c %s "$rejected" 2>/dev/null || echo 0)
 while kill -0 "$agent" 2>/dev/null; do
     stat_all
     report_rejected

@@ -138,6 +138,14 @@ export const SHELL_MUTATIONS: readonly ShellMutation[] = [
         tests: { files: [BULK], titles: ["documents the service rejects inside an accepted request"] },
     },
     {
+        name: "rejected-sized-after-start",
+        file: "agent.sh",
+        from: 'rejected_seen=$(stat -c %s "$rejected" 2>/dev/null || echo 0)\nstart_rsyslogd\n',
+        to: 'start_rsyslogd\nrejected_seen=$(stat -c %s "$rejected" 2>/dev/null || echo 0)\n',
+        breaks: "documents rejected as soon as the agent starts are said, however slow its shell is",
+        tests: { files: [BULK], titles: ["documents rejected right at the start are said too"] },
+    },
+    {
         name: "first-record-not-rewound",
         file: "agent.sh",
         from: '        rewind_first_record "$i"\n',

@@ -17,6 +17,22 @@ import { VictoriaLogsProcess } from "../../scripts/lib/victoriaLogs";
 import { AgentProcess, bulkTargetOf, deliveredCopy, RECORD_ENV, settledOffset } from "./agentHarness";
 import { report, sleep, summarize, until } from "./harness";
 
+/** An Elasticsearch that takes every request but refuses every document in it (a mapping conflict). */
+function rejectingServer(reason: string): http.Server {
+    return http.createServer((req, res) => {
+        let body = "";
+        req.on("data", (d) => (body += d));
+        req.on("end", () => {
+            const docs = body.split("\n").filter(Boolean).length / 2;
+            const items = Array.from({ length: docs }, () => ({
+                create: { status: 400, error: { type: "document_parsing_exception", reason } },
+            }));
+            res.setHeader("content-type", "application/json");
+            res.end(JSON.stringify({ took: 1, errors: docs > 0, items }));
+        });
+    });
+}
+
 describe("log agent over the bulk API into VictoriaLogs (plain processes, no podman)", function () {
     // A safety limit: each wait below ends when the work is done or stops progressing.
     this.timeout(10 * 60_000);
@@ -267,18 +283,7 @@ describe("log agent over the bulk API into VictoriaLogs (plain processes, no pod
     it("documents the service rejects inside an accepted request are said in the agent's output, not dropped silently", async () => {
         // An Elasticsearch that takes every request but refuses every document (a mapping conflict).
         const reason = "failed to parse field [status] of type [long]";
-        const server = http.createServer((req, res) => {
-            let body = "";
-            req.on("data", (d) => (body += d));
-            req.on("end", () => {
-                const docs = body.split("\n").filter(Boolean).length / 2;
-                const items = Array.from({ length: docs }, () => ({
-                    create: { status: 400, error: { type: "document_parsing_exception", reason } },
-                }));
-                res.setHeader("content-type", "application/json");
-                res.end(JSON.stringify({ took: 1, errors: docs > 0, items }));
-            });
-        });
+        const server = rejectingServer(reason);
         await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
         try {
             const port = (server.address() as import("net").AddressInfo).port;
@@ -290,7 +295,12 @@ describe("log agent over the bulk API into VictoriaLogs (plain processes, no pod
             }));
             r.write("access.log", ["rejected 0 by the mapping", "rejected 1 by the mapping"]);
             r.start();
-            await until("the agent to report the rejection", 30_000, () => r.err.includes(reason));
+            await until(
+                "the agent to report the rejection",
+                30_000,
+                () => r.err.includes(reason),
+                () => r.err.slice(-4000),
+            );
             const said = r.err.split("\n").find((l) => l.includes("rejected documents"));
             report(
                 `${said} ${r.err.slice(r.err.indexOf(said!) + said!.length, r.err.indexOf(said!) + said!.length + 200).trim()}`,
@@ -302,6 +312,43 @@ describe("log agent over the bulk API into VictoriaLogs (plain processes, no pod
             await until("the agent's position past them", 30_000, () => (r.deliveredOffset("access.log") ?? 0) > 0);
         } finally {
             await new Promise((r) => server.close(r));
+        }
+    });
+
+    it("documents rejected right at the start are said too, however slow the agent's shell is to size what came before", async () => {
+        // The agent says what the errorfile gained since its start. Sized after rsyslogd started, a
+        // rejection written first (the shell slowed on a busy node: here its `stat` of that size
+        // takes 2 s) counted as from before and was never said -- a failure of the suite under load.
+        const bin = fs.mkdtempSync(path.join(os.tmpdir(), "slow-stat-"));
+        fs.writeFileSync(
+            path.join(bin, "stat"),
+            '#!/bin/bash\n[ "$1 $2" = "-c %s" ] && sleep 2\nexec /usr/bin/stat "$@"\n',
+            { mode: 0o755 },
+        );
+        const reason = "failed to parse field [status] of type [long]";
+        const server = rejectingServer(reason);
+        await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+        try {
+            const port = (server.address() as import("net").AddressInfo).port;
+            const r = (run = new AgentProcess(
+                { kind: "elasticsearch", server: `http://127.0.0.1:${port}`, query: "", index: "nginx" },
+                { pathPrefix: bin },
+            ));
+            r.write("access.log", ["rejected 0 at the start"]);
+            r.start();
+            // The position moving past the line is rsyslog done with it (rejected, written to the errorfile).
+            await until("the agent's position past the line", 60_000, () => (r.deliveredOffset("access.log") ?? 0) > 0);
+            // The agent's next pass (once a second) says it.
+            await until(
+                "the agent to report the rejection",
+                30_000,
+                () => r.err.includes(reason),
+                () => r.err.slice(-4000),
+            );
+            expect(r.err).to.contain("rejected 0 at the start");
+        } finally {
+            await new Promise((r) => server.close(r));
+            fs.rmSync(bin, { recursive: true, force: true });
         }
     });
 

@@ -32,11 +32,17 @@ const PADDING = '- - [25/Nov/2026:01:00:00 +0000] "GET /pad HTTP/1.1" 200 615 "-
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Polls `probe` every 50 ms until it is true, for at most `ms`; returns the seconds it took. */
-export async function until(what: string, ms: number, probe: () => boolean): Promise<number> {
+/**
+ * Polls `probe` every 50 ms until it is true, for at most `ms`; returns the seconds it took. A
+ * timeout says what was awaited and, with `detail`, what the process had said by then.
+ */
+export async function until(what: string, ms: number, probe: () => boolean, detail?: () => string): Promise<number> {
     const start = Date.now();
     while (!probe()) {
-        if (Date.now() - start > ms) throw new Error(`timed out after ${ms / 1000}s waiting for ${what}`);
+        if (Date.now() - start > ms)
+            throw new Error(
+                `timed out after ${ms / 1000}s waiting for ${what}${detail ? `; by then:\n${detail()}` : ""}`,
+            );
         await sleep(50);
     }
     return (Date.now() - start) / 1000;
