@@ -50,16 +50,16 @@ export function isRoot(): boolean {
     return typeof process.getuid === "function" && process.getuid() === 0;
 }
 
-/** Polls `probe` until it returns a value, every `intervalMs`, for at most `timeoutMs`. */
+/** Polls `probe` (awaited when it is async) until it returns a value, every `intervalMs`, for at most `timeoutMs`. */
 export async function poll<T>(
     what: string,
     timeoutMs: number,
-    probe: () => T | undefined,
+    probe: () => T | undefined | Promise<T | undefined>,
     intervalMs = 250,
 ): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-        const v = probe();
+        const v = await probe();
         if (v !== undefined) return v;
         if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`);
         await new Promise((r) => setTimeout(r, intervalMs));

@@ -19,6 +19,11 @@ export class VictoriaLogsProcess {
     readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "victorialogs-"));
     private child?: ChildProcess;
     out = "";
+    /**
+     * Its retention flags: the last 24 hours the task names and a day's margin, unless a test sets
+     * the LogService's own (components/logService/manifest.ts victoriaLogsArgs) before a {@link resume}.
+     */
+    retentionFlags: string[] = ["-retentionPeriod=2d"];
 
     private constructor(
         /** Port of the syslog TCP input, on every address (pods reach it through their network's gateway). */
@@ -41,6 +46,8 @@ export class VictoriaLogsProcess {
             auth?: { username: string; password: string };
             tls?: { certFile: string; keyFile: string; caFile: string };
             syslogTls?: { certFile: string; keyFile: string };
+            /** Retention flags instead of {@link retentionFlags}' default. */
+            retentionFlags?: string[];
         } = {},
     ): Promise<VictoriaLogsProcess> {
         const vl = new VictoriaLogsProcess(
@@ -51,6 +58,7 @@ export class VictoriaLogsProcess {
             o.tls,
             o.syslogTls,
         );
+        if (o.retentionFlags) vl.retentionFlags = o.retentionFlags;
         await vl.resume();
         return vl;
     }
@@ -64,8 +72,7 @@ export class VictoriaLogsProcess {
                 `-storageDataPath=${path.join(this.dir, "data")}`,
                 `-httpListenAddr=${this.httpHost === "0.0.0.0" ? "" : this.httpHost}:${this.httpPort}`,
                 `-syslog.listenAddr.tcp=:${this.syslogPort}`,
-                // The last 24 hours the task names, and a day's margin.
-                "-retentionPeriod=2d",
+                ...this.retentionFlags,
                 ...(this.syslogTls
                     ? [
                           "-syslog.tls",
