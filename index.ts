@@ -2,7 +2,7 @@
 // delivers to) -> stack outputs. It uses the default Kubernetes provider, i.e. the current
 // kubeconfig context (or `kubernetes:context` in the stack config), so `pulumi up` against kind
 // needs no code change.
-import { LogService, WebserverPod } from "./components";
+import { LOG_SERVICE, LogService, uiQueryUrls, WebserverPod } from "./components";
 import { programConfig } from "./program/stackConfig";
 
 /** The component's name, and so (by default) the Pod's: the seed's `webserver`. */
@@ -21,10 +21,16 @@ const webserver = new WebserverPod(NAME, args, logs ? { dependsOn: [logs] } : un
 
 // The stack outputs: workload, podName and namespace; for a Pod podIp, podStatus and
 // readyContainers; for a Deployment readyReplicas; with a Service serviceName and serviceIp; with
-// a LogService logServiceName, logServiceUrl (its web UI) and logServiceBulkUrl (README,
-// "Outputs"). Only those that apply are exported: the engine warns about every stack output left
-// undefined.
+// a LogService logServiceName, logServiceUrl (its web UI), logServiceBulkUrl and
+// logServiceQueries (the web UI on the ready questions, at localhost: where `kubectl
+// port-forward svc/logs 9428` opens it) (README, "Outputs"). Only those that apply are exported:
+// the engine warns about every stack output left undefined.
 export = {
     ...webserver.stackOutputs(),
-    ...(logs && { logServiceName: logs.serviceName, logServiceUrl: logs.uiUrl, logServiceBulkUrl: logs.bulkUrl }),
+    ...(logs && {
+        logServiceName: logs.serviceName,
+        logServiceUrl: logs.uiUrl,
+        logServiceBulkUrl: logs.bulkUrl,
+        logServiceQueries: uiQueryUrls(`http://localhost:${LOG_SERVICE.httpPort}/select/vmui/`),
+    }),
 };

@@ -68,7 +68,10 @@ export type {
 export { WebserverPod, WEBSERVER_POD_TYPE } from "./webserverPod";
 // The log-aggregation service a destination can take directly (VictoriaLogs single node).
 export { LogService, LOG_SERVICE_TYPE, LogServiceArgError, validateLogService } from "./logService";
+// The questions its web UI opens on (the `queryUrls` output), and their LogsQL.
+export { LOG_QUERIES, uiQueryUrl, uiQueryUrls } from "./logService";
 export type {
+    LogQueryUrls,
     LogServiceArgs,
     LogServiceQuantities,
     LogServiceResources,

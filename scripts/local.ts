@@ -6,6 +6,7 @@
 // with a LogService (`logService: true`, Pulumi.logs.yaml) plays its pod first, delivers to it at
 // its pod IP, and ends by finding a request it just made with a query for the last 24 hours.
 import { parseFlags, runMain, UsageError } from "./lib/cli";
+import { uiQueryUrls } from "../components/logService/queries";
 import { logServicePodOf, playedBulkUrl, playedUiUrl, queryPlayed, withRunnableImage } from "./lib/logServicePod";
 import { downPod, objectsForPod, PodInfo, playPod, podsOf, requestInPod } from "./lib/pod";
 import { ensurePodman } from "./lib/podman";
@@ -114,7 +115,11 @@ async function showLastDay(logs: PodInfo, web: PodInfo, objects: KubeObject[]): 
     }
     console.log(`\nGET ${probe} answered ${code}; the LogService holds its access and error lines:`);
     for (const r of records) console.log(`  ${r._time}  ${r.log}  ${r._msg}`);
-    console.log(`\nthe last 24 hours, in the web UI:  ${playedUiUrl(logs.podIp)}?query=_time%3A24h`);
+    const links = uiQueryUrls(playedUiUrl(logs.podIp));
+    console.log("\nin the web UI:");
+    console.log(`  the last 24 hours:      ${links.last24h}`);
+    console.log(`  5xx answers by pod:     ${links.errorsByPod}`);
+    console.log(`  the slowest requests:   ${links.slowestRequests}`);
     console.log(
         `or with curl:  curl -s http://${logs.podIp}:9428/select/logsql/query -d 'query=_time:24h status:>=400 | fields _time, pod, path, status'`,
     );

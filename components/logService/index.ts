@@ -7,5 +7,7 @@ export type {
     LogServiceResources,
     LogServiceResourcesArgs,
 } from "./args";
+export type { LogQueryUrls } from "./queries";
+export { LOG_QUERIES, uiQueryUrl, uiQueryUrls } from "./queries";
 export { LogService, LOG_SERVICE_TYPE } from "./logService";
 export { LogServiceArgError, validateLogService } from "./manifest";

@@ -11,6 +11,7 @@ import {
     validateLogService,
     ValidatedLogService,
 } from "./manifest";
+import { LogQueryUrls, uiQueryUrls } from "./queries";
 
 /** The component's type token. */
 export const LOG_SERVICE_TYPE = "webserver-sidecar:index:LogService";
@@ -32,6 +33,8 @@ export class LogService extends pulumi.ComponentResource {
     public readonly syslogAddress: pulumi.Output<string>;
     /** The web UI, inside the cluster (`kubectl port-forward svc/<serviceName> 9428` to open it at localhost). */
     public readonly uiUrl: pulumi.Output<string>;
+    /** The web UI opened on the questions developers ask of the last 24 hours (at `uiUrl`'s address). */
+    public readonly queryUrls: pulumi.Output<LogQueryUrls>;
 
     constructor(name: string, args: LogServiceArgs = {}, opts: pulumi.ComponentResourceOptions = {}) {
         // Plain args are checked before anything is registered; args holding Outputs when they resolve.
@@ -57,12 +60,14 @@ export class LogService extends pulumi.ComponentResource {
         this.bulkUrl = host.apply((h) => bulkUrlOf(h));
         this.syslogAddress = host.apply((h) => `${h}:${LOG_SERVICE.syslogPort}`);
         this.uiUrl = host.apply((h) => `http://${h}:${LOG_SERVICE.httpPort}/select/vmui/`);
+        this.queryUrls = this.uiUrl.apply(uiQueryUrls);
         this.registerOutputs({
             serviceName: this.serviceName,
             namespace: this.namespace,
             bulkUrl: this.bulkUrl,
             syslogAddress: this.syslogAddress,
             uiUrl: this.uiUrl,
+            queryUrls: this.queryUrls,
         });
     }
 }

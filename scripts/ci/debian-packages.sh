@@ -5,8 +5,12 @@
 # Debian's runc package, so installing it would fail or remove Docker; podman uses the runc there is.
 set -uo pipefail
 missing=()
+# The same for a browser: the e2e opens the LogService's links in any Chromium or Chrome there is
+# (GitHub's runners carry Google Chrome; Ubuntu's chromium package is only a snap's stub).
+BROWSERS=(chromium chromium-browser google-chrome google-chrome-stable)
 for pkg in "$@"; do
   if [ "$pkg" = runc ] && command -v runc >/dev/null 2>&1; then continue; fi
+  if [ "$pkg" = chromium ] && command -v "${BROWSERS[@]}" >/dev/null 2>&1; then continue; fi
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
 if [ ${#missing[@]} -eq 0 ]; then

@@ -272,6 +272,24 @@ export function curlInPodArgs(podName: string, url: string, curlOptions: string[
     return ["-t", String(podNetnsPid(podName)), "-n", "curl", "-s", "-o", "/dev/null", "-m", "5", ...curlOptions, url];
 }
 
+/**
+ * A request written as raw text from inside the pod to nginx on loopback (bash's /dev/tcp), for
+ * what curl will not send (another HTTP version); returns the status line's code (0: no answer).
+ * `requestLine` is the tests' own constant, passed as an argument, never pasted into the script.
+ */
+export function rawRequestInPod(podName: string, requestLine: string, port = 80): number {
+    const script =
+        'exec 3<>"/dev/tcp/127.0.0.1/$0" || exit 1; printf "%s\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n" "$1" >&3; read -r _ code _ <&3; printf %s "$code"';
+    const r = run(
+        "nsenter",
+        ["-t", String(podNetnsPid(podName)), "-n", "timeout", "5", "bash", "-c", script, String(port), requestLine],
+        {
+            allowFail: true,
+        },
+    );
+    return Number(r.stdout.trim() || 0);
+}
+
 /** An HTTP GET from inside the pod to nginx on loopback. Returns the status code (0: no answer). */
 export function requestInPod(podName: string, urlPath: string, port = 80): number {
     const r = run("nsenter", curlInPodArgs(podName, `http://127.0.0.1:${port}${urlPath}`, ["-w", "%{http_code}"]), {

@@ -2,7 +2,14 @@
 // and nothing left behind.
 import { expect } from "chai";
 import { spawnSync } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
+import { NGINX } from "../../components/defaults";
+import { uiQueryUrls } from "../../components/logService/queries";
+import { pageText, screenshot } from "../../scripts/lib/browser";
+import { poll } from "../../scripts/lib/exec";
+import { queryPlayed } from "../../scripts/lib/logServicePod";
+import { rawRequestInPod, requestInPod } from "../../scripts/lib/pod";
 import { podman } from "../../scripts/lib/podman";
 import { report } from "./harness";
 
@@ -67,6 +74,8 @@ describe("e2e: npm run local / local:down", function () {
 
 describe("e2e: npm run local -- --stack logs (the webserver delivering to a LogService)", function () {
     this.timeout(15 * 60_000);
+    /** What the first test's run printed and played, for the links test. */
+    let played: { ip: string; probe: string; out: string } | undefined;
 
     after(() => {
         const down = npmRun("local:down", "--stack", "logs");
@@ -90,7 +99,47 @@ describe("e2e: npm run local -- --stack logs (the webserver delivering to a LogS
         expect(probe, r.out).to.not.equal(null);
         expect(r.out).to.match(new RegExp(`^  \\S+  access  GET ${probe![1]} HTTP/1.1 404$`, "m"));
         expect(r.out).to.match(new RegExp(`^  \\S+  error  .*open\\(\\) ".*${probe![1]}" failed`, "m"));
-        expect(r.out).to.contain(`http://${ip}:9428/select/vmui/?query=_time%3A24h`);
+        // The web UI's ready questions, printed as links on the played LogService.
+        const links = uiQueryUrls(`http://${ip}:9428/select/vmui/`);
+        expect(r.out).to.contain(`  the last 24 hours:      ${links.last24h}\n`);
+        expect(r.out).to.contain(`  5xx answers by pod:     ${links.errorsByPod}\n`);
+        expect(r.out).to.contain(`  the slowest requests:   ${links.slowestRequests}\n`);
+        played = { ip, probe: probe![1], out: r.out };
+    });
+
+    it("each printed link, opened in a real browser, shows the test's own requests", async () => {
+        expect(played, "the run above").to.not.equal(undefined);
+        const { ip, probe } = played!;
+        const links = uiQueryUrls(`http://${ip}:9428/select/vmui/`);
+        // Requests of the test's own, beside the probe: answered 200 and 505 (a request line of HTTP/3.0).
+        const tag = `ui-${Date.now().toString(36)}`;
+        const ok = [1, 2].map((i) => requestInPod("webserver", `/?${tag}=${i}`, NGINX.restrictedPort));
+        const unsupported = [1, 2, 3].map((i) =>
+            rawRequestInPod("webserver", `GET /${tag}-${i} HTTP/3.0`, NGINX.restrictedPort),
+        );
+        expect([...ok, ...unsupported]).to.deep.equal([200, 200, 505, 505, 505]);
+        await poll("the test's requests in the LogService", 60_000, async () =>
+            (await queryPlayed(ip, `_time:24h log:access "${tag}"`)).length === 5 ? true : undefined,
+        );
+        const dir = path.join(ROOT, "test-artifacts", "e2e");
+        fs.mkdirSync(dir, { recursive: true });
+        const seen: Record<string, string> = {};
+        for (const [name, url] of Object.entries(links)) {
+            seen[name] = pageText(url);
+            const png = path.join(dir, `logs-ui-${name}.png`);
+            screenshot(url, png);
+            expect(fs.statSync(png).size, png).to.be.above(10_000);
+            const shown = seen[name].slice(seen[name].indexOf("Total logs returned"));
+            report(`${name}: ${url} -> screenshot ${path.relative(ROOT, png)}; the page: ${shown.slice(0, 600)}`);
+        }
+        // Every record of the last 24 hours: the probe and the test's own requests.
+        expect(seen.last24h).to.contain(probe);
+        for (const i of [1, 2, 3]) expect(seen.last24h).to.contain(`/${tag}-${i} HTTP/3.0 505`);
+        // 5xx by pod: the webserver pod with exactly the test's three 505s.
+        expect(seen.errorsByPod).to.match(/pod: webserver errors: 3\b/);
+        // The slowest requests (all of them, here: fewer than 20): the test's and the probe, each its request line.
+        for (const i of [1, 2]) expect(seen.slowestRequests).to.contain(`GET /?${tag}=${i} HTTP/1.1 200`);
+        expect(seen.slowestRequests).to.contain(`GET ${probe} HTTP/1.1 404`);
     });
 
     it("local:down removes both pods and their volumes", () => {

@@ -20,6 +20,7 @@ import {
 import { KWOK_TOLERATION, kwokNode, processStatus, runtimeContainersOf } from "./node";
 import { awaitProgress } from "../../scripts/lib/exec";
 import { queryLogsQL } from "../../scripts/lib/victoriaLogs";
+import { uiQueryUrls } from "../../components";
 import { tearDown } from "./teardown";
 import { differences } from "./contains";
 import { parseAllDocuments } from "yaml";
@@ -157,6 +158,8 @@ describe("integration: the prod stack through the Automation API", function () {
         expect(outputs.logServiceName).to.equal("logs");
         // No namespace given: the bare name, which the webserver's pods resolve in their namespace.
         expect(outputs.logServiceUrl).to.equal("http://logs:9428/select/vmui/");
+        // The ready questions, on the address `kubectl port-forward svc/logs 9428` opens.
+        expect(outputs.logServiceQueries).to.deep.equal(uiQueryUrls("http://localhost:9428/select/vmui/"));
         expect(outputs.logServiceBulkUrl).to.match(/^http:\/\/logs:9428\/insert\/elasticsearch\?_msg_field=message&/);
         // Every pod's log agent posts to it: the ConfigMap the Deployment mounts says so.
         const deployment = JSON.parse(kubectl(["get", "deployment", "webserver", "-o", "json"]).stdout);

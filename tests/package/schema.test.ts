@@ -47,10 +47,14 @@ describe("multi-language schema (component schema inference)", function () {
         expect(Object.keys(r.properties).sort()).to.deep.equal([
             "bulkUrl",
             "namespace",
+            "queryUrls",
             "serviceName",
             "syslogAddress",
             "uiUrl",
         ]);
+        // The web UI's ready questions: a type with a documented link each.
+        const queryUrls = schema.types[r.properties.queryUrls.$ref.replace("#/types/", "")];
+        expect(Object.keys(queryUrls.properties).sort()).to.deep.equal(["errorsByPod", "last24h", "slowestRequests"]);
     });
 
     it("has every option as an optional input, documented", () => {

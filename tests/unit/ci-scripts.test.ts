@@ -233,7 +233,7 @@ describe("scripts/ci/debian-packages.sh (.ci/run's install step)", () => {
     // The fakes' directory is the whole PATH, so the machine's own runc is not seen.
     const BASH = spawnSync("sh", ["-c", "command -v bash"], { encoding: "utf8" }).stdout.trim();
     /** Runs it with fake dpkg (nothing installed), apt-get (records its arguments) and, if asked, runc. */
-    function install(withRunc: boolean, ...packages: string[]) {
+    function install(withRunc: boolean | string, ...packages: string[]) {
         const bin = fs.mkdtempSync(path.join(os.tmpdir(), "apt-bin-"));
         const calls = path.join(bin, "calls");
         const fake = (name: string, body: string) =>
@@ -241,7 +241,7 @@ describe("scripts/ci/debian-packages.sh (.ci/run's install step)", () => {
         fake("dpkg", "exit 1");
         fake("apt-get", `echo "apt-get $*" >> ${calls}`);
         fake("id", "echo 0");
-        if (withRunc) fake("runc", "exit 0");
+        if (withRunc) fake(withRunc === true ? "runc" : withRunc, "exit 0");
         const r = spawnSync(BASH, [path.join(ROOT, "scripts", "ci", "debian-packages.sh"), ...packages], {
             encoding: "utf8",
             env: { PATH: bin },
@@ -254,6 +254,18 @@ describe("scripts/ci/debian-packages.sh (.ci/run's install step)", () => {
         expect(install(true, "podman", "runc", "curl")).to.deep.equal([
             "apt-get update -q",
             "apt-get install -y -q podman curl",
+        ]);
+    });
+
+    it("leaves chromium alone where any Chromium or Chrome is there (GitHub's runners: google-chrome)", () => {
+        for (const browser of ["google-chrome", "chromium-browser", "chromium"])
+            expect(install(browser, "curl", "chromium"), browser).to.deep.equal([
+                "apt-get update -q",
+                "apt-get install -y -q curl",
+            ]);
+        expect(install(false, "curl", "chromium")).to.deep.equal([
+            "apt-get update -q",
+            "apt-get install -y -q curl chromium",
         ]);
     });
 

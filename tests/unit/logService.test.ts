@@ -3,6 +3,7 @@
 import { registered, promiseOf, settle } from "../helpers/mocks";
 import { expect } from "chai";
 import {
+    LOG_QUERIES,
     LOG_SERVICE,
     LogService,
     LogServiceArgError,
@@ -16,6 +17,7 @@ import {
     buildLogServiceService,
     buildLogServiceStatefulSet,
 } from "../../components/logService/manifest";
+import { ACCESS_LOG_FIELDS } from "../../components/nginxConf";
 import { evaluate } from "../../policy/rules";
 import { validateAgainstSchema } from "../../scripts/lib/schema";
 
@@ -116,6 +118,26 @@ describe("LogService (VictoriaLogs single node)", () => {
             /^http:\/\/logs\.observability\.svc:9428\/insert\/elasticsearch\?/,
         );
         expect(await promiseOf(logs.uiUrl)).to.equal("http://logs.observability.svc:9428/select/vmui/");
+    });
+
+    it("queryUrls open the web UI on the ready questions, over the last 24 hours, in the UI's fragment route", async () => {
+        const logs = new LogService("logs-q", { name: "logs" });
+        const urls = await promiseOf(logs.queryUrls);
+        expect(Object.keys(urls).sort()).to.deep.equal(["errorsByPod", "last24h", "slowestRequests"]);
+        expect(urls.errorsByPod).to.equal(
+            "http://logs:9428/select/vmui/#/?query=_time%3A24h%20log%3Aaccess%20status%3A%3E%3D500%20%7C%20stats%20by%20(pod)%20count()%20as%20errors&g0.range_input=24h",
+        );
+        for (const [k, u] of Object.entries(urls)) {
+            const url = new URL(u);
+            expect(url.search, `${k}: the UI reads the query after #/`).to.equal("");
+            const params = new URLSearchParams(url.hash.replace(/^#\/\?/, ""));
+            expect(params.get("query"), k).to.equal(LOG_QUERIES[k as keyof typeof LOG_QUERIES]);
+            expect(params.get("g0.range_input"), k).to.equal("24h");
+        }
+        // Each question is LogsQL over the last 24 hours of the fields the access log writes.
+        for (const q of Object.values(LOG_QUERIES)) expect(q).to.match(/^_time:24h /);
+        for (const field of ["status", "request_time", "request_id", "path", "method"])
+            expect(Object.keys(ACCESS_LOG_FIELDS)).to.include(field);
     });
 
     describe("bad values, before anything is registered", () => {

@@ -6,7 +6,7 @@ import { PRODUCTION_PRESET } from "../../components";
 import { readStackArgs, STACK_KEYS } from "../../program/stackConfig";
 
 describe("the Pulumi program (index.ts)", () => {
-    let program: Record<string, pulumi.Output<string>>;
+    let program: Record<string, any>;
 
     before(async () => {
         podStatus.ready = [true, true];
