@@ -60,4 +60,26 @@ describe("mutation testing (npm run mutate: Stryker)", () => {
         expect(Object.keys(report.files).length, "mutated files the report covers").to.be.above(0);
         expect(pkg.scripts.mutate).to.equal("stryker run");
     });
+
+    it("npm run mutate:policy: the rules alone, against the suites that import them, with the same guards", async () => {
+        expect(pkg.scripts["mutate:policy"]).to.equal("stryker run stryker.policy.config.mjs");
+        const policy = (await import(path.join(ROOT, "stryker.policy.config.mjs"))).default;
+        expect(policy.mutate).to.deep.equal(["policy/rules.ts"]);
+        const without = (c: Record<string, unknown>) =>
+            Object.fromEntries(Object.entries(c).filter(([k]) => k !== "mutate" && k !== "mochaOptions"));
+        expect(without(policy), "everything else as stryker.config.json").to.deep.equal(without(config));
+        const rc = read(policy.mochaOptions.config);
+        expect(rc.forbidOnly && rc.forbidPending).to.equal(true);
+        // Every unit test file that reaches policy/ (an import of it, or of the render that runs it) is in.
+        const reaching = fs
+            .readdirSync(path.join(ROOT, "tests", "unit"))
+            .filter((f) => f.endsWith(".test.ts") && !mocharc.ignore.includes(`tests/unit/${f}`))
+            .filter((f) =>
+                /from "\.\.\/\.\.\/(policy\/|scripts\/render|scripts\/lib\/render)/.test(
+                    fs.readFileSync(path.join(ROOT, "tests", "unit", f), "utf8"),
+                ),
+            )
+            .map((f) => `tests/unit/${f}`);
+        expect(rc.spec.slice().sort()).to.deep.equal(reaching.sort());
+    });
 });
