@@ -352,6 +352,74 @@ describe("log agent over the bulk API into VictoriaLogs (plain processes, no pod
         }
     });
 
+    it("HTTP 429 and 503 with an error body drop the batch on rsyslog up to 8.2604, as docs/delivery.md says; each dropped line is said, none silently", async () => {
+        // The service answers the first three bulk requests 429, the next two 503 (Elasticsearch's
+        // error bodies, no items), then accepts. rsyslog up to 8.2604 writes such a batch off as
+        // data it cannot deliver (omelasticsearch: "bulkmode insert does not return array").
+        let posts = 0;
+        const stored: string[] = [];
+        const server = http.createServer((req, res) => {
+            let body = "";
+            req.on("data", (d) => (body += d));
+            req.on("end", () => {
+                res.setHeader("content-type", "application/json");
+                // The agent's preflight (an empty POST) is answered as the service would: not counted.
+                if (req.method !== "POST" || !body.trim()) return void res.end("{}");
+                posts++;
+                if (posts <= 5) {
+                    res.statusCode = posts <= 3 ? 429 : 503;
+                    return void res.end(
+                        JSON.stringify({ error: { type: "es_rejected_execution_exception" }, status: res.statusCode }),
+                    );
+                }
+                const docs = body
+                    .split("\n")
+                    .filter(Boolean)
+                    .filter((_, i) => i % 2 === 1);
+                for (const d of docs) stored.push(JSON.parse(d).message);
+                res.end(
+                    JSON.stringify({ took: 1, errors: false, items: docs.map(() => ({ create: { status: 201 } })) }),
+                );
+            });
+        });
+        await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+        try {
+            const port = (server.address() as import("net").AddressInfo).port;
+            const r = (run = new AgentProcess({
+                kind: "elasticsearch",
+                server: `http://127.0.0.1:${port}`,
+                query: "",
+                index: "nginx",
+            }));
+            const lines = Array.from({ length: 8 }, (_, i) => `pressure ${i} x`);
+            r.write("access.log", lines);
+            r.start();
+            // Every line is answered once, one request each: five refused, three accepted.
+            await until(
+                "every line answered",
+                60_000,
+                () => posts >= 8,
+                () => r.err.slice(-4000),
+            );
+            await until("the agent's position past them", 30_000, () => (r.deliveredOffset("access.log") ?? 0) > 0);
+            const dropped = lines.filter((l) => !stored.includes(l));
+            await until(
+                "the agent to say the dropped ones",
+                30_000,
+                () => dropped.every((l) => r.err.includes(l)),
+                () => r.err.slice(-4000),
+            );
+            report(
+                `posts ${posts}: stored ${stored.length} of ${lines.length}; dropped and said on stderr: ${dropped.length}`,
+            );
+            expect(stored).to.deep.equal(lines.slice(5));
+            expect(dropped).to.deep.equal(lines.slice(0, 5));
+            expect(r.err).to.contain("log-agent: the destination rejected documents");
+        } finally {
+            await new Promise((r) => server.close(r));
+        }
+    });
+
     it("basic auth: the credentials come from the environment (the Secret's keys), never from the config", async () => {
         const auth = { username: "shipper", password: "s3cret-from-a-Secret" };
         vl = await VictoriaLogsProcess.start({ auth });
