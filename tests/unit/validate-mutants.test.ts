@@ -76,4 +76,56 @@ describe("validation at its edges (from Stryker's survivors)", () => {
         expect(r.message).to.contain("names the Service too, so it must start with a letter (a DNS-1035 label)");
         expect(refusal({ service: true, podName: "2web" }).arg).to.equal("podName");
     });
+
+    describe("tolerations as the API server takes them", () => {
+        const tolerations = (t: object) => validateArgs("web", { tolerations: [t as never] }).tolerations;
+
+        it("an empty key with Exists tolerates every taint; an empty effect every effect; Exists takes no value or an empty one", () => {
+            expect(tolerations({ key: "", operator: "Exists" })).to.deep.equal([{ operator: "Exists" }]);
+            expect(tolerations({ key: "k", operator: "Exists", effect: "" })).to.deep.equal([
+                { key: "k", operator: "Exists" },
+            ]);
+            expect(tolerations({ key: "k", operator: "Exists", value: "" })).to.deep.equal([
+                { key: "k", operator: "Exists" },
+            ]);
+            expect(tolerations({ key: "k", operator: "Exists", effect: "NoSchedule" })).to.deep.equal([
+                { key: "k", operator: "Exists", effect: "NoSchedule" },
+            ]);
+        });
+
+        it("Equal with no value or an empty one: kept without a value", () => {
+            expect(tolerations({ key: "k", effect: "NoSchedule" })).to.deep.equal([
+                { key: "k", operator: "Equal", effect: "NoSchedule" },
+            ]);
+            expect(tolerations({ key: "k", operator: "Equal", value: "" })).to.deep.equal([
+                { key: "k", operator: "Equal" },
+            ]);
+        });
+
+        it("each refusal names the toleration's own field", () => {
+            const CASES: Array<[object, string]> = [
+                [{ key: "a b" }, "tolerations[0].key"],
+                [{ key: "k", operator: "Maybe" }, "tolerations[0].operator"],
+                [{ key: "k", value: 5 }, "tolerations[0].value"],
+                [{ key: "k", effect: "NoExecute", tolerationSeconds: "soon" }, "tolerations[0].tolerationSeconds"],
+            ];
+            for (const [t, arg] of CASES)
+                expect(refusal({ tolerations: [t as never] }).arg, JSON.stringify(t)).to.equal(arg);
+        });
+    });
+
+    describe("customTimeouts: Go durations above zero, the whole string", () => {
+        const timeouts = (create: unknown) =>
+            validateArgs("web", { customTimeouts: { create } as never }).customTimeouts;
+
+        it("takes 90s, 1h30m and 0h5m; refuses 0h0m, 00s, x90s, 90sx and a number, naming the field", () => {
+            for (const d of ["90s", "1h30m", "0h5m"]) expect(timeouts(d), d).to.deep.equal({ create: d });
+            for (const d of ["0h0m", "00s", "x90s", "90sx"]) {
+                const r = refusal({ customTimeouts: { create: d } });
+                expect(r.arg, d).to.equal("customTimeouts.create");
+                expect(r.message, d).to.contain("must be a duration above zero");
+            }
+            expect(refusal({ customTimeouts: { create: 5 as never } }).arg).to.equal("customTimeouts.create");
+        });
+    });
 });
