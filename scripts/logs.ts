@@ -4,11 +4,14 @@
 // The developer's side of the LogService: finds the stack's LogService (its outputs), forwards a
 // local port to it with kubectl, and answers with the records, oldest first, as an aligned table
 // (or JSON lines); --follow tails them live. docs/delivery.md, "Find a bug in the last 24 hours".
+import * as fs from "fs";
 import * as http from "http";
+import * as path from "path";
 import { spawnSync } from "child_process";
 import { parseFlags, runMain, UsageError } from "./lib/cli";
 import { LogsQuestion, logsQL, logsTable } from "./lib/logsQuery";
 import { Forward, portForward } from "./lib/portForward";
+import { PROJECT_DIR } from "./lib/render";
 
 /** VictoriaLogs' HTTP port (components/defaults.ts LOG_SERVICE), which its Service exposes. */
 const LOG_SERVICE_PORT = 9428;
@@ -16,9 +19,14 @@ const LOG_SERVICE_PORT = 9428;
 /** Where to ask: the LogService's Service (forwarded to with kubectl) or an address given. */
 type Target = { url: string } | { service: string; namespace?: string };
 
-/** The stack's LogService from its outputs (`logServiceName`, `namespace`): `pulumi stack output`. */
+/**
+ * The stack's LogService from its outputs (`logServiceName`, `namespace`): `pulumi stack output` in
+ * the program's directory -- the one this is run in when it holds a Pulumi.yaml, else program/ (npm
+ * runs scripts from the repository's root).
+ */
 function stackLogService(stack: string): Target {
-    const r = spawnSync("pulumi", ["stack", "output", "--json", "--stack", stack], { encoding: "utf8" });
+    const cwd = fs.existsSync(path.join(process.cwd(), "Pulumi.yaml")) ? process.cwd() : PROJECT_DIR;
+    const r = spawnSync("pulumi", ["stack", "output", "--json", "--stack", stack], { encoding: "utf8", cwd });
     if (r.error) throw new Error(`pulumi stack output: ${r.error.message} (is the Pulumi CLI on PATH? npm run tools)`);
     if (r.status !== 0) throw new Error(`pulumi stack output --stack ${stack}: ${(r.stderr || r.stdout).trim()}`);
     const outputs = JSON.parse(r.stdout || "{}");

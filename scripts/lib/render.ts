@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse, stringify } from "yaml";
 import { KubeObject, validateAgainstSchema } from "./schema";
 
-export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
+export const PROJECT_DIR = path.resolve(__dirname, "..", "..", "program");
 
 export class RenderError extends Error {}
 

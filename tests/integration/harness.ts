@@ -10,17 +10,12 @@ import { Forward, portForward as forward } from "../../scripts/lib/portForward";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 
-/** The files a user's checkout has that `pulumi up` reads (node_modules is linked, not copied). */
-const PROJECT_FILES = [
-    "Pulumi.yaml",
-    "Pulumi.dev.yaml",
-    "Pulumi.prod.yaml",
-    "package.json",
-    "tsconfig.json",
-    "index.ts",
-    "components",
-    "program",
-];
+/**
+ * The files a user's checkout has that `pulumi up` reads (node_modules is linked, not copied): the
+ * program in program/ (Pulumi.yaml, the stack files, index.ts), the component it imports, and the
+ * root's package.json and tsconfig.json, which the program's directory takes from its parent.
+ */
+const PROJECT_FILES = ["package.json", "tsconfig.json", "components", "program"];
 
 export function report(line: string): void {
     for (const l of line.split("\n")) console.log(`      | ${l}`);
@@ -106,14 +101,18 @@ export function requirePrerequisites(): void {
     if (missing.length > 0) throw new Error(`cannot run the integration suite: ${missing.join("; ")}`);
 }
 
-/** A program's directory with its own state backend, both removed by `dispose`. */
+/** A program's directory (`dir`, in `root`) with its own state backend, both removed by `dispose`. */
 export class Workdir {
+    /** The temporary directory: the checkout's root for a {@link Project}. */
+    readonly root: string;
+    /** Where the program is, and pulumi runs: `root`, or a directory of it. */
     readonly dir: string;
     readonly stateDir: string;
     env: NodeJS.ProcessEnv;
 
-    constructor(label: string) {
-        this.dir = fs.mkdtempSync(path.join(os.tmpdir(), `webserver-${label}-`));
+    constructor(label: string, programDir = ".") {
+        this.root = fs.mkdtempSync(path.join(os.tmpdir(), `webserver-${label}-`));
+        this.dir = path.join(this.root, programDir);
         this.stateDir = fs.mkdtempSync(path.join(os.tmpdir(), `webserver-${label}-state-`));
         this.env = baseEnv({
             PULUMI_BACKEND_URL: `file://${this.stateDir}`,
@@ -168,17 +167,17 @@ export class Workdir {
     }
 
     dispose(): void {
-        fs.rmSync(this.dir, { recursive: true, force: true });
+        fs.rmSync(this.root, { recursive: true, force: true });
         fs.rmSync(this.stateDir, { recursive: true, force: true });
     }
 }
 
-/** A copy of the project (node_modules linked) with its own state backend. */
+/** A copy of the project (node_modules linked) with its own state backend; pulumi runs in its program/. */
 export class Project extends Workdir {
     constructor(label: string) {
-        super(label);
-        for (const f of PROJECT_FILES) fs.cpSync(path.join(ROOT, f), path.join(this.dir, f), { recursive: true });
-        fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(this.dir, "node_modules"));
+        super(label, "program");
+        for (const f of PROJECT_FILES) fs.cpSync(path.join(ROOT, f), path.join(this.root, f), { recursive: true });
+        fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(this.root, "node_modules"));
     }
 }
 

@@ -100,6 +100,27 @@ describe("integration: pulumi package add from a Pulumi YAML program", function 
         expect(project.packages).to.have.property("webserver-sidecar");
     });
 
+    it("pulumi package get-schema in the repository itself gets past the CLI's project check (the program is in program/)", () => {
+        // The CLI refused a directory holding both PulumiPlugin.yaml and Pulumi.yaml ("detected both"),
+        // before anything ran. Now it loads the package: it installs its dependencies and asks for the
+        // Kubernetes provider its SDK names, which it downloads -- on GitHub; this machine reaches no
+        // download site, so here the command ends there, after the check this test is about.
+        expect(fs.existsSync(path.join(ROOT, "Pulumi.yaml")), "no program at the root").to.equal(false);
+        const r = sh("pulumi", ["package", "get-schema", "."], { cwd: ROOT, env: program!.env, timeoutMs: 300_000 });
+        report(
+            `get-schema in the repository: exit ${r.code}; ${r.out
+                .split("\n")
+                .filter((l) => /installing|schema|error/i.test(l))
+                .slice(0, 4)
+                .join(" | ")}`,
+        );
+        expect(r.out).to.not.contain("detected both PulumiPlugin.yaml and Pulumi.yaml");
+        expect(r.out).to.contain("Finished installing dependencies");
+        if (r.code === 0)
+            expect(Object.keys(JSON.parse(r.stdout).resources)).to.include("webserver-sidecar:index:WebserverPod");
+        else expect(r.out, "only the provider's download stops it").to.match(/failed to download plugin: kubernetes-/);
+    });
+
     it("pulumi up deploys the component with the options given in YAML", () => {
         upAndCheck(program!, NAME);
     });

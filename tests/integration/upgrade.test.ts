@@ -20,16 +20,22 @@ function lastRelease(): { version: string; commit: string } {
     throw new Error("CHANGELOG.md names no release commit");
 }
 
+/** Where the program is in the checkout of `commit`: program/ since 0.3.0, the root before. */
+function programDirAt(commit: string): string {
+    const inProgram = spawnSync("git", ["cat-file", "-e", `${commit}:program/Pulumi.yaml`], { cwd: ROOT });
+    return inProgram.status === 0 ? "program" : ".";
+}
+
 /** The program's files at `commit` (as a user's checkout of that release), its node_modules linked. */
 class Release extends Workdir {
     constructor(readonly commit: string) {
-        super("release");
+        super("release", programDirAt(commit));
         const archive = spawnSync("git", ["archive", "--format=tar", commit], { cwd: ROOT, maxBuffer: 512 * 2 ** 20 });
         if (archive.status !== 0)
             throw new Error(`git archive ${commit}: ${archive.stderr.toString()} (a shallow clone? fetch its history)`);
-        const untar = spawnSync("tar", ["-x", "-C", this.dir], { input: archive.stdout });
+        const untar = spawnSync("tar", ["-x", "-C", this.root], { input: archive.stdout });
         if (untar.status !== 0) throw new Error(`tar: ${untar.stderr.toString()}`);
-        fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(this.dir, "node_modules"));
+        fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(this.root, "node_modules"));
     }
 }
 

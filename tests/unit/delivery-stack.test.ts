@@ -55,6 +55,6 @@ describe("the delivery stack and its in-cluster receiver (up.yml)", function () 
         expect(up).to.contain("npm run -s receiver:manifest | kubectl apply -f -");
         expect(up).to.contain("pulumi stack select delivery --create");
         expect(up).to.contain(`cat ${RECEIVER_FILE_IN_POD}`);
-        expect(up).to.contain("bash scripts/ci/destroy-if-created.sh delivery");
+        expect(up).to.contain("bash ../scripts/ci/destroy-if-created.sh delivery");
     });
 });

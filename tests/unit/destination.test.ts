@@ -598,7 +598,7 @@ describe("destination (the log agent)", () => {
     })();
 
     const devWithDestination = (() => {
-        const dev = fs.readFileSync(path.resolve(__dirname, "../../Pulumi.dev.yaml"), "utf8");
+        const dev = fs.readFileSync(path.resolve(__dirname, "../../program/Pulumi.dev.yaml"), "utf8");
         const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "dest-dev-")), "Pulumi.dev.yaml");
         fs.writeFileSync(
             file,

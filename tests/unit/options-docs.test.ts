@@ -84,7 +84,7 @@ describe("README's Options table, from the options table, the defaults and the p
 });
 
 describe("Pulumi.dev.yaml's comments, from the same", () => {
-    const text = fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8");
+    const text = fs.readFileSync(path.join(ROOT, "program", "Pulumi.dev.yaml"), "utf8");
 
     it("names every option", () => {
         for (const option of WEBSERVER_POD_ARG_KEYS) expect(text, option).to.contain(`webserver-sidecar:${option}:`);

@@ -11,7 +11,7 @@ describe("the Pulumi program (index.ts)", () => {
     before(async () => {
         podStatus.ready = [true, true];
         // Imported after the mocks are set, as `pulumi up` would run it: with the dev stack's (empty) config.
-        program = (await import("../../index")).default;
+        program = (await import("../../program/index")).default;
     });
 
     it("exports the pod IP, status, readiness, name and namespace as stack outputs", async () => {

@@ -20,7 +20,7 @@ const PROJECT = "webserver-sidecar";
 /** A project directory with this Pulumi.yaml and one stack file. */
 function project(stackYaml: string): { dir: string; stack: string } {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stackcfg-"));
-    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    fs.copyFileSync(path.join(ROOT, "program", "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
     fs.writeFileSync(path.join(dir, "Pulumi.t.yaml"), stackYaml);
     return { dir, stack: "t" };
 }
@@ -32,7 +32,9 @@ const emptyConfig = (() => {
 })();
 
 describe("Pulumi.yaml's project-level config", () => {
-    const declared: Record<string, any> = parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")).config;
+    const declared: Record<string, any> = parse(
+        fs.readFileSync(path.join(ROOT, "program", "Pulumi.yaml"), "utf8"),
+    ).config;
 
     it("declares only options of the program, with the program's type", () => {
         const asProjectType = { string: "string", integer: "integer", boolean: "boolean" } as Record<string, string>;

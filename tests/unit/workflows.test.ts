@@ -23,6 +23,7 @@ const SAME_REPO = "github.event.pull_request.head.repo.full_name == github.repos
 
 interface Step {
     id?: string;
+    "working-directory"?: string;
     name?: string;
     if?: string;
     uses?: string;
@@ -329,16 +330,16 @@ describe("GitHub workflows (checked here; they run only on GitHub)", () => {
             packUses.push(`${wf.file}:${jobName}`);
             const installed = job.steps.slice(0, index).some((s) => /npm ci --prefix policy\b/.test(s.run ?? ""));
             expect(installed, `${where(wf, jobName, step, index)}: npm ci --prefix policy before`).to.equal(true);
-            for (const m of (step.run ?? "").matchAll(/--policy-pack-config\s+(\S+)/g))
-                expect(fs.existsSync(path.join(ROOT, m[1])), m[1]).to.equal(true);
+            for (const m of (step.run ?? "").matchAll(/--policy-pack(?:-config)?\s+(\S+)/g))
+                expect(fs.existsSync(path.join(ROOT, step["working-directory"] ?? ".", m[1])), m[1]).to.equal(true);
         }
         expect(packUses).to.include.members(["preview.yml:preview", "up.yml:up"]);
         const preview = allSteps().find(({ step }) => step.with?.command === "preview")!.step;
-        expect(preview.with?.policyPacks).to.equal("policy");
+        expect(preview.with?.policyPacks).to.equal("../policy");
         expect(preview.with?.policyPackConfigs, "advisory on previews").to.equal(undefined);
         const upText = workflows().find((w) => w.file === "up.yml")!.text;
         expect(upText).to.match(
-            /pulumi stack select prod[\s\S]*--policy-pack policy --policy-pack-config policy\/config\/all-mandatory\.json/,
+            /pulumi stack select prod[\s\S]*--policy-pack \.\.\/policy --policy-pack-config \.\.\/policy\/config\/all-mandatory\.json/,
         );
     });
 
@@ -367,8 +368,8 @@ describe("GitHub workflows (checked here; they run only on GitHub)", () => {
                 );
         }
         const up = workflows().find((w) => w.file === "up.yml")!;
-        expect(up.text).to.contain("bash scripts/ci/destroy-if-created.sh dev");
-        expect(up.text).to.contain("bash scripts/ci/destroy-if-created.sh prod");
+        expect(up.text).to.contain("bash ../scripts/ci/destroy-if-created.sh dev");
+        expect(up.text).to.contain("bash ../scripts/ci/destroy-if-created.sh prod");
         expect(problems).to.deep.equal([]);
     });
 
@@ -389,7 +390,7 @@ describe("GitHub workflows (checked here; they run only on GitHub)", () => {
         );
         const check = job.steps
             .slice(0, at)
-            .find((s) => /bash scripts\/ci\/require-stack\.sh "\$BACKEND" "\$STACK"/.test(s.run ?? ""));
+            .find((s) => /bash \.\.\/scripts\/ci\/require-stack\.sh "\$BACKEND" "\$STACK"/.test(s.run ?? ""));
         expect(check, "a step requiring the stack before the preview").to.not.equal(undefined);
         expect(check!.if).to.equal("steps.backend.outputs.kind == 'persistent'");
         // The deploy path of that state: an up of the same stack on pushes to main.
@@ -453,12 +454,14 @@ describe("GitHub workflows (checked here; they run only on GitHub)", () => {
     it("make the policy pack's restricted rules mandatory on deploy (advisory on previews)", () => {
         const { preview, deploy } = deployPaths();
         const up = deploy.steps.find((s) => s.with?.command === "up")!;
-        expect(up.with?.policyPacks).to.equal("policy");
-        const config = JSON.parse(fs.readFileSync(path.join(ROOT, String(up.with?.policyPackConfigs)), "utf8"));
+        expect(up.with?.policyPacks).to.equal("../policy");
+        const config = JSON.parse(
+            fs.readFileSync(path.join(ROOT, String(up.with?.["work-dir"]), String(up.with?.policyPackConfigs)), "utf8"),
+        );
         const mandatory = Object.keys(config).filter((k) => config[k] === "mandatory");
         expect(mandatory).to.include.members(RULES.filter((r) => r.pssRestricted).map((r) => r.id));
         const pr = preview.steps.find((s) => s.with?.command === "preview")!;
-        expect(pr.with?.policyPacks).to.equal("policy");
+        expect(pr.with?.policyPacks).to.equal("../policy");
         expect(pr.with?.policyPackConfigs).to.equal(undefined);
         // The stack both default to meets them: the prod stack (production: true).
         expect(deploy.env?.STACK).to.equal("${{ vars.PULUMI_STACK || 'prod' }}");
@@ -558,5 +561,25 @@ describe("GitHub workflows (checked here; they run only on GitHub)", () => {
         expect(env(/^gh release/)).to.deep.equal({ GH_TOKEN: "${{ github.token }}", TAG: "${{ github.ref_name }}" });
         // No value of the event is pasted into a shell: every run reads it from its environment.
         for (const r of [...runs(check), ...runs(publish)]) expect(r).to.not.contain("${{");
+    });
+
+    it("run every pulumi command in program/, the program's directory (the root is the component package)", () => {
+        const problems: string[] = [];
+        let checked = 0;
+        for (const { wf, jobName, step, index } of allSteps()) {
+            const viaAction = step.uses !== undefined && actionOf(step.uses) === "pulumi/actions" && step.with?.command;
+            const viaRun =
+                /^\s*(pulumi (stack|up|preview|destroy|config|refresh)\b|bash \S*scripts\/ci\/(destroy-if-created|require-stack)\.sh)/m.test(
+                    step.run ?? "",
+                );
+            if (!viaAction && !viaRun) continue;
+            checked++;
+            const dir = viaAction ? step.with?.["work-dir"] : step["working-directory"];
+            if (dir !== "program") problems.push(`${where(wf, jobName, step, index)}: runs in ${dir ?? "the root"}`);
+        }
+        expect(problems).to.deep.equal([]);
+        expect(checked).to.be.at.least(10);
+        expect(fs.existsSync(path.join(ROOT, "program", "Pulumi.yaml"))).to.equal(true);
+        expect(fs.existsSync(path.join(ROOT, "Pulumi.yaml")), "the root: the package alone").to.equal(false);
     });
 });

@@ -2,8 +2,8 @@
 // delivers to) -> stack outputs. It uses the default Kubernetes provider, i.e. the current
 // kubeconfig context (or `kubernetes:context` in the stack config), so `pulumi up` against kind
 // needs no code change.
-import { LOG_SERVICE, LogService, uiQueryUrls, WebserverPod } from "./components";
-import { programConfig } from "./program/stackConfig";
+import { LOG_SERVICE, LogService, uiQueryUrls, WebserverPod } from "../components";
+import { programConfig } from "./stackConfig";
 
 /** The component's name, and so (by default) the Pod's: the seed's `webserver`. */
 const NAME = "webserver";
