@@ -31,6 +31,9 @@ function qualifiedKey(c: Checker, arg: string, raw: unknown): string | undefined
     return problem ? c.fail(arg, key, problem) : key;
 }
 
+/** The value of a Gt or Lt requirement: an integer, as the scheduler parses it. */
+const INTEGER = /^-?\d+$/;
+
 /** A requirement's values as its operator wants them: some (In, NotIn), none (Exists, DoesNotExist), one integer (Gt, Lt). */
 function requirement(c: Checker, arg: string, raw: unknown, operators: Record<string, string>): Json | undefined {
     const r = c.object(arg, raw, ["key", "operator", "values"]);
@@ -42,7 +45,9 @@ function requirement(c: Checker, arg: string, raw: unknown, operators: Record<st
             ? []
             : (list(c, `${arg}.values`, r.values, "strings", (a, v) => {
                   const s = c.string(a, v);
-                  return s !== undefined && !isLabelValue(s) ? c.fail(a, s, LABEL_VALUE_RULE) : s;
+                  // Gt and Lt compare a node label with an integer, which may be negative ("-1" is no label value).
+                  const integer = (operator === "Gt" || operator === "Lt") && s !== undefined && INTEGER.test(s);
+                  return s !== undefined && !integer && !isLabelValue(s) ? c.fail(a, s, LABEL_VALUE_RULE) : s;
               }) ?? []);
     if (operator === "In" || operator === "NotIn") {
         if (values.length === 0)
@@ -50,7 +55,7 @@ function requirement(c: Checker, arg: string, raw: unknown, operators: Record<st
     } else if (operator === "Exists" || operator === "DoesNotExist") {
         if (values.length > 0) c.fail(`${arg}.values`, r.values, `must be empty with operator "${operator}"`);
     } else if (operator === "Gt" || operator === "Lt") {
-        if (values.length !== 1 || !/^-?\d+$/.test(values[0] ?? ""))
+        if (values.length !== 1 || !INTEGER.test(values[0] ?? ""))
             c.fail(`${arg}.values`, r.values, `must be one integer with operator "${operator}"`);
     }
     return { key, operator, ...(values.length > 0 && { values }) };

@@ -128,4 +128,67 @@ describe("validation at its edges (from Stryker's survivors)", () => {
             expect(refusal({ customTimeouts: { create: 5 as never } }).arg).to.equal("customTimeouts.create");
         });
     });
+
+    describe("affinity requirements: values as each operator wants them, every problem once, at its field", () => {
+        const ARG =
+            "affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions";
+        /** The issues (field and rule) of one node-selector requirement, or [] when it is taken. */
+        const issues = (expr: unknown, terms: unknown = [{ matchExpressions: [expr] }]) => {
+            try {
+                validateArgs("web", {
+                    affinity: {
+                        nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: terms } },
+                    },
+                } as never);
+                return [];
+            } catch (e) {
+                return (e as WebserverPodArgError).issues.map((i) => `${i.arg}: ${i.rule}`);
+            }
+        };
+        const at = (field: string, rule: string) => `${ARG}[0].${field}: ${rule}`;
+
+        it("takes each operator with the values it wants", () => {
+            for (const expr of [
+                { key: "zone", operator: "In", values: ["a", "b"] },
+                { key: "zone", operator: "NotIn", values: ["a"] },
+                { key: "zone", operator: "Exists" },
+                { key: "zone", operator: "DoesNotExist", values: [] },
+                { key: "cores", operator: "Gt", values: ["4"] },
+                { key: "cores", operator: "Lt", values: ["-1"] },
+            ])
+                expect(issues(expr), JSON.stringify(expr)).to.deep.equal([]);
+        });
+
+        it("refuses a wrong count or kind of values, once, naming the operator", () => {
+            expect(issues({ key: "zone", operator: "In", values: [] })).to.deep.equal([
+                at("values", 'must hold at least one value with operator "In"'),
+            ]);
+            expect(issues({ key: "zone", operator: "Exists", values: ["a"] })).to.deep.equal([
+                at("values", 'must be empty with operator "Exists"'),
+            ]);
+            for (const values of [["1", "2"], ["x5"], ["5x"], []])
+                for (const operator of ["Gt", "Lt"])
+                    expect(issues({ key: "cores", operator, values }), `${operator} ${values}`).to.deep.equal([
+                        at("values", `must be one integer with operator "${operator}"`),
+                    ]);
+        });
+
+        it("a bad key, operator or value is refused at its own field, and only there", () => {
+            expect(issues({ key: "a b", operator: "Exists" }))
+                .to.have.length(1)
+                .and.satisfy((l: string[]) => l[0].startsWith(at("key", "")));
+            expect(issues({ key: "zone", operator: "Maybe" }))
+                .to.have.length(1)
+                .and.satisfy((l: string[]) => l[0].startsWith(at("operator", "")));
+            expect(issues({ key: "zone", operator: "In", values: ["a b"] }))
+                .to.have.length(1)
+                .and.satisfy((l: string[]) => l[0].startsWith(`${ARG}[0].values[0]: `));
+            expect(issues({ key: "zone", operator: "Exists", values: "a" })).to.deep.equal([
+                at("values", "must be a list of strings"),
+            ]);
+            expect(issues(undefined, [{ matchExpressions: "zone=a" }])).to.deep.equal([
+                `${ARG}: must be a list of requirements ({ key, operator, values })`,
+            ]);
+        });
+    });
 });
