@@ -191,4 +191,75 @@ describe("validation at its edges (from Stryker's survivors)", () => {
             ]);
         });
     });
+
+    describe("the checker's messages and hints", () => {
+        const message = (args: unknown) => {
+            try {
+                validateArgs("w", args as never);
+            } catch (e) {
+                expect((e as Error).name).to.equal("WebserverPodArgError");
+                return (e as Error).message;
+            }
+            throw new Error("accepted");
+        };
+        const KEYS = "namespace, podName, nginxImage";
+
+        it("args that are not an object: the args themselves named, no dotted path", () => {
+            expect(message("x")).to.match(
+                new RegExp(`^WebserverPod "w": invalid args "x": must be an object with the keys ${KEYS}, `),
+            );
+        });
+
+        it("several problems: counted, one a line", () => {
+            expect(message({ podName: 5, nginxImage: 5 })).to.equal(
+                'WebserverPod "w": 2 problems in its args:\n  invalid args.podName 5: must be a string\n  invalid args.nginxImage 5: must be a string',
+            );
+        });
+
+        it("with the preset, a request written above the preset's limit is refused at the request (the limit was not written)", () => {
+            const r = refusal({ production: true, resources: { nginx: { requests: { cpu: "2" } } } });
+            expect(r.arg).to.equal("resources.nginx.requests.cpu");
+        });
+
+        it("an option set to undefined is as if unset, not an unknown key", () => {
+            expect(() => validateArgs("w", { foo: undefined } as never)).to.not.throw();
+        });
+
+        it("unknown keys that may hold a credential are named, their values not shown (apikey, a key named destination)", () => {
+            for (const args of [{ apikey: "s3cr3t" }, { retention: { destination: "s3cr3t" } }]) {
+                const m = message(args);
+                expect(m, JSON.stringify(args)).to.contain(
+                    "(value not shown: it may be a credential): is not an option",
+                );
+            }
+        });
+
+        it("integers, images and quantities: the whole rule, no more", () => {
+            expect(message({ workload: "Deployment", replicas: 0 })).to.equal(
+                'WebserverPod "w": invalid args.replicas 0: must be an integer from 1 to 1000',
+            );
+            expect(message({ nginxImage: "Nginx:1" })).to.contain(
+                "must be an image reference such as nginx:1.27, registry.example.com/team/nginx:1.27 or nginx@sha256:<64 hex digits> (no spaces or upper-case letters in the name)",
+            );
+            expect(message({ logVolume: { sizeLimit: {} } })).to.contain(
+                "invalid args.logVolume.sizeLimit {}: must be a string",
+            );
+            expect(message({ logVolume: { sizeLimit: "1.5" } })).to.contain(
+                'is 1.5 bytes: memory and storage are whole bytes; did you mean "2"?',
+            );
+        });
+
+        it("disk units get a hint, the whole string trimmed: 200MB, ' 200MB', 1.25GB; none for x200MB or 200MBs", () => {
+            const hint = (q: string, n: string, u: string) =>
+                expect(message({ logVolume: { sizeLimit: q } }), q).to.contain(
+                    `; did you mean "${n}${u}i" (or "${n}${u}", powers of 1000)?`,
+                );
+            hint("200MB", "200", "M");
+            hint(" 200MB", "200", "M");
+            hint("1.25GB", "1.25", "G");
+            hint("2tb", "2", "T");
+            for (const q of ["x200MB", "200MBs", "1.xGB"])
+                expect(message({ logVolume: { sizeLimit: q } }), q).to.not.contain("did you mean");
+        });
+    });
 });
