@@ -12,7 +12,7 @@ import * as path from "path";
 import { parseFlags, runMain } from "../scripts/lib/cli";
 import { have, isRoot, run } from "../scripts/lib/exec";
 import { containersConf, ensurePodman, podmanVersion } from "../scripts/lib/podman";
-import { PROJECT_DIR } from "../scripts/lib/render";
+import { REPO_ROOT } from "../scripts/lib/render";
 import { renderRunnable } from "../scripts/lib/runnable";
 import { writeChart } from "./chart";
 import { measureDelivery } from "./measures/delivery";
@@ -85,9 +85,9 @@ runMain(async () => {
         seconds,
     });
     console.log(md);
-    const out = path.join(PROJECT_DIR, "bench", quick ? "results-quick.md" : "results.md");
+    const out = path.join(REPO_ROOT, "bench", quick ? "results-quick.md" : "results.md");
     fs.writeFileSync(out, md);
-    const chart = path.join(PROJECT_DIR, "bench", quick ? "chart-quick.svg" : "chart.svg");
+    const chart = path.join(REPO_ROOT, "bench", quick ? "chart-quick.svg" : "chart.svg");
     writeChart(chart, latency, growth);
-    log(`wrote ${path.relative(PROJECT_DIR, out)} and ${path.relative(PROJECT_DIR, chart)} in ${seconds.toFixed(0)} s`);
+    log(`wrote ${path.relative(REPO_ROOT, out)} and ${path.relative(REPO_ROOT, chart)} in ${seconds.toFixed(0)} s`);
 });

@@ -2,7 +2,7 @@
 // `podman kube play` to 2/2 running.
 import { spawnSync } from "child_process";
 import { downPod, playPod } from "../../scripts/lib/pod";
-import { PROJECT_DIR, renderStack } from "../../scripts/lib/render";
+import { REPO_ROOT, renderStack } from "../../scripts/lib/render";
 import { KubeObject } from "../../scripts/lib/schema";
 import { Settings } from "../settings";
 import { spread, Spread } from "../stats";
@@ -19,7 +19,7 @@ export async function measureRender(s: Settings): Promise<RenderResult> {
     for (let i = 0; i < s.reps; i++) {
         const t = process.hrtime.bigint();
         const r = spawnSync(process.execPath, ["-r", "sucrase/register/ts", "scripts/render.ts"], {
-            cwd: PROJECT_DIR,
+            cwd: REPO_ROOT,
         });
         if (r.status !== 0) throw new Error(`npm run render failed: ${r.stderr}`);
         cli.push(Number(process.hrtime.bigint() - t) / 1e6);

@@ -11,7 +11,7 @@ import * as os from "os";
 import * as path from "path";
 import { parseFlags, runMain } from "../../scripts/lib/cli";
 import { isRoot, run } from "../../scripts/lib/exec";
-import { PROJECT_DIR } from "../../scripts/lib/render";
+import { REPO_ROOT } from "../../scripts/lib/render";
 import { rsyslogd } from "../../scripts/lib/syslogReceiver";
 import { pinnedVersions } from "../../scripts/lib/tools";
 import { VictoriaLogsProcess } from "../../scripts/lib/victoriaLogs";
@@ -36,7 +36,7 @@ runMain(async () => {
     rsyslogd();
     log("VictoriaLogs and the OpenTelemetry Collector (built from their Go modules when not cached) ...");
     // Cold, both builds take minutes (about 3 each here).
-    run("bash", [path.join(PROJECT_DIR, "scripts", "tools.sh"), "install", "victorialogs", "otelcol"], {
+    run("bash", [path.join(REPO_ROOT, "scripts", "tools.sh"), "install", "victorialogs", "otelcol"], {
         live: true,
         timeoutMs: 60 * 60_000,
     });
@@ -76,9 +76,9 @@ runMain(async () => {
             seconds: (Date.now() - started) / 1000,
         });
         console.log(md);
-        const out = path.join(PROJECT_DIR, "bench", s.quick ? "results-peer-quick.md" : "results-peer.md");
+        const out = path.join(REPO_ROOT, "bench", s.quick ? "results-peer-quick.md" : "results-peer.md");
         fs.writeFileSync(out, md);
-        log(`wrote ${path.relative(PROJECT_DIR, out)}`);
+        log(`wrote ${path.relative(REPO_ROOT, out)}`);
     } finally {
         await vl.stop();
     }

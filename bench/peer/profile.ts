@@ -14,7 +14,7 @@ import * as os from "os";
 import * as path from "path";
 import { parseFlags, runMain } from "../../scripts/lib/cli";
 import { isRoot, run } from "../../scripts/lib/exec";
-import { PROJECT_DIR } from "../../scripts/lib/render";
+import { REPO_ROOT } from "../../scripts/lib/render";
 import { rsyslogd } from "../../scripts/lib/syslogReceiver";
 import { pinnedVersions } from "../../scripts/lib/tools";
 import { VictoriaLogsProcess } from "../../scripts/lib/victoriaLogs";
@@ -86,7 +86,7 @@ runMain(async () => {
     const [rounds, n, killN] = quick ? [1, 20_000, 12_000] : [3, 100_000, 30_000];
     if (!isRoot()) throw new Error("the profile sets CPU limits with cgroups: run it as root");
     log("VictoriaLogs (built from its Go module when not cached) ...");
-    run("bash", [path.join(PROJECT_DIR, "scripts", "tools.sh"), "install", "victorialogs"], { live: true });
+    run("bash", [path.join(REPO_ROOT, "scripts", "tools.sh"), "install", "victorialogs"], { live: true });
     const rsyslogVersion = /rsyslogd\s+(\S+)/.exec(run(rsyslogd(), ["-v"]).stdout)?.[1] ?? "(unknown version)";
     const started = Date.now();
     const vl = await VictoriaLogsProcess.start();
@@ -126,7 +126,7 @@ The agent alone drains ${n} nginx JSON records already in its log into VictoriaL
 |---|---|---|
 ${rows.map(([name, f]) => `| ${name} | ${f("as shipped")} | ${f("queue in memory")} |`).join("\n")}
 `;
-    const file = path.join(PROJECT_DIR, "bench", quick ? "results-profile-quick.md" : "results-profile.md");
+    const file = path.join(REPO_ROOT, "bench", quick ? "results-profile-quick.md" : "results-profile.md");
     fs.writeFileSync(file, text);
-    console.log(`\n${text}\nwritten to ${path.relative(PROJECT_DIR, file)}`);
+    console.log(`\n${text}\nwritten to ${path.relative(REPO_ROOT, file)}`);
 });

@@ -7,7 +7,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse, stringify } from "yaml";
 import { KubeObject, validateAgainstSchema } from "./schema";
 
-export const PROJECT_DIR = path.resolve(__dirname, "..", "..", "program");
+/** The repository's root: the component package, scripts/, bench/. */
+export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+/** The Pulumi program's directory: its Pulumi.yaml, stack files and index.ts. */
+export const PROJECT_DIR = path.join(REPO_ROOT, "program");
 
 export class RenderError extends Error {}
 

@@ -7,7 +7,7 @@ import * as path from "path";
 import { parseAllDocuments } from "yaml";
 import { seedPod } from "../helpers/fixtures";
 import { cliCase } from "../helpers/children";
-import { readStackConfig } from "../../scripts/lib/render";
+import { PROJECT_DIR, readStackConfig, REPO_ROOT } from "../../scripts/lib/render";
 import { RULES } from "../../policy/rules";
 import { SchemaError, validateAgainstSchema } from "../../scripts/lib/schema";
 
@@ -50,6 +50,22 @@ describe("npm run render", function () {
         const r = badFlag();
         expect(r.code).to.equal(1);
         expect(r.stderr).to.contain("unknown argument --stak");
+    });
+});
+
+describe("where the scripts find things", () => {
+    it("the program in program/, the repository's root beside it (bench/ and scripts/ are the root's)", () => {
+        expect(fs.existsSync(path.join(PROJECT_DIR, "Pulumi.yaml")), PROJECT_DIR).to.equal(true);
+        expect(fs.existsSync(path.join(PROJECT_DIR, "index.ts"))).to.equal(true);
+        for (const f of ["package.json", "PulumiPlugin.yaml", "bench/results.md", "scripts/tools.sh"])
+            expect(fs.existsSync(path.join(REPO_ROOT, f)), f).to.equal(true);
+        // Every script that writes under bench/ or runs scripts/ joins them to the root, not to the program's directory.
+        for (const dir of ["bench", "scripts"])
+            for (const f of fs.readdirSync(path.join(REPO_ROOT, dir), { recursive: true }) as string[]) {
+                if (!f.endsWith(".ts")) continue;
+                const text = fs.readFileSync(path.join(REPO_ROOT, dir, f), "utf8");
+                expect(text, `${dir}/${f}`).to.not.match(/path\.join\(PROJECT_DIR, "(bench|scripts)"/);
+            }
     });
 });
 
