@@ -262,4 +262,66 @@ describe("validation at its edges (from Stryker's survivors)", () => {
                 expect(message({ logVolume: { sizeLimit: q } }), q).to.not.contain("did you mean");
         });
     });
+
+    describe("destinations at their edges (shipping.ts)", () => {
+        const es = (elasticsearch: object) => ({ destination: { elasticsearch } }) as never;
+        const syslog = (sl: object) => ({ destination: { syslog: sl } }) as never;
+        const accepted = (args: never) => expect(() => validateArgs("web", args), JSON.stringify(args)).to.not.throw();
+
+        it("with the preset, a sizeLimit written at or below the preset's maxSize is refused at the sizeLimit", () => {
+            const r = refusal({ production: true, logVolume: { sizeLimit: "128Mi" } });
+            expect(r.arg).to.equal("logVolume.sizeLimit");
+            expect(r.message).to.contain(
+                "must be above retention.maxSize (200Mi), or the kubelet evicts the Pod first",
+            );
+        });
+
+        it("bulk URLs: credentials in either part, a fragment, /_bulk at the end refused; trailing slashes dropped", () => {
+            for (const url of [
+                "http://user@es:9200",
+                "http://:pw@es:9200",
+                "http://es:9200/#x",
+                "http://es:9200/base/_bulk",
+            ])
+                expect(refusal(es({ url })).arg, url).to.equal("destination.elasticsearch.url");
+            expect(validateArgs("web", es({ url: "http://es:9200/base//" })).destination).to.deep.include({
+                server: "http://es:9200/base",
+            });
+            expect(refusal(es({ url: 5 })).arg).to.equal("destination.elasticsearch.url");
+            expect(refusal({ destination: { elasticsearch: "x" } } as never).arg).to.equal("destination.elasticsearch");
+        });
+
+        it("index, auth and TLS: each rule at its field with its words; what is right is taken", () => {
+            expect(refusal(es({ url: "http://es", index: "Bad" })).message).to.contain(
+                "must be an index name: lowercase letters",
+            );
+            expect(refusal(es({ url: "http://es", auth: {} })).arg).to.equal(
+                "destination.elasticsearch.auth.basicAuthSecret",
+            );
+            expect(refusal(es({ url: "https://es", auth: { basicAuthSecret: "Bad_Name" } })).message).to.contain(
+                "must be the name of a Secret (a DNS subdomain: lowercase letters, digits, '-' and '.') of type kubernetes.io/basic-auth",
+            );
+            accepted(es({ url: "http://es:9200", auth: { basicAuthSecret: "writer", allowPlainHttp: true } }));
+            accepted(es({ url: "https://es:9200", tls: { ca: { configMap: "es-ca" } } }));
+            const ca = (caValue: unknown) => refusal(es({ url: "https://es", tls: { ca: caValue } }));
+            expect(ca("x").arg).to.equal("destination.elasticsearch.tls.ca");
+            expect(ca({ configMap: "Bad_Name" }).message).to.contain("ConfigMap");
+            expect(ca({ secret: "Bad_Name" }).message).to.contain("Secret");
+            expect(ca({ configMap: "es-ca", key: 5 }).arg).to.equal("destination.elasticsearch.tls.ca.key");
+            for (const key of ["bad key.crt", "ca.crt bad"]) {
+                const r = ca({ configMap: "es-ca", key });
+                expect(r.arg, key).to.equal("destination.elasticsearch.tls.ca.key");
+                expect(r.message, key).to.contain(
+                    "must be a ConfigMap or Secret key: letters, digits, '-', '_' and '.'",
+                );
+            }
+        });
+
+        it("syslog: RELP without TLS takes an IP address; RELP with TLS and no ca says librelp takes no system CAs", () => {
+            accepted(syslog({ address: "10.0.0.1:2514", protocol: "relp" }));
+            expect(refusal(syslog({ address: "logs.example.com:2514", protocol: "relp", tls: {} })).message).to.contain(
+                "needs ca for syslog over TLS: librelp takes no system CAs",
+            );
+        });
+    });
 });
