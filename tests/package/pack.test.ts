@@ -42,9 +42,13 @@ describe("the component as an npm package", function () {
         expect(manifest.publishConfig, "publishConfig would override release.yml's registry and access").to.equal(
             undefined,
         );
-        const r = run("npm", ["publish", tarball, "--provenance", "--access", "public", "--dry-run", "--json"], {
-            cwd: WORK,
-        });
+        const r = run(
+            "npm",
+            ["publish", tarball, "--provenance", "--access", "public", "--dry-run", "--json", "--loglevel=notice"],
+            {
+                cwd: WORK,
+            },
+        );
         const published = JSON.parse(r.stdout)["webserver-sidecar"];
         expect(published.id).to.equal(`webserver-sidecar@${version}`);
         expect(r.stderr).to.contain("with tag latest and public access (dry-run)");
