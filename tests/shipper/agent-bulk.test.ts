@@ -10,12 +10,20 @@ import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { AGENT } from "../../components";
+import { ElasticsearchTarget } from "../../components/model";
 import { CA_FROM_CONFIGMAP, testCertificates } from "./certificates";
 import { linesBetween } from "../../scripts/lib/load";
 import { PATH_WITH_SBIN } from "../../scripts/lib/syslogReceiver";
 import { VictoriaLogsProcess } from "../../scripts/lib/victoriaLogs";
 import { AgentProcess, bulkTargetOf, deliveredCopy, RECORD_ENV, settledOffset } from "./agentHarness";
 import { report, sleep, summarize, until } from "./harness";
+
+/** Starts `server` on a free loopback port; the destination that points the agent at it as its bulk API. */
+async function fakeBulkApi(server: http.Server | net.Server): Promise<ElasticsearchTarget> {
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    const port = (server.address() as net.AddressInfo).port;
+    return { kind: "elasticsearch", server: `http://127.0.0.1:${port}`, query: "", index: "nginx" };
+}
 
 /** An Elasticsearch that takes every request but refuses every document in it (a mapping conflict). */
 function rejectingServer(reason: string): http.Server {
@@ -284,15 +292,9 @@ describe("log agent over the bulk API into VictoriaLogs (plain processes, no pod
         // An Elasticsearch that takes every request but refuses every document (a mapping conflict).
         const reason = "failed to parse field [status] of type [long]";
         const server = rejectingServer(reason);
-        await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+        const destination = await fakeBulkApi(server);
         try {
-            const port = (server.address() as import("net").AddressInfo).port;
-            const r = (run = new AgentProcess({
-                kind: "elasticsearch",
-                server: `http://127.0.0.1:${port}`,
-                query: "",
-                index: "nginx",
-            }));
+            const r = (run = new AgentProcess(destination));
             r.write("access.log", ["rejected 0 by the mapping", "rejected 1 by the mapping"]);
             r.start();
             await until(
@@ -327,13 +329,9 @@ describe("log agent over the bulk API into VictoriaLogs (plain processes, no pod
         );
         const reason = "failed to parse field [status] of type [long]";
         const server = rejectingServer(reason);
-        await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+        const destination = await fakeBulkApi(server);
         try {
-            const port = (server.address() as import("net").AddressInfo).port;
-            const r = (run = new AgentProcess(
-                { kind: "elasticsearch", server: `http://127.0.0.1:${port}`, query: "", index: "nginx" },
-                { pathPrefix: bin },
-            ));
+            const r = (run = new AgentProcess(destination, { pathPrefix: bin }));
             r.write("access.log", ["rejected 0 at the start"]);
             r.start();
             // The position moving past the line is rsyslog done with it (rejected, written to the errorfile).
@@ -382,15 +380,9 @@ describe("log agent over the bulk API into VictoriaLogs (plain processes, no pod
                 );
             });
         });
-        await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+        const destination = await fakeBulkApi(server);
         try {
-            const port = (server.address() as import("net").AddressInfo).port;
-            const r = (run = new AgentProcess({
-                kind: "elasticsearch",
-                server: `http://127.0.0.1:${port}`,
-                query: "",
-                index: "nginx",
-            }));
+            const r = (run = new AgentProcess(destination));
             const lines = Array.from({ length: 8 }, (_, i) => `pressure ${i} x`);
             r.write("access.log", lines);
             r.start();
@@ -448,18 +440,11 @@ describe("log agent over the bulk API into VictoriaLogs (plain processes, no pod
             const secrets = [auth.password, Buffer.from(`${auth.username}:${auth.password}`).toString("base64")];
             const held: net.Socket[] = [];
             const server = net.createServer((s) => held.push(s));
-            await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-            const port = (server.address() as net.AddressInfo).port;
+            const destination = await fakeBulkApi(server);
             const noCurl = how !== "curl" ? pathWithout("curl") : undefined;
             try {
                 run = new AgentProcess(
-                    {
-                        kind: "elasticsearch",
-                        server: `http://127.0.0.1:${port}`,
-                        query: "",
-                        index: "nginx",
-                        basicAuthSecret: "es-credentials",
-                    },
+                    { ...destination, basicAuthSecret: "es-credentials" },
                     {
                         env: {
                             [AGENT.basicAuthEnv.username]: auth.username,
