@@ -6,6 +6,7 @@
 import { expect } from "chai";
 import { checkObjects } from "../../policy/offline";
 import { evaluate, podSpecOf, RULES, WORKLOADS } from "../../policy/rules";
+import { configMapFindings } from "../helpers/policyFindings";
 
 const rule = (id: string) => RULES.find((r) => r.id === id)!;
 /** A pod spec of one container `c` (named "web"), the rest of the pod from `pod`. */
@@ -160,13 +161,7 @@ describe("policy rules at their edges", () => {
     });
 });
 
-/** One policy's messages on an agent ConfigMap holding `conf`. */
-const confFindings = (policy: string, conf: string) =>
-    checkObjects([
-        { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "agent" }, data: { "rsyslog.conf": conf } } as never,
-    ])
-        .filter((f) => f.policy === policy)
-        .map((f) => f.message.split(". Fix:")[0]);
+const confFindings = (policy: string, conf: string) => configMapFindings(policy)(conf);
 
 describe("the agent-config rules read RainerScript as rsyslog does", () => {
     it("tls-verification-on: spaces around '=' change nothing", () => {

@@ -9,6 +9,7 @@ import { checkObjects, enforcementLevel } from "../../policy/offline";
 import { POLICIES } from "../../policy/policies";
 import { evaluate, RULES, WORKLOADS } from "../../policy/rules";
 import { seedPod } from "../helpers/fixtures";
+import { configMapFindings } from "../helpers/policyFindings";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const objectsFor = (args: WebserverPodArgs) => renderObjects(args, "policy");
@@ -210,19 +211,6 @@ describe("the Pod Security Standards' baseline rules: each fails on what it forb
         for (const r of RULES.filter((x) => x.pssBaseline)) expect(r.check(spec), r.id).to.deep.equal([]);
     });
 });
-
-/** The messages one policy gives an agent ConfigMap holding `conf` as its rsyslog.conf, whatever wrote it. */
-const configMapFindings = (policy: string) => (conf: string) => {
-    const configMap = {
-        apiVersion: "v1",
-        kind: "ConfigMap",
-        metadata: { name: "webserver-agent-conf-0" },
-        data: { "rsyslog.conf": conf },
-    };
-    return checkObjects([configMap])
-        .filter((f) => f.policy === policy)
-        .map((f) => f.message.split(". Fix:")[0]);
-};
 
 describe("tls-verification-on reads the agent's config itself", () => {
     const findings = configMapFindings("tls-verification-on");
