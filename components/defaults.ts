@@ -333,6 +333,36 @@ export const LOG_SERVICE = {
 } as const;
 
 /**
+ * The LogService's alerting (LogServiceArgs.alerting, docs/alerting.md): vmalert evaluating LogsQL
+ * rules against VictoriaLogs and posting what fires to an Alertmanager's API.
+ */
+export const LOG_ALERTING = {
+    /** The vmalert release scripts/tools.sh builds (tools/versions.env VMALERT_VERSION). */
+    image: "victoriametrics/vmalert:v1.151.0",
+    /** vmalert's HTTP port: its web UI of the rules and alerts, /health, /metrics. */
+    httpPort: 8880,
+    /** How often the rules are evaluated: a minute, as Prometheus' and vmalert's own default. */
+    evaluationInterval: "1m",
+    /** WebserverErrors: this many 5xx answers from one pod within the window fire it. */
+    errorThreshold: 10,
+    errorWindow: "5m",
+    /**
+     * WebserverSilent: a pod that sent records within the lookback but none for this long fires it.
+     * Ten minutes: the production preset's probes alone write an access-log line every 10 s.
+     */
+    silentAfter: "10m",
+    silenceLookback: "1h",
+    /** Where the rules file is mounted in vmalert's pod. */
+    rulesDir: "/etc/vmalert",
+    rulesFile: "rules.yaml",
+    /** Requests and limits: vmalert runs a query a rule per interval. */
+    resources: {
+        requests: { cpu: "10m", memory: "32Mi", "ephemeral-storage": "16Mi" },
+        limits: { cpu: "200m", memory: "128Mi", "ephemeral-storage": "64Mi" },
+    },
+} as const;
+
+/**
  * What a destination's bulk URL tells VictoriaLogs (query parameters of /insert/elasticsearch): the
  * record's message and time fields (components/nginxConf.ts, agentConf.ts), and the fields whose
  * values make a log stream (one per pod, container and log).

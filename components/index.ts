@@ -70,8 +70,11 @@ export { WebserverPod, WEBSERVER_POD_TYPE } from "./webserverPod";
 export { LogService, LOG_SERVICE_TYPE, LogServiceArgError, validateLogService } from "./logService";
 // The questions its web UI opens on (the `queryUrls` output), and their LogsQL.
 export { LOG_QUERIES, uiQueryUrl, uiQueryUrls } from "./logService";
+// Its alerting rules (vmalert, LogServiceArgs.alerting), by name, and as it writes them.
+export { ALERT_NAMES, alertRules } from "./logService";
 export type {
     LogQueryUrls,
+    LogServiceAlerting,
     LogServiceArgs,
     LogServiceQuantities,
     LogServiceResources,
@@ -79,7 +82,7 @@ export type {
     LogServiceResourcesArgs,
 } from "./logService";
 // What `production: true` sets, and the log agent's image and config paths (to mirror or pre-pull).
-export { AGENT, LOG_SERVICE, PRODUCTION_PRESET, VICTORIALOGS_BULK_QUERY } from "./defaults";
+export { AGENT, LOG_ALERTING, LOG_SERVICE, PRODUCTION_PRESET, VICTORIALOGS_BULK_QUERY } from "./defaults";
 // Validation without declaring anything: the same checks and messages as the component's.
 export { validateArgs, WebserverPodArgError } from "./validate";
 export type { ArgIssue } from "./validate";

@@ -16,6 +16,29 @@ export interface LogServiceResources {
     readonly limits?: LogServiceQuantities;
 }
 
+/**
+ * Alerting on the webserver's logs: vmalert evaluates two LogsQL rules against the LogService and
+ * posts what fires to an Alertmanager (docs/alerting.md). WebserverErrors: a pod answered
+ * `errorThreshold` 5xx within `errorWindow`. WebserverSilent: a pod that sent records within
+ * `silenceLookback` sent none for `silentAfter`.
+ */
+export interface LogServiceAlerting {
+    /** Alertmanager's base URL (http:// or https://, no credentials): vmalert POSTs the firing alerts, a JSON array in Alertmanager's API v2, to `<notifierUrl>/api/v2/alerts` at every evaluation; Alertmanager routes them to a webhook, chat or mail. */
+    readonly notifierUrl: string;
+    /** 5xx answers from one pod within `errorWindow` that fire WebserverErrors, an integer from 1. @default 10 */
+    readonly errorThreshold?: number;
+    /** The window WebserverErrors counts over, a duration ("5m", "1h"), at least `evaluationInterval`. @default "5m" */
+    readonly errorWindow?: string;
+    /** How long a pod that sent records within `silenceLookback` must send none to fire WebserverSilent, a duration, at least `evaluationInterval`. @default "10m" */
+    readonly silentAfter?: string;
+    /** How far back WebserverSilent looks for the pods that sent records, a duration longer than `silentAfter`; a pod gone for good (a rollout, a scale-down) fires it until its last record is older than this. @default "1h" */
+    readonly silenceLookback?: string;
+    /** How often vmalert evaluates the rules, a duration of at least 1s. @default "1m" */
+    readonly evaluationInterval?: string;
+    /** The vmalert image. @default "victoriametrics/vmalert:v1.151.0" */
+    readonly image?: pulumi.Input<string>;
+}
+
 /** A VictoriaLogs single node the webserver's agent delivers to, and developers query. */
 export interface LogServiceArgs {
     /** Name of the StatefulSet, its Service and its PersistentVolumeClaim template, a DNS-1035 label (a Service name). @default the component's name */
@@ -32,6 +55,8 @@ export interface LogServiceArgs {
     readonly storageClassName?: pulumi.Input<string>;
     /** Requests and limits, merged field by field over the defaults. */
     readonly resources?: LogServiceResources;
+    /** Alerts on the webserver's logs (vmalert, a Deployment of one pod beside the service). @default none */
+    readonly alerting?: LogServiceAlerting;
 }
 
 // The names before 0.2.0 (CHANGELOG.md).

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { LOG_SERVICE } from "../defaults";
 import { isKnown } from "../known";
+import { buildAlertingObjects } from "./alerting";
 import { LogServiceArgs } from "./args";
 import {
     buildLogServiceService,
@@ -20,7 +21,9 @@ export const LOG_SERVICE_TYPE = "webserver-sidecar:index:LogService";
  * A log-aggregation service for the webserver's logs: VictoriaLogs single node (a StatefulSet of
  * one pod, its data on a PersistentVolumeClaim, a Service), keeping the last 24 hours the task
  * names plus a margin. Pass its `bulkUrl` as a WebserverPod's `destination.elasticsearch.url`;
- * developers query it with LogsQL (`_time:24h status:>=500`) in its web UI at `uiUrl`.
+ * developers query it with LogsQL (`_time:24h status:>=500`) in its web UI at `uiUrl`. With
+ * `alerting`, vmalert evaluates rules on the logs (5xx bursts, a pod gone silent) and notifies an
+ * Alertmanager.
  */
 export class LogService extends pulumi.ComponentResource {
     /** The Service's (and StatefulSet's) name. */
@@ -52,6 +55,24 @@ export class LogService extends pulumi.ComponentResource {
             { metadata: sts.metadata, spec: sts.spec },
             { ...child, dependsOn: [service] },
         );
+        if (args.alerting !== undefined) {
+            // vmalert, with its rules; it queries the Service, so it starts once the Service exists.
+            const objects = v.apply((val) => {
+                if (val.alerting === undefined)
+                    throw new Error(`LogService "${name}": args.alerting resolved to nothing`);
+                return buildAlertingObjects(val.name, val.namespace, val.alerting);
+            });
+            const rules = new k8s.core.v1.ConfigMap(
+                `${name}-alert-rules`,
+                { metadata: objects.configMap.metadata, data: objects.configMap.data },
+                child,
+            );
+            new k8s.apps.v1.Deployment(
+                `${name}-vmalert`,
+                { metadata: objects.deployment.metadata, spec: objects.deployment.spec },
+                { ...child, dependsOn: [service, rules] },
+            );
+        }
         this.serviceName = service.metadata.name;
         this.namespace = service.metadata.namespace;
         // From its args alone, so `npm run render` declares what `pulumi up` does: `<name>` from its

@@ -6,6 +6,7 @@ import { LOG_SERVICE, VICTORIALOGS_BULK_QUERY } from "../defaults";
 import { formatBytes, quantityValue } from "../grammar";
 import { profileSettings } from "../profile";
 import { Checker } from "../validate/checker";
+import { checkAlerting, ValidatedAlerting } from "./alerting";
 import { LogServiceArgs } from "./args";
 
 /** LogService's args, checked, with every default filled in (namespace stays as given). */
@@ -20,6 +21,7 @@ export interface ValidatedLogService {
         requests: { cpu: string; memory: string; "ephemeral-storage": string };
         limits: { cpu: string; memory: string; "ephemeral-storage": string };
     };
+    readonly alerting?: ValidatedAlerting;
 }
 
 /** Thrown for bad args, before anything is registered; names each argument and value. */
@@ -63,6 +65,7 @@ export function validateLogService(component: string, args: LogServiceArgs): Val
         "storageSize",
         "storageClassName",
         "resources",
+        "alerting",
     ]);
     const name = args.name === undefined ? component : c.string("name", args.name);
     if (name !== undefined && !DNS1035.test(name))
@@ -116,6 +119,7 @@ export function validateLogService(component: string, args: LogServiceArgs): Val
         if (req && lim && quantityValue(req) > quantityValue(lim))
             c.fail(`resources.requests.${res}`, req, `must not exceed resources.limits.${res} (${lim})`);
     }
+    const alerting = args.alerting === undefined ? undefined : checkAlerting(c, "alerting", args.alerting);
     if (c.issues.length > 0) throw new LogServiceArgError(component, c.issues);
     return {
         name: name!,
@@ -125,6 +129,7 @@ export function validateLogService(component: string, args: LogServiceArgs): Val
         storageSize: storageSize!,
         ...(storageClassName !== undefined && { storageClassName }),
         resources,
+        ...(alerting !== undefined && { alerting }),
     };
 }
 

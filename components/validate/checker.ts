@@ -1,6 +1,6 @@
 // Collects every problem of one set of args, each under the argument path the user wrote, so a
 // call fails once with all of them. Typed readers return the value, or undefined after noting why.
-import { closest, isDnsLabel, isImageReference, parseQuantity, formatBytes } from "../grammar";
+import { closest, isDnsLabel, isImageReference, isUrlHost, parseQuantity, formatBytes } from "../grammar";
 
 /** One problem: the argument path as the user wrote it, the value given there, and the rule it breaks. */
 export interface ArgIssue {
@@ -108,6 +108,33 @@ export class Checker {
     integer(arg: string, value: unknown, min: number, max: number, why = ""): number | undefined {
         if (typeof value === "number" && Number.isInteger(value) && value >= min && value <= max) return value;
         return this.fail(arg, value, `must be an integer from ${min} to ${max}${why}`);
+    }
+
+    /**
+     * An http:// or https:// URL naming its server by a DNS name or an IP address, without
+     * credentials (`credentials` says where they would land in plain text, and where they go
+     * instead) or a #fragment. `example` is shown with the rule.
+     */
+    httpUrl(arg: string, value: string, example: string, credentials: string): URL | undefined {
+        let u: URL;
+        try {
+            u = new URL(value);
+        } catch {
+            return this.fail(arg, value, `must be a URL such as "${example}"`);
+        }
+        if (u.protocol !== "http:" && u.protocol !== "https:")
+            return this.fail(arg, value, `must be an http:// or https:// URL such as "${example}"`);
+        if (u.username !== "" || u.password !== "")
+            return this.fail(arg, value.replace(/\/\/[^@/]*@/, "//***@"), `must not carry credentials: ${credentials}`);
+        if (u.hash !== "") return this.fail(arg, value, "must not have a #fragment");
+        // The URL standard lets '"', '=', '(' and more through in a host; none names a server.
+        if (!isUrlHost(u.hostname))
+            return this.fail(
+                arg,
+                value,
+                `must name its server by a DNS name (letters, digits, '-' and '.'), an IPv4 address or an [IPv6] address, not ${JSON.stringify(u.hostname)}`,
+            );
+        return u;
     }
 
     /** A DNS-1123 label; `why` prefixes the rule (e.g. where a default came from). */

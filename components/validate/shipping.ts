@@ -2,7 +2,7 @@
 import { ResolvedWebserverPodArgs, Shipper, StorageMedium, SyslogProtocol } from "../args";
 import { DEFAULTS, LIMITS, SEED } from "../defaults";
 import { retentionMinBytes, retentionMinRule } from "../retention";
-import { durationSeconds, formatBytes, isDnsSubdomain, isUrlHost, parseHostPort, quantityValue } from "../grammar";
+import { durationSeconds, formatBytes, isDnsSubdomain, parseHostPort, quantityValue } from "../grammar";
 import { isIPv4, isIPv6 } from "net";
 import {
     AgentDestination,
@@ -279,28 +279,13 @@ function checkTls(c: Checker, arg: string, value: unknown): TlsSettings | undefi
 /** The url as rsyslog's omelasticsearch takes it: server (with its port written out) and query. */
 function bulkServer(c: Checker, url: string): Pick<ElasticsearchTarget, "server" | "query"> | undefined {
     const arg = "destination.elasticsearch.url";
-    let u: URL;
-    try {
-        u = new URL(url);
-    } catch {
-        return c.fail(arg, url, 'must be a URL such as "http://logs.example.com:9200"');
-    }
-    if (u.protocol !== "http:" && u.protocol !== "https:")
-        return c.fail(arg, url, 'must be an http:// or https:// URL such as "https://logs.example.com:9200"');
-    if (u.username !== "" || u.password !== "")
-        return c.fail(
-            arg,
-            url.replace(/\/\/[^@/]*@/, "//***@"),
-            "must not carry credentials: they would be stored in plain text in the agent's ConfigMap and the stack's config; name a Secret in auth.basicAuthSecret",
-        );
-    if (u.hash !== "") return c.fail(arg, url, "must not have a #fragment");
-    // The URL standard lets '"', '=', '(' and more through in a host; none names a server.
-    if (!isUrlHost(u.hostname))
-        return c.fail(
-            arg,
-            url,
-            `must name its server by a DNS name (letters, digits, '-' and '.'), an IPv4 address or an [IPv6] address, not ${JSON.stringify(u.hostname)}`,
-        );
+    const u = c.httpUrl(
+        arg,
+        url,
+        "http://logs.example.com:9200",
+        "they would be stored in plain text in the agent's ConfigMap and the stack's config; name a Secret in auth.basicAuthSecret",
+    );
+    if (u === undefined) return undefined;
     const path = u.pathname.replace(/\/+$/, "");
     if (path.endsWith("/_bulk"))
         return c.fail(

@@ -90,7 +90,7 @@ export function uutilsStandin(log: (line: string) => void = console.log): string
  * stand-in recipe's hash; built once.
  */
 function standinFromTool(
-    tool: "victorialogs" | "rsyslog-testing",
+    tool: "victorialogs" | "vmalert" | "rsyslog-testing",
     env: (bin: string) => Record<string, string>,
 ): string {
     const bin = toolDir(tool);
@@ -110,6 +110,13 @@ function standinFromTool(
  */
 export const victoriaLogsStandin = (): string =>
     standinFromTool("victorialogs", (bin) => ({ VICTORIA_LOGS: path.join(bin, "victoria-logs") }));
+
+/**
+ * The vmalert stand-in (victoriametrics/vmalert's layout) from the binary scripts/tools.sh built
+ * from VictoriaMetrics' Go module: what the LogService's alerting runs on the real node.
+ */
+export const vmalertStandin = (): string =>
+    standinFromTool("vmalert", (bin) => ({ VMALERT: path.join(bin, "vmalert") }));
 
 /**
  * The agent image for RELP with TLS (rsyslog 8.2606 or later) from the root scripts/tools.sh

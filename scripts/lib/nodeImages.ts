@@ -3,8 +3,15 @@
 // stand-in built from Debian packages or from a Go module's binary (scripts/standin). No registry
 // on the internet is reached; an image not in this table fails to pull on the node, as a missing
 // tag fails on Docker Hub.
-import { IMAGES, LOG_SERVICE, SEED } from "../../components/defaults";
-import { qualified, rsyslogTestingStandin, standinImage, uutilsStandin, victoriaLogsStandin } from "./images";
+import { IMAGES, LOG_ALERTING, LOG_SERVICE, SEED } from "../../components/defaults";
+import {
+    qualified,
+    rsyslogTestingStandin,
+    standinImage,
+    uutilsStandin,
+    victoriaLogsStandin,
+    vmalertStandin,
+} from "./images";
 
 /** What stands in for an image on the node, and why that one. */
 export interface NodeImage {
@@ -36,6 +43,10 @@ export const NODE_IMAGES: Readonly<Record<string, NodeImage>> = {
     [qualified(LOG_SERVICE.image)]: {
         standin: () => victoriaLogsStandin(),
         what: "VictoriaLogs built from its Go module",
+    },
+    [qualified(LOG_ALERTING.image)]: {
+        standin: () => vmalertStandin(),
+        what: "vmalert built from VictoriaMetrics' Go module",
     },
 };
 

@@ -7,6 +7,7 @@
 #   scripts/standin/build.sh nginx|ubuntu|rsyslog TAG
 #   STANDIN_BASE=<ubuntu stand-in> UUTILS_COREUTILS=<binary> scripts/standin/build.sh ubuntu-uutils TAG
 #   VICTORIA_LOGS=<binary> scripts/standin/build.sh victorialogs TAG
+#   VMALERT=<binary> scripts/standin/build.sh vmalert TAG
 #   RSYSLOG_TESTING_ROOT=<root> scripts/standin/build.sh rsyslog-testing TAG
 #
 # ubuntu-uutils is the ubuntu stand-in with Ubuntu 26.04's userland (today's ubuntu:latest): uutils
@@ -16,6 +17,9 @@
 #
 # victorialogs is victoriametrics/victoria-logs's layout: the static binary (scripts/tools.sh builds it
 # from its Go module) as /victoria-logs-prod, the entrypoint, and nothing else.
+#
+# vmalert is victoriametrics/vmalert's layout: the static binary (scripts/tools.sh builds it from
+# VictoriaMetrics' Go module) as /vmalert-prod, the entrypoint.
 #
 # rsyslog-testing is the root scripts/tools.sh rsyslog-testing makes (Debian testing's rsyslog 8.2606+
 # with RELP, the OpenSSL drivers and the openssl CLI): the agent image RELP with TLS needs, where
@@ -101,6 +105,14 @@ case $kind in
     install -m 0755 "$VICTORIA_LOGS" "$root/victoria-logs-prod"
     change=(--change 'ENTRYPOINT ["/victoria-logs-prod"]' --change 'EXPOSE 9428/tcp')
     ;;
+  vmalert)
+    : "${VMALERT:?the vmalert binary}"
+    echo "stand-in $tag: $("$VMALERT" -version 2>/dev/null | head -n 1) as /vmalert-prod"
+    mkdir -p "$root/tmp"
+    chmod 1777 "$root/tmp"
+    install -m 0755 "$VMALERT" "$root/vmalert-prod"
+    change=(--change 'ENTRYPOINT ["/vmalert-prod"]' --change 'EXPOSE 8880/tcp')
+    ;;
   rsyslog-testing)
     : "${RSYSLOG_TESTING_ROOT:?the root scripts/tools.sh rsyslog-testing made}"
     echo "stand-in $tag: Debian testing's root ($(cat "$RSYSLOG_TESTING_ROOT/../versions" 2>/dev/null))"
@@ -108,7 +120,7 @@ case $kind in
     cp -a "$RSYSLOG_TESTING_ROOT/." "$root/"
     change=(--change 'CMD ["rsyslogd", "-n", "-iNONE"]')
     ;;
-  *) echo "usage: $0 nginx|ubuntu|rsyslog|ubuntu-uutils|victorialogs|rsyslog-testing TAG" >&2; exit 2 ;;
+  *) echo "usage: $0 nginx|ubuntu|rsyslog|ubuntu-uutils|victorialogs|vmalert|rsyslog-testing TAG" >&2; exit 2 ;;
 esac
 
 # Slim the layer: apt lists and caches are not needed at run time.

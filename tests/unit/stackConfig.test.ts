@@ -206,7 +206,7 @@ describe("the program's own key logService", () => {
             `${PROJECT}:catLoopPeriodSeconds: invalid args.catLoopPeriodSeconds 0: does not apply with a destination: the log agent delivers the logs instead of a shipper`,
         ]);
         expect(problemsOf(JSON.stringify({ retention: "3d" }))).to.deep.equal([
-            `${PROJECT}:logService: invalid args.retention "3d": is not an option (known: name, namespace, image, retentionPeriod, storageSize, storageClassName, resources)`,
+            `${PROJECT}:logService: invalid args.retention "3d": is not an option (known: name, namespace, image, retentionPeriod, storageSize, storageClassName, resources, alerting)`,
         ]);
     });
 });
@@ -268,7 +268,7 @@ describe("secret config values (pulumi config set --secret)", () => {
         );
         const bad = problemsOf({ [key]: JSON.stringify({ elasticsearch: { url: `ftp://es/${token}` } }) }, [key]);
         expect(bad[1]).to.equal(
-            `${key}: invalid args.destination.elasticsearch.url (value not shown: it may be a credential): must be an http:// or https:// URL such as "https://logs.example.com:9200"`,
+            `${key}: invalid args.destination.elasticsearch.url (value not shown: it may be a credential): must be an http:// or https:// URL such as "http://logs.example.com:9200"`,
         );
         const logKey = `${PROJECT}:logService`;
         const badLogs = problemsOf({ [logKey]: JSON.stringify({ storageSize: `${token}` }) }, [logKey]);

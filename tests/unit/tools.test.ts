@@ -80,6 +80,7 @@ describe("scripts/tools.sh (npm run tools)", () => {
             "pulumi-resource-kubernetes": v.KUBERNETES_PROVIDER_VERSION,
             uutils: v.UUTILS_VERSION,
             victorialogs: v.VICTORIALOGS_VERSION,
+            vmalert: v.VMALERT_VERSION,
             otelcol: v.OTELCOL_VERSION,
             "rsyslog-testing": v.RSYSLOG_TESTING_SUITE,
         });

@@ -150,7 +150,7 @@ describe("GitHub workflows (checked here; they run only on GitHub)", () => {
         expect(steps[save].with?.path).to.equal(steps[restore].with?.path);
         for (const i of [build, save]) expect(steps[i].if).to.contain(`steps.${restoreId}.outputs.cache-hit != 'true'`);
         // What .ci/run builds on a kind runner before its tests, all of it, so the saved cache is whole.
-        expect(String(steps[build].run)).to.contain("install uutils victorialogs rsyslog-testing");
+        expect(String(steps[build].run)).to.contain("install uutils victorialogs vmalert rsyslog-testing");
     });
 
     it("ci.yml runs .ci/run with the release Pulumi CLI pinned to the SDK's, and the provider the SDK asks for", () => {
