@@ -273,13 +273,19 @@ export function curlInPodArgs(podName: string, url: string, curlOptions: string[
 }
 
 /**
+ * bash: one request line ($1) to 127.0.0.1:$0, then the status line's code on stdout. The request
+ * line is an argument, never pasted into the script.
+ */
+export const RAW_REQUEST_SCRIPT =
+    'exec 3<>"/dev/tcp/127.0.0.1/$0" || exit 1; printf "%s\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n" "$1" >&3; read -r _ code _ <&3; printf %s "$code"';
+
+/**
  * A request written as raw text from inside the pod to nginx on loopback (bash's /dev/tcp), for
  * what curl will not send (another HTTP version); returns the status line's code (0: no answer).
  * `requestLine` is the tests' own constant, passed as an argument, never pasted into the script.
  */
 export function rawRequestInPod(podName: string, requestLine: string, port = 80): number {
-    const script =
-        'exec 3<>"/dev/tcp/127.0.0.1/$0" || exit 1; printf "%s\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n" "$1" >&3; read -r _ code _ <&3; printf %s "$code"';
+    const script = RAW_REQUEST_SCRIPT;
     const r = run(
         "nsenter",
         ["-t", String(podNetnsPid(podName)), "-n", "timeout", "5", "bash", "-c", script, String(port), requestLine],

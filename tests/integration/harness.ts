@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Forward, portForward as forward } from "../../scripts/lib/portForward";
+import { RAW_REQUEST_SCRIPT } from "../../scripts/lib/pod";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -266,4 +267,26 @@ export function requestInNginx(pod: string, url: string, namespace?: string): st
     ]);
     if (r.code !== 0) throw new Error(`kubectl exec ${pod} -- curl ${url}: ${r.out}`);
     return r.stdout;
+}
+
+/**
+ * A request line curl will not send (another HTTP version) to nginx in pod `pod`, through
+ * `kubectl exec ... bash`: the status line's code (0: no answer).
+ */
+export function rawRequestInNginx(pod: string, requestLine: string, port: number, namespace?: string): number {
+    const r = kubectl([
+        "exec",
+        ...(namespace ? ["-n", namespace] : []),
+        pod,
+        "-c",
+        "nginx-container",
+        "--",
+        "bash",
+        "-c",
+        RAW_REQUEST_SCRIPT,
+        String(port),
+        requestLine,
+    ]);
+    if (r.code !== 0) throw new Error(`kubectl exec ${pod} -- bash (${requestLine}): ${r.out}`);
+    return Number(r.stdout.trim() || 0);
 }

@@ -1,16 +1,20 @@
 // The prod stack through the Automation API (as tests and tools drive Pulumi): a Deployment of two
 // replicas over the two nodes, its Service and PodDisruptionBudget, the LogService (VictoriaLogs)
-// its log agents deliver to; a change of nginx's managed
+// its log agents deliver to, with its alerting (vmalert) notifying a receiver of the test's; a
+// change of nginx's managed
 // config previews as a new ConfigMap and a rolling Deployment; then into a namespace where the API
 // server enforces the restricted Pod Security Standard, where it goes in and the seed Pod does not.
 import { expect } from "chai";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import * as fs from "fs";
+import * as path from "path";
 import {
     kubectl,
     logServiceVolume,
     objectsIn,
     portForward,
     Project,
+    rawRequestInNginx,
     report,
     requestInNginx,
     requirePrerequisites,
@@ -18,14 +22,40 @@ import {
     sh,
 } from "./harness";
 import { KWOK_TOLERATION, kwokNode, processStatus, runtimeContainersOf } from "./node";
-import { awaitProgress } from "../../scripts/lib/exec";
+import { awaitProgress, poll } from "../../scripts/lib/exec";
 import { queryLogsQL } from "../../scripts/lib/victoriaLogs";
-import { uiQueryUrls } from "../../components";
+import { ALERT_NAMES, uiQueryUrls } from "../../components";
+import { IMAGES } from "../../components/defaults";
+import { ALERT_RECEIVER, alertReceiverObjects, receivedAlerts } from "../../scripts/lib/alertReceiver";
 import { tearDown } from "./teardown";
 import { differences } from "./contains";
 import { parseAllDocuments } from "yaml";
 
 const RESTRICTED_NS = "webserver-restricted";
+
+/** The LogService's alerting as the test sets it in the stack file: WebserverErrors at 3 5xx, evaluated every 5 s. */
+const ALERTING = { threshold: 3, interval: "5s" };
+
+/** Turns the stack file's `logService: true` into a mapping with alerting on, notifying the test's receiver. */
+function withAlerting(stackFile: string): void {
+    const text = fs.readFileSync(stackFile, "utf8");
+    const line = "  webserver-sidecar:logService: true\n";
+    expect(text, stackFile).to.contain(line);
+    fs.writeFileSync(
+        stackFile,
+        text.replace(
+            line,
+            [
+                "  webserver-sidecar:logService:",
+                "    alerting:",
+                `      notifierUrl: http://${ALERT_RECEIVER.name}:${ALERT_RECEIVER.port}`,
+                `      errorThreshold: ${ALERTING.threshold}`,
+                `      evaluationInterval: ${ALERTING.interval}`,
+                "",
+            ].join("\n"),
+        ),
+    );
+}
 
 describe("integration: the prod stack through the Automation API", function () {
     this.timeout(20 * 60_000);
@@ -39,6 +69,16 @@ describe("integration: the prod stack through the Automation API", function () {
         requirePrerequisites();
         removeVolume = logServiceVolume("logs-prod");
         project = new Project("prod");
+        withAlerting(path.join(project.dir, "Pulumi.prod.yaml"));
+        // The receiver vmalert notifies: nginx (the production preset's image, which the node has)
+        // logging each request's body.
+        const receiver = path.join(project.root, "alert-receiver.json");
+        fs.writeFileSync(
+            receiver,
+            JSON.stringify({ apiVersion: "v1", kind: "List", items: alertReceiverObjects(IMAGES.nginx) }),
+        );
+        const applied = kubectl(["apply", "-f", receiver]);
+        expect(applied.code, applied.out).to.equal(0);
         // The Automation API finds the pulumi binary on the test process's PATH.
         process.env.PATH = project.env.PATH;
         stack = await LocalWorkspace.createOrSelectStack(
@@ -65,7 +105,18 @@ describe("integration: the prod stack through the Automation API", function () {
                 "app.kubernetes.io/name=victoria-logs",
                 "--ignore-not-found",
             ]);
+            kubectl(["delete", "deployment,configmap", "-l", "app.kubernetes.io/name=vmalert", "--ignore-not-found"]);
         })
+            .finally(() => {
+                kubectl([
+                    "delete",
+                    "pod,service,configmap",
+                    ALERT_RECEIVER.name,
+                    `${ALERT_RECEIVER.name}-conf`,
+                    "--ignore-not-found",
+                    "--wait=false",
+                ]);
+            })
             .finally(removeVolume)
             .finally(() => p.dispose());
     });
@@ -143,6 +194,52 @@ describe("integration: the prod stack through the Automation API", function () {
         } finally {
             forward.close();
         }
+    });
+
+    it("alerting: a burst of 5xx from one replica fires WebserverErrors with its pod and count at the receiver; fewer from the other fire nothing", async function () {
+        this.timeout(5 * 60_000);
+        const vmalert = JSON.parse(kubectl(["get", "deployment", "logs-vmalert", "-o", "json"]).stdout);
+        report(`vmalert: Deployment ${vmalert.status.readyReplicas}/${vmalert.spec.replicas} ready`);
+        expect(vmalert.status.readyReplicas).to.equal(1);
+        const [burst, few] = replicas;
+        const run = Date.now().toString(36);
+        // 505s: a request line of HTTP/3.0, which curl will not send; the production preset's nginx on 8080.
+        const statuses = [
+            ...[1, 2, 3, 4].map((i) => rawRequestInNginx(burst, `GET /alert-${run}-${i} HTTP/3.0`, 8080)),
+            ...[1, 2].map((i) => rawRequestInNginx(few, `GET /alert-${run}-${i} HTTP/3.0`, 8080)),
+        ];
+        expect(statuses).to.deep.equal([505, 505, 505, 505, 505, 505]);
+        const started = Date.now();
+        const posts = () => receivedAlerts(kubectl(["logs", ALERT_RECEIVER.name]).stdout);
+        const errorsOf = (p: ReturnType<typeof posts>) =>
+            p.flat().filter((a) => a.labels.alertname === ALERT_NAMES.errors);
+        const fired = `pod default/${burst} answered 4 requests with 5xx in the last 300s`;
+        // Bounded waits for events: the agent's delivery, then an evaluation (every 5 s) and its post.
+        await poll(
+            `${ALERT_NAMES.errors} for ${burst} with its 4 5xx at the receiver`,
+            180_000,
+            () => (errorsOf(posts()).some((a) => a.annotations.summary === fired) ? true : undefined),
+            1000,
+        );
+        const waited = (Date.now() - started) / 1000;
+        // Counted again after two more posts (evaluations every 5 s): nothing more, nothing for the other replica.
+        const seenAt = posts().length;
+        await poll(
+            "two more posts from vmalert",
+            60_000,
+            () => (posts().length >= seenAt + 2 ? true : undefined),
+            1000,
+        );
+        const all = errorsOf(posts());
+        const summaries = [...new Set(all.map((a) => a.annotations.summary))];
+        report(
+            `receiver after ${((Date.now() - started) / 1000).toFixed(1)} s (${waited.toFixed(1)} s to the alert): ${posts().length} posts; ${ALERT_NAMES.errors}: ${JSON.stringify(summaries)}`,
+        );
+        expect(new Set(all.map((a) => a.labels.pod))).to.deep.equal(new Set([burst]));
+        // The alert may first fire on 3 of the 4 (the agent's batches); never on more than were made.
+        for (const s of summaries)
+            expect(s).to.match(new RegExp(`^pod default/${burst} answered [34] requests with 5xx in the last 300s$`));
+        expect(all[all.length - 1].annotations.summary).to.equal(fired);
     });
 
     it("the LogService: its StatefulSet ready on its claim, its outputs, and the agents' destination its bulk API", async () => {
