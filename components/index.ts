@@ -76,6 +76,7 @@ export type {
     LogQueryUrls,
     LogServiceAlerting,
     LogServiceArgs,
+    LogServiceCluster,
     LogServiceQuantities,
     LogServiceResources,
     LogServiceQuantitiesArgs,

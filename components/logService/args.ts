@@ -39,6 +39,18 @@ export interface LogServiceAlerting {
     readonly image?: pulumi.Input<string>;
 }
 
+/**
+ * VictoriaLogs' cluster mode, for more logs than one node takes (docs/delivery.md, "Past one
+ * node"): storage nodes, each with its own claim, holding a share of the logs each (every log
+ * stream on one of them), and front nodes behind the Service taking ingestion and queries.
+ */
+export interface LogServiceCluster {
+    /** Storage nodes, a StatefulSet `<name>-storage` with a claim of `storageSize` each, from 2 to 64. @default 2 */
+    readonly storageNodes?: number;
+    /** Front nodes, a Deployment `<name>` behind the Service `<name>`: they spread what comes in over the storage nodes and ask all of them for a query; from 1 to 64. @default 2 */
+    readonly frontends?: number;
+}
+
 /** A VictoriaLogs single node the webserver's agent delivers to, and developers query. */
 export interface LogServiceArgs {
     /** Name of the StatefulSet, its Service and its PersistentVolumeClaim template, a DNS-1035 label (a Service name). @default the component's name */
@@ -55,6 +67,8 @@ export interface LogServiceArgs {
     readonly storageClassName?: pulumi.Input<string>;
     /** Requests and limits, merged field by field over the defaults. */
     readonly resources?: LogServiceResources;
+    /** Cluster mode: storage and front nodes instead of the single node; the same URLs. A new store: a single node's logs stay on its claim. @default none (a single node) */
+    readonly cluster?: LogServiceCluster;
     /** Alerts on the webserver's logs (vmalert, a Deployment of one pod beside the service). @default none */
     readonly alerting?: LogServiceAlerting;
 }

@@ -3,6 +3,7 @@
 export type {
     LogServiceAlerting,
     LogServiceArgs,
+    LogServiceCluster,
     LogServiceQuantities,
     LogServiceQuantitiesArgs,
     LogServiceResources,

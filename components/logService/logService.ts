@@ -5,6 +5,7 @@ import { isKnown } from "../known";
 import { buildAlertingObjects } from "./alerting";
 import { LogServiceArgs } from "./args";
 import {
+    buildLogServiceCluster,
     buildLogServiceService,
     buildLogServiceStatefulSet,
     bulkUrlOf,
@@ -47,14 +48,50 @@ export class LogService extends pulumi.ComponentResource {
             ? pulumi.output(known)
             : pulumi.output(args).apply((a) => validateLogService(name, a as LogServiceArgs));
         const child = { parent: this };
-        const sts = v.apply(buildLogServiceStatefulSet);
-        const svc = v.apply(buildLogServiceService);
-        const service = new k8s.core.v1.Service(`${name}-service`, { metadata: svc.metadata, spec: svc.spec }, child);
-        new k8s.apps.v1.StatefulSet(
-            `${name}-statefulset`,
-            { metadata: sts.metadata, spec: sts.spec },
-            { ...child, dependsOn: [service] },
-        );
+        let service: k8s.core.v1.Service;
+        if (args.cluster === undefined) {
+            const sts = v.apply(buildLogServiceStatefulSet);
+            const svc = v.apply(buildLogServiceService);
+            service = new k8s.core.v1.Service(`${name}-service`, { metadata: svc.metadata, spec: svc.spec }, child);
+            new k8s.apps.v1.StatefulSet(
+                `${name}-statefulset`,
+                { metadata: sts.metadata, spec: sts.spec },
+                { ...child, dependsOn: [service] },
+            );
+        } else {
+            // Cluster mode: the same Service (its name, its URLs) in front of the front nodes.
+            const o = v.apply(buildLogServiceCluster);
+            const storageService = new k8s.core.v1.Service(
+                `${name}-storage-service`,
+                { metadata: o.storageService.metadata, spec: o.storageService.spec },
+                child,
+            );
+            const storage = new k8s.apps.v1.StatefulSet(
+                `${name}-storage`,
+                { metadata: o.storage.metadata, spec: o.storage.spec },
+                { ...child, dependsOn: [storageService] },
+            );
+            new k8s.policy.v1.PodDisruptionBudget(
+                `${name}-storage-budget`,
+                { metadata: o.storageBudget.metadata, spec: o.storageBudget.spec },
+                child,
+            );
+            service = new k8s.core.v1.Service(
+                `${name}-service`,
+                { metadata: o.service.metadata, spec: o.service.spec },
+                child,
+            );
+            new k8s.apps.v1.Deployment(
+                `${name}-frontends`,
+                { metadata: o.frontends.metadata, spec: o.frontends.spec },
+                { ...child, dependsOn: [service, storage] },
+            );
+            new k8s.policy.v1.PodDisruptionBudget(
+                `${name}-frontend-budget`,
+                { metadata: o.frontendBudget.metadata, spec: o.frontendBudget.spec },
+                child,
+            );
+        }
         if (args.alerting !== undefined) {
             // vmalert, with its rules; it queries the Service, so it starts once the Service exists.
             const objects = v.apply((val) => {

@@ -8,6 +8,7 @@ import { profileSettings } from "../profile";
 import { Checker } from "../validate/checker";
 import { checkAlerting, ValidatedAlerting } from "./alerting";
 import { LogServiceArgs } from "./args";
+import { buildClusterObjects, checkCluster, ValidatedCluster } from "./cluster";
 
 /** LogService's args, checked, with every default filled in (namespace stays as given). */
 export interface ValidatedLogService {
@@ -22,6 +23,7 @@ export interface ValidatedLogService {
         limits: { cpu: string; memory: string; "ephemeral-storage": string };
     };
     readonly alerting?: ValidatedAlerting;
+    readonly cluster?: ValidatedCluster;
 }
 
 /** Thrown for bad args, before anything is registered; names each argument and value. */
@@ -66,6 +68,7 @@ export function validateLogService(component: string, args: LogServiceArgs): Val
         "storageClassName",
         "resources",
         "alerting",
+        "cluster",
     ]);
     const name = args.name === undefined ? component : c.string("name", args.name);
     if (name !== undefined && !DNS1035.test(name))
@@ -120,6 +123,7 @@ export function validateLogService(component: string, args: LogServiceArgs): Val
             c.fail(`resources.requests.${res}`, req, `must not exceed resources.limits.${res} (${lim})`);
     }
     const alerting = args.alerting === undefined ? undefined : checkAlerting(c, "alerting", args.alerting);
+    const cluster = args.cluster === undefined ? undefined : checkCluster(c, "cluster", args.cluster, name ?? "");
     if (c.issues.length > 0) throw new LogServiceArgError(component, c.issues);
     return {
         name: name!,
@@ -130,6 +134,7 @@ export function validateLogService(component: string, args: LogServiceArgs): Val
         ...(storageClassName !== undefined && { storageClassName }),
         resources,
         ...(alerting !== undefined && { alerting }),
+        ...(cluster !== undefined && { cluster }),
     };
 }
 
@@ -196,6 +201,18 @@ export function buildLogServicePodSpec(v: ValidatedLogService) {
     };
 }
 
+/** The claim each VictoriaLogs pod with data gets: `storageSize` of the class named, or the default. */
+function claimTemplate(v: ValidatedLogService) {
+    return {
+        metadata: { name: LOG_SERVICE.volume },
+        spec: {
+            accessModes: ["ReadWriteOnce"],
+            ...(v.storageClassName !== undefined && { storageClassName: v.storageClassName }),
+            resources: { requests: { storage: v.storageSize } },
+        },
+    };
+}
+
 export function buildLogServiceStatefulSet(v: ValidatedLogService) {
     return {
         apiVersion: "apps/v1",
@@ -206,18 +223,15 @@ export function buildLogServiceStatefulSet(v: ValidatedLogService) {
             replicas: 1,
             selector: { matchLabels: logServiceLabels(v) },
             template: { metadata: { labels: logServiceLabels(v) }, spec: buildLogServicePodSpec(v) },
-            volumeClaimTemplates: [
-                {
-                    metadata: { name: LOG_SERVICE.volume },
-                    spec: {
-                        accessModes: ["ReadWriteOnce"],
-                        ...(v.storageClassName !== undefined && { storageClassName: v.storageClassName }),
-                        resources: { requests: { storage: v.storageSize } },
-                    },
-                },
-            ],
+            volumeClaimTemplates: [claimTemplate(v)],
         },
     };
+}
+
+/** Cluster mode's objects (`v.cluster` set): storage nodes, front nodes, their Services and budgets. */
+export function buildLogServiceCluster(v: ValidatedLogService) {
+    if (v.cluster === undefined) throw new Error(`LogService "${v.name}" is a single node: no cluster to build`);
+    return buildClusterObjects(v, v.cluster, buildLogServicePodSpec(v), claimTemplate(v));
 }
 
 export function buildLogServiceService(v: ValidatedLogService) {

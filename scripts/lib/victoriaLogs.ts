@@ -24,6 +24,8 @@ export class VictoriaLogsProcess {
      * the LogService's own (components/logService/manifest.ts victoriaLogsArgs) before a {@link resume}.
      */
     retentionFlags: string[] = ["-retentionPeriod=2d"];
+    /** As a cluster's front node: its storage nodes (`host:port`); none for a single node. */
+    storageNodes: string[] = [];
 
     private constructor(
         /** Port of the syslog TCP input, on every address (pods reach it through their network's gateway). */
@@ -48,6 +50,8 @@ export class VictoriaLogsProcess {
             syslogTls?: { certFile: string; keyFile: string };
             /** Retention flags instead of {@link retentionFlags}' default. */
             retentionFlags?: string[];
+            /** A front node of a cluster: these storage nodes (`host:port`) hold its data (-storageNode). */
+            storageNodes?: string[];
         } = {},
     ): Promise<VictoriaLogsProcess> {
         const vl = new VictoriaLogsProcess(
@@ -59,6 +63,7 @@ export class VictoriaLogsProcess {
             o.syslogTls,
         );
         if (o.retentionFlags) vl.retentionFlags = o.retentionFlags;
+        if (o.storageNodes) vl.storageNodes = o.storageNodes;
         await vl.resume();
         return vl;
     }
@@ -73,6 +78,7 @@ export class VictoriaLogsProcess {
                 `-httpListenAddr=${this.httpHost === "0.0.0.0" ? "" : this.httpHost}:${this.httpPort}`,
                 `-syslog.listenAddr.tcp=:${this.syslogPort}`,
                 ...this.retentionFlags,
+                ...(this.storageNodes.length > 0 ? [`-storageNode=${this.storageNodes.join(",")}`] : []),
                 ...(this.syslogTls
                     ? [
                           "-syslog.tls",

@@ -1,0 +1,170 @@
+// The LogService in VictoriaLogs' cluster mode, pure: storage nodes (a StatefulSet, a claim each,
+// a headless Service naming each pod) and front nodes (a Deployment behind the Service `<name>`,
+// so the bulk URL, the syslog address and the web UI stay the LogService's). A front node is the
+// same victoria-logs binary with -storageNode: it spreads each log stream to one storage node and
+// asks every storage node for a query.
+import { LOG_SERVICE } from "../defaults";
+import { Checker, child } from "../validate/checker";
+import type { buildLogServicePodSpec, ValidatedLogService } from "./manifest";
+
+/** LogServiceArgs.cluster, checked, with its defaults. */
+export interface ValidatedCluster {
+    readonly storageNodes: number;
+    readonly frontends: number;
+}
+
+/** Two of each: a node's loss or drain leaves the other taking logs and queries. */
+export const CLUSTER_DEFAULTS: ValidatedCluster = { storageNodes: 2, frontends: 2 };
+
+/** The suffix of the storage nodes' StatefulSet and headless Service. */
+const STORAGE_SUFFIX = "-storage";
+
+/** Checks `arg` (LogServiceArgs.cluster) and fills in the defaults; problems go to `c`. */
+export function checkCluster(c: Checker, arg: string, value: unknown, name: string): ValidatedCluster | undefined {
+    const o = c.object(arg, value, ["storageNodes", "frontends"]);
+    if (o === undefined) return undefined;
+    const storageNodes =
+        o.storageNodes === undefined
+            ? CLUSTER_DEFAULTS.storageNodes
+            : c.integer(
+                  child(arg, "storageNodes"),
+                  o.storageNodes,
+                  2,
+                  64,
+                  " (one storage node is the single node: leave cluster unset)",
+              );
+    const frontends =
+        o.frontends === undefined ? CLUSTER_DEFAULTS.frontends : c.integer(child(arg, "frontends"), o.frontends, 1, 64);
+    if (name.length + STORAGE_SUFFIX.length > 63)
+        c.fail(
+            "name",
+            name,
+            `must be at most ${63 - STORAGE_SUFFIX.length} characters in cluster mode: the storage nodes' Service is "<name>${STORAGE_SUFFIX}", a DNS-1035 label`,
+        );
+    if (storageNodes === undefined || frontends === undefined) return undefined;
+    return { storageNodes, frontends };
+}
+
+type Role = "storage" | "frontend";
+
+/** The labels of one role's pods: the LogService's, and the role. */
+export const clusterLabels = (v: Pick<ValidatedLogService, "name">, role: Role) => ({
+    "app.kubernetes.io/name": "victoria-logs",
+    "app.kubernetes.io/instance": v.name,
+    "app.kubernetes.io/component": role,
+});
+
+/** The storage nodes' StatefulSet and headless Service name. */
+export const storageServiceName = (name: string) => `${name}${STORAGE_SUFFIX}`;
+
+/** The storage nodes' addresses as a front node's -storageNode takes them: `<pod>.<headless service>:port`. */
+export function storageNodeAddresses(name: string, storageNodes: number): string[] {
+    const svc = storageServiceName(name);
+    return Array.from({ length: storageNodes }, (_, i) => `${svc}-${i}.${svc}:${LOG_SERVICE.httpPort}`);
+}
+
+/** A front node's command line: every storage node, its HTTP API and syslog input; no data of its own. */
+export function frontendArgs(name: string, cluster: ValidatedCluster): string[] {
+    return [
+        `-storageNode=${storageNodeAddresses(name, cluster.storageNodes).join(",")}`,
+        `-httpListenAddr=:${LOG_SERVICE.httpPort}`,
+        `-syslog.listenAddr.tcp=:${LOG_SERVICE.syslogPort}`,
+    ];
+}
+
+/**
+ * The cluster's objects from the single node's pod spec (`podSpec`: VictoriaLogs, restricted, its
+ * data on the claim): the storage nodes run it as it is; the front nodes run it with
+ * {@link frontendArgs} and no volume.
+ */
+export function buildClusterObjects(
+    v: ValidatedLogService,
+    cluster: ValidatedCluster,
+    podSpec: ReturnType<typeof buildLogServicePodSpec>,
+    claimTemplate: {
+        metadata: { name: string };
+        spec: { accessModes: string[]; storageClassName?: string; resources: { requests: { storage: string } } };
+    },
+) {
+    const ns = v.namespace !== undefined ? { namespace: v.namespace } : {};
+    const storage = clusterLabels(v, "storage");
+    const frontend = clusterLabels(v, "frontend");
+    const storageName = storageServiceName(v.name);
+    const [vl] = podSpec.containers;
+    // No data of its own: no volume, no group to own one.
+    const { runAsNonRoot, runAsUser, runAsGroup, seccompProfile } = podSpec.securityContext;
+    const frontendPod = {
+        ...podSpec,
+        securityContext: { runAsNonRoot, runAsUser, runAsGroup, seccompProfile },
+        containers: [
+            {
+                name: vl.name,
+                image: vl.image,
+                imagePullPolicy: vl.imagePullPolicy,
+                args: frontendArgs(v.name, cluster),
+                ports: vl.ports,
+                resources: vl.resources,
+                readinessProbe: vl.readinessProbe,
+                livenessProbe: vl.livenessProbe,
+                securityContext: vl.securityContext,
+            },
+        ],
+    };
+    const pdb = (n: string, labels: Record<string, string>) => ({
+        apiVersion: "policy/v1",
+        kind: "PodDisruptionBudget",
+        metadata: { name: n, ...ns, labels },
+        // One node at a time: a drain never takes two storage nodes (two shares of the logs) at once.
+        spec: { maxUnavailable: 1, selector: { matchLabels: labels } },
+    });
+    const ports = [
+        { name: "http", port: LOG_SERVICE.httpPort, targetPort: "http", protocol: "TCP" },
+        { name: "syslog", port: LOG_SERVICE.syslogPort, targetPort: "syslog", protocol: "TCP" },
+    ];
+    return {
+        storageService: {
+            apiVersion: "v1",
+            kind: "Service",
+            metadata: { name: storageName, ...ns, labels: storage },
+            // Headless: a DNS name per storage pod, which the front nodes' -storageNode lists.
+            spec: {
+                clusterIP: "None",
+                publishNotReadyAddresses: true,
+                selector: storage,
+                ports: [{ name: "http", port: LOG_SERVICE.httpPort, targetPort: "http", protocol: "TCP" }],
+            },
+        },
+        storage: {
+            apiVersion: "apps/v1",
+            kind: "StatefulSet",
+            metadata: { name: storageName, ...ns, labels: storage },
+            spec: {
+                serviceName: storageName,
+                replicas: cluster.storageNodes,
+                // All at once: a front node needs every storage node, and none needs another.
+                podManagementPolicy: "Parallel",
+                selector: { matchLabels: storage },
+                template: { metadata: { labels: storage }, spec: podSpec },
+                volumeClaimTemplates: [claimTemplate],
+            },
+        },
+        storageBudget: pdb(storageName, storage),
+        frontends: {
+            apiVersion: "apps/v1",
+            kind: "Deployment",
+            metadata: { name: v.name, ...ns, labels: frontend },
+            spec: {
+                replicas: cluster.frontends,
+                selector: { matchLabels: frontend },
+                template: { metadata: { labels: frontend }, spec: frontendPod },
+            },
+        },
+        service: {
+            apiVersion: "v1",
+            kind: "Service",
+            metadata: { name: v.name, ...ns, labels: frontend },
+            spec: { selector: frontend, ports },
+        },
+        frontendBudget: pdb(v.name, frontend),
+    };
+}
