@@ -110,7 +110,10 @@ describe("LogService cluster mode (VictoriaLogs storage and front nodes)", () =>
             [{ cluster: { storageNodes: 65 } }, /^cluster\.storageNodes 65: must be an integer from 2 to 64/],
             [{ cluster: { frontends: 0 } }, /^cluster\.frontends 0: must be an integer from 1 to 64/],
             [{ cluster: { frontends: 1.5 } }, /^cluster\.frontends 1\.5: must be an integer/],
-            [{ cluster: { storageNode: 3 } }, /^cluster\.storageNode 3: is not an option; did you mean "storageNodes"\?/],
+            [
+                { cluster: { storageNode: 3 } },
+                /^cluster\.storageNode 3: is not an option; did you mean "storageNodes"\?/,
+            ],
             [{ cluster: true }, /^cluster true: must be an object with the keys storageNodes, frontends/],
             [{ name: "l".repeat(60), cluster: {} }, /^name "l{60}": must be at most 55 characters in cluster mode/],
         ];
