@@ -206,7 +206,7 @@ describe("the program's own key logService", () => {
             `${PROJECT}:catLoopPeriodSeconds: invalid args.catLoopPeriodSeconds 0: does not apply with a destination: the log agent delivers the logs instead of a shipper`,
         ]);
         expect(problemsOf(JSON.stringify({ retention: "3d" }))).to.deep.equal([
-            `${PROJECT}:logService: invalid args.retention "3d": is not an option (known: name, namespace, image, retentionPeriod, storageSize, storageClassName, resources, alerting)`,
+            `${PROJECT}:logService: invalid args.retention "3d": is not an option (known: name, namespace, image, retentionPeriod, storageSize, storageClassName, resources, alerting, cluster)`,
         ]);
     });
 });
