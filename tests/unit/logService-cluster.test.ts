@@ -7,6 +7,8 @@ import { frontendArgs, storageNodeAddresses } from "../../components/logService/
 import { buildLogServiceCluster, buildLogServiceStatefulSet } from "../../components/logService/manifest";
 import { evaluate } from "../../policy/rules";
 import { validateAgainstSchema } from "../../scripts/lib/schema";
+import { readStackConfig } from "../../scripts/lib/render";
+import { programConfig } from "../../program/stackConfig";
 
 function problems(args: unknown): string[] {
     try {
@@ -99,6 +101,19 @@ describe("LogService cluster mode (VictoriaLogs storage and front nodes)", () =>
         expect(registered("vlc-frontend-budget")[0].type).to.equal("kubernetes:policy/v1:PodDisruptionBudget");
         // The Service keeps its resource name: a single node moved to cluster mode updates it in place.
         expect(registered("vlc-service")[0].inputs.spec.selector["app.kubernetes.io/component"]).to.equal("frontend");
+    });
+
+    it("the cluster stack (program/Pulumi.cluster.yaml): the webserver delivers to a LogService of two storage and two front nodes", () => {
+        const { args, logService } = programConfig(
+            "webserver",
+            "logs",
+            "webserver-sidecar",
+            readStackConfig("cluster"),
+        );
+        expect(logService).to.deep.equal({ cluster: { storageNodes: 2, frontends: 2 } });
+        expect(validateLogService("logs", logService as any).cluster).to.deep.equal({ storageNodes: 2, frontends: 2 });
+        expect(args).to.deep.include({ workload: "Deployment", replicas: 2, production: true });
+        expect((args.destination as any).elasticsearch.url).to.match(/^http:\/\/logs:9428\/insert\/elasticsearch\?/);
     });
 
     describe("mistakes, named with their value", () => {
