@@ -33,6 +33,8 @@ describe("multi-language schema (component schema inference)", function () {
     it("LogService: every option an optional, documented input; its URLs as outputs", () => {
         const r = schema.resources[LOG_SERVICE_TYPE];
         expect(Object.keys(r.inputProperties).sort()).to.deep.equal([
+            "alerting",
+            "cluster",
             "image",
             "name",
             "namespace",
@@ -52,6 +54,16 @@ describe("multi-language schema (component schema inference)", function () {
             "syslogAddress",
             "uiUrl",
         ]);
+        // alerting and cluster decide which objects exist: plain objects; alerting's notifierUrl required.
+        expect(r.inputProperties.alerting).to.deep.include({
+            $ref: "#/types/webserver-sidecar:index:LogServiceAlerting",
+            plain: true,
+        });
+        expect(r.inputProperties.cluster).to.deep.include({
+            $ref: "#/types/webserver-sidecar:index:LogServiceCluster",
+            plain: true,
+        });
+        expect(schema.types["webserver-sidecar:index:LogServiceAlerting"].required).to.deep.equal(["notifierUrl"]);
         // The web UI's ready questions: a type with a documented link each.
         const queryUrls = schema.types[r.properties.queryUrls.$ref.replace("#/types/", "")];
         expect(Object.keys(queryUrls.properties).sort()).to.deep.equal(["errorsByPod", "last24h", "slowestRequests"]);
