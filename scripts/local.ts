@@ -7,7 +7,14 @@
 // its pod IP, and ends by finding a request it just made with a query for the last 24 hours.
 import { parseFlags, runMain, UsageError } from "./lib/cli";
 import { uiQueryUrls } from "../components/logService/queries";
-import { logServicePodOf, playedBulkUrl, playedUiUrl, queryPlayed, withRunnableImage } from "./lib/logServicePod";
+import {
+    logServicePodOf,
+    playedBulkUrl,
+    playedUiUrl,
+    queryPlayed,
+    unplayableLogService,
+    withRunnableImage,
+} from "./lib/logServicePod";
 import { downPod, objectsForPod, PodInfo, playPod, podsOf, requestInPod } from "./lib/pod";
 import { ensurePodman } from "./lib/podman";
 import { projectName, readStackConfig, renderStack } from "./lib/render";
@@ -75,6 +82,8 @@ export async function main(argv: string[]): Promise<void> {
 /** Plays the stack's LogService, if it has one; the config that points the webserver at it. */
 async function playLogService(stack: string, configFile?: string) {
     const declared = await renderStack({ stack, configFile });
+    const unplayable = unplayableLogService(declared);
+    if (unplayable) throw new UsageError(unplayable);
     const pod = logServicePodOf(declared);
     if (!pod) return undefined;
     const { pod: runnable, image } = withRunnableImage(pod, console.log);

@@ -9,6 +9,23 @@ import { queryLogsQL } from "./victoriaLogs";
 import { withOwnEmptyDirs } from "./pod";
 import { KubeObject } from "./schema";
 
+/**
+ * What of a LogService podman does not play, as a sentence, or undefined: its cluster mode (storage
+ * and front nodes, reached through Services podman lacks) and its alerting (vmalert, which queries
+ * the LogService by its Service's name).
+ */
+export function unplayableLogService(objects: KubeObject[]): string | undefined {
+    const labelled = (kind: string, key: string, value: string) =>
+        objects.some((o) => o.kind === kind && (o.metadata as any).labels?.[key] === value);
+    const what = [
+        ...(labelled("StatefulSet", "app.kubernetes.io/component", "storage") ? ["cluster mode"] : []),
+        ...(labelled("Deployment", "app.kubernetes.io/name", "vmalert") ? ["alerting"] : []),
+    ];
+    return what.length === 0
+        ? undefined
+        : `the stack's LogService has ${what.join(" and ")}, which npm run local does not play (podman has no Services): remove ${what.length > 1 ? "them" : "it"} from the stack's logService to play the single node, or deploy the stack to a cluster with pulumi up`;
+}
+
 /** The LogService's pod from a render (its declared image), or undefined when the stack has none. */
 export function logServicePodOf(objects: KubeObject[]): (KubeObject & { spec: any }) | undefined {
     const sts = objects.find((o) => o.kind === "StatefulSet") as any;

@@ -5,6 +5,11 @@ import * as os from "os";
 import * as path from "path";
 import { cliCase } from "../helpers/children";
 import { podmanPlan } from "../../scripts/lib/podman";
+import { validateLogService } from "../../components";
+import { buildAlertingObjects } from "../../components/logService/alerting";
+import { buildLogServiceCluster, buildLogServiceStatefulSet } from "../../components/logService/manifest";
+import { unplayableLogService } from "../../scripts/lib/logServicePod";
+import { KubeObject } from "../../scripts/lib/schema";
 
 const noPodman = cliCase({
     script: "local",
@@ -56,5 +61,29 @@ describe("npm run local: what it installs when podman info fails", () => {
         expect(podmanPlan({ ...host, podman: true, runtime: true })).to.deep.equal({
             error: "podman and an OCI runtime are installed, but `podman info` fails",
         });
+    });
+});
+
+describe("npm run local: a LogService it cannot play", () => {
+    const objectsOf = (args: Record<string, unknown>): KubeObject[] => {
+        const v = validateLogService("logs", args as any);
+        const objects: unknown[] = v.cluster
+            ? Object.values(buildLogServiceCluster(v))
+            : [buildLogServiceStatefulSet(v)];
+        if (v.alerting) objects.push(...Object.values(buildAlertingObjects(v.name, v.namespace, v.alerting)));
+        return objects as KubeObject[];
+    };
+
+    it("refuses cluster mode and alerting, naming each, before playing anything; plays the single node", () => {
+        expect(unplayableLogService(objectsOf({}))).to.equal(undefined);
+        expect(unplayableLogService(objectsOf({ cluster: {} }))).to.match(
+            /^the stack's LogService has cluster mode, which npm run local does not play/,
+        );
+        expect(unplayableLogService(objectsOf({ cluster: {}, alerting: { notifierUrl: "http://am:9093" } }))).to.match(
+            /has cluster mode and alerting, which npm run local does not play .*remove them/,
+        );
+        expect(unplayableLogService(objectsOf({ alerting: { notifierUrl: "http://am:9093" } }))).to.contain(
+            "has alerting,",
+        );
     });
 });
