@@ -50,6 +50,13 @@ const QUOTES: Quote[] = [
         fromCode: { "64": `the preset's sidecar memory limit ${PRODUCTION_PRESET.resources.sidecar.limits.memory}` },
     },
     {
+        doc: "docs/benchmark.md",
+        from: "| LogService | records/s, the three agents together |",
+        to: "What the figures say: three agents",
+        results: "bench/results-cluster.md",
+        boldOnly: true,
+    },
+    {
         doc: "docs/delivery.md",
         from: "Against the OpenTelemetry Collector (`npm run bench:peer`",
         to: "its write with either.",
