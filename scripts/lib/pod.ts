@@ -174,10 +174,28 @@ function removePod(name: string): void {
 }
 
 /** Removes the pod, its containers and its volumes. Idempotent: returns false when there was nothing to remove. */
+/** The named volumes the containers of pod `name` mount, as podman played them. */
+function playedVolumes(name: string): string[] {
+    const ids = podman(["ps", "-a", "--filter", `pod=${name}`, "--format", "{{.ID}}"], { allowFail: true })
+        .stdout.split("\n")
+        .filter(Boolean);
+    const names = ids.flatMap((id) =>
+        podman(["inspect", id, "--format", '{{range .Mounts}}{{if eq .Type "volume"}}{{.Name}} {{end}}{{end}}'], {
+            allowFail: true,
+        })
+            .stdout.split(/\s+/)
+            .filter(Boolean),
+    );
+    return [...new Set(names)];
+}
+
 export function downPod(objects: KubeObject[]): boolean {
     const pod = thePod(objects);
     const name = pod.metadata.name;
     const existed = podInfo(name) !== undefined;
+    // What the pod mounts as played: a ConfigMap's volume is named by its config's hash, and the
+    // config played may differ from the one rendered now (the LogService's pod IP, a changed stack).
+    const played = existed ? playedVolumes(name) : [];
     if (existed) removePod(name);
     // `kube down` would leave ConfigMap volumes and volumes we created ourselves; remove them by name.
     // A ConfigMap's volume is shared by the replicas of a Deployment: removed only when no other
@@ -189,7 +207,7 @@ export function downPod(objects: KubeObject[]): boolean {
             removed = true;
         }
     }
-    for (const v of volumesOf(pod, "configMap")) {
+    for (const v of new Set([...volumesOf(pod, "configMap"), ...played])) {
         if (podman(["volume", "exists", v], { allowFail: true }).code === 0)
             removed = podman(["volume", "rm", v], { allowFail: true }).code === 0 || removed;
     }
