@@ -145,6 +145,19 @@ export class VictoriaLogsProcess {
         return bulkUrlOf(host, this.httpPort, this.tls ? "https" : "http");
     }
 
+    /**
+     * Stores `records` (each a record as the agent sends it: `@timestamp`, `message`, the fields)
+     * through the bulk API with the LogService's query, in one request; throws unless accepted.
+     */
+    async storeRecords(records: object[]): Promise<void> {
+        const url = new URL(this.bulkUrl());
+        url.pathname += "/_bulk";
+        const body = records.map((r) => `${JSON.stringify({ create: {} })}\n${JSON.stringify(r)}\n`).join("");
+        const r = await fetch(url, { method: "POST", body, headers: { "content-type": "application/x-ndjson" } });
+        const text = await r.text();
+        if (r.status !== 200) throw new Error(`the bulk API answered ${r.status}: ${text.slice(0, 500)}`);
+    }
+
     /** The records a LogsQL query returns (the /select/logsql/query API, one JSON object a line). */
     async query(logsql: string): Promise<Array<Record<string, string>>> {
         return queryLogsQL(

@@ -248,8 +248,8 @@ export async function portForward(target: string, port: number, namespace?: stri
     return f;
 }
 
-/** A GET from inside pod `pod`'s nginx container (`kubectl exec ... curl`, as README shows): the HTTP status. */
-export function requestInNginx(pod: string, url: string, namespace?: string): string {
+/** `command` in pod `pod`'s nginx container (`kubectl exec`); throws with `what` and the output when it fails. */
+function execInNginx(pod: string, command: string[], what: string, namespace?: string): Result {
     const r = kubectl([
         "exec",
         ...(namespace ? ["-n", namespace] : []),
@@ -257,16 +257,16 @@ export function requestInNginx(pod: string, url: string, namespace?: string): st
         "-c",
         "nginx-container",
         "--",
-        "curl",
-        "-s",
-        "-o",
-        "/dev/null",
-        "-w",
-        "%{http_code}",
-        url,
+        ...command,
     ]);
-    if (r.code !== 0) throw new Error(`kubectl exec ${pod} -- curl ${url}: ${r.out}`);
-    return r.stdout;
+    if (r.code !== 0) throw new Error(`kubectl exec ${pod} -- ${what}: ${r.out}`);
+    return r;
+}
+
+/** A GET from inside pod `pod`'s nginx container (`kubectl exec ... curl`, as README shows): the HTTP status. */
+export function requestInNginx(pod: string, url: string, namespace?: string): string {
+    return execInNginx(pod, ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", url], `curl ${url}`, namespace)
+        .stdout;
 }
 
 /**
@@ -274,19 +274,11 @@ export function requestInNginx(pod: string, url: string, namespace?: string): st
  * `kubectl exec ... bash`: the status line's code (0: no answer).
  */
 export function rawRequestInNginx(pod: string, requestLine: string, port: number, namespace?: string): number {
-    const r = kubectl([
-        "exec",
-        ...(namespace ? ["-n", namespace] : []),
+    const r = execInNginx(
         pod,
-        "-c",
-        "nginx-container",
-        "--",
-        "bash",
-        "-c",
-        RAW_REQUEST_SCRIPT,
-        String(port),
-        requestLine,
-    ]);
-    if (r.code !== 0) throw new Error(`kubectl exec ${pod} -- bash (${requestLine}): ${r.out}`);
+        ["bash", "-c", RAW_REQUEST_SCRIPT, String(port), requestLine],
+        `bash (${requestLine})`,
+        namespace,
+    );
     return Number(r.stdout.trim() || 0);
 }

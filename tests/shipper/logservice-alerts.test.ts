@@ -38,13 +38,10 @@ async function fakeAlertmanager(): Promise<{ url: string; posts: PostedAlert[][]
     return { url: `http://127.0.0.1:${port}`, posts, close: () => server.close() };
 }
 
-/** Posts records of pod `pod` (status `status`, stamped `at`) to VictoriaLogs' bulk API with the LogService's query. */
-async function store(vl: VictoriaLogsProcess, pod: string, status: number, at: Date, n: number): Promise<void> {
-    const url = new URL(vl.bulkUrl());
-    url.pathname += "/_bulk";
-    const lines = Array.from({ length: n }, (_, i) => [
-        JSON.stringify({ create: {} }),
-        JSON.stringify({
+/** Stores `n` access records of pod `pod` (status `status`, stamped `at`) as the agent sends them. */
+function store(vl: VictoriaLogsProcess, pod: string, status: number, at: Date, n: number): Promise<void> {
+    return vl.storeRecords(
+        Array.from({ length: n }, (_, i) => ({
             "@timestamp": at.toISOString(),
             message: `GET /alerts-${pod}-${i} HTTP/1.1 ${status}`,
             namespace: "default",
@@ -52,14 +49,8 @@ async function store(vl: VictoriaLogsProcess, pod: string, status: number, at: D
             container: "nginx-container",
             log: "access",
             status,
-        }),
-    ]).flat();
-    const r = await fetch(url, {
-        method: "POST",
-        body: `${lines.join("\n")}\n`,
-        headers: { "content-type": "application/x-ndjson" },
-    });
-    expect(r.status, await r.text()).to.equal(200);
+        })),
+    );
 }
 
 /** vmalert with the component's command line, its datasource, rules file and listener moved to this test's. */

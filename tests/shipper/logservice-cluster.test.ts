@@ -13,28 +13,19 @@ import { report } from "./harness";
 const PODS = ["web-a", "web-b", "web-c", "web-d", "web-e", "web-f"];
 const PER_POD = 200;
 
-/** Posts `n` access records of pod `pod`, tagged `tag`, to the bulk API at `vl` with the LogService's query. */
-async function store(vl: VictoriaLogsProcess, tag: string, pod: string, n: number): Promise<void> {
-    const url = new URL(vl.bulkUrl());
-    url.pathname += "/_bulk";
+/** Stores `n` access records of pod `pod`, tagged `tag`, at `vl`, as the agent sends them. */
+function store(vl: VictoriaLogsProcess, tag: string, pod: string, n: number): Promise<void> {
     const now = new Date().toISOString();
-    const lines = Array.from({ length: n }, (_, i) => [
-        JSON.stringify({ create: {} }),
-        JSON.stringify({
+    return vl.storeRecords(
+        Array.from({ length: n }, (_, i) => ({
             "@timestamp": now,
             message: `${tag} ${pod} ${i}`,
             namespace: "default",
             pod,
             container: "nginx-container",
             log: "access",
-        }),
-    ]).flat();
-    const r = await fetch(url, {
-        method: "POST",
-        body: `${lines.join("\n")}\n`,
-        headers: { "content-type": "application/x-ndjson" },
-    });
-    expect(r.status, await r.text()).to.equal(200);
+        })),
+    );
 }
 
 /** How often each record `${tag} <pod> <i>` is returned by a query at `vl`, by "pod i". */

@@ -30,27 +30,16 @@ function bytesUsed(dir: string): number {
     return sum;
 }
 
-/** Posts `n` records tagged `tag`, stamped `at`, to VictoriaLogs' bulk API with the LogService's query. */
-async function store(vl: VictoriaLogsProcess, tag: string, at: Date, n: number): Promise<void> {
-    const url = new URL(vl.bulkUrl());
-    url.pathname += "/_bulk";
+/** Stores `n` records tagged `tag`, stamped `at`, through the bulk API with the LogService's query. */
+function store(vl: VictoriaLogsProcess, tag: string, at: Date, n: number): Promise<void> {
     // Random payloads (VictoriaLogs compresses repeats to nothing): a day of them takes room on disk.
-    const body = Array.from({ length: n }, (_, i) =>
-        [
-            JSON.stringify({ index: {} }),
-            JSON.stringify({
-                "@timestamp": at.toISOString(),
-                message: `${tag} ${i} ${crypto.randomBytes(1500).toString("base64")}`,
-                log: "access",
-            }),
-        ].join("\n"),
-    ).join("\n");
-    const r = await fetch(url, {
-        method: "POST",
-        body: `${body}\n`,
-        headers: { "content-type": "application/x-ndjson" },
-    });
-    expect(r.status, await r.text()).to.equal(200);
+    return vl.storeRecords(
+        Array.from({ length: n }, (_, i) => ({
+            "@timestamp": at.toISOString(),
+            message: `${tag} ${i} ${crypto.randomBytes(1500).toString("base64")}`,
+            log: "access",
+        })),
+    );
 }
 
 /** How many records of `tag` a query over the last 10 days returns. */
