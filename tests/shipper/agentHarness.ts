@@ -184,10 +184,24 @@ export function deliveredOffset(dir: string, log: string): number | undefined {
     const ino = fs.statSync(path.join(dir, log)).ino;
     const state = path.join(dir, ".agent");
     if (!fs.existsSync(state)) return undefined;
-    for (const f of fs.readdirSync(state)) {
-        if (f !== `imfile-state:${ino}` && !f.startsWith(`imfile-state:${ino}:`)) continue;
-        const m = /"curr_offs":\s*"?(\d+)/.exec(fs.readFileSync(path.join(state, f), "utf8"));
-        if (m) return Number(m[1]);
+    // imfile renames its state file (imfile-state:<inode> -> imfile-state:<inode>:<hash>) when the
+    // log reaches the 512 bytes its id hashes: a name listed may be gone when read. Then look again.
+    for (let attempt = 0; attempt < 5; attempt++) {
+        let renamed = false;
+        for (const f of fs.readdirSync(state)) {
+            if (f !== `imfile-state:${ino}` && !f.startsWith(`imfile-state:${ino}:`)) continue;
+            let text: string;
+            try {
+                text = fs.readFileSync(path.join(state, f), "utf8");
+            } catch (e) {
+                if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+                renamed = true;
+                continue;
+            }
+            const m = /"curr_offs":\s*"?(\d+)/.exec(text);
+            if (m) return Number(m[1]);
+        }
+        if (!renamed) return undefined;
     }
     return undefined;
 }
