@@ -778,7 +778,7 @@ describe("destination (the log agent)", () => {
                 { destination: { elasticsearch: { url: "http://writer:hunter2@es:9200" } } },
                 "destination.elasticsearch.url",
                 "http://***@es:9200",
-                "must not carry credentials",
+                "must not carry credentials: they would be stored in plain text in the agent's ConfigMap and the stack's config; name a Secret in auth.basicAuthSecret",
             ],
             [
                 { destination: { elasticsearch: { url: "http://es:9200/_bulk" } } },
