@@ -5,7 +5,7 @@
 // asks every storage node for a query.
 import { LOG_SERVICE } from "../defaults";
 import { Checker, child } from "../validate/checker";
-import type { buildLogServicePodSpec, ValidatedLogService } from "./manifest";
+import type { buildLogServicePodSpec, buildLogServiceService, ValidatedLogService } from "./manifest";
 
 /** LogServiceArgs.cluster, checked, with its defaults. */
 export interface ValidatedCluster {
@@ -75,7 +75,8 @@ export function frontendArgs(name: string, cluster: ValidatedCluster): string[] 
 /**
  * The cluster's objects from the single node's pod spec (`podSpec`: VictoriaLogs, restricted, its
  * data on the claim): the storage nodes run it as it is; the front nodes run it with
- * {@link frontendArgs} and no volume.
+ * {@link frontendArgs} and no volume. `ports` are the single node's Service's: the front nodes'
+ * Service has both, the storage nodes' headless one the HTTP API their front nodes call.
  */
 export function buildClusterObjects(
     v: ValidatedLogService,
@@ -85,6 +86,7 @@ export function buildClusterObjects(
         metadata: { name: string };
         spec: { accessModes: string[]; storageClassName?: string; resources: { requests: { storage: string } } };
     },
+    ports: ReturnType<typeof buildLogServiceService>["spec"]["ports"],
 ) {
     const ns = v.namespace !== undefined ? { namespace: v.namespace } : {};
     const storage = clusterLabels(v, "storage");
@@ -117,10 +119,6 @@ export function buildClusterObjects(
         // One node at a time: a drain never takes two storage nodes (two shares of the logs) at once.
         spec: { maxUnavailable: 1, selector: { matchLabels: labels } },
     });
-    const ports = [
-        { name: "http", port: LOG_SERVICE.httpPort, targetPort: "http", protocol: "TCP" },
-        { name: "syslog", port: LOG_SERVICE.syslogPort, targetPort: "syslog", protocol: "TCP" },
-    ];
     return {
         storageService: {
             apiVersion: "v1",
@@ -131,7 +129,7 @@ export function buildClusterObjects(
                 clusterIP: "None",
                 publishNotReadyAddresses: true,
                 selector: storage,
-                ports: [{ name: "http", port: LOG_SERVICE.httpPort, targetPort: "http", protocol: "TCP" }],
+                ports: ports.filter((p) => p.name === "http"),
             },
         },
         storage: {

@@ -231,7 +231,13 @@ export function buildLogServiceStatefulSet(v: ValidatedLogService) {
 /** Cluster mode's objects (`v.cluster` set): storage nodes, front nodes, their Services and budgets. */
 export function buildLogServiceCluster(v: ValidatedLogService) {
     if (v.cluster === undefined) throw new Error(`LogService "${v.name}" is a single node: no cluster to build`);
-    return buildClusterObjects(v, v.cluster, buildLogServicePodSpec(v), claimTemplate(v));
+    return buildClusterObjects(
+        v,
+        v.cluster,
+        buildLogServicePodSpec(v),
+        claimTemplate(v),
+        buildLogServiceService(v).spec.ports,
+    );
 }
 
 export function buildLogServiceService(v: ValidatedLogService) {
