@@ -22,7 +22,8 @@ export GOTOOLCHAIN=${GOTOOLCHAIN:-local} GOFLAGS=-mod=mod CGO_ENABLED=${CGO_ENAB
 
 die() { echo "tools: $*" >&2; exit 1; }
 
-ALL_TOOLS=(etcd kube kwok pulumi pulumi-language-nodejs pulumi-language-python pulumi-language-yaml pulumi-resource-kubernetes)
+ALL_TOOLS=(etcd kube kwok pulumi pulumi-language-nodejs pulumi-language-python pulumi-language-yaml pulumi-language-go
+  pulumi-language-java pulumi-resource-kubernetes)
 # The local cluster's real node (scripts/cluster.sh): built by `install` with the rest; always ours
 # and never on PATH (cluster.sh asks `dir TOOL`), so a machine's own runc or containerd is left alone.
 NODE_TOOLS=(kubelet containerd runc cni-plugins coredns crane local-path-provisioner)
@@ -52,6 +53,8 @@ binaries() {
     pulumi-language-nodejs) echo pulumi-language-nodejs ;;
     pulumi-language-python) echo pulumi-language-python ;;
     pulumi-language-yaml) echo pulumi-language-yaml ;;
+    pulumi-language-go) echo pulumi-language-go ;;
+    pulumi-language-java) echo pulumi-language-java ;;
     pulumi-resource-kubernetes) echo pulumi-resource-kubernetes ;;
     uutils) echo coreutils ;;
     victorialogs) echo victoria-logs ;;
@@ -79,6 +82,9 @@ version_of() {
     pulumi-language-nodejs) echo "$PULUMI_NODEJS_HOST_VERSION-runplugin.$(cat tools/hostproxy/*.go tools/nodejs-host/*.go | sha256sum | cut -c1-10)" ;;
     pulumi-language-python) echo "$PULUMI_PYTHON_HOST_VERSION-link.$(cat tools/hostproxy/*.go tools/python-host/*.go | sha256sum | cut -c1-10)" ;;
     pulumi-language-yaml) echo "$PULUMI_YAML_VERSION-link.$(sha256sum tools/yaml-host/main.go | cut -c1-10)" ;;
+    # tools/go-host built from the CLI's release: keyed by both.
+    pulumi-language-go) echo "$PULUMI_VERSION-gohost.$(sha256sum tools/go-host/main.go | cut -c1-10)" ;;
+    pulumi-language-java) echo "$PULUMI_JAVA_VERSION" ;;
     # That release plus the one change of 4.29 previews of a replaced named object need
     # (tools/kubernetes-provider/preview-create.patch, docs/deployment.md): keyed by both.
     pulumi-resource-kubernetes) echo "$KUBERNETES_PROVIDER_VERSION-previewcreate.$(sha256sum tools/kubernetes-provider/preview-create.patch | cut -c1-10)" ;;
@@ -329,6 +335,35 @@ build_pulumi-language-yaml() {
     go mod tidy
     go build -trimpath -ldflags "-X github.com/pulumi/pulumi-yaml/pkg/version.Version=v$PULUMI_YAML_VERSION" \
       -o "$out/pulumi-language-yaml" .
+  )
+}
+
+# tools/go-host (it says why there is no Go host to take as it is) against the CLI's release.
+build_pulumi-language-go() {
+  local dir=$1 out=$2
+  new_module "$dir"
+  cp tools/go-host/main.go "$dir/"
+  echo "replace github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e" >>"$dir/go.mod"
+  (
+    cd "$dir"
+    go get "github.com/pulumi/pulumi/sdk/v3@v$PULUMI_VERSION" "github.com/pulumi/pulumi/pkg/v3@v$PULUMI_VERSION"
+    go mod tidy
+    go build -trimpath -ldflags "-X main.version=$PULUMI_VERSION" -o "$out/pulumi-language-go" .
+  )
+}
+
+# pulumi-java's host, as its release builds it (the module proxy lists no versions of
+# github.com/pulumi/pulumi-java/pkg, so `go install pkg@version` cannot check for deprecation: a
+# module that requires it instead).
+build_pulumi-language-java() {
+  local dir=$1 out=$2
+  new_module "$dir"
+  (
+    cd "$dir"
+    go get "github.com/pulumi/pulumi-java/pkg@v$PULUMI_JAVA_VERSION"
+    go get -tool "github.com/pulumi/pulumi-java/pkg/cmd/pulumi-language-java@v$PULUMI_JAVA_VERSION"
+    go mod tidy
+    GOBIN=$out go install -trimpath -ldflags "-X github.com/pulumi/pulumi-java/pkg/version.Version=$PULUMI_JAVA_VERSION" tool
   )
 }
 

@@ -8,8 +8,12 @@ missing=()
 # The same for a browser: the e2e opens the LogService's links in any Chromium or Chrome there is
 # (GitHub's runners carry Google Chrome; Ubuntu's chromium package is only a snap's stub).
 BROWSERS=(chromium chromium-browser google-chrome google-chrome-stable)
+# Java and Maven (the Java example, tests/integration/examples.test.ts) likewise: a runner's own JDK
+# or Maven (GitHub's carry Temurin and Maven outside dpkg) is used as it is.
 for pkg in "$@"; do
   if [ "$pkg" = runc ] && command -v runc >/dev/null 2>&1; then continue; fi
+  if [ "$pkg" = maven ] && command -v mvn >/dev/null 2>&1; then continue; fi
+  if [ "$pkg" = default-jdk-headless ] && command -v javac >/dev/null 2>&1; then continue; fi
   if [ "$pkg" = chromium ] && command -v "${BROWSERS[@]}" >/dev/null 2>&1; then continue; fi
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done

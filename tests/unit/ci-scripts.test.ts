@@ -269,6 +269,17 @@ describe("scripts/ci/debian-packages.sh (.ci/run's install step)", () => {
         ]);
     });
 
+    it("leaves Maven and the JDK alone where mvn and javac are there (GitHub's runners carry their own)", () => {
+        expect(install("mvn", "curl", "maven", "default-jdk-headless")).to.deep.equal([
+            "apt-get update -q",
+            "apt-get install -y -q curl default-jdk-headless",
+        ]);
+        expect(install("javac", "maven", "default-jdk-headless")).to.deep.equal([
+            "apt-get update -q",
+            "apt-get install -y -q maven",
+        ]);
+    });
+
     it("installs runc where there is none", () => {
         expect(install(false, "podman", "runc")).to.deep.equal([
             "apt-get update -q",

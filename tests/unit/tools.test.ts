@@ -59,6 +59,11 @@ describe("scripts/tools.sh (npm run tools)", () => {
         // Debian testing's rsyslog: keyed by the suite and its recipe (testing moves).
         expect(byTool["rsyslog-testing"]).to.match(new RegExp(`^${v.RSYSLOG_TESTING_SUITE}-[0-9a-f]{10}$`));
         byTool["rsyslog-testing"] = v.RSYSLOG_TESTING_SUITE;
+        // The Go host put together from the CLI's release (tools/go-host), keyed by both.
+        expect(byTool["pulumi-language-go"]).to.match(
+            new RegExp(`^${v.PULUMI_VERSION.replace(/\./g, "\\.")}-gohost\\.[0-9a-f]{10}$`),
+        );
+        byTool["pulumi-language-go"] = v.PULUMI_VERSION;
         // runc with seccomp (libseccomp), keyed so.
         expect(byTool.runc).to.equal(`${v.RUNC_VERSION}-seccomp`);
         byTool.runc = v.RUNC_VERSION;
@@ -75,6 +80,8 @@ describe("scripts/tools.sh (npm run tools)", () => {
             "local-path-provisioner": v.LOCAL_PATH_PROVISIONER_VERSION,
             pulumi: v.PULUMI_VERSION,
             "pulumi-language-nodejs": v.PULUMI_NODEJS_HOST_VERSION,
+            "pulumi-language-go": v.PULUMI_VERSION,
+            "pulumi-language-java": v.PULUMI_JAVA_VERSION,
             "pulumi-language-python": v.PULUMI_PYTHON_HOST_VERSION,
             "pulumi-language-yaml": v.PULUMI_YAML_VERSION,
             "pulumi-resource-kubernetes": v.KUBERNETES_PROVIDER_VERSION,
