@@ -111,14 +111,12 @@ export class WebserverPod extends pulumi.ComponentResource {
             value: "<Output>",
             rule: "must be a plain value, not an Output",
         }));
-        // destination's presence decides whether the agent's ConfigMap exists; its fields may be Outputs.
-        if (pulumi.Output.isInstance(args.destination) || (args.destination as unknown) instanceof Promise)
-            issues.push({
-                arg: "destination",
-                value: "<Output>",
-                rule: "must be a plain object, not an Output (its fields may be Outputs)",
-            });
         if (issues.length > 0) throw new WebserverPodArgError(name, issues);
+        // destination's presence decides whether the agent's ConfigMap exists; its fields may be
+        // Outputs. A Java program sends it whole as an Output when it depends on a resource (its SDK
+        // names the dependencies of a property, not of its fields): present, checked when it resolves.
+        const lateDestination =
+            pulumi.Output.isInstance(args.destination) || (args.destination as unknown) instanceof Promise;
         const known = isKnown(args) ? validateArgs(name, args as ResolvedWebserverPodArgs) : undefined;
         const shape: Shape = known ? shapeOfArgs(known) : validateShape(name, args);
         // A resource option of the workload: plain (checked above), validated by either path.
@@ -127,7 +125,17 @@ export class WebserverPod extends pulumi.ComponentResource {
 
         const validated = known
             ? pulumi.output(known)
-            : pulumi.output(args).apply((resolved) => validateArgs(name, resolved as ResolvedWebserverPodArgs));
+            : pulumi.output(args).apply((resolved) => {
+                  if (lateDestination && resolved.destination == null)
+                      throw new WebserverPodArgError(name, [
+                          {
+                              arg: "destination",
+                              value: "<Output>",
+                              rule: "resolved to nothing, after the agent was declared: set it, or leave it out",
+                          },
+                      ]);
+                  return validateArgs(name, resolved as ResolvedWebserverPodArgs);
+              });
         const child = { parent: this };
 
         // Every object the shape has, from the table in manifest.ts, each built by its pure builder.

@@ -559,18 +559,24 @@ describe("destination (the log agent)", () => {
             );
         });
 
-        it("destination itself must be a plain object: it decides whether the ConfigMap exists", async () => {
-            let err: unknown;
-            try {
-                new WebserverPod("dest-output", { destination: pulumi.output(DEST) as any });
-            } catch (e) {
-                err = e;
-            }
-            expect(err).to.be.instanceOf(WebserverPodArgError);
-            expect((err as Error).message).to.contain('invalid args.destination "<Output>": must be a plain object');
-            await settle();
-            expect(registered("dest-output")).to.have.length(0);
+        it("destination itself as an Output (what a Java program sends when it depends on a resource) is present, and used when it resolves", async () => {
+            const c = new WebserverPod("dest-output", {
+                destination: pulumi.output({ syslog: { address: "relay.logging.svc:2514" } }) as any,
+            });
+            await promiseOf(c.readyContainers);
+            expect(registered("dest-output-agent-conf")[0].inputs.data["rsyslog.conf"]).to.contain(
+                'target="relay.logging.svc" port="2514"',
+            );
         });
+    });
+
+    const lateNone = lateCase({ name: "dest-output-none", args: {}, outputs: ["destination"] });
+
+    it("destination as an Output that resolves to nothing fails naming it when it resolves (the agent was declared)", () => {
+        const r = lateNone();
+        expect(r.thrown).to.equal(undefined);
+        expect(r.rejected).to.contain('invalid args.destination "<Output>": resolved to nothing');
+        expect(r.registered).to.not.include("kubernetes:core/v1:Pod");
     });
 
     const lateBad = lateCase({
