@@ -21,6 +21,9 @@ CACHE=${WEBSERVER_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/webserver-sidecar
 export GOTOOLCHAIN=${GOTOOLCHAIN:-local} GOFLAGS=-mod=mod CGO_ENABLED=${CGO_ENABLED:-0}
 
 die() { echo "tools: $*" >&2; exit 1; }
+# github.com/pulumi/pulumi/pkg/v3's go.mod replaces clipboard with a fork, which `replace` in a
+# dependency's go.mod does not carry: every module here that builds pkg repeats it.
+PKG_CLIPBOARD_REPLACE="replace github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e"
 
 ALL_TOOLS=(etcd kube kwok pulumi pulumi-language-nodejs pulumi-language-python pulumi-language-yaml pulumi-language-go
   pulumi-language-java pulumi-resource-kubernetes)
@@ -78,12 +81,12 @@ version_of() {
     local-path-provisioner) echo "$LOCAL_PATH_PROVISIONER_VERSION" ;;
     pulumi) echo "$PULUMI_VERSION" ;;
     # The host of that release plus what it lacks (tools/nodejs-host, tools/python-host, with
-    # tools/hostproxy): keyed by both.
-    pulumi-language-nodejs) echo "$PULUMI_NODEJS_HOST_VERSION-runplugin.$(cat tools/hostproxy/*.go tools/nodejs-host/*.go | sha256sum | cut -c1-10)" ;;
-    pulumi-language-python) echo "$PULUMI_PYTHON_HOST_VERSION-link.$(cat tools/hostproxy/*.go tools/python-host/*.go | sha256sum | cut -c1-10)" ;;
-    pulumi-language-yaml) echo "$PULUMI_YAML_VERSION-link.$(sha256sum tools/yaml-host/main.go | cut -c1-10)" ;;
+    # tools/hostproxy and tools/hostlib, which every host built here shares): keyed by both.
+    pulumi-language-nodejs) echo "$PULUMI_NODEJS_HOST_VERSION-runplugin.$(cat tools/hostlib/*.go tools/hostproxy/*.go tools/nodejs-host/*.go | sha256sum | cut -c1-10)" ;;
+    pulumi-language-python) echo "$PULUMI_PYTHON_HOST_VERSION-link.$(cat tools/hostlib/*.go tools/hostproxy/*.go tools/python-host/*.go | sha256sum | cut -c1-10)" ;;
+    pulumi-language-yaml) echo "$PULUMI_YAML_VERSION-link.$(cat tools/hostlib/*.go tools/yaml-host/main.go | sha256sum | cut -c1-10)" ;;
     # tools/go-host built from the CLI's release: keyed by both.
-    pulumi-language-go) echo "$PULUMI_VERSION-gohost.$(sha256sum tools/go-host/main.go | cut -c1-10)" ;;
+    pulumi-language-go) echo "$PULUMI_VERSION-gohost.$(cat tools/hostlib/*.go tools/go-host/main.go | sha256sum | cut -c1-10)" ;;
     pulumi-language-java) echo "$PULUMI_JAVA_VERSION" ;;
     # That release plus the one change of 4.29 previews of a replaced named object need
     # (tools/kubernetes-provider/preview-create.patch, docs/deployment.md): keyed by both.
@@ -272,9 +275,7 @@ build_pulumi() {
   new_module "$dir"
   # pkg/go.mod replaces sdk with ../sdk and a fork of clipboard; repeat the fork, take the sdk of
   # the same release from the proxy.
-  cat >>"$dir/go.mod" <<EOF
-replace github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e
-EOF
+  echo "$PKG_CLIPBOARD_REPLACE" >>"$dir/go.mod"
   (
     cd "$dir"
     go get "github.com/pulumi/pulumi/pkg/v3@v$PULUMI_VERSION" "github.com/pulumi/pulumi/sdk/v3@v$PULUMI_VERSION"
@@ -307,8 +308,8 @@ build_host_with_proxy() {
   build_sdk_host "$dir/inner" "$out" "$version" "$lang"
   mv "$out/pulumi-language-$lang" "$out/$inner"
   new_module "$dir/proxy"
-  cp tools/hostproxy/*.go "tools/$lang-host/"*.go "$dir/proxy/"
-  echo "replace github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e" >>"$dir/proxy/go.mod"
+  cp tools/hostlib/*.go tools/hostproxy/*.go "tools/$lang-host/"*.go "$dir/proxy/"
+  echo "$PKG_CLIPBOARD_REPLACE" >>"$dir/proxy/go.mod"
   (
     cd "$dir/proxy"
     go get "github.com/pulumi/pulumi/sdk/v3@v$PULUMI_VERSION" "github.com/pulumi/pulumi/pkg/v3@v$PULUMI_VERSION" "github.com/google/shlex@$SHLEX_VERSION"
@@ -328,7 +329,7 @@ build_pulumi-language-yaml() {
   local dir=$1 out=$2
   new_module "$dir"
   # pulumi-yaml's host with the Link answer its release lacks (tools/yaml-host says why).
-  cp tools/yaml-host/main.go "$dir/"
+  cp tools/hostlib/*.go tools/yaml-host/main.go "$dir/"
   (
     cd "$dir"
     go get "github.com/pulumi/pulumi-yaml@v$PULUMI_YAML_VERSION"
@@ -342,8 +343,8 @@ build_pulumi-language-yaml() {
 build_pulumi-language-go() {
   local dir=$1 out=$2
   new_module "$dir"
-  cp tools/go-host/main.go "$dir/"
-  echo "replace github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e" >>"$dir/go.mod"
+  cp tools/hostlib/*.go tools/go-host/main.go "$dir/"
+  echo "$PKG_CLIPBOARD_REPLACE" >>"$dir/go.mod"
   (
     cd "$dir"
     go get "github.com/pulumi/pulumi/sdk/v3@v$PULUMI_VERSION" "github.com/pulumi/pulumi/pkg/v3@v$PULUMI_VERSION"

@@ -31,14 +31,11 @@ import (
 	"strings"
 
 	"golang.org/x/mod/modfile"
-	"google.golang.org/grpc"
 	"google.golang.org/protobuf/types/known/emptypb"
 
 	codegen "github.com/pulumi/pulumi/pkg/v3/codegen/go"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/constant"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/util/cmdutil"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
@@ -53,29 +50,16 @@ const localVersion = "v0.0.0-00010101000000-000000000000"
 
 func main() {
 	// The flags the engine may pass to a Go host; the last three are obsolete there too.
-	tracing := flag.String("tracing", "", "tracing endpoint (ignored)")
+	flag.String("tracing", "", "tracing endpoint (ignored)")
 	flag.String("binary", "", "[obsolete]")
 	flag.String("buildTarget", "", "[obsolete]")
 	flag.String("root", "", "[obsolete]")
 	flag.Parse()
-	_ = tracing
 	h := &host{}
 	if args := flag.Args(); len(args) > 0 {
 		h.engineAddress = args[0]
 	}
-	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
-		Init: func(srv *grpc.Server) error {
-			pulumirpc.RegisterLanguageRuntimeServer(srv, h)
-			return nil
-		},
-	})
-	if err != nil {
-		cmdutil.Exit(fmt.Errorf("could not start language host RPC server: %w", err))
-	}
-	fmt.Printf("%d\n", handle.Port)
-	if err := <-handle.Done; err != nil {
-		cmdutil.Exit(fmt.Errorf("language host RPC stopped serving: %w", err))
-	}
+	serveLanguageRuntime(h, nil)
 }
 
 type host struct {
@@ -256,37 +240,9 @@ func (h *host) GeneratePackage(ctx context.Context, req *pulumirpc.GeneratePacka
 	if len(req.ExtraFiles) > 0 {
 		return nil, errors.New("overlays are not supported for Go")
 	}
-	loader, err := schema.NewLoaderClient(req.LoaderTarget)
-	if err != nil {
-		return nil, err
-	}
-	defer loader.Close()
-	var spec schema.PackageSpec
-	if err := json.Unmarshal([]byte(req.Schema), &spec); err != nil {
-		return nil, err
-	}
-	pkg, diags, err := schema.BindSpec(spec, schema.NewCachedLoader(loader), schema.ValidationOptions{AllowDanglingReferences: true})
-	if err != nil {
-		return nil, err
-	}
-	rpcDiagnostics := plugin.HclDiagnosticsToRPCDiagnostics(diags)
-	if diags.HasErrors() {
-		return &pulumirpc.GeneratePackageResponse{Diagnostics: rpcDiagnostics}, nil
-	}
-	files, err := codegen.GeneratePackage("pulumi-language-go", pkg, req.LocalDependencies)
-	if err != nil {
-		return nil, err
-	}
-	for name, data := range files {
-		out := filepath.Join(req.Directory, name)
-		if err := os.MkdirAll(filepath.Dir(out), 0o700); err != nil {
-			return nil, err
-		}
-		if err := os.WriteFile(out, data, 0o600); err != nil {
-			return nil, err
-		}
-	}
-	return &pulumirpc.GeneratePackageResponse{Diagnostics: rpcDiagnostics}, nil
+	return generatePackage(req, func(pkg *schema.Package, _ schema.ReferenceLoader) (map[string][]byte, error) {
+		return codegen.GeneratePackage("pulumi-language-go", pkg, req.LocalDependencies)
+	})
 }
 
 // Link requires each generated SDK's module in the program's go.mod and replaces it by the SDK's

@@ -75,20 +75,7 @@ func serve(innerFlags []string) {
 	if err != nil {
 		cmdutil.Exit(err)
 	}
-	h := &host{inner: pulumirpc.NewLanguageRuntimeClient(conn)}
-	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
-		Init: func(srv *grpc.Server) error {
-			pulumirpc.RegisterLanguageRuntimeServer(srv, h)
-			return nil
-		},
-	})
-	if err != nil {
-		cmdutil.Exit(fmt.Errorf("could not start language host RPC server: %w", err))
-	}
-	fmt.Printf("%d\n", handle.Port)
-	if err := <-handle.Done; err != nil {
-		cmdutil.Exit(fmt.Errorf("language host RPC stopped serving: %w", err))
-	}
+	serveLanguageRuntime(&host{inner: pulumirpc.NewLanguageRuntimeClient(conn)}, nil)
 }
 
 // Calls the older host answers as it is (each host file forwards or answers the rest).

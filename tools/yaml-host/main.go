@@ -21,7 +21,6 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/logging"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
-	"google.golang.org/grpc"
 )
 
 type withLink struct {
@@ -58,19 +57,6 @@ func main() {
 		}
 	}
 
-	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
-		Cancel: cancelChannel,
-		Init: func(srv *grpc.Server) error {
-			host := server.NewLanguageHost(engineAddress, tracing, false /* useRPCLoader */)
-			pulumirpc.RegisterLanguageRuntimeServer(srv, withLink{host})
-			return nil
-		},
-	})
-	if err != nil {
-		cmdutil.Exit(fmt.Errorf("could not start language host RPC server: %w", err))
-	}
-	fmt.Printf("%d\n", handle.Port)
-	if err := <-handle.Done; err != nil {
-		cmdutil.Exit(fmt.Errorf("language host RPC stopped serving: %w", err))
-	}
+	host := server.NewLanguageHost(engineAddress, tracing, false /* useRPCLoader */)
+	serveLanguageRuntime(withLink{host}, cancelChannel)
 }
