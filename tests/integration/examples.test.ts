@@ -106,9 +106,13 @@ async function destroyAndCheck(program: Workdir): Promise<void> {
     expect(gone).to.equal(true);
 }
 
-/** Deletes what an example declares when its destroy failed, then removes the LogService's claim. */
-function fallbackDelete(): string[] {
-    return ["pod,deployment,statefulset,service,pdb,configmap", POD, DEPLOYMENT, LOGS];
+/** What `kubectl delete` removes of an example when its `pulumi destroy` failed. */
+const FALLBACK_DELETE = ["pod,deployment,statefulset,service,pdb,configmap", POD, DEPLOYMENT, LOGS];
+
+/** `cmd ARGS` in the program's directory and environment (a compiler: minutes), which must succeed. */
+function mustRun(program: Workdir, cmd: string, args: string[]): void {
+    const r = sh(cmd, args, { cwd: program.dir, env: program.env, timeoutMs: 600_000 });
+    expect(r.code, `${cmd} ${args.join(" ")}: ${r.out}`).to.equal(0);
 }
 
 /** The suite of one example: prepare (language-specific), package add, up, destroy. */
@@ -132,12 +136,9 @@ function exampleSuite(
 
         after(() => {
             try {
-                program?.tearDown(["dev"], fallbackDelete());
+                program?.tearDown(["dev"], FALLBACK_DELETE);
             } finally {
                 removeVolume();
-                // The next example's LogService takes a claim of the same name: this one gone first,
-                // not terminating under it.
-                kubectl(["delete", "pvc", `storage-${LOGS}-0`, "--ignore-not-found", "--timeout=120s"]);
             }
         });
 
@@ -187,8 +188,7 @@ exampleSuite("yaml", () => {});
 exampleSuite(
     "python",
     (program) => {
-        const venv = sh("python3", ["-m", "venv", path.join(program.dir, "venv")]);
-        expect(venv.code, venv.out).to.equal(0);
+        mustRun(program, "python3", ["-m", "venv", path.join(program.dir, "venv")]);
         // The program runs with the virtualenv's Python first on PATH, as after `source venv/bin/activate`
         // (the Python host built here takes the virtualenv from PATH; README says why). pip takes the
         // SDK of the CLI's release within the example's range.
@@ -249,10 +249,7 @@ exampleSuite(
     },
     (program) => {
         // The component is TypeScript: its npm package is the SDK. The example compiles against it.
-        const tsc = sh(path.join(ROOT, "node_modules", ".bin", "tsc"), ["--noEmit", "-p", program.dir], {
-            cwd: program.dir,
-        });
-        expect(tsc.code, tsc.out).to.equal(0);
+        mustRun(program, path.join(ROOT, "node_modules", ".bin", "tsc"), ["--noEmit", "-p", program.dir]);
     },
 );
 
@@ -268,12 +265,7 @@ exampleSuite(
             "go.mod replaces the SDK's module by its directory",
         );
         // The program compiles against the generated SDK (what `pulumi up` runs next).
-        const build = sh("go", ["build", "-o", path.join(program.root, "example-go"), "."], {
-            cwd: program.dir,
-            env: program.env,
-            timeoutMs: 600_000,
-        });
-        expect(build.code, build.out).to.equal(0);
+        mustRun(program, "go", ["build", "-o", path.join(program.root, "example-go"), "."]);
     },
 );
 
@@ -296,11 +288,6 @@ exampleSuite(
                 ),
             ),
         ).to.equal(true);
-        const compile = sh("mvn", ["--batch-mode", "--no-transfer-progress", "-q", "compile"], {
-            cwd: program.dir,
-            env: program.env,
-            timeoutMs: 600_000,
-        });
-        expect(compile.code, compile.out).to.equal(0);
+        mustRun(program, "mvn", ["--batch-mode", "--no-transfer-progress", "-q", "compile"]);
     },
 );

@@ -215,8 +215,10 @@ export function defaultStorageClass(): string | undefined {
  * StatefulSets do).
  */
 export function logServiceVolume(name: string, namespace = "default"): () => void {
+    // Waited for (within a bound): the next test's LogService takes a claim of the same name, which
+    // must be gone, not terminating under it.
     const removeClaim = () =>
-        kubectl(["delete", "pvc", "storage-logs-0", "-n", namespace, "--ignore-not-found", "--wait=false"]);
+        kubectl(["delete", "pvc", "storage-logs-0", "-n", namespace, "--ignore-not-found", "--timeout=120s"]);
     const provisioner = defaultStorageClass();
     if (provisioner) {
         report(`claims provisioned by the default StorageClass ${provisioner}`);
