@@ -387,10 +387,11 @@ export interface WebserverPodArgs {
     /**
      * Deliver the logs to a log-aggregation service instead of the sidecar's stdout: the sidecar runs
      * a log agent (rsyslog, its config a ConfigMap the component owns) instead of a shipper, and
-     * sidecarImage defaults to the agent's image. A plain object (it decides whether the ConfigMap
-     * exists); its fields may be Outputs. @default none: the shipper writes to the sidecar's stdout
+     * sidecarImage defaults to the agent's image. An object whose fields may be Outputs, or an
+     * Output of one (a LogService's `destination` output: its bulk API and, closed, its ingest
+     * user's Secret). @default none: the shipper writes to the sidecar's stdout
      */
-    readonly destination?: Destination;
+    readonly destination?: pulumi.Input<Destination>;
     /** Run the shipper as a native sidecar: an init container with `restartPolicy: Always` (Kubernetes 1.29+), started before nginx and stopped after it. @default false */
     readonly nativeSidecar?: pulumi.Input<boolean>;
     /** Node labels the pods must run on (`spec.nodeSelector`), e.g. `{ "kubernetes.io/arch": "amd64" }`. @default none */

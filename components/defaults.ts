@@ -333,6 +333,39 @@ export const LOG_SERVICE = {
 } as const;
 
 /**
+ * Who reaches the LogService (LogServiceArgs.access, docs/delivery.md "Who reaches the LogService"):
+ * vmauth in front of VictoriaLogs in its pod, VictoriaLogs itself on the pod's loopback only, two
+ * users (agents insert, readers query), and a NetworkPolicy admitting the agents and the readers.
+ */
+export const LOG_SERVICE_ACCESS = {
+    /** The vmauth release scripts/tools.sh builds (tools/versions.env VMAUTH_VERSION). */
+    image: "victoriametrics/vmauth:v1.151.0",
+    /** VictoriaLogs' own HTTP listener, on the pod's loopback: only vmauth, beside it, reaches it. */
+    backendPort: 9429,
+    /** vmauth's internal API (its /metrics, /flags, pprof, /-/reload), on the loopback too: not served to clients. */
+    internalPort: 8426,
+    /** The user agents insert as: /insert/ only. */
+    ingestUser: "ingest",
+    /** The user developers and vmalert query as: /select/ only (LogsQL, the web UI). */
+    readerUser: "reader",
+    /** The env vars vmauth reads the passwords from (its %{ENV} templates): the config holds no secret. */
+    ingestPasswordEnv: "LOGS_INGEST_PASSWORD",
+    readerPasswordEnv: "LOGS_READER_PASSWORD",
+    /** Where vmauth's config (a ConfigMap) is mounted. */
+    configDir: "/etc/vmauth",
+    configFile: "auth.json",
+    /** The label of every pod that runs the log agent (a WebserverPod with a destination): the NetworkPolicy admits these to insert. */
+    agentLabel: { key: "webserver-sidecar/log-agent", value: "true" },
+    /** Passwords: 16 to 256 characters. */
+    passwordLength: { min: 16, max: 256 },
+    /** vmauth's requests and limits: a proxy of the LogService's own traffic. */
+    resources: {
+        requests: { cpu: "50m", memory: "32Mi", "ephemeral-storage": "16Mi" },
+        limits: { cpu: "500m", memory: "128Mi", "ephemeral-storage": "64Mi" },
+    },
+} as const;
+
+/**
  * The LogService's alerting (LogServiceArgs.alerting, docs/alerting.md): vmalert evaluating LogsQL
  * rules against VictoriaLogs and posting what fires to an Alertmanager's API.
  */

@@ -74,16 +74,25 @@ export { LOG_QUERIES, uiQueryUrl, uiQueryUrls } from "./logService";
 export { ALERT_NAMES, alertRules } from "./logService";
 export type {
     LogQueryUrls,
+    LogServiceAccess,
     LogServiceAlerting,
     LogServiceArgs,
     LogServiceCluster,
     LogServiceQuantities,
+    LogServiceReaders,
     LogServiceResources,
     LogServiceQuantitiesArgs,
     LogServiceResourcesArgs,
 } from "./logService";
 // What `production: true` sets, and the log agent's image and config paths (to mirror or pre-pull).
-export { AGENT, LOG_ALERTING, LOG_SERVICE, PRODUCTION_PRESET, VICTORIALOGS_BULK_QUERY } from "./defaults";
+export {
+    AGENT,
+    LOG_ALERTING,
+    LOG_SERVICE,
+    LOG_SERVICE_ACCESS,
+    PRODUCTION_PRESET,
+    VICTORIALOGS_BULK_QUERY,
+} from "./defaults";
 // Validation without declaring anything: the same checks and messages as the component's.
 export { validateArgs, WebserverPodArgError } from "./validate";
 export type { ArgIssue } from "./validate";

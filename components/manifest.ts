@@ -1,7 +1,7 @@
 import { createHash } from "crypto";
 import { Shipper, Workload } from "./args";
 import { agentConf, bulkCheckUrl } from "./agentConf";
-import { AGENT, DEPLOYMENT, NGINX, SEED, SELECTOR_LABELS, SERVICE } from "./defaults";
+import { AGENT, DEPLOYMENT, LOG_SERVICE_ACCESS, NGINX, SEED, SELECTOR_LABELS, SERVICE } from "./defaults";
 import { Quantities, ValidatedAffinity, ValidatedToleration, ValidatedArgs, ValidatedProbe } from "./model";
 import { nginxConf } from "./nginxConf";
 import { profileSettings, SecurityContext } from "./profile";
@@ -218,11 +218,17 @@ export function selectorLabels(args: ValidatedArgs): Record<string, string> {
     return { [SELECTOR_LABELS.name]: SELECTOR_LABELS.nameValue, [SELECTOR_LABELS.instance]: args.podName };
 }
 
-/** The pods' labels: the user's, plus the selector's when something selects them. */
+/**
+ * The pods' labels: the user's, plus the selector's when something selects them, plus the log
+ * agent's when one runs (a closed LogService's NetworkPolicy admits the pods carrying it).
+ */
 function podLabels(args: ValidatedArgs): Record<string, string> | undefined {
     const selected = args.workload === Workload.Deployment || args.service;
-    if (!selected) return args.labels;
-    return { ...args.labels, ...selectorLabels(args) };
+    const agent = args.destination !== undefined && {
+        [LOG_SERVICE_ACCESS.agentLabel.key]: LOG_SERVICE_ACCESS.agentLabel.value,
+    };
+    if (!selected && !agent) return args.labels;
+    return { ...args.labels, ...(selected && selectorLabels(args)), ...agent };
 }
 
 /** Metadata of an object the component names: name, namespace, labels; fields not set are left out. */

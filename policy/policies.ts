@@ -11,7 +11,7 @@ export const POLICIES: ResourceValidationPolicy[] = RULES.map((rule) => ({
     enforcementLevel: "advisory",
     severity: rule.severity,
     tags: rule.pssRestricted ? ["kubernetes", "pod-security-standards-restricted"] : ["kubernetes"],
-    remediationSteps: `With the WebserverPod component: ${rule.remediation}.`,
+    remediationSteps: `With the ${rule.logService ? "LogService" : "WebserverPod"} component: ${rule.remediation}.`,
     validateResource: (args, reportViolation) => {
         const spec = podSpecOf(args.type, args.props);
         const found = spec

@@ -20,6 +20,8 @@ export interface Rule {
     pssBaseline?: true;
     /** Checks the log agent's delivery: only a pod with a destination can fail it (the seed has none). */
     logAgent?: true;
+    /** Checks a LogService's pod (VictoriaLogs): only it can fail it (the seed has none). */
+    logService?: true;
     severity: "low" | "medium" | "high";
     /** The violations in a pod spec (an empty list: it passes). */
     check(spec: PodSpec): string[];
@@ -417,6 +419,32 @@ export const RULES: Rule[] = [
         check: () => [],
         // Read from the agent's config: the server it posts to and the credentials it sends.
         checkConfigMap: (data) => inAgentConf(data, credentialsInTheClear),
+    },
+    {
+        id: "log-service-closed",
+        logService: true,
+        title: "The log-aggregation service authenticates who reads and writes it",
+        linters: ["none: this component's LogService (access.open, or no access)"],
+        remediation:
+            "set `access` on the LogService (its ingest and reader passwords from Pulumi secrets), instead of `access.open` or no `access`",
+        pssRestricted: false,
+        severity: "high",
+        // VictoriaLogs authenticates nobody: serving its HTTP API beyond the pod's loopback (where a
+        // closed LogService's vmauth reaches it) lets every pod that reaches it read and write everything.
+        check: (spec) =>
+            containers(spec).flatMap((c) => {
+                const args: string[] = [...(c.command ?? []), ...(c.args ?? [])].map(String);
+                // VictoriaLogs: a node with data, or a cluster's front node.
+                if (!args.some((a) => a.startsWith("-storageDataPath=") || a.startsWith("-storageNode="))) return [];
+                const listen =
+                    args.find((a) => a.startsWith("-httpListenAddr="))?.slice("-httpListenAddr=".length) ?? ":9428";
+                const local = listen.split(",").every((addr) => /^(127\.0\.0\.1|\[::1\]|localhost):\d+$/.test(addr));
+                return local
+                    ? []
+                    : [
+                          `${c.name}: VictoriaLogs serves its HTTP API at ${JSON.stringify(listen)} with no authentication: whoever reaches the pod reads and writes every record`,
+                      ];
+            }),
     },
 ];
 

@@ -2,8 +2,9 @@
 // delivers to) -> stack outputs. It uses the default Kubernetes provider, i.e. the current
 // kubeconfig context (or `kubernetes:context` in the stack config), so `pulumi up` against kind
 // needs no code change.
+import * as pulumi from "@pulumi/pulumi";
 import { LOG_SERVICE, LogService, uiQueryUrls, WebserverPod } from "../components";
-import { programConfig } from "./stackConfig";
+import { isClosed, programConfig, SECRET_KEYS } from "./stackConfig";
 
 /** The component's name, and so (by default) the Pod's: the seed's `webserver`. */
 const NAME = "webserver";
@@ -12,8 +13,20 @@ const LOGS = "logs";
 
 // The webserver's args carry the destination: the stack's, or else the LogService's bulk API.
 const { args, logService } = programConfig(NAME, LOGS);
+// Closed, its passwords are the stack's secret keys, read as secrets (they stay secrets in its Secrets).
+const config = new pulumi.Config();
 const logs = logService
-    ? new LogService(LOGS, { ...logService, ...(args.namespace !== undefined && { namespace: args.namespace }) })
+    ? new LogService(LOGS, {
+          ...logService,
+          ...(args.namespace !== undefined && { namespace: args.namespace }),
+          ...(isClosed(logService) && {
+              access: {
+                  ...logService.access,
+                  ingestPassword: config.requireSecret(SECRET_KEYS.ingestPassword),
+                  readerPassword: config.requireSecret(SECRET_KEYS.readerPassword),
+              },
+          }),
+      })
     : undefined;
 // Depending on the LogService: created after it is ready, and deleted before it at `pulumi destroy`,
 // so the agent's drain on termination delivers into a LogService that is still there.
@@ -21,7 +34,8 @@ const webserver = new WebserverPod(NAME, args, logs ? { dependsOn: [logs] } : un
 
 // The stack outputs: workload, podName and namespace; for a Pod podIp, podStatus and
 // readyContainers; for a Deployment readyReplicas; with a Service serviceName and serviceIp; with
-// a LogService logServiceName, logServiceUrl (its web UI), logServiceBulkUrl and
+// a LogService logServiceName, logServiceUrl (its web UI), logServiceBulkUrl, logServiceAccess
+// ("open" or "closed"), logServiceReaderSecret (closed: the reader's basic-auth Secret) and
 // logServiceQueries (the web UI on the ready questions, at localhost: where `kubectl
 // port-forward svc/logs 9428` opens it) (README, "Outputs"). Only those that apply are exported:
 // the engine warns about every stack output left undefined.
@@ -31,6 +45,8 @@ export = {
         logServiceName: logs.serviceName,
         logServiceUrl: logs.uiUrl,
         logServiceBulkUrl: logs.bulkUrl,
+        logServiceAccess: logs.access,
+        logServiceReaderSecret: logs.readerSecretName,
         logServiceQueries: uiQueryUrls(`http://localhost:${LOG_SERVICE.httpPort}/select/vmui/`),
     }),
 };

@@ -8,6 +8,7 @@ import {
     WebserverPodArgs,
 } from "../components";
 import { bulkUrlOf, serviceHost } from "../components/logService/manifest";
+import { accessNames, PASSWORD_GIVEN } from "../components/logService/access";
 import { NOT_SHOWN, showValue } from "../components/validate/checker";
 import { closest } from "../components/grammar";
 
@@ -23,6 +24,16 @@ import { STACK_KEYS, StackKeyType } from "../components/options";
  * `image`, `resources`); its name (`logs`) and namespace (the webserver's) are the program's.
  */
 export const PROGRAM_KEYS = { logService: "object" } as const satisfies Record<string, StackKeyType>;
+
+/**
+ * The program's secret keys: a closed LogService's passwords (`logService: { access: {} }`), set
+ * with `pulumi config set --secret`; refused in plain text. The program reads them with
+ * config.requireSecret, so they stay secrets into the LogService's Secrets.
+ */
+export const SECRET_KEYS = {
+    ingestPassword: "logsIngestPassword",
+    readerPassword: "logsReaderPassword",
+} as const;
 
 /** The LogService args a stack may set: all but the two the program decides. */
 export type LogServiceSettings = Omit<LogServiceArgs, "name" | "namespace">;
@@ -110,12 +121,19 @@ export function readStackArgs(
     all: Record<string, string> = pulumi.runtime.allConfig(),
     isSecret: (fullKey: string) => boolean = isConfigSecret,
 ): { args: WebserverPodArgs; problems: string[] } {
-    const known = [...Object.keys(STACK_KEYS), ...Object.keys(PROGRAM_KEYS)];
+    const known = [...Object.keys(STACK_KEYS), ...Object.keys(PROGRAM_KEYS), ...Object.values(SECRET_KEYS)];
     const problems: string[] = [];
     for (const fullKey of Object.keys(all).sort()) {
         const colon = fullKey.indexOf(":");
         const [ns, name] = [fullKey.slice(0, colon), fullKey.slice(colon + 1)];
         if (ns === project) {
+            if ((Object.values(SECRET_KEYS) as string[]).includes(name)) {
+                if (!isSecret(fullKey))
+                    problems.push(
+                        `${fullKey} is a password in plain text in the stack's file: set it with pulumi config set --secret ${name} <password>`,
+                    );
+                continue;
+            }
             if (name in STACK_KEYS || name in PROGRAM_KEYS) {
                 if (isSecret(fullKey)) problems.push(secretRefusal(fullKey, name));
                 continue;
@@ -169,16 +187,45 @@ function readLogService(
         problems.push(
             `${key}: ${own} is the program's (the LogService is named "${logServiceName}", in the webserver's namespace); remove it`,
         );
+    // A closed LogService's passwords are the program's secret keys, never in this mapping.
+    const access = settings.access as Record<string, unknown> | undefined;
+    let checked: Record<string, unknown> = settings;
+    if (access !== null && typeof access === "object" && !Array.isArray(access)) {
+        const given: Record<string, unknown> = {};
+        for (const [arg, configKey] of Object.entries(SECRET_KEYS)) {
+            if (arg in access)
+                problems.push(
+                    `${key}: access.${arg} is the program's secret key: remove it here and run pulumi config set --secret ${configKey} <password>`,
+                );
+            if (all[`${project}:${configKey}`] !== undefined) given[arg] = PASSWORD_GIVEN;
+        }
+        const rest = Object.fromEntries(Object.entries(access).filter(([k]) => !(k in SECRET_KEYS)));
+        checked = { ...settings, access: access.open === true ? rest : { ...rest, ...given } };
+    }
     try {
-        validateLogService(logServiceName, settings as LogServiceArgs);
+        validateLogService(logServiceName, checked as LogServiceArgs);
     } catch (e) {
         if (!(e instanceof LogServiceArgError)) throw e;
         for (const i of e.issues)
             if (i.arg !== "name" && i.arg !== "namespace")
-                problems.push(`${key}: invalid args.${i.arg} ${showValue(secret ? NOT_SHOWN : i.value)}: ${i.rule}`);
+                problems.push(
+                    i.arg in ACCESS_PASSWORD_ARGS
+                        ? `${project}:${ACCESS_PASSWORD_ARGS[i.arg]}: must be set (pulumi config set --secret ${ACCESS_PASSWORD_ARGS[i.arg]} <password>): the LogService is closed (logService.access), and ${i.arg === "access.ingestPassword" ? "its agents insert" : "developers query"} with it; or open it with logService.access.open: true`
+                        : `${key}: invalid args.${i.arg} ${showValue(secret ? NOT_SHOWN : i.value)}: ${i.rule}`,
+                );
     }
     return settings as LogServiceSettings;
 }
+
+/** A closed LogService's password args, and the secret key that gives each. */
+const ACCESS_PASSWORD_ARGS: Record<string, string> = {
+    "access.ingestPassword": SECRET_KEYS.ingestPassword,
+    "access.readerPassword": SECRET_KEYS.readerPassword,
+};
+
+/** True when the stack's LogService is closed (`access` set and not open): it then needs the two secret keys. */
+export const isClosed = (settings: LogServiceSettings | undefined): boolean =>
+    settings?.access !== undefined && settings.access.open !== true;
 
 /** What the program declares, read from the stack config. */
 export interface ProgramConfig {
@@ -209,8 +256,14 @@ export function programConfig(
     const destination =
         stackArgs.destination ??
         (logService && {
-            // Stack config holds plain strings: the namespace is one.
-            elasticsearch: { url: bulkUrlOf(serviceHost(logServiceName, stackArgs.namespace as string | undefined)) },
+            // Stack config holds plain strings: the namespace is one. Closed, the agents insert as the
+            // ingest user, from the Secret the LogService creates in its (the webserver's) namespace.
+            elasticsearch: {
+                url: bulkUrlOf(serviceHost(logServiceName, stackArgs.namespace as string | undefined)),
+                ...(isClosed(logService) && {
+                    auth: { basicAuthSecret: accessNames(logServiceName).ingest, allowPlainHttp: true },
+                }),
+            },
         });
     const args: WebserverPodArgs = { ...stackArgs, ...(destination && { destination }) };
     try {

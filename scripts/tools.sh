@@ -3,7 +3,8 @@
 # provider, a Kubernetes control plane, etcd, kwok) from their Go modules into a cache outside the
 # repository, keyed by version (tools/versions.env holds every pin). A tool already on PATH is used
 # as it is. Cold builds print their time; a warm run only checks the cache. `uutils` (Ubuntu 26.04's
-# coreutils, from crates.io with cargo), `victorialogs` (a log-aggregation service), `vmalert` (its alerting) and `otelcol` (the
+# coreutils, from crates.io with cargo), `victorialogs` (a log-aggregation service), `vmalert` (its alerting), `vmauth` (the
+# authenticating proxy in front of it) and `otelcol` (the
 # OpenTelemetry Collector the bench compares the agent with) are built the same way, but only on
 # request, and never printed by `path`: what uses them asks for their directory (`dir TOOL`).
 #
@@ -31,7 +32,7 @@ ALL_TOOLS=(etcd kube kwok pulumi pulumi-language-nodejs pulumi-language-python p
 # and never on PATH (cluster.sh asks `dir TOOL`), so a machine's own runc or containerd is left alone.
 NODE_TOOLS=(kubelet containerd runc cni-plugins coredns crane local-path-provisioner)
 # Built on request only, and never on PATH.
-EXTRA_TOOLS=(uutils victorialogs vmalert otelcol rsyslog-testing)
+EXTRA_TOOLS=(uutils victorialogs vmalert vmauth otelcol rsyslog-testing)
 
 # WEBSERVER_PROVIDER_FROM_REGISTRY=1 (ci.yml on GitHub, where Pulumi's plugin downloads are
 # reachable): the Kubernetes provider is the release @pulumi/kubernetes asks for, which the engine
@@ -62,6 +63,7 @@ binaries() {
     uutils) echo coreutils ;;
     victorialogs) echo victoria-logs ;;
     vmalert) echo vmalert ;;
+    vmauth) echo vmauth ;;
     otelcol) echo otelcol ;;
     rsyslog-testing) echo run-in-root ;;
     *) die "unknown tool '$1' (one of: ${ALL_TOOLS[*]} ${NODE_TOOLS[*]} ${EXTRA_TOOLS[*]})" ;;
@@ -94,6 +96,7 @@ version_of() {
     uutils) echo "$UUTILS_VERSION" ;;
     victorialogs) echo "$VICTORIALOGS_VERSION" ;;
     vmalert) echo "$VMALERT_VERSION" ;;
+    vmauth) echo "$VMAUTH_VERSION" ;;
     otelcol) echo "$OTELCOL_VERSION" ;;
     # Debian testing moves: keyed by the suite and the recipe; the build checks the least version.
     rsyslog-testing) echo "$RSYSLOG_TESTING_SUITE-$(sed -n '/^build_rsyslog-testing()/,/^}/p' "$0" | sha256sum | cut -c1-10)" ;;
@@ -443,6 +446,12 @@ build_vmalert() {
   local dir=$1 out=$2
   new_module "$dir"
   (cd "$dir" && GOBIN=$out go install -trimpath "github.com/VictoriaMetrics/VictoriaMetrics/app/vmalert@v$VMALERT_VERSION")
+}
+
+build_vmauth() {
+  local dir=$1 out=$2
+  new_module "$dir"
+  (cd "$dir" && GOBIN=$out go install -trimpath "github.com/VictoriaMetrics/VictoriaMetrics/app/vmauth@v$VMAUTH_VERSION")
 }
 
 # The collector's builder (ocb) of that release generates a main from a manifest, fetches the

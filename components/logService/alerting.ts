@@ -2,7 +2,7 @@
 // against VictoriaLogs (LogsQL), and vmalert's objects (its rules in a ConfigMap, a Deployment of
 // one pod). docs/alerting.md says what each rule means and how to route what fires.
 import { createHash } from "crypto";
-import { LOG_ALERTING, LOG_SERVICE } from "../defaults";
+import { LOG_ALERTING, LOG_SERVICE, LOG_SERVICE_ACCESS } from "../defaults";
 import { durationSeconds } from "../grammar";
 import { profileSettings } from "../profile";
 import { Checker, child } from "../validate/checker";
@@ -179,12 +179,24 @@ export const vmalertLabels = (name: string) => ({
     "app.kubernetes.io/part-of": name,
 });
 
-/** vmalert's command line: its rules, the LogService as the datasource, Alertmanager as the notifier. */
-export function vmalertArgs(serviceHost: string, a: ValidatedAlerting): string[] {
+/** Where vmalert reads the reader's password when the LogService is closed (its basic-auth Secret). */
+const READER_DIR = "/etc/vmalert-reader";
+
+/**
+ * vmalert's command line: its rules, the LogService as the datasource (as its reader, from the
+ * reader's Secret, when `readerSecret` names it: a closed LogService), Alertmanager as the notifier.
+ */
+export function vmalertArgs(serviceHost: string, a: ValidatedAlerting, readerSecret?: string): string[] {
     return [
         `-rule=${LOG_ALERTING.rulesDir}/${LOG_ALERTING.rulesFile}`,
         "-rule.defaultRuleType=vlogs",
         `-datasource.url=http://${serviceHost}:${LOG_SERVICE.httpPort}`,
+        ...(readerSecret === undefined
+            ? []
+            : [
+                  `-datasource.basicAuth.username=${LOG_SERVICE_ACCESS.readerUser}`,
+                  `-datasource.basicAuth.passwordFile=${READER_DIR}/password`,
+              ]),
         `-notifier.url=${a.notifierUrl}`,
         `-evaluationInterval=${a.evaluationIntervalSeconds}s`,
         `-httpListenAddr=:${LOG_ALERTING.httpPort}`,
@@ -193,9 +205,15 @@ export function vmalertArgs(serviceHost: string, a: ValidatedAlerting): string[]
 
 /**
  * vmalert's objects: its rules in a ConfigMap and a Deployment of one pod under the restricted
- * profile, querying the LogService by its Service's name (both in `namespace`).
+ * profile, querying the LogService by its Service's name (both in `namespace`), as its reader when
+ * `readerSecret` names the reader's Secret.
  */
-export function buildAlertingObjects(name: string, namespace: string | undefined, a: ValidatedAlerting) {
+export function buildAlertingObjects(
+    name: string,
+    namespace: string | undefined,
+    a: ValidatedAlerting,
+    readerSecret?: string,
+) {
     const names = alertingNames(name, a);
     const labels = vmalertLabels(name);
     const metadata = (n: string) => ({ name: n, ...(namespace !== undefined && { namespace }), labels });
@@ -233,16 +251,34 @@ export function buildAlertingObjects(name: string, namespace: string | undefined
                             name: "vmalert",
                             image: a.image,
                             imagePullPolicy: "Always",
-                            args: vmalertArgs(name, a),
+                            args: vmalertArgs(name, a, readerSecret),
                             ports: [{ name: "http", containerPort: LOG_ALERTING.httpPort, protocol: "TCP" }],
                             resources: LOG_ALERTING.resources,
                             readinessProbe: probe(3),
                             livenessProbe: probe(6),
                             securityContext: restricted.container,
-                            volumeMounts: [{ name: "rules", mountPath: LOG_ALERTING.rulesDir, readOnly: true }],
+                            volumeMounts: [
+                                { name: "rules", mountPath: LOG_ALERTING.rulesDir, readOnly: true },
+                                ...(readerSecret === undefined
+                                    ? []
+                                    : [{ name: "reader", mountPath: READER_DIR, readOnly: true }]),
+                            ],
                         },
                     ],
-                    volumes: [{ name: "rules", configMap: { name: names.configMap } }],
+                    volumes: [
+                        { name: "rules", configMap: { name: names.configMap } },
+                        ...(readerSecret === undefined
+                            ? []
+                            : [
+                                  {
+                                      name: "reader",
+                                      secret: {
+                                          secretName: readerSecret,
+                                          items: [{ key: "password", path: "password" }],
+                                      },
+                                  },
+                              ]),
+                    ],
                 },
             },
         },

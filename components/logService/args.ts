@@ -51,6 +51,37 @@ export interface LogServiceCluster {
     readonly frontends?: number;
 }
 
+/**
+ * Who reaches the LogService (docs/delivery.md, "Who reaches the LogService"). Closed: vmauth in
+ * front of VictoriaLogs lets the user `ingest` only insert and the user `reader` only query, each
+ * with a password from a Pulumi secret, kept in the basic-auth Secrets `<name>-ingest` and
+ * `<name>-reader`; a NetworkPolicy lets in only the pods running a log agent (a WebserverPod with
+ * a destination) and the readers named here. Pass the LogService's `destination` output as a
+ * WebserverPod's destination: its agents then use `<name>-ingest`, no password copied.
+ */
+export interface LogServiceAccess {
+    /** Open it: no credentials, no NetworkPolicy, every pod in the cluster reads and writes every record. Reported by the policy pack. @default false with access set (closed); without access the LogService is open, as before 0.3 */
+    readonly open?: boolean;
+    /** The password agents insert with (user `ingest`), a Pulumi secret (`config.requireSecret`): 16 to 256 printable ASCII characters, no space, `"`, `\` or `%`. Required when closed. */
+    readonly ingestPassword?: pulumi.Input<string>;
+    /** The password developers and vmalert query with (user `reader`), a Pulumi secret, the same rule. Required when closed. */
+    readonly readerPassword?: pulumi.Input<string>;
+    /** Namespaces whose log agents insert: each gets the Secret `<name>-ingest`, and the NetworkPolicy admits their agents' pods. Needs `namespace`. @default the LogService's namespace only */
+    readonly agentNamespaces?: string[];
+    /** Pods that may query, besides vmalert and `kubectl port-forward` (which no NetworkPolicy sees). @default none */
+    readonly readers?: LogServiceReaders;
+    /** The vmauth image. @default "victoriametrics/vmauth:v1.151.0" */
+    readonly image?: pulumi.Input<string>;
+}
+
+/** The pods a closed LogService's NetworkPolicy admits to query (they still need the reader's password). */
+export interface LogServiceReaders {
+    /** Namespaces whose pods may query (every pod, or those with podLabels). @default the LogService's namespace, with podLabels */
+    readonly namespaces?: string[];
+    /** Labels of the pods that may query. @default every pod of `namespaces` */
+    readonly podLabels?: Record<string, string>;
+}
+
 /** A VictoriaLogs single node the webserver's agent delivers to, and developers query. */
 export interface LogServiceArgs {
     /** Name of the StatefulSet, its Service and its PersistentVolumeClaim template, a DNS-1035 label (a Service name). @default the component's name */
@@ -71,6 +102,8 @@ export interface LogServiceArgs {
     readonly cluster?: LogServiceCluster;
     /** Alerts on the webserver's logs (vmalert, a Deployment of one pod beside the service). @default none */
     readonly alerting?: LogServiceAlerting;
+    /** Who reaches it: closed (agents insert, readers query, each with a password) or open. @default open (no access set) */
+    readonly access?: LogServiceAccess;
 }
 
 // The names before 0.2.0 (CHANGELOG.md).

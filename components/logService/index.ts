@@ -1,11 +1,13 @@
 // The LogService component: VictoriaLogs single node for the webserver's logs. Its args' types
 // first: the SDK's schema inference takes descriptions only from files it read before the class.
 export type {
+    LogServiceAccess,
     LogServiceAlerting,
     LogServiceArgs,
     LogServiceCluster,
     LogServiceQuantities,
     LogServiceQuantitiesArgs,
+    LogServiceReaders,
     LogServiceResources,
     LogServiceResourcesArgs,
 } from "./args";

@@ -1,18 +1,39 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { LOG_SERVICE } from "../defaults";
+import { LOG_SERVICE, LOG_SERVICE_ACCESS } from "../defaults";
 import { isKnown } from "../known";
-import { buildAlertingObjects } from "./alerting";
+import {
+    accessNames,
+    buildNetworkPolicy,
+    credentialSecrets,
+    checkPassword,
+    Password,
+    PASSWORD_GIVEN,
+    vmauthConfigFile,
+} from "./access";
+import { buildAlertingObjects, vmalertLabels } from "./alerting";
 import { LogServiceArgs } from "./args";
 import {
     buildLogServiceCluster,
     buildLogServiceService,
     buildLogServiceStatefulSet,
     bulkUrlOf,
+    logServiceLabels,
     serviceHost,
     validateLogService,
     ValidatedLogService,
 } from "./manifest";
+import { Destination } from "../args";
+
+/** The args with each password given replaced by PASSWORD_GIVEN: the rest is validated (and known) apart from the secrets. */
+function withoutPasswords(args: LogServiceArgs): LogServiceArgs {
+    if (args.access === undefined || args.access === null || typeof args.access !== "object") return args;
+    const access: Record<string, unknown> = { ...args.access };
+    for (const k of ["ingestPassword", "readerPassword"] as const)
+        if (access[k] !== undefined) access[k] = PASSWORD_GIVEN;
+    return { ...args, access: access as LogServiceArgs["access"] };
+}
+
 import { LogQueryUrls, uiQueryUrls } from "./queries";
 
 /** The component's type token. */
@@ -39,15 +60,86 @@ export class LogService extends pulumi.ComponentResource {
     public readonly uiUrl: pulumi.Output<string>;
     /** The web UI opened on the questions developers ask of the last 24 hours (at `uiUrl`'s address). */
     public readonly queryUrls: pulumi.Output<LogQueryUrls>;
+    /** Closed: "closed" or "open" (docs/delivery.md, "Who reaches the LogService"). */
+    public readonly access: pulumi.Output<string>;
+    /** A WebserverPod's destination into this LogService: its bulk API, and (closed) the ingest user's Secret `<name>-ingest` in the pod's namespace. */
+    public readonly destination: pulumi.Output<Destination>;
+    /** Closed: the basic-auth Secret holding the reader's username and password, in the LogService's namespace (the web UI and LogsQL ask for them). Open: "". */
+    public readonly readerSecretName: pulumi.Output<string>;
 
     constructor(name: string, args: LogServiceArgs = {}, opts: pulumi.ComponentResourceOptions = {}) {
         // Plain args are checked before anything is registered; args holding Outputs when they resolve.
-        const known = isKnown(args) ? validateLogService(name, args) : undefined;
+        // The passwords are secrets: checked apart, so the rest (every object but the Secrets) stays readable.
+        const shape = withoutPasswords(args);
+        const known = isKnown(shape) ? validateLogService(name, shape) : undefined;
+        for (const k of ["ingestPassword", "readerPassword"] as const) {
+            const p = args.access?.[k];
+            if (typeof p === "string") checkPassword(name, k, p);
+        }
         super(LOG_SERVICE_TYPE, name, {}, opts);
         const v: pulumi.Output<ValidatedLogService> = known
             ? pulumi.output(known)
-            : pulumi.output(args).apply((a) => validateLogService(name, a as LogServiceArgs));
+            : pulumi.output(shape).apply((a) => validateLogService(name, a as LogServiceArgs));
         const child = { parent: this };
+        // Closed: the users' Secrets, vmauth's config and the NetworkPolicy, before the pod that reads them.
+        const closed = known ? !known.access.open : args.access !== undefined && args.access.open !== true;
+        const accessObjects: pulumi.Resource[] = [];
+        if (closed) {
+            const password = (k: Password) =>
+                pulumi.secret(pulumi.output(args.access![k]).apply((p) => checkPassword(name, k, p)));
+            const passwords = { ingest: password("ingestPassword"), reader: password("readerPassword") };
+            // Which namespaces get the ingest Secret is known from the args alone (agentNamespaces is plain).
+            const plainNamespace = typeof args.namespace === "string" ? args.namespace : undefined;
+            for (const sec of credentialSecrets(name, plainNamespace, args.access?.agentNamespaces))
+                accessObjects.push(
+                    new k8s.core.v1.Secret(
+                        sec.key,
+                        {
+                            metadata: v.apply((val) => {
+                                const namespace = "namespace" in sec ? sec.namespace : val.namespace;
+                                return {
+                                    name: accessNames(val.name)[sec.user],
+                                    ...(namespace !== undefined && { namespace }),
+                                    labels: logServiceLabels(val),
+                                };
+                            }),
+                            type: "kubernetes.io/basic-auth",
+                            stringData: { username: sec.username, password: passwords[sec.user] },
+                        },
+                        child,
+                    ),
+                );
+            accessObjects.push(
+                new k8s.core.v1.ConfigMap(
+                    `${name}-auth`,
+                    {
+                        metadata: v.apply((val) => ({
+                            name: accessNames(val.name).configMap,
+                            ...(val.namespace !== undefined && { namespace: val.namespace }),
+                            labels: logServiceLabels(val),
+                        })),
+                        data: { [LOG_SERVICE_ACCESS.configFile]: vmauthConfigFile() },
+                    },
+                    child,
+                ),
+            );
+            const policy = v.apply((val) =>
+                buildNetworkPolicy(
+                    val.name,
+                    val.namespace,
+                    logServiceLabels(val),
+                    val.access,
+                    val.alerting === undefined ? undefined : vmalertLabels(val.name),
+                ),
+            );
+            accessObjects.push(
+                new k8s.networking.v1.NetworkPolicy(
+                    `${name}-network-policy`,
+                    { metadata: policy.metadata, spec: policy.spec },
+                    child,
+                ),
+            );
+        }
         let service: k8s.core.v1.Service;
         if (args.cluster === undefined) {
             const sts = v.apply(buildLogServiceStatefulSet);
@@ -56,7 +148,7 @@ export class LogService extends pulumi.ComponentResource {
             new k8s.apps.v1.StatefulSet(
                 `${name}-statefulset`,
                 { metadata: sts.metadata, spec: sts.spec },
-                { ...child, dependsOn: [service] },
+                { ...child, dependsOn: [service, ...accessObjects] },
             );
         } else {
             // Cluster mode: the same Service (its name, its URLs) in front of the front nodes.
@@ -97,7 +189,12 @@ export class LogService extends pulumi.ComponentResource {
             const objects = v.apply((val) => {
                 if (val.alerting === undefined)
                     throw new Error(`LogService "${name}": args.alerting resolved to nothing`);
-                return buildAlertingObjects(val.name, val.namespace, val.alerting);
+                return buildAlertingObjects(
+                    val.name,
+                    val.namespace,
+                    val.alerting,
+                    val.access.open ? undefined : accessNames(val.name).reader,
+                );
             });
             const rules = new k8s.core.v1.ConfigMap(
                 `${name}-alert-rules`,
@@ -107,7 +204,7 @@ export class LogService extends pulumi.ComponentResource {
             new k8s.apps.v1.Deployment(
                 `${name}-vmalert`,
                 { metadata: objects.deployment.metadata, spec: objects.deployment.spec },
-                { ...child, dependsOn: [service, rules] },
+                { ...child, dependsOn: [service, rules, ...accessObjects] },
             );
         }
         this.serviceName = service.metadata.name;
@@ -119,7 +216,22 @@ export class LogService extends pulumi.ComponentResource {
         this.syslogAddress = host.apply((h) => `${h}:${LOG_SERVICE.syslogPort}`);
         this.uiUrl = host.apply((h) => `http://${h}:${LOG_SERVICE.httpPort}/select/vmui/`);
         this.queryUrls = this.uiUrl.apply(uiQueryUrls);
+        this.access = v.apply((val) => (val.access.open ? "open" : "closed"));
+        this.readerSecretName = v.apply((val) => (val.access.open ? "" : accessNames(val.name).reader));
+        this.destination = pulumi.all([this.bulkUrl, v]).apply(([url, val]) => ({
+            elasticsearch: {
+                url,
+                // The hop is plain HTTP inside the cluster, behind the NetworkPolicy that lets only agents
+                // in: the trusted network allowPlainHttp asks for (the policy pack still reports it).
+                ...(!val.access.open && {
+                    auth: { basicAuthSecret: accessNames(val.name).ingest, allowPlainHttp: true },
+                }),
+            },
+        }));
         this.registerOutputs({
+            access: this.access,
+            destination: this.destination,
+            readerSecretName: this.readerSecretName,
             serviceName: this.serviceName,
             namespace: this.namespace,
             bulkUrl: this.bulkUrl,

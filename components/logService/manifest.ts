@@ -2,10 +2,13 @@
 // declares them; the tests and the podman run render them). A StatefulSet of one VictoriaLogs pod
 // with its data on a PersistentVolumeClaim (the logs outlive the pod), and a Service in front of
 // its HTTP API (bulk ingestion, LogsQL, web UI) and its syslog TCP input.
-import { LOG_SERVICE, VICTORIALOGS_BULK_QUERY } from "../defaults";
+import { LOG_SERVICE, LOG_SERVICE_ACCESS, VICTORIALOGS_BULK_QUERY } from "../defaults";
 import { formatBytes, quantityValue } from "../grammar";
 import { profileSettings } from "../profile";
 import { Checker } from "../validate/checker";
+import { LogServiceArgError } from "./errors";
+export { LogServiceArgError };
+import { checkAccess, ValidatedAccess, vmauthArgs, vmauthEnv, accessNames } from "./access";
 import { checkAlerting, ValidatedAlerting } from "./alerting";
 import { LogServiceArgs } from "./args";
 import { buildClusterObjects, checkCluster, ValidatedCluster } from "./cluster";
@@ -24,23 +27,7 @@ export interface ValidatedLogService {
     };
     readonly alerting?: ValidatedAlerting;
     readonly cluster?: ValidatedCluster;
-}
-
-/** Thrown for bad args, before anything is registered; names each argument and value. */
-export class LogServiceArgError extends Error {
-    constructor(
-        readonly component: string,
-        readonly issues: ReadonlyArray<{ arg: string; value: unknown; rule: string }>,
-    ) {
-        const line = (i: { arg: string; value: unknown; rule: string }) =>
-            `invalid args.${i.arg} ${i.value === undefined ? "(unset)" : JSON.stringify(i.value)}: ${i.rule}`;
-        super(
-            issues.length === 1
-                ? `LogService "${component}": ${line(issues[0])}`
-                : `LogService "${component}": ${issues.length} problems in its args:\n${issues.map((i) => `  ${line(i)}`).join("\n")}`,
-        );
-        this.name = "LogServiceArgError";
-    }
+    readonly access: ValidatedAccess;
 }
 
 /** Seconds of a VictoriaLogs duration in whole hours, days, weeks or years ("36h", "2d"), or undefined. */
@@ -69,6 +56,7 @@ export function validateLogService(component: string, args: LogServiceArgs): Val
         "resources",
         "alerting",
         "cluster",
+        "access",
     ]);
     const name = args.name === undefined ? component : c.string("name", args.name);
     if (name !== undefined && !DNS1035.test(name))
@@ -124,6 +112,25 @@ export function validateLogService(component: string, args: LogServiceArgs): Val
     }
     const alerting = args.alerting === undefined ? undefined : checkAlerting(c, "alerting", args.alerting);
     const cluster = args.cluster === undefined ? undefined : checkCluster(c, "cluster", args.cluster, name ?? "");
+    // Without access the LogService is open, as it was before access existed (docs/delivery.md).
+    const access: ValidatedAccess | undefined =
+        args.access === undefined
+            ? { open: true, image: LOG_SERVICE_ACCESS.image }
+            : checkAccess(c, "access", args.access);
+    if (access !== undefined && !access.open) {
+        if (cluster !== undefined)
+            c.fail(
+                "access",
+                "closed",
+                "is not available with cluster yet: set access.open: true, or use a single node",
+            );
+        if (access.agentNamespaces !== undefined && namespace === undefined)
+            c.fail(
+                "access.agentNamespaces",
+                access.agentNamespaces,
+                "needs namespace: the Secrets and the NetworkPolicy name the LogService's namespace",
+            );
+    }
     if (c.issues.length > 0) throw new LogServiceArgError(component, c.issues);
     return {
         name: name!,
@@ -135,6 +142,7 @@ export function validateLogService(component: string, args: LogServiceArgs): Val
         resources,
         ...(alerting !== undefined && { alerting }),
         ...(cluster !== undefined && { cluster }),
+        access: access!,
     };
 }
 
@@ -150,28 +158,75 @@ const meta = (v: ValidatedLogService) => ({
     labels: logServiceLabels(v),
 });
 
-/** VictoriaLogs' command line: its data on the claim, the retention, its two listeners. */
-export function victoriaLogsArgs(v: Pick<ValidatedLogService, "retentionPeriod">): string[] {
+/**
+ * VictoriaLogs' command line: its data on the claim, the retention, its two listeners (HTTP on the
+ * pod's loopback when closed: only vmauth, beside it, reaches it).
+ */
+export function victoriaLogsArgs(
+    v: Pick<ValidatedLogService, "retentionPeriod"> & { access?: ValidatedAccess },
+): string[] {
+    const closed = v.access !== undefined && !v.access.open;
     return [
         `-storageDataPath=${LOG_SERVICE.dataDir}`,
         `-retentionPeriod=${v.retentionPeriod}`,
         `-retention.maxDiskUsagePercent=${LOG_SERVICE.maxDiskUsagePercent}`,
-        `-httpListenAddr=:${LOG_SERVICE.httpPort}`,
+        closed
+            ? `-httpListenAddr=127.0.0.1:${LOG_SERVICE_ACCESS.backendPort}`
+            : `-httpListenAddr=:${LOG_SERVICE.httpPort}`,
         `-syslog.listenAddr.tcp=:${LOG_SERVICE.syslogPort}`,
     ];
 }
 
-/** The pod: VictoriaLogs under the restricted profile, probed at /health. */
+/**
+ * The pod: VictoriaLogs under the restricted profile, probed at /health; closed, vmauth beside it
+ * on the HTTP port (the probes reach VictoriaLogs' /health through it, the one path it serves
+ * without credentials).
+ */
 export function buildLogServicePodSpec(v: ValidatedLogService) {
-    const probe = (failureThreshold: number) => ({
-        httpGet: { path: "/health", port: "http" },
+    const closed = !v.access.open;
+    const timing = (failureThreshold: number) => ({
         initialDelaySeconds: 0,
         periodSeconds: 10,
         timeoutSeconds: 2,
         failureThreshold,
     });
+    const health = (failureThreshold: number) => ({
+        // Closed, the port is vmauth's, named in its container, not VictoriaLogs'.
+        httpGet: { path: "/health", port: closed ? LOG_SERVICE.httpPort : "http" },
+        ...timing(failureThreshold),
+    });
     // The restricted profile the webserver's pods get (profile.ts), as VictoriaLogs' own user.
     const restricted = profileSettings("restricted");
+    const victoriaLogs = {
+        name: "victoria-logs",
+        image: v.image,
+        // A pinned tag still moves if re-pushed; Always checks it at every start.
+        imagePullPolicy: "Always",
+        args: victoriaLogsArgs(v),
+        ports: [
+            ...(closed ? [] : [{ name: "http", containerPort: LOG_SERVICE.httpPort, protocol: "TCP" }]),
+            { name: "syslog", containerPort: LOG_SERVICE.syslogPort, protocol: "TCP" },
+        ],
+        resources: v.resources,
+        readinessProbe: health(3),
+        // Closed, its liveness is its own listener: a vmauth restart must not restart VictoriaLogs.
+        livenessProbe: closed ? { tcpSocket: { port: LOG_SERVICE.syslogPort }, ...timing(6) } : health(6),
+        securityContext: restricted.container,
+        volumeMounts: [{ name: LOG_SERVICE.volume, mountPath: LOG_SERVICE.dataDir }],
+    };
+    const vmauth = {
+        name: "vmauth",
+        image: v.access.image,
+        imagePullPolicy: "Always",
+        args: vmauthArgs(),
+        env: vmauthEnv(v.name),
+        ports: [{ name: "http", containerPort: LOG_SERVICE.httpPort, protocol: "TCP" }],
+        resources: LOG_SERVICE_ACCESS.resources,
+        readinessProbe: health(3),
+        livenessProbe: { tcpSocket: { port: LOG_SERVICE.httpPort }, ...timing(6) },
+        securityContext: restricted.container,
+        volumeMounts: [{ name: "auth", mountPath: LOG_SERVICE_ACCESS.configDir, readOnly: true }],
+    };
     return {
         ...restricted.pod,
         securityContext: {
@@ -180,24 +235,8 @@ export function buildLogServicePodSpec(v: ValidatedLogService) {
             runAsGroup: LOG_SERVICE.uid,
             fsGroup: LOG_SERVICE.uid,
         },
-        containers: [
-            {
-                name: "victoria-logs",
-                image: v.image,
-                // A pinned tag still moves if re-pushed; Always checks it at every start.
-                imagePullPolicy: "Always",
-                args: victoriaLogsArgs(v),
-                ports: [
-                    { name: "http", containerPort: LOG_SERVICE.httpPort, protocol: "TCP" },
-                    { name: "syslog", containerPort: LOG_SERVICE.syslogPort, protocol: "TCP" },
-                ],
-                resources: v.resources,
-                readinessProbe: probe(3),
-                livenessProbe: probe(6),
-                securityContext: restricted.container,
-                volumeMounts: [{ name: LOG_SERVICE.volume, mountPath: LOG_SERVICE.dataDir }],
-            },
-        ],
+        containers: closed ? [vmauth, victoriaLogs] : [victoriaLogs],
+        ...(closed && { volumes: [{ name: "auth", configMap: { name: accessNames(v.name).configMap } }] }),
     };
 }
 

@@ -90,7 +90,7 @@ export function uutilsStandin(log: (line: string) => void = console.log): string
  * stand-in recipe's hash; built once.
  */
 function standinFromTool(
-    tool: "victorialogs" | "vmalert" | "rsyslog-testing",
+    tool: "victorialogs" | "vmalert" | "vmauth" | "rsyslog-testing",
     env: (bin: string) => Record<string, string>,
 ): string {
     const bin = toolDir(tool);
@@ -117,6 +117,12 @@ export const victoriaLogsStandin = (): string =>
  */
 export const vmalertStandin = (): string =>
     standinFromTool("vmalert", (bin) => ({ VMALERT: path.join(bin, "vmalert") }));
+
+/**
+ * The vmauth stand-in (victoriametrics/vmauth's layout) from the binary scripts/tools.sh built from
+ * VictoriaMetrics' Go module: what a closed LogService's pod runs in front of VictoriaLogs.
+ */
+export const vmauthStandin = (): string => standinFromTool("vmauth", (bin) => ({ VMAUTH: path.join(bin, "vmauth") }));
 
 /**
  * The agent image for RELP with TLS (rsyslog 8.2606 or later) from the root scripts/tools.sh

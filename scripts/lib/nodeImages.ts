@@ -3,7 +3,7 @@
 // stand-in built from Debian packages or from a Go module's binary (scripts/standin). No registry
 // on the internet is reached; an image not in this table fails to pull on the node, as a missing
 // tag fails on Docker Hub.
-import { IMAGES, LOG_ALERTING, LOG_SERVICE, SEED } from "../../components/defaults";
+import { IMAGES, LOG_ALERTING, LOG_SERVICE, LOG_SERVICE_ACCESS, SEED } from "../../components/defaults";
 import {
     qualified,
     rsyslogTestingStandin,
@@ -11,6 +11,7 @@ import {
     uutilsStandin,
     victoriaLogsStandin,
     vmalertStandin,
+    vmauthStandin,
 } from "./images";
 
 /** What stands in for an image on the node, and why that one. */
@@ -47,6 +48,10 @@ export const NODE_IMAGES: Readonly<Record<string, NodeImage>> = {
     [qualified(LOG_ALERTING.image)]: {
         standin: () => vmalertStandin(),
         what: "vmalert built from VictoriaMetrics' Go module",
+    },
+    [qualified(LOG_SERVICE_ACCESS.image)]: {
+        standin: () => vmauthStandin(),
+        what: "vmauth built from VictoriaMetrics' Go module",
     },
 };
 

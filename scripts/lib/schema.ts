@@ -2,6 +2,7 @@
 // generated from Kubernetes 1.33), so a render the API server would reject fails here first.
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { StatefulSet } from "kubernetes-models/apps/v1/StatefulSet";
+import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { Pod } from "kubernetes-models/v1/Pod";
@@ -21,6 +22,7 @@ const MODELS: Record<string, new (data: any) => { validate(): void }> = {
     "apps/v1/Deployment": Deployment,
     "apps/v1/StatefulSet": StatefulSet,
     "policy/v1/PodDisruptionBudget": PodDisruptionBudget,
+    "networking.k8s.io/v1/NetworkPolicy": NetworkPolicy,
 };
 
 export class SchemaError extends Error {}

@@ -22,7 +22,9 @@ export function pinnedVersions(): Record<string, string> {
  * The directory `scripts/tools.sh dir TOOL` names (uutils: its userland, one link per utility);
  * throws, saying how to build it, when it is not built.
  */
-export function toolDir(tool: "uutils" | "victorialogs" | "vmalert" | "otelcol" | "rsyslog-testing"): string {
+export function toolDir(
+    tool: "uutils" | "victorialogs" | "vmalert" | "vmauth" | "otelcol" | "rsyslog-testing",
+): string {
     const r = spawnSync("bash", [TOOLS, "dir", tool], { encoding: "utf8" });
     if (r.status !== 0) throw new Error(`${tool} is not built (${r.stderr.trim()}): run npm run tools -- ${tool}`);
     return r.stdout.trim();

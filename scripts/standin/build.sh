@@ -8,6 +8,7 @@
 #   STANDIN_BASE=<ubuntu stand-in> UUTILS_COREUTILS=<binary> scripts/standin/build.sh ubuntu-uutils TAG
 #   VICTORIA_LOGS=<binary> scripts/standin/build.sh victorialogs TAG
 #   VMALERT=<binary> scripts/standin/build.sh vmalert TAG
+#   VMAUTH=<binary> scripts/standin/build.sh vmauth TAG
 #   RSYSLOG_TESTING_ROOT=<root> scripts/standin/build.sh rsyslog-testing TAG
 #
 # ubuntu-uutils is the ubuntu stand-in with Ubuntu 26.04's userland (today's ubuntu:latest): uutils
@@ -19,7 +20,7 @@
 # from its Go module) as /victoria-logs-prod, the entrypoint, and nothing else.
 #
 # vmalert is victoriametrics/vmalert's layout: the static binary (scripts/tools.sh builds it from
-# VictoriaMetrics' Go module) as /vmalert-prod, the entrypoint.
+# VictoriaMetrics' Go module) as /vmalert-prod, the entrypoint; vmauth likewise, as /vmauth-prod.
 #
 # rsyslog-testing is the root scripts/tools.sh rsyslog-testing makes (Debian testing's rsyslog 8.2606+
 # with RELP, the OpenSSL drivers and the openssl CLI): the agent image RELP with TLS needs, where
@@ -113,6 +114,14 @@ case $kind in
     install -m 0755 "$VMALERT" "$root/vmalert-prod"
     change=(--change 'ENTRYPOINT ["/vmalert-prod"]' --change 'EXPOSE 8880/tcp')
     ;;
+  vmauth)
+    : "${VMAUTH:?the vmauth binary}"
+    echo "stand-in $tag: $("$VMAUTH" -version 2>/dev/null | head -n 1) as /vmauth-prod"
+    mkdir -p "$root/tmp"
+    chmod 1777 "$root/tmp"
+    install -m 0755 "$VMAUTH" "$root/vmauth-prod"
+    change=(--change 'ENTRYPOINT ["/vmauth-prod"]' --change 'EXPOSE 8427/tcp')
+    ;;
   rsyslog-testing)
     : "${RSYSLOG_TESTING_ROOT:?the root scripts/tools.sh rsyslog-testing made}"
     echo "stand-in $tag: Debian testing's root ($(cat "$RSYSLOG_TESTING_ROOT/../versions" 2>/dev/null))"
@@ -120,7 +129,7 @@ case $kind in
     cp -a "$RSYSLOG_TESTING_ROOT/." "$root/"
     change=(--change 'CMD ["rsyslogd", "-n", "-iNONE"]')
     ;;
-  *) echo "usage: $0 nginx|ubuntu|rsyslog|ubuntu-uutils|victorialogs|vmalert|rsyslog-testing TAG" >&2; exit 2 ;;
+  *) echo "usage: $0 nginx|ubuntu|rsyslog|ubuntu-uutils|victorialogs|vmalert|vmauth|rsyslog-testing TAG" >&2; exit 2 ;;
 esac
 
 # Slim the layer: apt lists and caches are not needed at run time.

@@ -33,6 +33,7 @@ describe("multi-language schema (component schema inference)", function () {
     it("LogService: every option an optional, documented input; its URLs as outputs", () => {
         const r = schema.resources[LOG_SERVICE_TYPE];
         expect(Object.keys(r.inputProperties).sort()).to.deep.equal([
+            "access",
             "alerting",
             "cluster",
             "image",
@@ -47,13 +48,23 @@ describe("multi-language schema (component schema inference)", function () {
         for (const [name, p] of Object.entries<any>(r.inputProperties))
             expect(p.description, `${name} is documented`).to.be.a("string").and.not.equal("");
         expect(Object.keys(r.properties).sort()).to.deep.equal([
+            "access",
             "bulkUrl",
+            "destination",
             "namespace",
             "queryUrls",
+            "readerSecretName",
             "serviceName",
             "syslogAddress",
             "uiUrl",
         ]);
+        // access decides which objects exist: a plain object; its passwords inputs (secrets).
+        expect(r.inputProperties.access).to.deep.include({
+            $ref: "#/types/webserver-sidecar:index:LogServiceAccess",
+            plain: true,
+        });
+        // destination: the Destination type a WebserverPod takes, so it is passed as it is.
+        expect(r.properties.destination).to.deep.include({ $ref: "#/types/webserver-sidecar:index:Destination" });
         // alerting and cluster decide which objects exist: plain objects; alerting's notifierUrl required.
         expect(r.inputProperties.alerting).to.deep.include({
             $ref: "#/types/webserver-sidecar:index:LogServiceAlerting",
@@ -126,12 +137,10 @@ describe("multi-language schema (component schema inference)", function () {
             "maxAge",
             "maxSize",
         ]);
-        // destination: a plain object (it decides whether the agent's ConfigMap exists), its address required.
+        // destination: an input (a LogService's destination output passes as it is), its address required.
         const inputs = schema.resources[WEBSERVER_POD_TYPE].inputProperties;
-        expect(inputs.destination).to.deep.include({
-            $ref: "#/types/webserver-sidecar:index:Destination",
-            plain: true,
-        });
+        expect(inputs.destination).to.deep.include({ $ref: "#/types/webserver-sidecar:index:Destination" });
+        expect(inputs.destination).to.not.have.property("plain");
         const syslog = t["webserver-sidecar:index:SyslogDestination"];
         expect(syslog.required).to.deep.equal(["address"]);
         expect(syslog.properties.address.type).to.equal("string");

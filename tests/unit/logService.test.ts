@@ -47,14 +47,18 @@ describe("LogService (VictoriaLogs single node)", () => {
         validateAgainstSchema(buildLogServiceService(v) as any);
     });
 
-    it("runs under the restricted profile and passes every policy rule", () => {
+    it("runs under the restricted profile and passes every policy rule but log-service-closed (it is open without access)", () => {
         const spec = buildLogServicePodSpec(validateLogService("logs", {}));
         expect(spec.securityContext).to.include({ runAsNonRoot: true, runAsUser: 65534, fsGroup: 65534 });
         expect(spec.containers[0].securityContext).to.include({
             readOnlyRootFilesystem: true,
             allowPrivilegeEscalation: false,
         });
-        expect(evaluate(spec as any)).to.deep.equal({});
+        expect(evaluate(spec as any)).to.deep.equal({
+            "log-service-closed": [
+                'victoria-logs: VictoriaLogs serves its HTTP API at ":9428" with no authentication: whoever reaches the pod reads and writes every record',
+            ],
+        });
     });
 
     it("a Service in front of its HTTP API and its syslog input, selecting only its pod", () => {

@@ -39,7 +39,10 @@ describe("policy pack", () => {
             expect(p.enforcementLevel, p.name).to.equal("advisory");
             for (const l of RULES[i].linters) expect(p.description, p.name).to.contain(l);
             // An option to set, or (for what the component never sets) nothing to set.
-            expect(p.remediationSteps, p.name).to.match(/With the WebserverPod component: set (`|nothing: )/);
+            expect(p.remediationSteps, p.name).to.match(
+                /With the (WebserverPod|LogService) component: set (`|nothing: )/,
+            );
+            expect(p.remediationSteps?.includes("LogService component"), p.name).to.equal(RULES[i].logService === true);
         }
     });
 
@@ -63,7 +66,9 @@ describe("policy pack", () => {
         expect(failedPolicies(objectsFor({}))).to.deep.equal(expected);
         // The seed fails them all but the log agent's TLS rule (it has no agent) and the baseline
         // profile's controls (it uses no host namespace, path or port, no privilege, no capability).
-        expect(expected).to.deep.equal(RULES.filter((r) => !r.logAgent && !r.pssBaseline).map((r) => r.id));
+        expect(expected).to.deep.equal(
+            RULES.filter((r) => !r.logAgent && !r.logService && !r.pssBaseline).map((r) => r.id),
+        );
         const messages = checkObjects(objectsFor({})).filter((f) => f.policy === "image-tag-pinned");
         expect(messages.map((f) => `${f.resource}: ${f.message}`)).to.deep.equal([
             "Pod policy: nginx-container: image is :latest or untagged. Fix: set `nginxImage` / `sidecarImage` to a version or digest (or `production: true`).",

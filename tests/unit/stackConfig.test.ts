@@ -7,7 +7,7 @@ import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import { validateArgs } from "../../components";
-import { programConfig, readStackArgs, STACK_KEYS, StackConfigError } from "../../program/stackConfig";
+import { isClosed, programConfig, readStackArgs, STACK_KEYS, StackConfigError } from "../../program/stackConfig";
 import { readStackConfig } from "../../scripts/lib/render";
 import { bulkUrlOf } from "../../components/logService/manifest";
 import { seedPod } from "../helpers/fixtures";
@@ -188,6 +188,59 @@ describe("the program's own key logService", () => {
         expect(config(JSON.stringify(args)).logService).to.deep.equal(args);
     });
 
+    describe("closed (logService.access): its passwords the program's secret keys", () => {
+        const secrets = {
+            [`${PROJECT}:logsIngestPassword`]: "ingest-0123456789-abcdef",
+            [`${PROJECT}:logsReaderPassword`]: "reader-0123456789-abcdef",
+        };
+        const secretKeys = (k: string) => k in secrets;
+        const closed = (raw: string, more: Record<string, string> = {}, isSecret = secretKeys) =>
+            programConfig("webserver", "logs", PROJECT, { [`${PROJECT}:logService`]: raw, ...more }, isSecret);
+        const problemsClosed = (raw: string, more: Record<string, string> = {}, isSecret = secretKeys) => {
+            try {
+                closed(raw, more, isSecret);
+            } catch (e) {
+                expect(e).to.be.instanceOf(StackConfigError);
+                return (e as StackConfigError).problems;
+            }
+            throw new Error(`logService ${raw} was accepted`);
+        };
+
+        it("with both secrets set: the webserver delivers as the ingest user, from the LogService's Secret, over its NetworkPolicy's plain HTTP", () => {
+            const c = closed('{"access":{"readers":{"podLabels":{"team":"web"}}}}', secrets);
+            expect(c.logService).to.deep.equal({ access: { readers: { podLabels: { team: "web" } } } });
+            expect(c.args.destination).to.deep.equal({
+                elasticsearch: {
+                    url: bulkUrlOf("logs"),
+                    auth: { basicAuthSecret: "logs-ingest", allowPlainHttp: true },
+                },
+            });
+            expect(isClosed(c.logService)).to.equal(true);
+            // Open: no credentials.
+            const open = closed('{"access":{"open":true}}');
+            expect(isClosed(open.logService)).to.equal(false);
+            expect(open.args.destination).to.deep.equal({ elasticsearch: { url: bulkUrlOf("logs") } });
+        });
+
+        it("without the secrets: each named with the command that sets it; passwords in the mapping or in plain text refused, never shown", () => {
+            expect(problemsClosed('{"access":{}}', {})).to.have.members([
+                `${PROJECT}:logsIngestPassword: must be set (pulumi config set --secret logsIngestPassword <password>): the LogService is closed (logService.access), and its agents insert with it; or open it with logService.access.open: true`,
+                `${PROJECT}:logsReaderPassword: must be set (pulumi config set --secret logsReaderPassword <password>): the LogService is closed (logService.access), and developers query with it; or open it with logService.access.open: true`,
+            ]);
+            const said = problemsClosed('{"access":{"ingestPassword":"typed-in-the-yaml-0000"}}', secrets);
+            expect(said).to.deep.equal([
+                `${PROJECT}:logService: access.ingestPassword is the program's secret key: remove it here and run pulumi config set --secret logsIngestPassword <password>`,
+            ]);
+            const plain = problemsClosed('{"access":{}}', secrets, () => false);
+            expect(plain).to.have.members([
+                `${PROJECT}:logsIngestPassword is a password in plain text in the stack's file: set it with pulumi config set --secret logsIngestPassword <password>`,
+                `${PROJECT}:logsReaderPassword is a password in plain text in the stack's file: set it with pulumi config set --secret logsReaderPassword <password>`,
+            ]);
+            for (const p of [...said, ...plain])
+                expect(p).to.not.contain("0123456789").and.not.contain("typed-in-the-yaml");
+        });
+    });
+
     it("refuses what is not true, false or a mapping, naming the key and the value", () => {
         expect(problemsOf("yes")).to.deep.equal([
             `${PROJECT}:logService "yes": must be true, false or a mapping of the LogService's args`,
@@ -206,7 +259,7 @@ describe("the program's own key logService", () => {
             `${PROJECT}:catLoopPeriodSeconds: invalid args.catLoopPeriodSeconds 0: does not apply with a destination: the log agent delivers the logs instead of a shipper`,
         ]);
         expect(problemsOf(JSON.stringify({ retention: "3d" }))).to.deep.equal([
-            `${PROJECT}:logService: invalid args.retention "3d": is not an option (known: name, namespace, image, retentionPeriod, storageSize, storageClassName, resources, alerting, cluster)`,
+            `${PROJECT}:logService: invalid args.retention "3d": is not an option (known: name, namespace, image, retentionPeriod, storageSize, storageClassName, resources, alerting, cluster, access)`,
         ]);
     });
 });

@@ -88,6 +88,7 @@ describe("scripts/tools.sh (npm run tools)", () => {
             uutils: v.UUTILS_VERSION,
             victorialogs: v.VICTORIALOGS_VERSION,
             vmalert: v.VMALERT_VERSION,
+            vmauth: v.VMAUTH_VERSION,
             otelcol: v.OTELCOL_VERSION,
             "rsyslog-testing": v.RSYSLOG_TESTING_SUITE,
         });
