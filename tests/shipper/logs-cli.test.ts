@@ -8,16 +8,23 @@ import { ChildProcess, spawn, spawnSync } from "child_process";
 import * as http from "http";
 import * as path from "path";
 import { VictoriaLogsProcess } from "../../scripts/lib/victoriaLogs";
+import { VmauthProcess } from "../../scripts/lib/vmauth";
 import { report, until } from "./harness";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const CLI = ["-r", "sucrase/register/ts", path.join(ROOT, "scripts", "logs.ts")];
 
-/** `npm run logs -- ARGS` against `url`: exit code, stdout, stderr. */
-function logs(url: string, ...args: string[]) {
-    const r = spawnSync("node", [...CLI, "--url", url, ...args], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
+/** `npm run logs -- ARGS` against `url` (with `env` over this process's): exit code, stdout, stderr. */
+function logsWith(env: Record<string, string>, url: string, ...args: string[]) {
+    const r = spawnSync("node", [...CLI, "--url", url, ...args], {
+        cwd: ROOT,
+        encoding: "utf8",
+        timeout: 60_000,
+        env: { ...process.env, ...env },
+    });
     return { code: r.status, out: r.stdout, err: r.stderr };
 }
+const logs = (url: string, ...args: string[]) => logsWith({}, url, ...args);
 
 /** Records as the agent stores them (the access log's JSON fields, the pod's), through the jsonline API. */
 function insert(vl: VictoriaLogsProcess, records: Array<Record<string, string | number | undefined>>): Promise<void> {
@@ -245,5 +252,58 @@ describe("npm run logs (against a real VictoriaLogs)", function () {
         tail.kill("SIGINT");
         await new Promise((r) => tail!.once("exit", r));
         tail = undefined;
+    });
+});
+
+describe("npm run logs against a closed LogService (vmauth in front of VictoriaLogs, as its pod runs them)", function () {
+    this.timeout(5 * 60_000);
+    const passwords = { ingest: "ingest-password-for-logs-cli", reader: "reader-password-for-logs-cli" };
+    let vl: VictoriaLogsProcess | undefined;
+    let auth: VmauthProcess | undefined;
+    let url = "";
+    before(async () => {
+        vl = await VictoriaLogsProcess.start();
+        auth = await VmauthProcess.start(vl, passwords);
+        url = `http://127.0.0.1:${auth.port}`;
+        await insert(vl, RECORDS);
+        await until(
+            "the records queryable",
+            60_000,
+            () => logs(`http://127.0.0.1:${vl!.httpPort}`, "--json").out.trim().split("\n").length === RECORDS.length,
+        );
+    });
+    after(async () => {
+        await auth?.stop();
+        await vl?.stop();
+    });
+
+    it("as the reader (LOGS_PASSWORD, never an argument) it answers; without it, or with a wrong one, it says the LogService is closed and how to ask", () => {
+        const asReader = logsWith({ LOGS_PASSWORD: passwords.reader }, url, "--status", "5xx", "--json");
+        expect(asReader.code, asReader.err).to.equal(0);
+        const ids = asReader.out
+            .trim()
+            .split("\n")
+            .map((l) => JSON.parse(l).request_id)
+            .sort();
+        report(`as the reader: ${JSON.stringify(ids)}`);
+        expect(ids).to.deep.equal(
+            RECORDS.filter((r) => Number(r.status) >= 500)
+                .map((r) => r.request_id)
+                .sort(),
+        );
+        const none = logs(url, "--json");
+        report(`without credentials: ${none.err.trim().split("\n").pop()}`);
+        expect(none.code).to.equal(1);
+        expect(none.err).to.match(
+            /^error: the LogService asked for credentials \(HTTP 401\): it is closed; with --service give --reader-secret/m,
+        );
+        const wrong = logsWith({ LOGS_PASSWORD: "not-the-password" }, url, "--json");
+        expect(wrong.code).to.equal(1);
+        expect(wrong.err).to.match(/^error: the LogService asked for credentials \(HTTP 401: they were refused\)/m);
+        // The ingest user's password is not a reader's.
+        const ingest = logsWith({ LOGS_USERNAME: "ingest", LOGS_PASSWORD: passwords.ingest }, url, "--json");
+        expect(ingest.code).to.equal(1);
+        expect(ingest.err).to.match(/HTTP 400: user ingest missing route/);
+        for (const r of [asReader, none, wrong, ingest]) expect(r.err + r.out).to.not.contain(passwords.reader);
     });
 });
