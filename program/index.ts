@@ -35,7 +35,8 @@ const webserver = new WebserverPod(NAME, args, logs ? { dependsOn: [logs] } : un
 // The stack outputs: workload, podName and namespace; for a Pod podIp, podStatus and
 // readyContainers; for a Deployment readyReplicas; with a Service serviceName and serviceIp; with
 // a LogService logServiceName, logServiceUrl (its web UI), logServiceBulkUrl, logServiceAccess
-// ("open" or "closed"), logServiceReaderSecret (closed: the reader's basic-auth Secret) and
+// ("open" or "closed"), logServiceReaderSecret and logServiceLogin (closed: the reader's
+// basic-auth Secret, and how to sign in to the web UI with it) and
 // logServiceQueries (the web UI on the ready questions, at localhost: where `kubectl
 // port-forward svc/logs 9428` opens it) (README, "Outputs"). Only those that apply are exported:
 // the engine warns about every stack output left undefined.
@@ -47,6 +48,7 @@ export = {
         logServiceBulkUrl: logs.bulkUrl,
         logServiceAccess: logs.access,
         logServiceReaderSecret: logs.readerSecretName,
+        logServiceLogin: logs.uiLogin,
         logServiceQueries: uiQueryUrls(`http://localhost:${LOG_SERVICE.httpPort}/select/vmui/`),
     }),
 };

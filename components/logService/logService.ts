@@ -66,6 +66,8 @@ export class LogService extends pulumi.ComponentResource {
     public readonly destination: pulumi.Output<Destination>;
     /** Closed: the basic-auth Secret holding the reader's username and password, in the LogService's namespace (the web UI and LogsQL ask for them). Open: "". */
     public readonly readerSecretName: pulumi.Output<string>;
+    /** Closed: how to sign in to the web UI and LogsQL (the user, and the kubectl command that prints the password). Open: "". */
+    public readonly uiLogin: pulumi.Output<string>;
 
     constructor(name: string, args: LogServiceArgs = {}, opts: pulumi.ComponentResourceOptions = {}) {
         // Plain args are checked before anything is registered; args holding Outputs when they resolve.
@@ -218,6 +220,11 @@ export class LogService extends pulumi.ComponentResource {
         this.queryUrls = this.uiUrl.apply(uiQueryUrls);
         this.access = v.apply((val) => (val.access.open ? "open" : "closed"));
         this.readerSecretName = v.apply((val) => (val.access.open ? "" : accessNames(val.name).reader));
+        this.uiLogin = v.apply((val) =>
+            val.access.open
+                ? ""
+                : `user ${LOG_SERVICE_ACCESS.readerUser}; password: kubectl get secret ${accessNames(val.name).reader}${val.namespace ? ` -n ${val.namespace}` : ""} -o jsonpath='{.data.password}' | base64 -d`,
+        );
         this.destination = pulumi.all([this.bulkUrl, v]).apply(([url, val]) => ({
             elasticsearch: {
                 url,
@@ -232,6 +239,7 @@ export class LogService extends pulumi.ComponentResource {
             access: this.access,
             destination: this.destination,
             readerSecretName: this.readerSecretName,
+            uiLogin: this.uiLogin,
             serviceName: this.serviceName,
             namespace: this.namespace,
             bulkUrl: this.bulkUrl,

@@ -56,6 +56,7 @@ describe("multi-language schema (component schema inference)", function () {
             "readerSecretName",
             "serviceName",
             "syslogAddress",
+            "uiLogin",
             "uiUrl",
         ]);
         // access decides which objects exist: a plain object; its passwords inputs (secrets).
