@@ -47,8 +47,7 @@ export = {
         logServiceUrl: logs.uiUrl,
         logServiceBulkUrl: logs.bulkUrl,
         logServiceAccess: logs.access,
-        logServiceReaderSecret: logs.readerSecretName,
-        logServiceLogin: logs.uiLogin,
+        ...(isClosed(logService) && { logServiceReaderSecret: logs.readerSecretName, logServiceLogin: logs.uiLogin }),
         logServiceQueries: uiQueryUrls(`http://localhost:${LOG_SERVICE.httpPort}/select/vmui/`),
     }),
 };

@@ -257,6 +257,9 @@ describe("integration: the prod stack through the Automation API", function () {
         expect(outputs.logServiceUrl).to.equal("http://logs:9428/select/vmui/");
         // The ready questions, on the address `kubectl port-forward svc/logs 9428` opens.
         expect(outputs.logServiceQueries).to.deep.equal(uiQueryUrls("http://localhost:9428/select/vmui/"));
+        // Open (no access in the prod stack yet): said so, and no reader to sign in as.
+        expect(outputs.logServiceAccess).to.equal("open");
+        expect(outputs).to.not.have.property("logServiceReaderSecret");
         expect(outputs.logServiceBulkUrl).to.match(/^http:\/\/logs:9428\/insert\/elasticsearch\?_msg_field=message&/);
         // Every pod's log agent posts to it: the ConfigMap the Deployment mounts says so.
         const deployment = JSON.parse(kubectl(["get", "deployment", "webserver", "-o", "json"]).stdout);
