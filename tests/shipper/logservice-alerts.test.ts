@@ -15,6 +15,8 @@ import { poll } from "../../scripts/lib/exec";
 import { toolDir } from "../../scripts/lib/tools";
 import { freePort } from "../../scripts/lib/syslogReceiver";
 import { VictoriaLogsProcess } from "../../scripts/lib/victoriaLogs";
+import { VmauthProcess } from "../../scripts/lib/vmauth";
+import { accessNames } from "../../components/logService/access";
 import { report } from "./harness";
 
 interface PostedAlert {
@@ -53,16 +55,29 @@ function store(vl: VictoriaLogsProcess, pod: string, status: number, at: Date, n
     );
 }
 
-/** vmalert with the component's command line, its datasource, rules file and listener moved to this test's. */
-function startVmalert(vl: VictoriaLogsProcess, a: ValidatedAlerting, dir: string, port: number): ChildProcess {
+/**
+ * vmalert with the component's command line, its datasource, rules file and listener moved to this
+ * test's; `closed`: a closed LogService's (vmauth at `port`, the reader's password in a file, as the
+ * pod mounts it from the reader's Secret).
+ */
+function startVmalert(
+    vl: VictoriaLogsProcess,
+    a: ValidatedAlerting,
+    dir: string,
+    port: number,
+    closed?: { port: number; readerPassword: string },
+): ChildProcess {
     const rules = path.join(dir, "rules.yaml");
     fs.writeFileSync(rules, alertRulesFile(a));
+    const passwordFile = path.join(dir, "reader-password");
+    if (closed) fs.writeFileSync(passwordFile, closed.readerPassword);
     const moved: Record<string, string> = {
         "-rule": rules,
-        "-datasource.url": `http://127.0.0.1:${vl.httpPort}`,
+        "-datasource.url": `http://127.0.0.1:${closed ? closed.port : vl.httpPort}`,
         "-httpListenAddr": `127.0.0.1:${port}`,
+        "-datasource.basicAuth.passwordFile": passwordFile,
     };
-    const args = vmalertArgs("logs", a).map((f) => {
+    const args = vmalertArgs("logs", a, closed && accessNames("logs").reader).map((f) => {
         const name = f.slice(0, f.indexOf("="));
         return name in moved ? `${name}=${moved[name]}` : f;
     });
@@ -158,5 +173,53 @@ describe("LogService alerting: vmalert evaluates the component's rules against V
         );
         expect(all).to.deep.equal(expected);
         for (const x of am.posts.flat()) expect(x.labels.severity, x.labels.alertname).to.equal("warning");
+    });
+
+    it("closed: vmalert queries through vmauth as the reader (its password from a file) and the alert fires", async () => {
+        const passwords = { ingest: "ingest-password-for-alerts", reader: "reader-password-for-alerts" };
+        const store2 = await VictoriaLogsProcess.start();
+        const auth = await VmauthProcess.start(store2, passwords);
+        const am2 = await fakeAlertmanager();
+        const dir2 = fs.mkdtempSync(path.join(os.tmpdir(), "vmalert-closed-"));
+        let out2 = "";
+        let vm: ChildProcess | undefined;
+        try {
+            const alerting = validateLogService("logs", {
+                access: { ingestPassword: passwords.ingest, readerPassword: passwords.reader },
+                alerting: { notifierUrl: am2.url, errorThreshold: 3, errorWindow: "5m", evaluationInterval: "1s" },
+            }).alerting!;
+            await store(store2, "busy", 503, new Date(), 4);
+            await poll("VictoriaLogs answers with every record", 30_000, async () =>
+                (await store2.query("_time:2h | stats count() as n"))[0]?.n === "4" ? true : undefined,
+            );
+            vm = startVmalert(store2, alerting, dir2, await freePort(), {
+                port: auth.port,
+                readerPassword: passwords.reader,
+            });
+            vm.stdout!.on("data", (d) => (out2 += d));
+            vm.stderr!.on("data", (d) => (out2 += d));
+            const want = "WebserverErrors default/busy: pod default/busy answered 4 requests with 5xx in the last 300s";
+            await poll(
+                "the alert at the fake Alertmanager, through vmauth",
+                60_000,
+                () =>
+                    firing(am2.posts).includes(want)
+                        ? true
+                        : vm!.exitCode !== null
+                          ? (() => {
+                                throw new Error(`vmalert exited ${vm!.exitCode}: ${out2.slice(-1500)}`);
+                            })()
+                          : undefined,
+                100,
+            );
+            report(`closed: vmalert as the reader posted ${JSON.stringify(firing(am2.posts))}`);
+            expect(firing(am2.posts)).to.deep.equal([want]);
+        } finally {
+            vm?.kill("SIGTERM");
+            am2.close();
+            await auth.stop();
+            await store2.stop();
+            fs.rmSync(dir2, { recursive: true, force: true });
+        }
     });
 });
