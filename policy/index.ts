@@ -2,9 +2,9 @@
 // workload a stack declares against these rules. Starting the PolicyPack starts the policy
 // server the Pulumi engine talks to, so this file only wires; the rules are in rules.ts.
 import { PolicyPack } from "@pulumi/policy";
-import { POLICIES } from "./policies";
+import { POLICIES, STACK_POLICIES } from "./policies";
 
 new PolicyPack("webserver-sidecar", {
     enforcementLevel: "advisory",
-    policies: POLICIES,
+    policies: [...POLICIES, ...STACK_POLICIES],
 });

@@ -2,7 +2,7 @@
 // functions the Pulumi engine calls -- for `npm run render -- --policy` and the tests. No policy
 // server, no Pulumi CLI.
 import type { EnforcementLevel, PolicyPackConfig, ResourceValidationArgs } from "@pulumi/policy";
-import { POLICIES } from "./policies";
+import { POLICIES, STACK_POLICIES } from "./policies";
 import { pulumiType } from "./rules";
 
 export interface Finding {
@@ -22,7 +22,7 @@ export function enforcementLevel(policy: string, config: PolicyPackConfig = {}):
     return (
         level(config[policy]) ??
         level(config.all) ??
-        POLICIES.find((p) => p.name === policy)?.enforcementLevel ??
+        [...POLICIES, ...STACK_POLICIES].find((p) => p.name === policy)?.enforcementLevel ??
         "advisory"
     );
 }
@@ -58,6 +58,22 @@ export function checkObjects(
                     findings.push({ policy: policy.name, enforcementLevel: level, resource, message }),
                 );
         }
+    }
+    // The stack policies see every object at once, as the engine hands them a stack's resources.
+    for (const policy of STACK_POLICIES) {
+        const level = enforcementLevel(policy.name, config);
+        if (level === "disabled") continue;
+        const resources = objects.map((obj) => ({ type: pulumiType(obj.apiVersion, obj.kind), props: obj }));
+        void policy.validateStack(
+            { resources, getConfig: <T>() => ({}) as T } as unknown as Parameters<typeof policy.validateStack>[0],
+            (message: string) =>
+                findings.push({
+                    policy: policy.name,
+                    enforcementLevel: level,
+                    resource: message.slice(0, message.indexOf(":")),
+                    message: message.slice(message.indexOf(":") + 2),
+                }),
+        );
     }
     return findings;
 }

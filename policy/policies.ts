@@ -2,8 +2,8 @@
 // a pod spec -- Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job,
 // CronJob -- whatever program declared it. Advisory unless the pack's config says otherwise
 // (config/*.json). No policy server starts here: index.ts starts it; tests use these directly.
-import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { podSpecOf, RULES } from "./rules";
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { podSpecOf, RULES, STACK_RULES } from "./rules";
 
 export const POLICIES: ResourceValidationPolicy[] = RULES.map((rule) => ({
     name: rule.id,
@@ -20,5 +20,19 @@ export const POLICIES: ResourceValidationPolicy[] = RULES.map((rule) => ({
               ? rule.checkConfigMap(args.props.data ?? {})
               : [];
         for (const v of found) reportViolation(`${v}. Fix: ${rule.remediation}.`);
+    },
+}));
+
+/** The stack rules: each sees every resource the stack declares (a NetworkPolicy beside a workload). */
+export const STACK_POLICIES: StackValidationPolicy[] = STACK_RULES.map((rule) => ({
+    name: rule.id,
+    description: `${rule.title}. Reported by: ${rule.linters.join("; ")}.`,
+    enforcementLevel: "advisory",
+    severity: rule.severity,
+    tags: ["kubernetes"],
+    remediationSteps: `With the LogService component: ${rule.remediation}.`,
+    validateStack: (args, reportViolation) => {
+        for (const v of rule.check(args.resources.map((r) => ({ type: r.type, props: r.props }))))
+            reportViolation(`${v}. Fix: ${rule.remediation}.`);
     },
 }));

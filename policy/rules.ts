@@ -448,6 +448,87 @@ export const RULES: Rule[] = [
     },
 ];
 
+/** A rule over a stack's resources together (a policy pack's stack validation): what one resource cannot show. */
+export interface StackRule {
+    id: string;
+    title: string;
+    linters: string[];
+    remediation: string;
+    severity: "low" | "medium" | "high";
+    /** Checks a LogService's objects (the seed has none). */
+    logService: true;
+    /** The violations among a stack's resources (Pulumi type and inputs), each naming its resource. */
+    check(resources: ReadonlyArray<{ type: string; props: any }>): string[];
+}
+
+/** The kind and name a stack rule's message names a resource by ("StatefulSet logs"). */
+const kindAndName = (type: string, props: any) => `${type.split(":").pop()} ${props?.metadata?.name ?? "?"}`;
+
+/** True when `selector` (a NetworkPolicy's podSelector) selects pods labelled `labels` (matchLabels and matchExpressions). */
+function selects(selector: any, labels: Record<string, string>): boolean {
+    const matchLabels: Record<string, string> = selector?.matchLabels ?? {};
+    if (!Object.entries(matchLabels).every(([k, v]) => labels[k] === v)) return false;
+    return (selector?.matchExpressions ?? []).every((e: any) => {
+        const has = e.key in labels;
+        const values: string[] = e.values ?? [];
+        switch (e.operator) {
+            case "In":
+                return has && values.includes(labels[e.key]);
+            case "NotIn":
+                return !has || !values.includes(labels[e.key]);
+            case "Exists":
+                return has;
+            case "DoesNotExist":
+                return !has;
+            default:
+                return false;
+        }
+    });
+}
+
+/** True when a pod spec runs VictoriaLogs (a node with data, or a cluster's front node). */
+const runsVictoriaLogs = (spec: PodSpec): boolean =>
+    containers(spec).some((c) =>
+        [...(c.command ?? []), ...(c.args ?? [])]
+            .map(String)
+            .some((a) => a.startsWith("-storageDataPath=") || a.startsWith("-storageNode=")),
+    );
+
+export const STACK_RULES: StackRule[] = [
+    {
+        id: "log-service-network-policy",
+        logService: true,
+        title: "A NetworkPolicy decides who reaches the log-aggregation service",
+        linters: ["none: this component's LogService (access.open, or no access)"],
+        remediation:
+            "set `access` on the LogService: it declares a NetworkPolicy admitting its agents and the readers named, and nothing else",
+        severity: "high",
+        check: (resources) => {
+            const policies = resources.filter((r) => r.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy");
+            return resources.flatMap((r) => {
+                const spec = podSpecOf(r.type, r.props);
+                if (!spec || !runsVictoriaLogs(spec)) return [];
+                const labels =
+                    r.type === "kubernetes:core/v1:Pod"
+                        ? r.props.metadata?.labels
+                        : r.props.spec?.template?.metadata?.labels;
+                const namespace = r.props.metadata?.namespace;
+                const ingress = policies.some(
+                    (p) =>
+                        p.props.metadata?.namespace === namespace &&
+                        (p.props.spec?.policyTypes ?? ["Ingress"]).includes("Ingress") &&
+                        selects(p.props.spec?.podSelector, labels ?? {}),
+                );
+                return ingress
+                    ? []
+                    : [
+                          `${kindAndName(r.type, r.props)}: no NetworkPolicy of the stack selects its pods: every pod in the cluster reaches VictoriaLogs`,
+                      ];
+            });
+        },
+    },
+];
+
 /** The Pulumi types of the workloads that carry a pod spec, and where it is. */
 export const WORKLOADS: Record<string, (props: any) => PodSpec | undefined> = {
     "kubernetes:core/v1:Pod": (p) => p.spec,

@@ -6,8 +6,11 @@ import * as fs from "fs";
 import * as path from "path";
 import { WebserverPodArgs } from "../../components";
 import { checkObjects, enforcementLevel } from "../../policy/offline";
-import { POLICIES } from "../../policy/policies";
-import { evaluate, RULES, WORKLOADS } from "../../policy/rules";
+import { POLICIES, STACK_POLICIES } from "../../policy/policies";
+import { evaluate, RULES, STACK_RULES, WORKLOADS } from "../../policy/rules";
+import { validateLogService } from "../../components";
+import { buildLogServiceStatefulSet, logServiceLabels } from "../../components/logService/manifest";
+import { buildNetworkPolicy } from "../../components/logService/access";
 import { seedPod } from "../helpers/fixtures";
 import { configMapFindings } from "../helpers/policyFindings";
 
@@ -22,7 +25,9 @@ function readmeTable(): Map<string, string[]> {
     const readme = fs.readFileSync(path.join(ROOT, "docs", "policy.md"), "utf8");
     const rows = readme
         .split("\n")
-        .filter((l) => /^\| `[a-z-]+` \| /.test(l) && RULES.some((r) => l.startsWith(`| \`${r.id}\``)));
+        .filter(
+            (l) => /^\| `[a-z-]+` \| /.test(l) && [...RULES, ...STACK_RULES].some((r) => l.startsWith(`| \`${r.id}\``)),
+        );
     const all = readme
         .split("\n")
         .filter((l) => /^\| `[a-z0-9-]+` \| .* \| (fail|pass) \| (fail|pass) \| (fail|pass) \|$/.test(l));
@@ -31,6 +36,56 @@ function readmeTable(): Map<string, string[]> {
         rows.map((l) => [/^\| `([a-z-]+)`/.exec(l)![1], l.split(" | ").map((c) => c.replace(/\s*\|$/, "").trim())]),
     );
 }
+
+describe("policy pack: the stack rule log-service-network-policy", () => {
+    const closed = validateLogService("logs", {
+        namespace: "obs",
+        access: { ingestPassword: "i".repeat(16), readerPassword: "r".repeat(16) },
+    });
+    const sts = buildLogServiceStatefulSet(closed);
+    const np = buildNetworkPolicy("logs", "obs", logServiceLabels(closed), closed.access);
+    const found = (objects: any[]) =>
+        checkObjects(objects)
+            .filter((f) => f.policy === "log-service-network-policy")
+            .map((f) => `${f.resource}: ${f.message}`);
+
+    it("a stack policy of the pack, advisory, remediated with the LogService", () => {
+        expect(STACK_POLICIES.map((p) => p.name)).to.deep.equal(STACK_RULES.map((r) => r.id));
+        for (const p of STACK_POLICIES) {
+            expect(p.enforcementLevel).to.equal("advisory");
+            expect(p.remediationSteps).to.match(/^With the LogService component: set `access`/);
+        }
+        const index = fs.readFileSync(path.join(ROOT, "policy", "index.ts"), "utf8");
+        expect(index).to.contain("policies: [...POLICIES, ...STACK_POLICIES]");
+    });
+
+    it("fails a VictoriaLogs workload no NetworkPolicy of its namespace selects for ingress; passes it with the LogService's own", () => {
+        const message =
+            "StatefulSet logs: no NetworkPolicy of the stack selects its pods: every pod in the cluster reaches VictoriaLogs. Fix: set `access` on the LogService: it declares a NetworkPolicy admitting its agents and the readers named, and nothing else.";
+        expect(found([sts])).to.deep.equal([message]);
+        expect(found([sts, np])).to.deep.equal([]);
+        // In another namespace, selecting other pods, or egress only: it does not count.
+        expect(found([sts, { ...np, metadata: { ...np.metadata, namespace: "other" } }])).to.deep.equal([message]);
+        expect(found([sts, { ...np, spec: { ...np.spec, podSelector: { matchLabels: { app: "x" } } } }])).to.deep.equal(
+            [message],
+        );
+        expect(found([sts, { ...np, spec: { ...np.spec, policyTypes: ["Egress"] } }])).to.deep.equal([message]);
+        // matchExpressions count as the API server reads them; an empty selector selects every pod.
+        const byExpression = {
+            matchExpressions: [{ key: "app.kubernetes.io/name", operator: "In", values: ["victoria-logs"] }],
+        };
+        expect(found([sts, { ...np, spec: { ...np.spec, podSelector: byExpression } }])).to.deep.equal([]);
+        expect(found([sts, { ...np, spec: { ...np.spec, podSelector: {} } }])).to.deep.equal([]);
+        const notIn = {
+            matchExpressions: [{ key: "app.kubernetes.io/name", operator: "NotIn", values: ["victoria-logs"] }],
+        };
+        expect(found([sts, { ...np, spec: { ...np.spec, podSelector: notIn } }])).to.deep.equal([message]);
+        // Not VictoriaLogs: nothing to say (the seed's pod has no NetworkPolicy and needs none here).
+        expect(found([{ apiVersion: "v1", kind: "Pod", metadata: { name: "p" }, spec: seedPod().spec }])).to.deep.equal(
+            [],
+        );
+    });
+});
 
 describe("policy pack", () => {
     it("has one policy per rule, described with its linters and remediated with a component option", () => {
@@ -48,7 +103,7 @@ describe("policy pack", () => {
 
     it("says in docs/policy.md's table each rule's title, linters and fix, as the pack reports them", () => {
         const table = readmeTable();
-        expect([...table.keys()]).to.deep.equal(RULES.map((r) => r.id));
+        expect([...table.keys()]).to.deep.equal([...RULES, ...STACK_RULES].map((r) => r.id));
         for (const r of RULES) {
             const [, title, linters, fix] = table.get(r.id)!;
             // The title opens the cell (a detail may follow it: "<title> (fails only with ...)").
@@ -153,7 +208,9 @@ describe("policy pack", () => {
     it("is a pack the Pulumi CLI can load: PulumiPolicy.yaml, index.ts starting it, its own package.json and lock", () => {
         expect(fs.readFileSync(path.join(ROOT, "policy", "PulumiPolicy.yaml"), "utf8")).to.match(/^runtime: nodejs$/m);
         const index = fs.readFileSync(path.join(ROOT, "policy", "index.ts"), "utf8");
-        expect(index).to.contain('new PolicyPack("webserver-sidecar"').and.contain("policies: POLICIES");
+        expect(index)
+            .to.contain('new PolicyPack("webserver-sidecar"')
+            .and.contain("policies: [...POLICIES, ...STACK_POLICIES]");
         const pkg = readJson("package.json");
         const lock = readJson("package-lock.json");
         expect(pkg.dependencies).to.have.keys("@pulumi/policy", "@pulumi/pulumi", "ts-node", "typescript");

@@ -168,12 +168,13 @@ describe("npm run render -- --policy", () => {
         expect(r.stdout).to.match(/^advisory +cpu-requests-limits /m);
     });
 
-    it("finds on the prod stack's Deployment and LogService only that the LogService is open (advisory)", () => {
+    it("finds on the prod stack's Deployment and LogService only that the LogService is open: no authentication, no NetworkPolicy (advisory)", () => {
         const r = prodPolicy();
         expect(r.code, r.stderr).to.equal(0);
         expect(r.stdout.trim().split("\n")).to.deep.equal([
             'advisory   log-service-closed                 StatefulSet logs: victoria-logs: VictoriaLogs serves its HTTP API at ":9428" with no authentication: whoever reaches the pod reads and writes every record. Fix: set `access` on the LogService (its ingest and reader passwords from Pulumi secrets), instead of `access.open` or no `access`.',
-            "1 finding(s), 0 mandatory, on Deployment webserver, StatefulSet logs (policy pack: policy/)",
+            "advisory   log-service-network-policy         StatefulSet logs: no NetworkPolicy of the stack selects its pods: every pod in the cluster reaches VictoriaLogs. Fix: set `access` on the LogService: it declares a NetworkPolicy admitting its agents and the readers named, and nothing else.",
+            "2 finding(s), 0 mandatory, on Deployment webserver, StatefulSet logs (policy pack: policy/)",
         ]);
     });
 });
