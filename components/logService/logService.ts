@@ -25,6 +25,8 @@ import {
 } from "./manifest";
 import { Destination } from "../args";
 
+import { LogQueryUrls, uiQueryUrls } from "./queries";
+
 /** The args with each password given replaced by PASSWORD_GIVEN: the rest is validated (and known) apart from the secrets. */
 function withoutPasswords(args: LogServiceArgs): LogServiceArgs {
     if (args.access === undefined || args.access === null || typeof args.access !== "object") return args;
@@ -33,8 +35,6 @@ function withoutPasswords(args: LogServiceArgs): LogServiceArgs {
         if (access[k] !== undefined) access[k] = PASSWORD_GIVEN;
     return { ...args, access: access as LogServiceArgs["access"] };
 }
-
-import { LogQueryUrls, uiQueryUrls } from "./queries";
 
 /** The component's type token. */
 export const LOG_SERVICE_TYPE = "webserver-sidecar:index:LogService";
@@ -45,7 +45,8 @@ export const LOG_SERVICE_TYPE = "webserver-sidecar:index:LogService";
  * names plus a margin. Pass its `bulkUrl` as a WebserverPod's `destination.elasticsearch.url`;
  * developers query it with LogsQL (`_time:24h status:>=500`) in its web UI at `uiUrl`. With
  * `alerting`, vmalert evaluates rules on the logs (5xx bursts, a pod gone silent) and notifies an
- * Alertmanager.
+ * Alertmanager. With `access` it is closed: vmauth in front lets agents only insert and readers only
+ * query, a NetworkPolicy lets in only them; pass its `destination` to a WebserverPod.
  */
 export class LogService extends pulumi.ComponentResource {
     /** The Service's (and StatefulSet's) name. */
@@ -60,7 +61,7 @@ export class LogService extends pulumi.ComponentResource {
     public readonly uiUrl: pulumi.Output<string>;
     /** The web UI opened on the questions developers ask of the last 24 hours (at `uiUrl`'s address). */
     public readonly queryUrls: pulumi.Output<LogQueryUrls>;
-    /** Closed: "closed" or "open" (docs/delivery.md, "Who reaches the LogService"). */
+    /** Who reaches it: "closed" (access set) or "open" (docs/delivery.md, "Who reaches the LogService"). */
     public readonly access: pulumi.Output<string>;
     /** A WebserverPod's destination into this LogService: its bulk API, and (closed) the ingest user's Secret `<name>-ingest` in the pod's namespace. */
     public readonly destination: pulumi.Output<Destination>;
