@@ -66,6 +66,7 @@ export function checkObjects(
         const resources = objects.map((obj) => ({ type: pulumiType(obj.apiVersion, obj.kind), props: obj }));
         void policy.validateStack(
             { resources, getConfig: <T>() => ({}) as T } as unknown as Parameters<typeof policy.validateStack>[0],
+            // The message opens with the resource it names ("StatefulSet logs: ..."), as a finding's resource.
             (message: string) =>
                 findings.push({
                     policy: policy.name,

@@ -32,7 +32,9 @@ export const STACK_POLICIES: StackValidationPolicy[] = STACK_RULES.map((rule) =>
     tags: ["kubernetes"],
     remediationSteps: `With the LogService component: ${rule.remediation}.`,
     validateStack: (args, reportViolation) => {
-        for (const v of rule.check(args.resources.map((r) => ({ type: r.type, props: r.props }))))
-            reportViolation(`${v}. Fix: ${rule.remediation}.`);
+        // Each violation names its resource: reported against that resource's URN, as the engine shows a resource policy's.
+        const resources = args.resources.map((r) => ({ type: r.type, props: r.props, urn: r.urn }));
+        for (const v of rule.check(resources))
+            reportViolation(`${v.message}. Fix: ${rule.remediation}.`, resources[v.resource]?.urn);
     },
 }));

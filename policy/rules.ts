@@ -457,8 +457,8 @@ export interface StackRule {
     severity: "low" | "medium" | "high";
     /** Checks a LogService's objects (the seed has none). */
     logService: true;
-    /** The violations among a stack's resources (Pulumi type and inputs), each naming its resource. */
-    check(resources: ReadonlyArray<{ type: string; props: any }>): string[];
+    /** The violations among a stack's resources (Pulumi type and inputs): each its resource's index, and a message naming it. */
+    check(resources: ReadonlyArray<{ type: string; props: any }>): Array<{ resource: number; message: string }>;
 }
 
 /** The kind and name a stack rule's message names a resource by ("StatefulSet logs"). */
@@ -505,7 +505,7 @@ export const STACK_RULES: StackRule[] = [
         severity: "high",
         check: (resources) => {
             const policies = resources.filter((r) => r.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy");
-            return resources.flatMap((r) => {
+            return resources.flatMap((r, index) => {
                 const spec = podSpecOf(r.type, r.props);
                 if (!spec || !runsVictoriaLogs(spec)) return [];
                 const labels =
@@ -522,7 +522,10 @@ export const STACK_RULES: StackRule[] = [
                 return ingress
                     ? []
                     : [
-                          `${kindAndName(r.type, r.props)}: no NetworkPolicy of the stack selects its pods: every pod in the cluster reaches VictoriaLogs`,
+                          {
+                              resource: index,
+                              message: `${kindAndName(r.type, r.props)}: no NetworkPolicy of the stack selects its pods: every pod in the cluster reaches VictoriaLogs`,
+                          },
                       ];
             });
         },
