@@ -508,10 +508,11 @@ export const STACK_RULES: StackRule[] = [
             return resources.flatMap((r, index) => {
                 const spec = podSpecOf(r.type, r.props);
                 if (!spec || !runsVictoriaLogs(spec)) return [];
+                // A Pod's own labels; a workload's, its template's (podSpecOf found the template's spec).
                 const labels =
                     r.type === "kubernetes:core/v1:Pod"
                         ? r.props.metadata?.labels
-                        : r.props.spec?.template?.metadata?.labels;
+                        : r.props.spec.template.metadata?.labels;
                 const namespace = r.props.metadata?.namespace;
                 const ingress = policies.some(
                     (p) =>

@@ -49,6 +49,27 @@ describe("policy pack: the stack rule log-service-network-policy", () => {
             .filter((f) => f.policy === "log-service-network-policy")
             .map((f) => `${f.resource}: ${f.message}`);
 
+    it("log-service-closed: VictoriaLogs' HTTP API on any address but the loopback, wherever its flags are", () => {
+        const vl = (flags: string[], where: "args" | "command" = "args") =>
+            evaluate({ containers: [{ name: "vl", [where]: ["-storageDataPath=/storage", ...flags] }] })[
+                "log-service-closed"
+            ] ?? [];
+        const open = (at: string) => [
+            `vl: VictoriaLogs serves its HTTP API at ${JSON.stringify(at)} with no authentication: whoever reaches the pod reads and writes every record`,
+        ];
+        expect(vl([])).to.deep.equal(open(":9428")); // its default
+        expect(vl(["-httpListenAddr=:9428"], "command")).to.deep.equal(open(":9428"));
+        expect(vl(["-httpListenAddr=0.0.0.0:9428"])).to.deep.equal(open("0.0.0.0:9428"));
+        expect(vl(["-httpListenAddr=127.0.0.10:9428"])).to.deep.equal(open("127.0.0.10:9428"));
+        expect(vl(["-httpListenAddr=127.0.0.1:9429,:9430"])).to.deep.equal(open("127.0.0.1:9429,:9430"));
+        for (const local of ["127.0.0.1:9429", "[::1]:9429", "localhost:9429", "127.0.0.1:9429,[::1]:9429"])
+            expect(vl([`-httpListenAddr=${local}`]), local).to.deep.equal([]);
+        // Not VictoriaLogs (no -storageDataPath or -storageNode): not this rule's.
+        expect(evaluate({ containers: [{ name: "x", args: ["-httpListenAddr=:9428"] }] })).to.not.have.property(
+            "log-service-closed",
+        );
+    });
+
     it("a stack policy of the pack, advisory, remediated with the LogService", () => {
         expect(STACK_POLICIES.map((p) => p.name)).to.deep.equal(STACK_RULES.map((r) => r.id));
         for (const p of STACK_POLICIES) {
@@ -80,6 +101,50 @@ describe("policy pack: the stack rule log-service-network-policy", () => {
             matchExpressions: [{ key: "app.kubernetes.io/name", operator: "NotIn", values: ["victoria-logs"] }],
         };
         expect(found([sts, { ...np, spec: { ...np.spec, podSelector: notIn } }])).to.deep.equal([message]);
+        // A NetworkPolicy without policyTypes is an ingress policy (the API server's default); one
+        // without metadata or podSelector, and a workload without metadata, are read, not thrown on.
+        expect(found([sts, { ...np, spec: { ...np.spec, policyTypes: undefined } }])).to.deep.equal([]);
+        const bare = { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", spec: { podSelector: {} } };
+        const noMeta = { ...sts, metadata: undefined };
+        expect(found([noMeta, bare])).to.deep.equal([]);
+        expect(found([noMeta, { ...bare, spec: {} }])).to.deep.equal([]);
+        expect(found([noMeta])).to.deep.equal([
+            "StatefulSet ?: no NetworkPolicy of the stack selects its pods: every pod in the cluster reaches VictoriaLogs. Fix: set `access` on the LogService: it declares a NetworkPolicy admitting its agents and the readers named, and nothing else.",
+        ]);
+        // A template without labels is selected by an empty selector only.
+        const unlabelled = { ...sts, spec: { ...sts.spec, template: { spec: sts.spec.template.spec } } };
+        expect(found([unlabelled, np])).to.have.length(1);
+        expect(found([unlabelled, { ...np, spec: { ...np.spec, podSelector: {} } }])).to.deep.equal([]);
+        // A bare Pod is selected by its own labels; a cluster's front node (-storageNode, no data) counts too.
+        const pod = {
+            apiVersion: "v1",
+            kind: "Pod",
+            metadata: {
+                name: "vl",
+                namespace: "obs",
+                labels: { "app.kubernetes.io/name": "victoria-logs", "app.kubernetes.io/instance": "logs" },
+            },
+            spec: { containers: [{ name: "victoria-logs", args: ["-storageNode=logs-storage-0:9491"] }] },
+        };
+        expect(found([pod])).to.deep.equal([
+            "Pod vl: no NetworkPolicy of the stack selects its pods: every pod in the cluster reaches VictoriaLogs. Fix: set `access` on the LogService: it declares a NetworkPolicy admitting its agents and the readers named, and nothing else.",
+        ]);
+        expect(found([pod, np])).to.deep.equal([]);
+        // Each operator as the API server reads it; an unknown one selects nothing.
+        const withExpr = (e: object) =>
+            found([sts, { ...np, spec: { ...np.spec, podSelector: { matchExpressions: [e] } } }]).length;
+        const key = "app.kubernetes.io/instance";
+        expect(withExpr({ key, operator: "In", values: ["logs"] })).to.equal(0);
+        expect(withExpr({ key, operator: "In", values: ["other"] })).to.equal(1);
+        expect(withExpr({ key: "absent", operator: "In", values: ["logs"] })).to.equal(1);
+        expect(withExpr({ key, operator: "NotIn", values: ["other"] })).to.equal(0);
+        expect(withExpr({ key: "absent", operator: "NotIn", values: ["x"] })).to.equal(0);
+        expect(withExpr({ key, operator: "NotIn", values: ["logs"] })).to.equal(1);
+        expect(withExpr({ key, operator: "Exists" })).to.equal(0);
+        expect(withExpr({ key: "absent", operator: "Exists" })).to.equal(1);
+        expect(withExpr({ key: "absent", operator: "DoesNotExist" })).to.equal(0);
+        expect(withExpr({ key, operator: "DoesNotExist" })).to.equal(1);
+        expect(withExpr({ key, operator: "Gt", values: ["1"] })).to.equal(1);
         // Not VictoriaLogs: nothing to say (the seed's pod has no NetworkPolicy and needs none here).
         expect(found([{ apiVersion: "v1", kind: "Pod", metadata: { name: "p" }, spec: seedPod().spec }])).to.deep.equal(
             [],
@@ -104,7 +169,7 @@ describe("policy pack", () => {
     it("says in docs/policy.md's table each rule's title, linters and fix, as the pack reports them", () => {
         const table = readmeTable();
         expect([...table.keys()]).to.deep.equal([...RULES, ...STACK_RULES].map((r) => r.id));
-        for (const r of RULES) {
+        for (const r of [...RULES, ...STACK_RULES]) {
             const [, title, linters, fix] = table.get(r.id)!;
             // The title opens the cell (a detail may follow it: "<title> (fails only with ...)").
             expect(title.slice(0, r.title.length), r.id).to.equal(r.title);
