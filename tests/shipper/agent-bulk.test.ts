@@ -15,7 +15,7 @@ import { CA_FROM_CONFIGMAP, testCertificates } from "./certificates";
 import { linesBetween } from "../../scripts/lib/load";
 import { PATH_WITH_SBIN } from "../../scripts/lib/syslogReceiver";
 import { VictoriaLogsProcess } from "../../scripts/lib/victoriaLogs";
-import { AgentProcess, bulkTargetOf, deliveredCopy, RECORD_ENV, settledOffset } from "./agentHarness";
+import { AgentProcess, bulkTargetOf, deliveredCopy, exitOrPosition, RECORD_ENV, settledOffset } from "./agentHarness";
 import { report, sleep, summarize, until } from "./harness";
 
 /** Starts `server` on a free loopback port; the destination that points the agent at it as its bulk API. */
@@ -206,14 +206,7 @@ describe("log agent over the bulk API into VictoriaLogs (plain processes, no pod
             Array.from({ length: n }, (_, i) => `cred ${i} before the Secret was fixed`),
         );
         wrong.start();
-        // The agent ends, or -- the failure this guards against -- reads and records a position.
-        let code: number | null | undefined;
-        void wrong.exited().then((c) => (code = c));
-        await until(
-            "the agent's exit, or a position it recorded",
-            60_000,
-            () => code !== undefined || wrong.deliveredOffset("access.log") !== undefined,
-        );
+        const code = await exitOrPosition(wrong, "access.log");
         expect(code, "the agent stopped, rather than reading lines and recording a position").to.not.equal(undefined);
         const said = wrong.err.trim().split("\n").pop();
         report(`wrong credentials: exit ${code}: ${said}`);

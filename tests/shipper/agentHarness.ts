@@ -76,9 +76,12 @@ export class AgentProcess extends ShipperRun {
     }
 }
 
-/** destination.elasticsearch for a VictoriaLogs process, parsed as validation would (`server`, `query`). */
+/**
+ * destination.elasticsearch for a VictoriaLogs process (or vmauth in front of one: anything with
+ * its bulk URL), parsed as validation would (`server`, `query`).
+ */
 export function bulkTargetOf(
-    vl: VictoriaLogsProcess,
+    vl: Pick<VictoriaLogsProcess, "bulkUrl">,
     basicAuthSecret?: string,
     tls?: TlsSettings,
 ): ElasticsearchTarget {
@@ -204,4 +207,19 @@ export function deliveredOffset(dir: string, log: string): number | undefined {
         if (!renamed) return undefined;
     }
     return undefined;
+}
+
+/**
+ * Waits until the agent `run` has exited, or -- the failure a refused start guards against -- has
+ * read `log` and recorded a position; returns its exit code (undefined: it did not exit).
+ */
+export async function exitOrPosition(run: AgentProcess, log: string): Promise<number | null | undefined> {
+    let code: number | null | undefined;
+    void run.exited().then((c) => (code = c));
+    await until(
+        "the agent's exit, or a position it recorded",
+        60_000,
+        () => code !== undefined || run.deliveredOffset(log) !== undefined,
+    );
+    return code;
 }

@@ -9,8 +9,8 @@ import { accessNames } from "../../components/logService/access";
 import { poll } from "../../scripts/lib/exec";
 import { queryLogsQL, VictoriaLogsProcess } from "../../scripts/lib/victoriaLogs";
 import { VmauthProcess } from "../../scripts/lib/vmauth";
-import { AgentProcess, RECORD_ENV } from "./agentHarness";
-import { report, summarize, until } from "./harness";
+import { AgentProcess, bulkTargetOf, exitOrPosition, RECORD_ENV } from "./agentHarness";
+import { report, summarize } from "./harness";
 
 const PASSWORDS = { ingest: "ingest-Pa55word-!#&*", reader: "reader-Pa55word-$^~?" };
 
@@ -110,14 +110,7 @@ describe("a closed LogService: vmauth in front of VictoriaLogs (plain processes,
     });
 
     it("the agent with the ingest user's Secret delivers every line once through vmauth; with a wrong password it stops before reading", async () => {
-        const url = new URL(auth!.bulkUrl());
-        const target = {
-            kind: "elasticsearch" as const,
-            server: `${url.protocol}//${url.host}${url.pathname}`,
-            query: url.search.slice(1),
-            index: "nginx",
-            basicAuthSecret: accessNames("logs").ingest,
-        };
+        const target = bulkTargetOf(auth!, accessNames("logs").ingest);
         const env = (password: string) => ({
             [AGENT.basicAuthEnv.username]: LOG_SERVICE_ACCESS.ingestUser,
             [AGENT.basicAuthEnv.password]: password,
@@ -125,14 +118,7 @@ describe("a closed LogService: vmauth in front of VictoriaLogs (plain processes,
         const wrong = (run = new AgentProcess(target, { env: env("not-the-password") }));
         wrong.write("access.log", ["closed 0 written before the agent started"]);
         wrong.start();
-        // The agent ends, or -- the failure this guards against -- reads and records a position.
-        let code: number | null | undefined;
-        void wrong.exited().then((c) => (code = c));
-        await until(
-            "the agent's exit, or a position it recorded",
-            60_000,
-            () => code !== undefined || wrong.deliveredOffset("access.log") !== undefined,
-        );
+        const code = await exitOrPosition(wrong, "access.log");
         const said = wrong.err.trim().split("\n").pop();
         report(`a wrong password: exit ${code}: ${said}`);
         expect(code).to.equal(1);
