@@ -72,6 +72,12 @@ const each = (spec: PodSpec, bad: (c: Container) => boolean, what: string): stri
 const effective = (spec: PodSpec, c: Container, key: string): unknown =>
     c.securityContext?.[key] ?? spec.securityContext?.[key];
 
+/** A container's command line, command and args together. */
+const flagsOf = (c: Container): string[] => [...(c.command ?? []), ...(c.args ?? [])].map(String);
+/** True when a command line is VictoriaLogs': a node with data, or a cluster's front node. */
+const isVictoriaLogs = (flags: string[]): boolean =>
+    flags.some((a) => a.startsWith("-storageDataPath=") || a.startsWith("-storageNode="));
+
 const RESTRICTED = "set `security: restricted` (or `production: true`)";
 
 /** The capabilities the Pod Security Standards' baseline lets a container add (Kubernetes' docs). */
@@ -433,9 +439,8 @@ export const RULES: Rule[] = [
         // closed LogService's vmauth reaches it) lets every pod that reaches it read and write everything.
         check: (spec) =>
             containers(spec).flatMap((c) => {
-                const args: string[] = [...(c.command ?? []), ...(c.args ?? [])].map(String);
-                // VictoriaLogs: a node with data, or a cluster's front node.
-                if (!args.some((a) => a.startsWith("-storageDataPath=") || a.startsWith("-storageNode="))) return [];
+                const args = flagsOf(c);
+                if (!isVictoriaLogs(args)) return [];
                 const listen =
                     args.find((a) => a.startsWith("-httpListenAddr="))?.slice("-httpListenAddr=".length) ?? ":9428";
                 const local = listen.split(",").every((addr) => /^(127\.0\.0\.1|\[::1\]|localhost):\d+$/.test(addr));
@@ -486,13 +491,8 @@ function selects(selector: any, labels: Record<string, string>): boolean {
     });
 }
 
-/** True when a pod spec runs VictoriaLogs (a node with data, or a cluster's front node). */
-const runsVictoriaLogs = (spec: PodSpec): boolean =>
-    containers(spec).some((c) =>
-        [...(c.command ?? []), ...(c.args ?? [])]
-            .map(String)
-            .some((a) => a.startsWith("-storageDataPath=") || a.startsWith("-storageNode=")),
-    );
+/** True when a pod spec runs VictoriaLogs. */
+const runsVictoriaLogs = (spec: PodSpec): boolean => containers(spec).some((c) => isVictoriaLogs(flagsOf(c)));
 
 export const STACK_RULES: StackRule[] = [
     {
