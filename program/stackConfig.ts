@@ -218,10 +218,9 @@ function readLogService(
 }
 
 /** A closed LogService's password args, and the secret key that gives each. */
-const ACCESS_PASSWORD_ARGS: Record<string, string> = {
-    "access.ingestPassword": SECRET_KEYS.ingestPassword,
-    "access.readerPassword": SECRET_KEYS.readerPassword,
-};
+const ACCESS_PASSWORD_ARGS: Record<string, string> = Object.fromEntries(
+    Object.entries(SECRET_KEYS).map(([arg, configKey]) => [`access.${arg}`, configKey]),
+);
 
 /** True when the stack's LogService is closed (`access` set and not open): it then needs the two secret keys. */
 export const isClosed = (settings: LogServiceSettings | undefined): boolean =>

@@ -16,6 +16,7 @@ import { parseFlags, runMain, UsageError } from "./lib/cli";
 import { LogsQuestion, logsQL, logsTable } from "./lib/logsQuery";
 import { Forward, portForward } from "./lib/portForward";
 import { PROJECT_DIR } from "./lib/render";
+import { basicAuthorization } from "./lib/basicAuth";
 
 /** VictoriaLogs' HTTP port (components/defaults.ts LOG_SERVICE), which its Service exposes. */
 const LOG_SERVICE_PORT = 9428;
@@ -97,9 +98,7 @@ function post(
                 method: "POST",
                 headers: {
                     "content-type": "application/x-www-form-urlencoded",
-                    ...(auth && {
-                        authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString("base64")}`,
-                    }),
+                    ...(auth && { authorization: basicAuthorization(auth) }),
                 },
             },
             (res) => {

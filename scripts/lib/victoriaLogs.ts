@@ -7,6 +7,7 @@ import * as http from "http";
 import * as https from "https";
 import * as os from "os";
 import * as path from "path";
+import { basicAuthorization } from "./basicAuth";
 import { awaitProgress, poll } from "./exec";
 import { freePort } from "./syslogReceiver";
 import { toolDir } from "./tools";
@@ -214,9 +215,7 @@ export async function queryLogsQL(at: VictoriaLogsEndpoint, logsql: string): Pro
                 method: "POST",
                 headers: {
                     "content-type": "application/x-www-form-urlencoded",
-                    ...(at.auth && {
-                        authorization: `Basic ${Buffer.from(`${at.auth.username}:${at.auth.password}`).toString("base64")}`,
-                    }),
+                    ...(at.auth && { authorization: basicAuthorization(at.auth) }),
                 },
                 ...(at.caFile && { ca: fs.readFileSync(at.caFile), checkServerIdentity: () => undefined }),
             },
