@@ -6,11 +6,12 @@
 import { expect } from "chai";
 import { AGENT } from "../../components";
 import { spawn, spawnSync } from "child_process";
-import * as path from "path";
 import { awaitProgress } from "../../scripts/lib/exec";
 import { queryLogsQL } from "../../scripts/lib/victoriaLogs";
 import {
     kubectl,
+    logsCli,
+    logsRecords,
     logServiceVolume,
     portForward,
     Project,
@@ -18,7 +19,6 @@ import {
     report,
     requestInNginx,
     requirePrerequisites,
-    ROOT,
 } from "./harness";
 import { iptablesInPod, kwokNode, processStatus } from "./node";
 
@@ -79,7 +79,7 @@ describe("integration: the log agent under the baseline profile (pulumi up, the 
     });
 
     // The developer's loop (README): `npm run logs` in the project, nothing but the stack's name.
-    const CLI = ["-r", "sucrase/register/ts", path.join(ROOT, "scripts", "logs.ts"), "--stack", "dev"];
+    const CLI = logsCli();
 
     it("npm run logs -- --status 5xx --since 1h prints exactly the failed requests the test made, with their pod", () => {
         const run = Date.now().toString(36);
@@ -90,28 +90,16 @@ describe("integration: the log agent under the baseline profile (pulumi up, the 
         expect(requestInNginx("webserver", "http://localhost:80/")).to.equal("200");
         // The test's own requests, by the run's tag in the message (nginx logs no path for a request it refuses).
         const mine = `"logs-cli-${run}"`;
-        let r: ReturnType<typeof spawnSync> | undefined;
-        const asked = () =>
-            (r = spawnSync("node", [...CLI, "--status", "5xx", "--since", "1h", "--json", mine], {
-                cwd: project!.dir,
-                env: project!.env,
-                encoding: "utf8",
-                timeout: 120_000,
-            }));
-        const lines = () =>
-            String(asked().stdout)
-                .trim()
-                .split("\n")
-                .filter(Boolean)
-                .map((l) => JSON.parse(l));
+        let r: ReturnType<typeof logsRecords> | undefined;
+        const lines = () => (r = logsRecords(project!, ["--status", "5xx", "--since", "1h", mine])).records;
         const seen = (x: Record<string, string>) => [x.pod, x.status, failed.find((p) => x._msg.includes(`${p} `))];
         return awaitProgress(async () => {
             const found = lines();
             return { done: found.length >= failed.length, progress: found.length };
         }).then(() => {
             const found = lines();
-            report(`npm run logs -- --status 5xx: ${String(r!.stderr).trim()} ${JSON.stringify(found.map(seen))}`);
-            expect(r!.status, String(r!.stderr)).to.equal(0);
+            report(`npm run logs -- --status 5xx: ${r!.stderr.trim()} ${JSON.stringify(found.map(seen))}`);
+            expect(r!.status, r!.stderr).to.equal(0);
             expect(found.map(seen).sort()).to.deep.equal(failed.map((p) => ["webserver", "505", p]));
             // The table form names the pod too.
             const table = spawnSync("node", [...CLI, "--status", "5xx", "--since", "1h", mine], {
@@ -157,7 +145,7 @@ describe("integration: the log agent under the baseline profile (pulumi up, the 
         project!.must(["stack", "init", "empty"], { quiet: true });
         try {
             const ask = (stack: string) =>
-                spawnSync("node", [...CLI.slice(0, -2), "--stack", stack], {
+                spawnSync("node", logsCli(stack), {
                     cwd: project!.dir,
                     env: project!.env,
                     encoding: "utf8",

@@ -284,3 +284,28 @@ export function rawRequestInNginx(pod: string, requestLine: string, port: number
     );
     return Number(r.stdout.trim() || 0);
 }
+
+/** `npm run logs -- --stack STACK` as node runs it: the developer's CLI of this checkout. */
+export const logsCli = (stack = "dev"): string[] => [
+    "-r",
+    "sucrase/register/ts",
+    path.join(ROOT, "scripts", "logs.ts"),
+    "--stack",
+    stack,
+];
+
+/** `npm run logs -- --stack dev --json ARGS` in `project`, as a developer runs it: its exit code, stderr and the records. */
+export function logsRecords(project: Workdir, args: string[]) {
+    const r = spawnSync("node", [...logsCli(), "--json", ...args], {
+        cwd: project.dir,
+        env: project.env,
+        encoding: "utf8",
+        timeout: 120_000,
+    });
+    const records: Array<Record<string, string>> = String(r.stdout)
+        .trim()
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l));
+    return { status: r.status, stderr: String(r.stderr), records };
+}

@@ -5,13 +5,12 @@
 // refused -- and neither password anywhere but in the Secrets. The real node's network enforces no
 // NetworkPolicy: the policy's object is checked, its enforcement is not claimed here.
 import { expect } from "chai";
-import { spawnSync } from "child_process";
 import { randomBytes } from "crypto";
-import * as path from "path";
 import { awaitProgress } from "../../scripts/lib/exec";
 import { queryLogsQL } from "../../scripts/lib/victoriaLogs";
 import {
     kubectl,
+    logsRecords,
     logServiceVolume,
     portForward,
     Project,
@@ -19,11 +18,8 @@ import {
     report,
     requestInNginx,
     requirePrerequisites,
-    ROOT,
 } from "./harness";
 import { kwokNode } from "./node";
-
-const CLI = ["-r", "sucrase/register/ts", path.join(ROOT, "scripts", "logs.ts"), "--stack", "dev"];
 
 /** A status code from curl in the webserver's nginx container: `args` are curl's, after -s -o /dev/null. */
 function curlInNginx(args: string[]): string {
@@ -163,29 +159,17 @@ describe("integration: a closed LogService (pulumi up, the real node)", function
         const p = `/closed-${Date.now().toString(36)}`;
         expect(requestInNginx("webserver", `http://localhost:80${p}`)).to.equal("404");
         expect(rawRequestInNginx("webserver", `GET ${p}-x HTTP/3.0`, 80)).to.equal(505);
-        let r: ReturnType<typeof spawnSync> | undefined;
-        const ask = () =>
-            (r = spawnSync("node", [...CLI, "--since", "1h", "--json", `path:="${p}"`], {
-                cwd: project!.dir,
-                env: project!.env,
-                encoding: "utf8",
-                timeout: 120_000,
-            }));
-        const found = () =>
-            String(ask().stdout)
-                .trim()
-                .split("\n")
-                .filter(Boolean)
-                .map((l) => JSON.parse(l));
+        let r: ReturnType<typeof logsRecords> | undefined;
+        const found = () => (r = logsRecords(project!, ["--since", "1h", `path:="${p}"`])).records;
         await awaitProgress(async () => {
             const f = found();
             return { done: f.length > 0, progress: f.length };
         });
         const records = found();
         report(
-            `npm run logs (as the reader): ${String(r!.stderr).trim()} ${JSON.stringify(records.map((x) => [x.pod, x.status, x.path]))}`,
+            `npm run logs (as the reader): ${r!.stderr.trim()} ${JSON.stringify(records.map((x) => [x.pod, x.status, x.path]))}`,
         );
-        expect(r!.status, String(r!.stderr)).to.equal(0);
+        expect(r!.status, r!.stderr).to.equal(0);
         expect(records.map((x) => [x.pod, x.status, x.path])).to.deep.equal([["webserver", "404", p]]);
         // Through the Service's port: without credentials nothing; the ingest user reads nothing.
         const forward = await portForward("svc/logs", 9428);
