@@ -64,10 +64,36 @@ describe("policy pack: the stack rule log-service-network-policy", () => {
         expect(vl(["-httpListenAddr=127.0.0.1:9429,:9430"])).to.deep.equal(open("127.0.0.1:9429,:9430"));
         for (const local of ["127.0.0.1:9429", "[::1]:9429", "localhost:9429", "127.0.0.1:9429,[::1]:9429"])
             expect(vl([`-httpListenAddr=${local}`]), local).to.deep.equal([]);
+        // The whole address, not a part of it: a host that ends in "localhost", or a loopback address
+        // followed by more than a port, is no address this rule can prove is the loopback.
+        for (const at of ["notlocalhost:9428", "127.0.0.1:9428x"])
+            expect(vl([`-httpListenAddr=${at}`]), at).to.deep.equal(open(at));
         // Not VictoriaLogs (no -storageDataPath or -storageNode): not this rule's.
         expect(evaluate({ containers: [{ name: "x", args: ["-httpListenAddr=:9428"] }] })).to.not.have.property(
             "log-service-closed",
         );
+    });
+
+    it("objects without the optional parts: a Pod without metadata, a NetworkPolicy without spec, checked without a crash", () => {
+        const check = STACK_RULES.find((r) => r.id === "log-service-network-policy")!.check;
+        const bare = {
+            type: "kubernetes:core/v1:Pod",
+            props: { spec: { containers: [{ name: "vl", args: ["-storageDataPath=/storage"] }] } },
+        };
+        // No labels, no namespace: an empty podSelector in the default namespace selects it.
+        const all = { type: "kubernetes:networking.k8s.io/v1:NetworkPolicy", props: { spec: { podSelector: {} } } };
+        expect(check([bare, all])).to.deep.equal([]);
+        expect(check([bare])).to.deep.equal([
+            {
+                resource: 0,
+                message:
+                    "Pod ?: no NetworkPolicy of the stack selects its pods: every pod in the cluster reaches VictoriaLogs",
+            },
+        ]);
+        // A NetworkPolicy without spec (the API server would refuse it) is read as its defaults:
+        // Ingress, and an empty selector.
+        const noSpec = { type: "kubernetes:networking.k8s.io/v1:NetworkPolicy", props: { metadata: { name: "x" } } };
+        expect(check([bare, noSpec])).to.deep.equal([]);
     });
 
     it("a stack policy of the pack, advisory, remediated with the LogService", () => {
