@@ -70,7 +70,7 @@ export class LogService extends pulumi.ComponentResource {
     /** Closed: how to sign in to the web UI and LogsQL (the user, and the kubectl command that prints the password). Open: "". */
     public readonly uiLogin: pulumi.Output<string>;
 
-    constructor(name: string, args: LogServiceArgs = {}, opts: pulumi.ComponentResourceOptions = {}) {
+    constructor(name: string, args: LogServiceArgs, opts: pulumi.ComponentResourceOptions = {}) {
         // Plain args are checked before anything is registered; args holding Outputs when they resolve.
         // The passwords are secrets: checked apart, so the rest (every object but the Secrets) stays readable.
         const shape = withoutPasswords(args);
@@ -85,7 +85,7 @@ export class LogService extends pulumi.ComponentResource {
             : pulumi.output(shape).apply((a) => validateLogService(name, a as LogServiceArgs));
         const child = { parent: this };
         // Closed: the users' Secrets, vmauth's config and the NetworkPolicy, before the pod that reads them.
-        const closed = known ? !known.access.open : args.access !== undefined && args.access.open !== true;
+        const closed = known ? !known.access.open : args.access?.open !== true;
         const accessObjects: pulumi.Resource[] = [];
         if (closed) {
             const password = (k: Password) =>

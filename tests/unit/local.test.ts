@@ -66,7 +66,7 @@ describe("npm run local: what it installs when podman info fails", () => {
 
 describe("npm run local: a LogService it cannot play", () => {
     const objectsOf = (args: Record<string, unknown>): KubeObject[] => {
-        const v = validateLogService("logs", args as any);
+        const v = validateLogService("logs", { access: { open: true }, ...args } as any);
         const objects: unknown[] = v.cluster
             ? Object.values(buildLogServiceCluster(v))
             : [buildLogServiceStatefulSet(v)];

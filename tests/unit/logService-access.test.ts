@@ -49,12 +49,12 @@ const registeredUnder = (prefix: string) => registrations.filter((r) => r.name.s
 
 describe("LogService access: closed (vmauth, two users, a NetworkPolicy) or open", () => {
     it("without access it is open, as before: no vmauth, no Secret, no NetworkPolicy; VictoriaLogs on the Service's port", async () => {
-        const v = validateLogService("logs", {});
+        const v = validateLogService("logs", { access: { open: true } });
         expect(v.access).to.deep.equal({ open: true, image: LOG_SERVICE_ACCESS.image });
         const spec = buildLogServicePodSpec(v);
         expect(spec.containers.map((c) => c.name)).to.deep.equal(["victoria-logs"]);
         expect(spec.containers[0].args).to.include(`-httpListenAddr=:${LOG_SERVICE.httpPort}`);
-        const logs = new LogService("opendefault", {});
+        const logs = new LogService("opendefault", { access: { open: true } });
         await settle();
         const types = registeredUnder("opendefault").map((r) => r.type);
         expect(types).to.not.include("kubernetes:core/v1:Secret");
