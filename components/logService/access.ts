@@ -32,7 +32,7 @@ export interface ValidatedAccess {
 /** Why a LogService without `access` is refused: it is closed by default, and closing needs the two passwords. */
 export const ACCESS_REQUIRED =
     "must be set: a LogService is closed by default (0.3.0). Give access.ingestPassword and access.readerPassword " +
-    "(Pulumi secrets, e.g. config.requireSecret(\"logsIngestPassword\")): agents then insert and developers query " +
+    '(Pulumi secrets, e.g. config.requireSecret("logsIngestPassword")): agents then insert and developers query ' +
     "with them, and a NetworkPolicy admits only those pods. Or say access: { open: true } to let every pod in the " +
     "cluster read and write every record (the policy pack reports it)";
 

@@ -127,7 +127,16 @@ export interface RenderOptions {
 }
 
 // Objects a Pod refers to come first, so `podman kube play` and `kubectl apply -f` find them.
-const KIND_ORDER = ["Secret", "ConfigMap", "Service", "Pod", "Deployment", "StatefulSet", "PodDisruptionBudget", "NetworkPolicy"];
+const KIND_ORDER = [
+    "Secret",
+    "ConfigMap",
+    "Service",
+    "Pod",
+    "Deployment",
+    "StatefulSet",
+    "PodDisruptionBudget",
+    "NetworkPolicy",
+];
 
 /** The SDK's mark on a secret value handed to the mocks (`{ [SECRET_SIG]: SECRET_VALUE_SIG, value }`). */
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";

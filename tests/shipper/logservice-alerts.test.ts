@@ -112,7 +112,8 @@ describe("LogService alerting: vmalert evaluates the component's rules against V
     it("5xx from a pod at or above the threshold and a pod gone silent fire, each labelled with its pod and count; a pod below the threshold and a steady one do not", async () => {
         vl = await VictoriaLogsProcess.start();
         am = await fakeAlertmanager();
-        const alerting = validateLogService("logs", { access: { open: true },
+        const alerting = validateLogService("logs", {
+            access: { open: true },
             alerting: {
                 notifierUrl: am.url,
                 errorThreshold: 3,

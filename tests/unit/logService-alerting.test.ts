@@ -68,7 +68,8 @@ describe("LogService alerting (vmalert)", () => {
     });
 
     it("options reach the rules: threshold, windows and interval, in seconds whatever unit was given", () => {
-        const v = validateLogService("logs", { access: { open: true },
+        const v = validateLogService("logs", {
+            access: { open: true },
             alerting: {
                 notifierUrl: NOTIFIER,
                 errorThreshold: 3,
@@ -92,7 +93,10 @@ describe("LogService alerting (vmalert)", () => {
 
     it("the rules file is JSON (YAML to vmalert) and reads back as the rules; a change of rules is a new ConfigMap name", () => {
         const a = validateLogService("logs", { access: { open: true }, alerting: { notifierUrl: NOTIFIER } }).alerting!;
-        const b = validateLogService("logs", { access: { open: true }, alerting: { notifierUrl: NOTIFIER, errorThreshold: 11 } }).alerting!;
+        const b = validateLogService("logs", {
+            access: { open: true },
+            alerting: { notifierUrl: NOTIFIER, errorThreshold: 11 },
+        }).alerting!;
         expect(JSON.parse(alertRulesFile(a))).to.deep.equal(alertRules(a));
         const [oa, ob] = [buildAlertingObjects("logs", undefined, a), buildAlertingObjects("logs", undefined, b)];
         expect(oa.configMap.metadata.name).to.match(/^logs-alert-rules-[0-9a-f]{8}$/);
@@ -104,7 +108,11 @@ describe("LogService alerting (vmalert)", () => {
     });
 
     it("vmalert queries the LogService by its Service's name and notifies the Alertmanager; its Deployment passes every policy rule", () => {
-        const v = validateLogService("logs", { access: { open: true }, namespace: "observability", alerting: { notifierUrl: NOTIFIER } });
+        const v = validateLogService("logs", {
+            access: { open: true },
+            namespace: "observability",
+            alerting: { notifierUrl: NOTIFIER },
+        });
         const { configMap, deployment } = buildAlertingObjects(v.name, v.namespace, v.alerting!);
         expect(vmalertArgs("logs", v.alerting!)).to.deep.equal([
             "-rule=/etc/vmalert/rules.yaml",
@@ -207,10 +215,9 @@ describe("LogService alerting (vmalert)", () => {
         });
 
         it("the component throws before registering anything", async () => {
-            expect(() => new LogService("bad-alerting", { access: { open: true }, alerting: { notifierUrl: "ftp://am" } })).to.throw(
-                LogServiceArgError,
-                'invalid args.alerting.notifierUrl "ftp://am"',
-            );
+            expect(
+                () => new LogService("bad-alerting", { access: { open: true }, alerting: { notifierUrl: "ftp://am" } }),
+            ).to.throw(LogServiceArgError, 'invalid args.alerting.notifierUrl "ftp://am"');
             await settle();
             expect(registered("bad-alerting-service")).to.have.length(0);
         });

@@ -22,12 +22,19 @@ function problems(args: unknown): string[] {
 
 describe("LogService cluster mode (VictoriaLogs storage and front nodes)", () => {
     it("defaults to two storage nodes and two front nodes; without it the single node is as before", () => {
-        expect(validateLogService("logs", { access: { open: true }, cluster: {} }).cluster).to.deep.equal({ storageNodes: 2, frontends: 2 });
+        expect(validateLogService("logs", { access: { open: true }, cluster: {} }).cluster).to.deep.equal({
+            storageNodes: 2,
+            frontends: 2,
+        });
         expect(validateLogService("logs", { access: { open: true } })).to.not.have.property("cluster");
     });
 
     it("storage nodes: a StatefulSet started in parallel, a claim each, a headless Service naming each pod", () => {
-        const v = validateLogService("logs", { access: { open: true }, storageSize: "50Gi", cluster: { storageNodes: 3 } });
+        const v = validateLogService("logs", {
+            access: { open: true },
+            storageSize: "50Gi",
+            cluster: { storageNodes: 3 },
+        });
         const o = buildLogServiceCluster(v);
         expect(o.storage.metadata.name).to.equal("logs-storage");
         expect(o.storage.spec).to.deep.include({
@@ -56,7 +63,8 @@ describe("LogService cluster mode (VictoriaLogs storage and front nodes)", () =>
     });
 
     it("front nodes: a Deployment behind the Service <name>, listing every storage node, with no volume; both pass every policy rule", () => {
-        const v = validateLogService("logs", { access: { open: true },
+        const v = validateLogService("logs", {
+            access: { open: true },
             namespace: "observability",
             cluster: { storageNodes: 2, frontends: 3 },
         });

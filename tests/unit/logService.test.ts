@@ -73,7 +73,8 @@ describe("LogService (VictoriaLogs single node)", () => {
     });
 
     it("options: retention, storage and its class, image, resources merged over the defaults", () => {
-        const v = validateLogService("logs", { access: { open: true },
+        const v = validateLogService("logs", {
+            access: { open: true },
             retentionPeriod: "36h",
             storageSize: "50Gi",
             storageClassName: "fast",
@@ -176,10 +177,9 @@ describe("LogService (VictoriaLogs single node)", () => {
             });
 
         it("a namespace that is no DNS label (checked by the same function when an Output resolves)", () => {
-            expect(() => validateLogService("late-logs", { access: { open: true }, namespace: "Not_A_Label" })).to.throw(
-                LogServiceArgError,
-                'LogService "late-logs": invalid args.namespace "Not_A_Label"',
-            );
+            expect(() =>
+                validateLogService("late-logs", { access: { open: true }, namespace: "Not_A_Label" }),
+            ).to.throw(LogServiceArgError, 'LogService "late-logs": invalid args.namespace "Not_A_Label"');
         });
     });
 });

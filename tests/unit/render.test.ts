@@ -185,7 +185,12 @@ describe("npm run render -- --policy", () => {
         const r = prodPolicy();
         expect(r.code, r.stderr).to.equal(0);
         // The ConfigMap's name ends in its content's hash.
-        expect(r.stdout.trim().replace(/-[0-9a-f]{8}:/, ":").split("\n")).to.deep.equal([
+        expect(
+            r.stdout
+                .trim()
+                .replace(/-[0-9a-f]{8}:/, ":")
+                .split("\n"),
+        ).to.deep.equal([
             "advisory   credentials-over-tls               ConfigMap webserver-agent-conf: rsyslog.conf: omelasticsearch sends basic-auth credentials over plain http (http://logs:9428/insert/elasticsearch). Fix: set `destination.elasticsearch.url` to an https:// url (with `tls.ca` if a private CA signs it), instead of `auth.allowPlainHttp`.",
             "1 finding(s), 0 mandatory, on Deployment webserver, StatefulSet logs (policy pack: policy/)",
         ]);
@@ -194,7 +199,11 @@ describe("npm run render -- --policy", () => {
     it("finds on the cluster stack's LogService, opened explicitly, that it is open: no authentication, no NetworkPolicy (advisory)", () => {
         const r = clusterPolicy();
         expect(r.code, r.stderr).to.equal(0);
-        const rules = r.stdout.trim().split("\n").slice(0, -1).map((l) => l.split(/ +/).slice(0, 4).join(" "));
+        const rules = r.stdout
+            .trim()
+            .split("\n")
+            .slice(0, -1)
+            .map((l) => l.split(/ +/).slice(0, 4).join(" "));
         expect(rules).to.deep.equal([
             "advisory log-service-closed Deployment logs:",
             "advisory log-service-closed StatefulSet logs-storage:",
