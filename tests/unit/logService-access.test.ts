@@ -61,6 +61,7 @@ describe("LogService access: closed (vmauth, two users, a NetworkPolicy) or open
         expect(types).to.not.include("kubernetes:networking.k8s.io/v1:NetworkPolicy");
         expect(await promiseOf(logs.access)).to.equal("open");
         expect(await promiseOf(logs.readerSecretName)).to.equal("");
+        expect(await promiseOf(logs.ingestSecretName)).to.equal("");
         expect(await promiseOf(logs.uiLogin)).to.equal("");
         expect(await promiseOf(logs.destination)).to.deep.equal({
             elasticsearch: { url: await promiseOf(logs.bulkUrl) },
@@ -155,6 +156,7 @@ describe("LogService access: closed (vmauth, two users, a NetworkPolicy) or open
         ]);
         expect(await promiseOf(logs.access)).to.equal("closed");
         expect(await promiseOf(logs.readerSecretName)).to.equal("logs-reader");
+        expect(await promiseOf(logs.ingestSecretName)).to.equal("logs-ingest");
         expect(await promiseOf(logs.uiLogin)).to.equal(
             "user reader; password: kubectl get secret logs-reader -n observability -o jsonpath='{.data.password}' | base64 -d",
         );
