@@ -109,9 +109,7 @@ async function destroyAndCheck(program: Workdir): Promise<void> {
     const left = objectsIn(
         "default",
         "pods,deployments,statefulsets,services,poddisruptionbudgets,configmaps,secrets,networkpolicies",
-    ).filter(
-        (o) => o.includes(POD) || o.includes(`/${LOGS}`),
-    );
+    ).filter((o) => o.includes(POD) || o.includes(`/${LOGS}`));
     expect(left, "objects left after destroy").to.deep.equal([]);
     const gone = await poll(
         `the containers of ${pods.join(", ")} gone from the node's runtime`,
