@@ -7,7 +7,7 @@ import * as path from "path";
 import { parseAllDocuments } from "yaml";
 import { seedPod } from "../helpers/fixtures";
 import { cliCase } from "../helpers/children";
-import { PROJECT_DIR, readStackConfig, REPO_ROOT } from "../../scripts/lib/render";
+import { PROJECT_DIR, readStackConfig, RENDER_SECRET_KEYS, REPO_ROOT } from "../../scripts/lib/render";
 import { RULES } from "../../policy/rules";
 import { SchemaError, validateAgainstSchema } from "../../scripts/lib/schema";
 
@@ -24,6 +24,10 @@ const devPolicyRestricted = cliCase({
 });
 const prodPolicy = cliCase({ script: "render", argv: ["--stack", "prod", "--policy"] });
 const clusterPolicy = cliCase({ script: "render", argv: ["--stack", "cluster", "--policy"] });
+const prodRestricted = cliCase({
+    script: "render",
+    argv: ["--stack", "prod", "--policy", "--policy-config", "policy/config/restricted-mandatory.json"],
+});
 
 describe("npm run render", function () {
     it("renders the dev stack as exactly the seed Pod", () => {
@@ -91,6 +95,24 @@ describe("stack config for the render", () => {
         fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: demo\n");
         fs.writeFileSync(path.join(dir, "Pulumi.s.yaml"), "config:\n  demo:token:\n    secure: AAAB\n");
         expect(() => readStackConfig("s", dir)).to.throw("demo:token is a secret");
+    });
+
+    it("leaves out the program's secret keys given encrypted (the render stands in passwords of its own), and only those", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stack-"));
+        fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: demo\n");
+        const secure = (k: string) => `  demo:${k}:\n    secure: v1:AAAB\n`;
+        fs.writeFileSync(
+            path.join(dir, "Pulumi.s.yaml"),
+            `config:\n  demo:podName: web\n${RENDER_SECRET_KEYS.map(secure).join("")}`,
+        );
+        expect(readStackConfig("s", dir)).to.deep.equal({ "demo:podName": "web" });
+        expect(RENDER_SECRET_KEYS).to.deep.equal(["logsIngestPassword", "logsReaderPassword"]);
+        // Another project's key of that name is no password of this program's.
+        fs.writeFileSync(
+            path.join(dir, "Pulumi.o.yaml"),
+            "config:\n  other:logsIngestPassword:\n    secure: v1:AAAB\n",
+        );
+        expect(() => readStackConfig("o", dir)).to.throw("other:logsIngestPassword is a secret");
     });
 });
 
@@ -194,6 +216,12 @@ describe("npm run render -- --policy", () => {
             "advisory   credentials-over-tls               ConfigMap webserver-agent-conf: rsyslog.conf: omelasticsearch sends basic-auth credentials over plain http (http://logs:9428/insert/elasticsearch). Fix: set `destination.elasticsearch.url` to an https:// url (with `tls.ca` if a private CA signs it), instead of `auth.allowPlainHttp`.",
             "1 finding(s), 0 mandatory, on Deployment webserver, StatefulSet logs (policy pack: policy/)",
         ]);
+    });
+
+    it("passes the prod stack with the restricted rules mandatory, as up.yml and deploy.yml deploy it: exit 0, none mandatory", () => {
+        const r = prodRestricted();
+        expect(r.code, r.stdout + r.stderr).to.equal(0);
+        expect(r.stdout.trim().split("\n").pop()).to.match(/^1 finding\(s\), 0 mandatory, /);
     });
 
     it("finds on the cluster stack's LogService, opened explicitly, that it is open: no authentication, no NetworkPolicy (advisory)", () => {
