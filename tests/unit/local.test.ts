@@ -101,6 +101,8 @@ describe("npm run local: the LogService played open", () => {
     });
 
     it("says why, and that pulumi up deploys it closed", () => {
-        expect(PLAYED_OPEN_NOTE).to.match(/played open/).and.match(/pulumi up deploys it closed/);
+        expect(PLAYED_OPEN_NOTE)
+            .to.match(/played open/)
+            .and.match(/pulumi up deploys it closed/);
     });
 });
