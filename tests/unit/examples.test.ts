@@ -62,7 +62,7 @@ const EXPECTED: Record<string, { runtime: string; program: string; spells: RegEx
             /podName: webserver-api/,
             /workload: Deployment/,
             /replicas: 2/,
-            /destination: \$\{logs\.destination\}/,
+            /destination:\n {8}elasticsearch:\n {10}url: \$\{logs\.bulkUrl\}\n {10}auth:\n {12}basicAuthSecret: \$\{logs\.ingestSecretName\}\n {12}allowPlainHttp: true/,
             /dependsOn:\n {8}- \$\{logs\}/,
             /podIp: \$\{web\.podIp\}/,
             /podStatus: \$\{web\.status\}/,
