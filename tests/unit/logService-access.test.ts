@@ -48,7 +48,32 @@ function problems(args: unknown): string[] {
 const registeredUnder = (prefix: string) => registrations.filter((r) => r.name.startsWith(`${prefix}-`));
 
 describe("LogService access: closed (vmauth, two users, a NetworkPolicy) or open", () => {
-    it("without access it is open, as before: no vmauth, no Secret, no NetworkPolicy; VictoriaLogs on the Service's port", async () => {
+    it("closed by default: without access refused before anything is registered, the message naming both ways (passwords, or open said)", () => {
+        for (const args of [{}, { retentionPeriod: "3d" }, { access: undefined }]) {
+            const before = registrations.length;
+            let err: unknown;
+            try {
+                new LogService("noaccess", args as any);
+            } catch (e) {
+                err = e;
+            }
+            expect(err, JSON.stringify(args)).to.be.instanceOf(LogServiceArgError);
+            const message = (err as Error).message;
+            expect(message).to.contain(
+                'LogService "noaccess": invalid args.access (unset): must be set: a LogService is closed by default',
+            );
+            expect(message).to.contain("access.ingestPassword and access.readerPassword");
+            expect(message).to.contain("access: { open: true }");
+            expect(registrations.length, "nothing registered").to.equal(before);
+        }
+        // The pure validation says the same (what Outputs resolve through).
+        expect(() => validateLogService("logs", {} as any)).to.throw(
+            LogServiceArgError,
+            "args.access (unset): must be set",
+        );
+    });
+
+    it("access: { open: true }: no vmauth, no Secret, no NetworkPolicy; VictoriaLogs on the Service's port", async () => {
         const v = validateLogService("logs", { access: { open: true } });
         expect(v.access).to.deep.equal({ open: true, image: LOG_SERVICE_ACCESS.image });
         const spec = buildLogServicePodSpec(v);

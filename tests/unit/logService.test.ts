@@ -47,7 +47,7 @@ describe("LogService (VictoriaLogs single node)", () => {
         validateAgainstSchema(buildLogServiceService(v) as any);
     });
 
-    it("runs under the restricted profile and passes every policy rule but log-service-closed (it is open without access)", () => {
+    it("runs under the restricted profile and passes every policy rule but log-service-closed (opened with access.open)", () => {
         const spec = buildLogServicePodSpec(validateLogService("logs", { access: { open: true } }));
         expect(spec.securityContext).to.include({ runAsNonRoot: true, runAsUser: 65534, fsGroup: 65534 });
         expect(spec.containers[0].securityContext).to.include({
