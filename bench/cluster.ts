@@ -106,7 +106,7 @@ runMain(async () => {
     const single = await VictoriaLogsProcess.start();
     const storage = [await VictoriaLogsProcess.start(), await VictoriaLogsProcess.start()];
     // The component's front node: its -storageNode lists as many nodes as these.
-    const v = validateLogService("logs", { cluster: { storageNodes: storage.length } });
+    const v = validateLogService("logs", { access: { open: true }, cluster: { storageNodes: storage.length } });
     const listed = frontendArgs(v.name, v.cluster!)
         .find((a) => a.startsWith("-storageNode="))!
         .split(",");

@@ -430,9 +430,9 @@ export const RULES: Rule[] = [
         id: "log-service-closed",
         logService: true,
         title: "The log-aggregation service authenticates who reads and writes it",
-        linters: ["none: this component's LogService (access.open, or no access)"],
+        linters: ["none: this component's LogService with access.open"],
         remediation:
-            "set `access` on the LogService (its ingest and reader passwords from Pulumi secrets), instead of `access.open` or no `access`",
+            "set `access` on the LogService (its ingest and reader passwords from Pulumi secrets), instead of `access.open`",
         pssRestricted: false,
         severity: "high",
         // VictoriaLogs authenticates nobody: serving its HTTP API beyond the pod's loopback (where a
@@ -499,7 +499,7 @@ export const STACK_RULES: StackRule[] = [
         id: "log-service-network-policy",
         logService: true,
         title: "A NetworkPolicy decides who reaches the log-aggregation service",
-        linters: ["none: this component's LogService (access.open, or no access)"],
+        linters: ["none: this component's LogService with access.open"],
         remediation:
             "set `access` on the LogService: it declares a NetworkPolicy admitting its agents and the readers named, and nothing else",
         severity: "high",

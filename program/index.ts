@@ -19,13 +19,14 @@ const logs = logService
     ? new LogService(LOGS, {
           ...logService,
           ...(args.namespace !== undefined && { namespace: args.namespace }),
-          ...(isClosed(logService) && {
-              access: {
-                  ...logService.access,
-                  ingestPassword: config.requireSecret(SECRET_KEYS.ingestPassword),
-                  readerPassword: config.requireSecret(SECRET_KEYS.readerPassword),
-              },
-          }),
+          // Closed unless the stack opens it (the component's default too).
+          access: isClosed(logService)
+              ? {
+                    ...logService.access,
+                    ingestPassword: config.requireSecret(SECRET_KEYS.ingestPassword),
+                    readerPassword: config.requireSecret(SECRET_KEYS.readerPassword),
+                }
+              : { open: true },
       })
     : undefined;
 // Depending on the LogService: created after it is ready, and deleted before it at `pulumi destroy`,

@@ -26,7 +26,8 @@ import { STACK_KEYS, StackKeyType } from "../components/options";
 export const PROGRAM_KEYS = { logService: "object" } as const satisfies Record<string, StackKeyType>;
 
 /**
- * The program's secret keys: a closed LogService's passwords (`logService: { access: {} }`), set
+ * The program's secret keys: a closed LogService's passwords (any `logService` not opened with
+ * `access: { open: true }`: closed is the default), set
  * with `pulumi config set --secret`; refused in plain text. The program reads them with
  * config.requireSecret, so they stay secrets into the LogService's Secrets.
  */
@@ -35,8 +36,14 @@ export const SECRET_KEYS = {
     readerPassword: "logsReaderPassword",
 } as const;
 
-/** The LogService args a stack may set: all but the two the program decides. */
-export type LogServiceSettings = Omit<LogServiceArgs, "name" | "namespace">;
+/**
+ * The LogService args a stack may set: all but the two the program decides, and `access` without
+ * its passwords (the secret keys give them). Without `access` the LogService is closed, as the
+ * component's is by default.
+ */
+export type LogServiceSettings = Omit<LogServiceArgs, "name" | "namespace" | "access"> & {
+    readonly access?: Omit<LogServiceArgs["access"], "ingestPassword" | "readerPassword">;
+};
 
 /** Namespaces of other packages whose keys a stack may set (the engine's and the provider's). */
 const OTHER_PACKAGES = ["kubernetes", "pulumi"];
@@ -175,8 +182,7 @@ function readLogService(
     const key = `${project}:logService`;
     const raw = all[key];
     if (raw === undefined || raw === "false") return undefined;
-    if (raw === "true") return {};
-    const settings = parseValue(key, "object", raw, []) as Record<string, unknown> | undefined;
+    const settings = (raw === "true" ? {} : parseValue(key, "object", raw, [])) as Record<string, unknown> | undefined;
     if (settings === undefined) {
         problems.push(
             `${key} ${secret ? showValue(NOT_SHOWN) : JSON.stringify(raw)}: must be true, false or a mapping of the LogService's args`,
@@ -188,7 +194,8 @@ function readLogService(
             `${key}: ${own} is the program's (the LogService is named "${logServiceName}", in the webserver's namespace); remove it`,
         );
     // A closed LogService's passwords are the program's secret keys, never in this mapping.
-    const access = settings.access as Record<string, unknown> | undefined;
+    // Closed by default: without access, the secret keys close it.
+    const access = (settings.access ?? {}) as Record<string, unknown>;
     let checked: Record<string, unknown> = settings;
     if (access !== null && typeof access === "object" && !Array.isArray(access)) {
         const given: Record<string, unknown> = {};
@@ -203,14 +210,14 @@ function readLogService(
         checked = { ...settings, access: access.open === true ? rest : { ...rest, ...given } };
     }
     try {
-        validateLogService(logServiceName, checked as LogServiceArgs);
+        validateLogService(logServiceName, checked as unknown as LogServiceArgs);
     } catch (e) {
         if (!(e instanceof LogServiceArgError)) throw e;
         for (const i of e.issues)
             if (i.arg !== "name" && i.arg !== "namespace")
                 problems.push(
                     i.arg in ACCESS_PASSWORD_ARGS
-                        ? `${project}:${ACCESS_PASSWORD_ARGS[i.arg]}: must be set (pulumi config set --secret ${ACCESS_PASSWORD_ARGS[i.arg]} <password>): the LogService is closed (logService.access), and ${i.arg === "access.ingestPassword" ? "its agents insert" : "developers query"} with it; or open it with logService.access.open: true`
+                        ? `${project}:${ACCESS_PASSWORD_ARGS[i.arg]}: must be set (pulumi config set --secret ${ACCESS_PASSWORD_ARGS[i.arg]} <password>): the LogService is closed (its default), and ${i.arg === "access.ingestPassword" ? "its agents insert" : "developers query"} with it; or open it with logService.access.open: true`
                         : `${key}: invalid args.${i.arg} ${showValue(secret ? NOT_SHOWN : i.value)}: ${i.rule}`,
                 );
     }
@@ -222,9 +229,9 @@ const ACCESS_PASSWORD_ARGS: Record<string, string> = Object.fromEntries(
     Object.entries(SECRET_KEYS).map(([arg, configKey]) => [`access.${arg}`, configKey]),
 );
 
-/** True when the stack's LogService is closed (`access` set and not open): it then needs the two secret keys. */
+/** True when the stack deploys a LogService and does not open it (`access.open: true`): it then needs the two secret keys. */
 export const isClosed = (settings: LogServiceSettings | undefined): boolean =>
-    settings?.access !== undefined && settings.access.open !== true;
+    settings !== undefined && settings.access?.open !== true;
 
 /** What the program declares, read from the stack config. */
 export interface ProgramConfig {

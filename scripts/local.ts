@@ -9,7 +9,9 @@ import { parseFlags, runMain, UsageError } from "./lib/cli";
 import { uiQueryUrls } from "../components/logService/queries";
 import {
     logServicePodOf,
+    PLAYED_OPEN_NOTE,
     playedBulkUrl,
+    playedOpen,
     playedUiUrl,
     queryPlayed,
     unplayableLogService,
@@ -28,8 +30,11 @@ export async function main(argv: string[]): Promise<void> {
     if (command !== "up" && command !== "down") throw new UsageError(`unknown command ${command}; use up or down`);
     const configFile = flags["config-file"] || undefined;
     ensurePodman();
+    // A LogService is played open (playedOpen says why); every render below the same.
+    const opened = playedOpen(readStackConfig(flags.stack, undefined, configFile)[`${projectName()}:logService`]);
+    const overrides: Record<string, string> = opened === undefined ? {} : { logService: opened };
     if (command === "down") {
-        const objects = await renderStack({ stack: flags.stack, configFile });
+        const objects = await renderStack({ stack: flags.stack, configFile, overrides });
         const logs = logServicePodOf(objects);
         for (const pod of [...podsOf(objects), ...(logs ? [logs] : [])]) {
             const name = pod.metadata.name;
@@ -39,13 +44,14 @@ export async function main(argv: string[]): Promise<void> {
         return;
     }
     // The LogService first: the webserver delivers to its pod IP (podman has no Services).
-    const logs = await playLogService(flags.stack, configFile);
+    const logs = await playLogService(flags.stack, overrides, configFile);
     const { objects, images, notes } = await renderRunnable(
         flags.stack,
-        logs?.overrides ?? {},
+        { ...overrides, ...logs?.overrides },
         console.log,
         configFile,
     );
+    if (opened !== undefined) notes.unshift(PLAYED_OPEN_NOTE);
     for (const n of notes) console.log(`note: ${n}`);
     const deployment = objects.find((o) => o.kind === "Deployment");
     const service = objects.find((o) => o.kind === "Service");
@@ -80,8 +86,8 @@ export async function main(argv: string[]): Promise<void> {
 }
 
 /** Plays the stack's LogService, if it has one; the config that points the webserver at it. */
-async function playLogService(stack: string, configFile?: string) {
-    const declared = await renderStack({ stack, configFile });
+async function playLogService(stack: string, overrides: Record<string, string>, configFile?: string) {
+    const declared = await renderStack({ stack, configFile, overrides });
     const unplayable = unplayableLogService(declared);
     if (unplayable) throw new UsageError(unplayable);
     const pod = logServicePodOf(declared);

@@ -29,6 +29,13 @@ export interface ValidatedAccess {
     readonly image: string;
 }
 
+/** Why a LogService without `access` is refused: it is closed by default, and closing needs the two passwords. */
+export const ACCESS_REQUIRED =
+    "must be set: a LogService is closed by default (0.3.0). Give access.ingestPassword and access.readerPassword " +
+    '(Pulumi secrets, e.g. config.requireSecret("logsIngestPassword")): agents then insert and developers query ' +
+    "with them, and a NetworkPolicy admits only those pods. Or say access: { open: true } to let every pod in the " +
+    "cluster read and write every record (the policy pack reports it)";
+
 const KEYS = ["open", "ingestPassword", "readerPassword", "agentNamespaces", "readers", "image"] as const;
 
 /** A namespace list: DNS labels, at least one, no repeats. */

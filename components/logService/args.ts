@@ -60,7 +60,7 @@ export interface LogServiceCluster {
  * WebserverPod's destination: its agents then use `<name>-ingest`, no password copied.
  */
 export interface LogServiceAccess {
-    /** Open it: no credentials, no NetworkPolicy, every pod in the cluster reads and writes every record. Reported by the policy pack. @default false with access set (closed); without access the LogService is open, as before 0.3 */
+    /** Open it: no credentials, no NetworkPolicy, every pod in the cluster reads and writes every record. Reported by the policy pack. @default false (closed) */
     readonly open?: boolean;
     /** The password agents insert with (user `ingest`), a Pulumi secret (`config.requireSecret`): 16 to 256 printable ASCII characters, no space, `"`, `\` or `%`. Required when closed. */
     readonly ingestPassword?: pulumi.Input<string>;
@@ -102,8 +102,8 @@ export interface LogServiceArgs {
     readonly cluster?: LogServiceCluster;
     /** Alerts on the webserver's logs (vmalert, a Deployment of one pod beside the service). @default none */
     readonly alerting?: LogServiceAlerting;
-    /** Who reaches it: closed (agents insert, readers query, each with a password) or open. @default open (no access set) */
-    readonly access?: LogServiceAccess;
+    /** Who reaches it: closed (agents insert, readers query, each with a password) or, said explicitly, open. Required since 0.3.0: a LogService is closed by default, and closing it needs the two passwords. */
+    readonly access: LogServiceAccess;
 }
 
 // The names before 0.2.0 (CHANGELOG.md).

@@ -67,10 +67,12 @@ export class LogService extends pulumi.ComponentResource {
     public readonly destination: pulumi.Output<Destination>;
     /** Closed: the basic-auth Secret holding the reader's username and password, in the LogService's namespace (the web UI and LogsQL ask for them). Open: "". */
     public readonly readerSecretName: pulumi.Output<string>;
+    /** Closed: the basic-auth Secret the agents insert with, `<name>-ingest`, in the LogService's namespace and each of `access.agentNamespaces` (`destination` names it already; for SDKs whose output and input types differ). Open: "". */
+    public readonly ingestSecretName: pulumi.Output<string>;
     /** Closed: how to sign in to the web UI and LogsQL (the user, and the kubectl command that prints the password). Open: "". */
     public readonly uiLogin: pulumi.Output<string>;
 
-    constructor(name: string, args: LogServiceArgs = {}, opts: pulumi.ComponentResourceOptions = {}) {
+    constructor(name: string, args: LogServiceArgs, opts: pulumi.ComponentResourceOptions = {}) {
         // Plain args are checked before anything is registered; args holding Outputs when they resolve.
         // The passwords are secrets: checked apart, so the rest (every object but the Secrets) stays readable.
         const shape = withoutPasswords(args);
@@ -85,7 +87,7 @@ export class LogService extends pulumi.ComponentResource {
             : pulumi.output(shape).apply((a) => validateLogService(name, a as LogServiceArgs));
         const child = { parent: this };
         // Closed: the users' Secrets, vmauth's config and the NetworkPolicy, before the pod that reads them.
-        const closed = known ? !known.access.open : args.access !== undefined && args.access.open !== true;
+        const closed = known ? !known.access.open : args.access?.open !== true;
         const accessObjects: pulumi.Resource[] = [];
         if (closed) {
             const password = (k: Password) =>
@@ -221,6 +223,7 @@ export class LogService extends pulumi.ComponentResource {
         this.queryUrls = this.uiUrl.apply(uiQueryUrls);
         this.access = v.apply((val) => (val.access.open ? "open" : "closed"));
         this.readerSecretName = v.apply((val) => (val.access.open ? "" : accessNames(val.name).reader));
+        this.ingestSecretName = v.apply((val) => (val.access.open ? "" : accessNames(val.name).ingest));
         this.uiLogin = v.apply((val) =>
             val.access.open
                 ? ""
@@ -240,6 +243,7 @@ export class LogService extends pulumi.ComponentResource {
             access: this.access,
             destination: this.destination,
             readerSecretName: this.readerSecretName,
+            ingestSecretName: this.ingestSecretName,
             uiLogin: this.uiLogin,
             serviceName: this.serviceName,
             namespace: this.namespace,

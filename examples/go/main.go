@@ -8,13 +8,21 @@ package main
 import (
 	"example.com/pulumi-webserver-sidecar/sdk/go/webserversidecar"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 )
 
 func main() {
 	pulumi.Run(func(ctx *pulumi.Context) error {
 		// VictoriaLogs in the cluster: the log-aggregation service the Deployment's agents deliver to.
+		// Closed: agents insert and developers query with these passwords, set as secrets
+		// (`pulumi config set --secret logsIngestPassword <16+ characters>`, the same for logsReaderPassword).
+		cfg := config.New(ctx, "")
 		logs, err := webserversidecar.NewLogService(ctx, "logs", &webserversidecar.LogServiceArgs{
 			RetentionPeriod: pulumi.StringRef("7d"),
+			Access: webserversidecar.LogServiceAccessArgs{
+				IngestPassword: cfg.RequireSecret("logsIngestPassword"),
+				ReaderPassword: cfg.RequireSecret("logsReaderPassword"),
+			},
 		})
 		if err != nil {
 			return err
@@ -33,16 +41,15 @@ func main() {
 			return err
 		}
 
-		// Two replicas behind a Service, each with a log agent posting to the LogService's bulk API.
+		// Two replicas behind a Service, each with a log agent posting to the LogService's bulk API as its
+		// ingest user (its Destination: the URL and the Secret holding the password, nothing copied).
 		// Created once the LogService is ready; deleted before it, so the agents' drain delivers.
 		deployment := webserversidecar.WorkloadDeployment
 		api, err := webserversidecar.NewWebserverPod(ctx, "api", &webserversidecar.WebserverPodArgs{
 			PodName:  pulumi.String("webserver-api"),
 			Workload: &deployment,
 			Replicas: pulumi.Float64Ref(2),
-			Destination: &webserversidecar.DestinationArgs{
-				Elasticsearch: &webserversidecar.ElasticsearchDestinationArgs{Url: logs.BulkUrl},
-			},
+			Destination: logs.Destination,
 		}, pulumi.DependsOn([]pulumi.Resource{logs}))
 		if err != nil {
 			return err
@@ -52,6 +59,7 @@ func main() {
 		ctx.Export("podStatus", web.Status)
 		ctx.Export("apiReadyReplicas", api.ReadyReplicas)
 		ctx.Export("logsUrl", logs.UiUrl)
+		ctx.Export("logsLogin", logs.UiLogin)
 		return nil
 	})
 }

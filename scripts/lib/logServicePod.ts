@@ -26,6 +26,28 @@ export function unplayableLogService(objects: KubeObject[]): string | undefined 
         : `the stack's LogService has ${what.join(" and ")}, which npm run local does not play (podman has no Services): remove ${what.length > 1 ? "them" : "it"} from the stack's logService to play the single node, or deploy the stack to a cluster with pulumi up`;
 }
 
+/**
+ * The stack's `logService` value (the engine's string) with the LogService opened, as npm run local
+ * plays it: podman has no NetworkPolicy and no Secrets to hand the agents, and the offline render
+ * cannot read the stack's passwords (secrets). Undefined when the stack deploys no LogService.
+ * `pulumi up` deploys it as the stack says: closed unless the stack opens it.
+ */
+export function playedOpen(raw: string | undefined): string | undefined {
+    if (raw === undefined || raw === "false") return undefined;
+    let settings: unknown;
+    try {
+        settings = raw === "true" ? {} : JSON.parse(raw);
+    } catch {
+        return undefined; // not a mapping: the render refuses it with the program's message
+    }
+    if (settings === null || typeof settings !== "object" || Array.isArray(settings)) return undefined;
+    return JSON.stringify({ ...settings, access: { open: true } });
+}
+
+/** The note npm run local prints when it opens the LogService (playedOpen). */
+export const PLAYED_OPEN_NOTE =
+    "the LogService is played open (podman has no NetworkPolicy, and the stack's passwords are secrets the offline render cannot read); pulumi up deploys it closed unless the stack opens it";
+
 /** The LogService's pod from a render (its declared image), or undefined when the stack has none. */
 export function logServicePodOf(objects: KubeObject[]): (KubeObject & { spec: any }) | undefined {
     const sts = objects.find((o) => o.kind === "StatefulSet") as any;

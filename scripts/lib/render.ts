@@ -1,10 +1,12 @@
 // Renders what the Pulumi program itself declares, offline: index.ts runs under the SDK's mock
 // monitor with the stack's config, and every Kubernetes resource it registers is recorded.
 // One code path with `pulumi up`, so the manifest cannot drift from the component.
+import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse, stringify } from "yaml";
+import { SECRET_KEYS } from "../../program/stackConfig";
 import { KubeObject, validateAgainstSchema } from "./schema";
 
 /** The repository's root: the component package, scripts/, bench/. */
@@ -49,7 +51,16 @@ export function stackConfigFile(stack: string, projectDir = PROJECT_DIR, configF
     return configFile ?? path.join(projectDir, `Pulumi.${stack}.yaml`);
 }
 
-/** The values a stack file sets itself, keys qualified with the project's namespace. */
+/**
+ * The program's secret keys (a closed LogService's passwords): a stack gives them encrypted, which
+ * the offline render cannot read, so it stands in a password of its own for each (renderStack).
+ */
+export const RENDER_SECRET_KEYS: readonly string[] = Object.values(SECRET_KEYS);
+
+/** A password made for one render: 32 characters of base64url, inside the LogService's password rule. */
+export const renderPassword = (): string => randomBytes(24).toString("base64url");
+
+/** The values a stack file sets itself, keys qualified with the project's namespace (its secret keys left out). */
 export function stackFileValues(file: string, project: string): Record<string, unknown> {
     if (!fs.existsSync(file)) throw new RenderError(`no stack config ${file} (stacks are Pulumi.<stack>.yaml)`);
     const config: unknown = parse(fs.readFileSync(file, "utf8"))?.config ?? {};
@@ -59,8 +70,10 @@ export function stackFileValues(file: string, project: string): Record<string, u
         const key = rawKey.includes(":") ? rawKey : `${project}:${rawKey}`;
         if (value === null)
             throw new RenderError(`${file}: ${key} has no value (YAML null); give it one, or remove the key`);
-        if (isMapping(value) && "secure" in value)
+        if (isMapping(value) && "secure" in value) {
+            if (RENDER_SECRET_KEYS.some((k) => key === `${project}:${k}`)) continue;
             throw new RenderError(`${file}: ${key} is a secret; the offline render cannot decrypt it`);
+        }
         values[key] = value;
     }
     return values;
@@ -114,7 +127,30 @@ export interface RenderOptions {
 }
 
 // Objects a Pod refers to come first, so `podman kube play` and `kubectl apply -f` find them.
-const KIND_ORDER = ["ConfigMap", "Service", "Pod", "Deployment", "StatefulSet", "PodDisruptionBudget"];
+const KIND_ORDER = [
+    "Secret",
+    "ConfigMap",
+    "Service",
+    "Pod",
+    "Deployment",
+    "StatefulSet",
+    "PodDisruptionBudget",
+    "NetworkPolicy",
+];
+
+/** The SDK's mark on a secret value handed to the mocks (`{ [SECRET_SIG]: SECRET_VALUE_SIG, value }`). */
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+/**
+ * A resource's inputs with each secret replaced by its value, as the API server gets it: the render
+ * is a manifest. Its only secrets are the passwords made for it (RENDER_SECRET_KEYS).
+ */
+function unwrapSecrets(v: unknown): unknown {
+    if (Array.isArray(v)) return v.map(unwrapSecrets);
+    if (!isMapping(v)) return v;
+    if (SECRET_SIG in v) return unwrapSecrets(v.value);
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unwrapSecrets(x)]));
+}
 
 /** Forgets the project's own modules, so the program registers its resources again on the next require. */
 function forgetProjectModules(projectDir: string): void {
@@ -147,7 +183,8 @@ export async function renderStack(options: RenderOptions = {}): Promise<KubeObje
         await pulumi.runtime.setMocks(
             {
                 newResource(args) {
-                    if (args.type.startsWith("kubernetes:") && args.custom) objects.push(args.inputs as KubeObject);
+                    if (args.type.startsWith("kubernetes:") && args.custom)
+                        objects.push(unwrapSecrets(args.inputs) as KubeObject);
                     return { id: `${args.name}-id`, state: args.inputs };
                 },
                 call: (args) => args.inputs,
@@ -156,7 +193,11 @@ export async function renderStack(options: RenderOptions = {}): Promise<KubeObje
             stack,
             false,
         );
-        pulumi.runtime.setAllConfig(config);
+        // The secret keys as the engine hands them: secret, and (unless an override gives one) a
+        // password made for this render, never the stack's (encrypted, unreadable here).
+        const secretKeys = RENDER_SECRET_KEYS.map((k) => `${project}:${k}`);
+        for (const key of secretKeys) config[key] ??= renderPassword();
+        pulumi.runtime.setAllConfig(config, secretKeys);
         forgetProjectModules(projectDir);
         try {
             require(path.join(projectDir, "index"));

@@ -6,6 +6,7 @@ import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPol
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { Pod } from "kubernetes-models/v1/Pod";
+import { Secret } from "kubernetes-models/v1/Secret";
 import { Service } from "kubernetes-models/v1/Service";
 
 export interface KubeObject {
@@ -18,6 +19,7 @@ export interface KubeObject {
 const MODELS: Record<string, new (data: any) => { validate(): void }> = {
     "v1/Pod": Pod,
     "v1/ConfigMap": ConfigMap,
+    "v1/Secret": Secret,
     "v1/Service": Service,
     "apps/v1/Deployment": Deployment,
     "apps/v1/StatefulSet": StatefulSet,

@@ -8,7 +8,7 @@ import { NGINX } from "../../components/defaults";
 import { uiQueryUrls } from "../../components/logService/queries";
 import { pageText, screenshot } from "../../scripts/lib/browser";
 import { poll } from "../../scripts/lib/exec";
-import { queryPlayed } from "../../scripts/lib/logServicePod";
+import { PLAYED_OPEN_NOTE, queryPlayed } from "../../scripts/lib/logServicePod";
 import { rawRequestInPod, requestInPod } from "../../scripts/lib/pod";
 import { podman } from "../../scripts/lib/podman";
 import { report } from "./harness";
@@ -98,6 +98,8 @@ describe("e2e: npm run local -- --stack logs (the webserver delivering to a LogS
         );
         expect(r.code, r.out).to.equal(0);
         expect(r.out).to.match(/^logService\s+logs-0\s+\d+\.\d+\.\d+\.\d+\s+Running\s+1\/1$/m);
+        // Closed by default, played open on podman, and said so.
+        expect(r.out).to.contain(`note: ${PLAYED_OPEN_NOTE}`);
         const ip = /^logService\s+logs-0\s+(\S+)/m.exec(r.out)![1];
         expect(r.out).to.contain(`destination        http://${ip}:9428/insert/elasticsearch?`);
         // The request it made, found by the query: its access line and nginx's error line for it.

@@ -32,8 +32,11 @@ describe("integration: the log agent under the baseline profile (pulumi up, the 
         removeVolume = logServiceVolume("logs-agent-baseline");
         project = new Project("agent-baseline");
         project.must(["stack", "init", "dev"], { quiet: true });
-        // The dev stack's settings, and a LogService the webserver delivers to (baseline: the default).
-        project.must(["config", "set", "--stack", "dev", "webserver-sidecar:logService", "true"], { quiet: true });
+        // The dev stack's settings, and a LogService the webserver delivers to (baseline: the default),
+        // opened: this test is the agent's; a closed one is logservice-closed.test.ts's.
+        project.must(["config", "set", "--stack", "dev", "webserver-sidecar:logService", '{"access":{"open":true}}'], {
+            quiet: true,
+        });
         project.must(["up", "--yes", "--stack", "dev"]);
     });
 

@@ -5,6 +5,7 @@
 // Every example declares the same three: a LogService `logs`, the Pod `webserver` with the stream
 // shipper and retention, and a Deployment `webserver-api` of 2 replicas delivering to the LogService.
 import { expect } from "chai";
+import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
@@ -56,6 +57,10 @@ function upAndCheck(program: Workdir): void {
     expect(outputs.apiReadyReplicas).to.equal("2/2");
     const host = serviceHost(LOGS, undefined);
     expect(outputs.logsUrl).to.equal(`http://${host}:${LOG_SERVICE.httpPort}/select/vmui/`);
+    // Closed (the default): the UI asks for the reader's password, from the Secret the LogService made.
+    expect(outputs.logsLogin).to.equal(
+        "user reader; password: kubectl get secret logs-reader -o jsonpath='{.data.password}' | base64 -d",
+    );
 
     // The Pod: the stream shipper (stream.sh, tail), not the seed's cat loop, keeping 24h within a
     // budget (its arguments: log dir, bytes kept per log, max age in seconds, ...).
@@ -70,10 +75,18 @@ function upAndCheck(program: Workdir): void {
         .to.be.greaterThan(0)
         .and.below(64 * 1024 * 1024);
 
-    // The Deployment: its agents post to the LogService's bulk API (the URL in their config).
+    // The Deployment: its agents post to the LogService's bulk API (the URL in their config) as its
+    // ingest user, the password from the LogService's Secret (the example copied nothing).
     const wiring = JSON.parse(kubectl(["get", "deployment,configmap", "-o", "json"]).stdout).items.filter((o: any) =>
         o.metadata.name.startsWith(DEPLOYMENT),
     );
+    const agentEnv = wiring
+        .find((o: any) => o.kind === "Deployment")
+        .spec.template.spec.containers.find((c: any) => c.name === "sidecar-container").env;
+    expect(
+        agentEnv.filter((e: any) => e.valueFrom?.secretKeyRef).map((e: any) => e.valueFrom.secretKeyRef.name),
+        "the agent's credentials",
+    ).to.deep.equal(["logs-ingest", "logs-ingest"]);
     report(`${DEPLOYMENT}'s objects: ${wiring.map((o: any) => `${o.kind}/${o.metadata.name}`).join(", ")}`);
     const bulk = new URL(bulkUrlOf(host));
     expect(JSON.stringify(wiring), "the agent is given the LogService's bulk API").to.contain(
@@ -93,9 +106,10 @@ function upAndCheck(program: Workdir): void {
 async function destroyAndCheck(program: Workdir): Promise<void> {
     const pods = [POD, ...apiPods().map((p) => p.metadata.name)];
     program.must(["destroy", "--yes", "--stack", "dev"]);
-    const left = objectsIn("default", "pods,deployments,statefulsets,services,poddisruptionbudgets,configmaps").filter(
-        (o) => o.includes(POD) || o.includes(`/${LOGS}`),
-    );
+    const left = objectsIn(
+        "default",
+        "pods,deployments,statefulsets,services,poddisruptionbudgets,configmaps,secrets,networkpolicies",
+    ).filter((o) => o.includes(POD) || o.includes(`/${LOGS}`));
     expect(left, "objects left after destroy").to.deep.equal([]);
     const gone = await poll(
         `the containers of ${pods.join(", ")} gone from the node's runtime`,
@@ -107,7 +121,14 @@ async function destroyAndCheck(program: Workdir): Promise<void> {
 }
 
 /** What `kubectl delete` removes of an example when its `pulumi destroy` failed. */
-const FALLBACK_DELETE = ["pod,deployment,statefulset,service,pdb,configmap", POD, DEPLOYMENT, LOGS];
+const FALLBACK_DELETE = [
+    "pod,deployment,statefulset,service,pdb,configmap,secret,networkpolicy",
+    POD,
+    DEPLOYMENT,
+    LOGS,
+    `${LOGS}-ingest`,
+    `${LOGS}-reader`,
+];
 
 /** `cmd ARGS` in the program's directory and environment (a compiler: minutes), which must succeed. */
 function mustRun(program: Workdir, cmd: string, args: string[]): void {
@@ -132,6 +153,11 @@ function exampleSuite(
             program = copyExample(language);
             prepare(program);
             program.must(["stack", "init", "dev"]);
+            // The closed LogService's two passwords, as a user sets them: secrets (fresh per run).
+            for (const key of ["logsIngestPassword", "logsReaderPassword"])
+                program.must(["config", "set", "--stack", "dev", "--secret", key, randomBytes(18).toString("hex")], {
+                    quiet: true,
+                });
         });
 
         after(() => {

@@ -451,8 +451,9 @@ describe("integration: changing options of a deployed Deployment stack and its L
             // Retention with a destination needs the restricted profile (the hardened agent frees the logs).
             security: "restricted",
             retention: { maxAge: "12h" },
-            // The LogService, which the Deployment's log agents deliver to (the program's destination).
-            logService: true,
+            // The LogService, which the Deployment's log agents deliver to (the program's destination),
+            // opened: these changes are its storage's and resources'; closed is logservice-closed.test.ts's.
+            logService: { access: { open: true } },
         });
         stack.deploy();
     });
@@ -587,7 +588,9 @@ describe("integration: changing options of a deployed Deployment stack and its L
         },
         {
             title: "logService.retentionPeriod and resources: the StatefulSet rolls in place",
-            config: { logService: { retentionPeriod: "3d", resources: { limits: { memory: "2Gi" } } } },
+            config: {
+                logService: { retentionPeriod: "3d", resources: { limits: { memory: "2Gi" } }, access: { open: true } },
+            },
             steps: [`update ${STATEFULSET}`],
             check: () => {
                 const spec = get("statefulset", "logs").spec.template.spec.containers[0];
@@ -598,7 +601,12 @@ describe("integration: changing options of a deployed Deployment stack and its L
         {
             title: "logService.storageSize: the StatefulSet replaced (its claim template is immutable), the claim kept",
             config: {
-                logService: { retentionPeriod: "3d", resources: { limits: { memory: "2Gi" } }, storageSize: "20Gi" },
+                logService: {
+                    retentionPeriod: "3d",
+                    resources: { limits: { memory: "2Gi" } },
+                    storageSize: "20Gi",
+                    access: { open: true },
+                },
             },
             steps: [`replace ${STATEFULSET}`],
             check: () => {

@@ -1,8 +1,9 @@
 // The policy pack through the engine's real analyzer: `pulumi preview --policy-pack policy`
 // reports on the dev stack what `npm run render -- --policy` reports offline, passes the prod
-// stack but for its open LogService, and with every policy mandatory stops `pulumi up` before
-// anything is created.
+// stack (its LogService closed) but for its agents' credentials over the cluster's plain HTTP, and
+// with every policy mandatory stops `pulumi up` before anything is created.
 import { expect } from "chai";
+import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { objectsIn, Project, report, requirePrerequisites, ROOT, sh } from "./harness";
@@ -37,6 +38,20 @@ describe("integration: the policy pack through the real analyzer", function () {
         project = new Project("policy");
         project.must(["stack", "init", "dev"], { quiet: true });
         project.must(["stack", "init", "prod"], { quiet: true });
+        // The prod stack's LogService is closed (the default): its two passwords, as a user sets them.
+        for (const key of ["logsIngestPassword", "logsReaderPassword"])
+            project.must(
+                [
+                    "config",
+                    "set",
+                    "--stack",
+                    "prod",
+                    "--secret",
+                    `webserver-sidecar:${key}`,
+                    randomBytes(18).toString("hex"),
+                ],
+                { quiet: true },
+            );
     });
 
     after(() => project?.tearDown(["dev", "prod"]));
@@ -50,12 +65,12 @@ describe("integration: the policy pack through the real analyzer", function () {
         expect(engine).to.deep.equal(offline);
     });
 
-    it("the prod stack passes every policy but the two that say its LogService is open (a resource and a stack policy)", () => {
+    it("the prod stack, its LogService closed, passes every policy but the agents' credentials over the cluster's plain HTTP", () => {
         const preview = project!.must(["preview", "--stack", "prod", "--policy-pack", POLICY_DIR]);
-        const open = ["log-service-closed", "log-service-network-policy"];
+        const plainHttp = ["credentials-over-tls"];
         report(`prod: engine ${JSON.stringify(enginePolicies(preview.out))}`);
-        expect(enginePolicies(preview.out).sort()).to.deep.equal(open);
-        expect(offlineFindings("prod").sort()).to.deep.equal(open);
+        expect(enginePolicies(preview.out).sort()).to.deep.equal(plainHttp);
+        expect(offlineFindings("prod").sort()).to.deep.equal(plainHttp);
         expect(preview.out).to.match(/webserver-sidecar@v0\.1\.0 \(local: /);
     });
 

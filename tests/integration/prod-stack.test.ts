@@ -5,6 +5,7 @@
 // config previews as a new ConfigMap and a rolling Deployment; then into a namespace where the API
 // server enforces the restricted Pod Security Standard, where it goes in and the seed Pod does not.
 import { expect } from "chai";
+import { randomBytes } from "crypto";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import * as fs from "fs";
 import * as path from "path";
@@ -32,6 +33,12 @@ import { differences } from "./contains";
 import { parseAllDocuments } from "yaml";
 
 const RESTRICTED_NS = "webserver-restricted";
+
+/** The closed LogService's passwords (fresh per run): the stack's secret keys. */
+const PASSWORDS = {
+    logsIngestPassword: `ingest-${randomBytes(12).toString("hex")}`,
+    logsReaderPassword: `reader-${randomBytes(12).toString("hex")}`,
+};
 
 /** The LogService's alerting as the test sets it in the stack file: WebserverErrors at 3 5xx, evaluated every 5 s. */
 const ALERTING = { threshold: 3, interval: "5s" };
@@ -85,6 +92,9 @@ describe("integration: the prod stack through the Automation API", function () {
             { stackName: "prod", workDir: project.dir },
             { envVars: envVarsOf(project.env) },
         );
+        // The LogService is closed (the default): its two passwords, secrets as a user sets them.
+        for (const [key, password] of Object.entries(PASSWORDS))
+            await stack.setConfig(`webserver-sidecar:${key}`, { value: password, secret: true });
     });
 
     after(async () => {
@@ -100,7 +110,7 @@ describe("integration: the prod stack through the Automation API", function () {
             ]);
             kubectl([
                 "delete",
-                "statefulset,service",
+                "statefulset,service,secret,configmap,networkpolicy",
                 "-l",
                 "app.kubernetes.io/name=victoria-logs",
                 "--ignore-not-found",
@@ -257,23 +267,27 @@ describe("integration: the prod stack through the Automation API", function () {
         expect(outputs.logServiceUrl).to.equal("http://logs:9428/select/vmui/");
         // The ready questions, on the address `kubectl port-forward svc/logs 9428` opens.
         expect(outputs.logServiceQueries).to.deep.equal(uiQueryUrls("http://localhost:9428/select/vmui/"));
-        // Open (no access in the prod stack yet): said so, and no reader to sign in as.
-        expect(outputs.logServiceAccess).to.equal("open");
-        expect(outputs).to.not.have.property("logServiceReaderSecret");
+        // Closed (the default): said so, with the reader's Secret to sign in with.
+        expect(outputs.logServiceAccess).to.equal("closed");
+        expect(outputs.logServiceReaderSecret).to.equal("logs-reader");
         expect(outputs.logServiceBulkUrl).to.match(/^http:\/\/logs:9428\/insert\/elasticsearch\?_msg_field=message&/);
         // Every pod's log agent posts to it: the ConfigMap the Deployment mounts says so.
         const deployment = JSON.parse(kubectl(["get", "deployment", "webserver", "-o", "json"]).stdout);
         const confName = deployment.spec.template.spec.volumes.find((v: any) => v.name === "agent-conf").configMap.name;
         const conf = JSON.parse(kubectl(["get", "configmap", confName, "-o", "json"]).stdout).data["rsyslog.conf"];
         expect(conf).to.contain('type="omelasticsearch" server="http://logs:9428/insert/elasticsearch"');
-        // ... and nginx writes JSON, with the downward API's fields in the agent's environment.
+        // ... and nginx writes JSON, with the downward API's fields in the agent's environment, and
+        // the ingest user's credentials from the LogService's Secret.
         const agent = deployment.spec.template.spec.containers.find((c: any) => c.name === "sidecar-container");
         expect(agent.env.map((e: any) => e.name)).to.deep.equal([
             "POD_NAMESPACE",
             "POD_NAME",
             "NODE_NAME",
+            "ES_USERNAME",
+            "ES_PASSWORD",
             "BULK_CHECK_URL",
         ]);
+        expect(agent.env[4].valueFrom.secretKeyRef).to.deep.equal({ name: "logs-ingest", key: "password" });
     });
 
     it("npm run render declared exactly the objects the API server holds, field by field", () => {
@@ -285,7 +299,20 @@ describe("integration: the prod stack through the Automation API", function () {
         for (const o of rendered) {
             const got = kubectl(["get", `${o.kind.toLowerCase()}/${o.metadata.name}`, "-o", "json"]);
             expect(got.code, got.out).to.equal(0);
-            expect(differences(o, JSON.parse(got.stdout)), `${o.kind}/${o.metadata.name}`).to.deep.equal([]);
+            const live = JSON.parse(got.stdout);
+            if (o.kind === "Secret") {
+                // The server keeps stringData as data. The password is the stack's (a secret the offline
+                // render cannot read, so it renders one of its own): compared with the one the test set.
+                const { stringData, ...rest } = o;
+                expect(differences(rest, live), `${o.kind}/${o.metadata.name}`).to.deep.equal([]);
+                const data = (k: string) => Buffer.from(live.data[k], "base64").toString();
+                expect(data("username"), o.metadata.name).to.equal(stringData.username);
+                expect(data("password"), o.metadata.name).to.equal(
+                    o.metadata.name === "logs-ingest" ? PASSWORDS.logsIngestPassword : PASSWORDS.logsReaderPassword,
+                );
+                continue;
+            }
+            expect(differences(o, live), `${o.kind}/${o.metadata.name}`).to.deep.equal([]);
         }
     });
 
@@ -369,11 +396,17 @@ describe("integration: admission by the API server (Pod Security Standards, rest
         project!.must(["config", "set", "--stack", "prod", "webserver-sidecar:namespace", RESTRICTED_NS], {
             quiet: true,
         });
+        for (const [key, password] of Object.entries(PASSWORDS))
+            project!.must(["config", "set", "--stack", "prod", "--secret", `webserver-sidecar:${key}`, password], {
+                quiet: true,
+            });
         project!.must(["up", "--yes", "--stack", "prod"]);
         expect(project!.outputs("prod").readyReplicas).to.equal("2/2");
         expect(objectsIn(RESTRICTED_NS, "deployments")).to.deep.equal(["deployment.apps/webserver"]);
-        // The LogService runs under the restricted profile too.
+        // The LogService runs under the restricted profile too, vmauth in front of it (closed, the default).
         expect(objectsIn(RESTRICTED_NS, "pods").filter((p) => p === "pod/logs-0")).to.deep.equal(["pod/logs-0"]);
+        const logs = JSON.parse(kubectl(["get", "pod", "logs-0", "-n", RESTRICTED_NS, "-o", "json"]).stdout);
+        expect(logs.spec.containers.map((c: any) => c.name)).to.deep.equal(["vmauth", "victoria-logs"]);
     });
 
     it("its pods run under the kubelet's own checks: uid 101, no capability, seccomp on, a read-only root", () => {

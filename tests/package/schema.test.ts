@@ -44,13 +44,15 @@ describe("multi-language schema (component schema inference)", function () {
             "storageClassName",
             "storageSize",
         ]);
-        expect(r.requiredInputs ?? []).to.deep.equal([]);
+        // Closed by default: access is required (its passwords, or open: true said explicitly).
+        expect(r.requiredInputs ?? []).to.deep.equal(["access"]);
         for (const [name, p] of Object.entries<any>(r.inputProperties))
             expect(p.description, `${name} is documented`).to.be.a("string").and.not.equal("");
         expect(Object.keys(r.properties).sort()).to.deep.equal([
             "access",
             "bulkUrl",
             "destination",
+            "ingestSecretName",
             "namespace",
             "queryUrls",
             "readerSecretName",

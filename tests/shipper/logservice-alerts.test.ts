@@ -113,6 +113,7 @@ describe("LogService alerting: vmalert evaluates the component's rules against V
         vl = await VictoriaLogsProcess.start();
         am = await fakeAlertmanager();
         const alerting = validateLogService("logs", {
+            access: { open: true },
             alerting: {
                 notifierUrl: am.url,
                 errorThreshold: 3,

@@ -47,7 +47,7 @@ describe("LogService cluster mode: front node and storage nodes as processes", f
     });
 
     it("every record through the front node is stored on exactly one storage node, each node holding a share, and found once by a query", async () => {
-        const v = validateLogService("logs", { cluster: { storageNodes: 2 } });
+        const v = validateLogService("logs", { access: { open: true }, cluster: { storageNodes: 2 } });
         const storage = [await VictoriaLogsProcess.start(), await VictoriaLogsProcess.start()];
         started.push(...storage);
         // The component's -storageNode, its addresses (the pods' DNS names) replaced by these processes'.

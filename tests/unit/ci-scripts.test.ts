@@ -5,6 +5,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { SECRET_KEYS } from "../../program/stackConfig";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const postPreviewComment = require("../../scripts/ci/preview-comment.js");
@@ -288,7 +289,7 @@ describe("scripts/ci/debian-packages.sh (.ci/run's install step)", () => {
     });
 });
 
-/** A fake `pulumi` on PATH: records its arguments; `stack select` succeeds only for the stacks in `existing`. */
+/** A fake `pulumi` on PATH: records its arguments (and what `config set` read on stdin); `stack select` succeeds only for the stacks in `existing`, or with --create. */
 function fakePulumi(existing: string[]): { bin: string; calls: () => string[] } {
     const bin = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-bin-"));
     const calls = path.join(bin, "calls");
@@ -297,8 +298,9 @@ function fakePulumi(existing: string[]): { bin: string; calls: () => string[] } 
         `#!/bin/sh
 echo "pulumi $*" >> ${calls}
 case "$1 $2" in
-  "stack select") for s in ${existing.join(" ")}; do [ "$3" = "$s" ] && exit 0; done; echo "error: no stack named '$3' found" >&2; exit 255 ;;
+  "stack select") case "$*" in *--create*) exit 0 ;; esac; for s in ${existing.join(" ")}; do [ "$3" = "$s" ] && exit 0; done; echo "error: no stack named '$3' found" >&2; exit 255 ;;
   "stack ls") printf '[%s]\n' '${existing.map((e) => `{"name": "${e}"}`).join(", ")}' ;;
+  "config set") read -r v; echo "stdin: \${#v} characters, [0-9a-f] only: $(printf '%s' "$v" | tr -d '0-9a-f' | wc -c | tr -d ' ') others" >> ${calls} ;;
 esac
 exit 0
 `,
@@ -330,6 +332,27 @@ describe("scripts/ci/require-stack.sh (preview.yml, persistent state)", () => {
         expect(r.stdout).to.match(/^::error::stack 'stagin' does not exist/m);
         expect(r.stderr).to.contain("(there: dev )").and.contain("PULUMI_STACK");
         expect(p.calls().filter((c) => /init|--create|preview|up\b/.test(c))).to.deep.equal([]);
+    });
+});
+
+describe("scripts/ci/throwaway-secrets.sh (preview.yml, throw-away state)", () => {
+    it("creates the stack and sets each of the program's secret keys as a secret, from stdin: a password made there, never on a command line", () => {
+        const p = fakePulumi([]);
+        const r = runScript("throwaway-secrets.sh", ["file:///tmp/state", "prod"], p.bin);
+        expect(r.status, r.stderr).to.equal(0);
+        const keys = Object.values(SECRET_KEYS);
+        expect(p.calls()).to.deep.equal([
+            "pulumi login file:///tmp/state",
+            "pulumi stack select prod --create --non-interactive",
+            ...keys.flatMap((k) => [
+                `pulumi config set --secret --stack prod webserver-sidecar:${k}`,
+                "stdin: 48 characters, [0-9a-f] only: 0 others",
+            ]),
+        ]);
+        // up.yml sets the same keys the same way.
+        const up = fs.readFileSync(path.join(ROOT, ".github", "workflows", "up.yml"), "utf8");
+        for (const k of keys)
+            expect(up).to.contain(`openssl rand -hex 24 | pulumi config set --secret webserver-sidecar:${k}\n`);
     });
 });
 

@@ -8,7 +8,7 @@ import { podmanPlan } from "../../scripts/lib/podman";
 import { validateLogService } from "../../components";
 import { buildAlertingObjects } from "../../components/logService/alerting";
 import { buildLogServiceCluster, buildLogServiceStatefulSet } from "../../components/logService/manifest";
-import { unplayableLogService } from "../../scripts/lib/logServicePod";
+import { PLAYED_OPEN_NOTE, playedOpen, unplayableLogService } from "../../scripts/lib/logServicePod";
 import { KubeObject } from "../../scripts/lib/schema";
 
 const noPodman = cliCase({
@@ -66,7 +66,7 @@ describe("npm run local: what it installs when podman info fails", () => {
 
 describe("npm run local: a LogService it cannot play", () => {
     const objectsOf = (args: Record<string, unknown>): KubeObject[] => {
-        const v = validateLogService("logs", args as any);
+        const v = validateLogService("logs", { access: { open: true }, ...args } as any);
         const objects: unknown[] = v.cluster
             ? Object.values(buildLogServiceCluster(v))
             : [buildLogServiceStatefulSet(v)];
@@ -85,5 +85,24 @@ describe("npm run local: a LogService it cannot play", () => {
         expect(unplayableLogService(objectsOf({ alerting: { notifierUrl: "http://am:9093" } }))).to.contain(
             "has alerting,",
         );
+    });
+});
+
+describe("npm run local: the LogService played open", () => {
+    it("opens true and a mapping (its other args kept, access replaced), and leaves no LogService alone", () => {
+        expect(playedOpen(undefined)).to.equal(undefined);
+        expect(playedOpen("false")).to.equal(undefined);
+        expect(JSON.parse(playedOpen("true")!)).to.deep.equal({ access: { open: true } });
+        expect(
+            JSON.parse(playedOpen('{"retentionPeriod":"3d","access":{"readers":{"namespaces":["web"]}}}')!),
+        ).to.deep.equal({ retentionPeriod: "3d", access: { open: true } });
+        // Not a mapping: left to the render, which refuses it with the program's message.
+        for (const raw of ["yes", "[1]", "null"]) expect(playedOpen(raw), raw).to.equal(undefined);
+    });
+
+    it("says why, and that pulumi up deploys it closed", () => {
+        expect(PLAYED_OPEN_NOTE)
+            .to.match(/played open/)
+            .and.match(/pulumi up deploys it closed/);
     });
 });

@@ -48,19 +48,45 @@ function problems(args: unknown): string[] {
 const registeredUnder = (prefix: string) => registrations.filter((r) => r.name.startsWith(`${prefix}-`));
 
 describe("LogService access: closed (vmauth, two users, a NetworkPolicy) or open", () => {
-    it("without access it is open, as before: no vmauth, no Secret, no NetworkPolicy; VictoriaLogs on the Service's port", async () => {
-        const v = validateLogService("logs", {});
+    it("closed by default: without access refused before anything is registered, the message naming both ways (passwords, or open said)", () => {
+        for (const args of [{}, { retentionPeriod: "3d" }, { access: undefined }]) {
+            const before = registrations.length;
+            let err: unknown;
+            try {
+                new LogService("noaccess", args as any);
+            } catch (e) {
+                err = e;
+            }
+            expect(err, JSON.stringify(args)).to.be.instanceOf(LogServiceArgError);
+            const message = (err as Error).message;
+            expect(message).to.contain(
+                'LogService "noaccess": invalid args.access (unset): must be set: a LogService is closed by default',
+            );
+            expect(message).to.contain("access.ingestPassword and access.readerPassword");
+            expect(message).to.contain("access: { open: true }");
+            expect(registrations.length, "nothing registered").to.equal(before);
+        }
+        // The pure validation says the same (what Outputs resolve through).
+        expect(() => validateLogService("logs", {} as any)).to.throw(
+            LogServiceArgError,
+            "args.access (unset): must be set",
+        );
+    });
+
+    it("access: { open: true }: no vmauth, no Secret, no NetworkPolicy; VictoriaLogs on the Service's port", async () => {
+        const v = validateLogService("logs", { access: { open: true } });
         expect(v.access).to.deep.equal({ open: true, image: LOG_SERVICE_ACCESS.image });
         const spec = buildLogServicePodSpec(v);
         expect(spec.containers.map((c) => c.name)).to.deep.equal(["victoria-logs"]);
         expect(spec.containers[0].args).to.include(`-httpListenAddr=:${LOG_SERVICE.httpPort}`);
-        const logs = new LogService("opendefault", {});
+        const logs = new LogService("opendefault", { access: { open: true } });
         await settle();
         const types = registeredUnder("opendefault").map((r) => r.type);
         expect(types).to.not.include("kubernetes:core/v1:Secret");
         expect(types).to.not.include("kubernetes:networking.k8s.io/v1:NetworkPolicy");
         expect(await promiseOf(logs.access)).to.equal("open");
         expect(await promiseOf(logs.readerSecretName)).to.equal("");
+        expect(await promiseOf(logs.ingestSecretName)).to.equal("");
         expect(await promiseOf(logs.uiLogin)).to.equal("");
         expect(await promiseOf(logs.destination)).to.deep.equal({
             elasticsearch: { url: await promiseOf(logs.bulkUrl) },
@@ -155,6 +181,7 @@ describe("LogService access: closed (vmauth, two users, a NetworkPolicy) or open
         ]);
         expect(await promiseOf(logs.access)).to.equal("closed");
         expect(await promiseOf(logs.readerSecretName)).to.equal("logs-reader");
+        expect(await promiseOf(logs.ingestSecretName)).to.equal("logs-ingest");
         expect(await promiseOf(logs.uiLogin)).to.equal(
             "user reader; password: kubectl get secret logs-reader -n observability -o jsonpath='{.data.password}' | base64 -d",
         );

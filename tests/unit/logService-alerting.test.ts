@@ -24,7 +24,7 @@ const NOTIFIER = "http://alertmanager.monitoring.svc:9093";
 /** The args' problems, as LogServiceArgError lists them: "arg: rule" per problem. */
 function problems(alerting: unknown): string[] {
     try {
-        validateLogService("logs", { alerting } as any);
+        validateLogService("logs", { access: { open: true }, alerting } as any);
     } catch (e) {
         if (!(e instanceof LogServiceArgError)) throw e;
         return e.issues.map((i) => `${i.arg} ${JSON.stringify(i.value)}: ${i.rule}`);
@@ -34,15 +34,15 @@ function problems(alerting: unknown): string[] {
 
 describe("LogService alerting (vmalert)", () => {
     it("is off by default: no alerting in the validated args, nothing but the Service and the StatefulSet registered", async () => {
-        expect(validateLogService("logs", {})).to.not.have.property("alerting");
-        new LogService("quiet", {});
+        expect(validateLogService("logs", { access: { open: true } })).to.not.have.property("alerting");
+        new LogService("quiet", { access: { open: true } });
         await settle();
         expect(registered("quiet-alert-rules")).to.have.length(0);
         expect(registered("quiet-vmalert")).to.have.length(0);
     });
 
     it("defaults: 10 5xx from one pod in 5 minutes; a pod silent for 10 minutes after sending in the hour before; evaluated every minute", () => {
-        const v = validateLogService("logs", { alerting: { notifierUrl: NOTIFIER } }).alerting!;
+        const v = validateLogService("logs", { access: { open: true }, alerting: { notifierUrl: NOTIFIER } }).alerting!;
         expect(v).to.deep.equal({
             notifierUrl: NOTIFIER,
             errorThreshold: 10,
@@ -69,6 +69,7 @@ describe("LogService alerting (vmalert)", () => {
 
     it("options reach the rules: threshold, windows and interval, in seconds whatever unit was given", () => {
         const v = validateLogService("logs", {
+            access: { open: true },
             alerting: {
                 notifierUrl: NOTIFIER,
                 errorThreshold: 3,
@@ -91,8 +92,11 @@ describe("LogService alerting (vmalert)", () => {
     });
 
     it("the rules file is JSON (YAML to vmalert) and reads back as the rules; a change of rules is a new ConfigMap name", () => {
-        const a = validateLogService("logs", { alerting: { notifierUrl: NOTIFIER } }).alerting!;
-        const b = validateLogService("logs", { alerting: { notifierUrl: NOTIFIER, errorThreshold: 11 } }).alerting!;
+        const a = validateLogService("logs", { access: { open: true }, alerting: { notifierUrl: NOTIFIER } }).alerting!;
+        const b = validateLogService("logs", {
+            access: { open: true },
+            alerting: { notifierUrl: NOTIFIER, errorThreshold: 11 },
+        }).alerting!;
         expect(JSON.parse(alertRulesFile(a))).to.deep.equal(alertRules(a));
         const [oa, ob] = [buildAlertingObjects("logs", undefined, a), buildAlertingObjects("logs", undefined, b)];
         expect(oa.configMap.metadata.name).to.match(/^logs-alert-rules-[0-9a-f]{8}$/);
@@ -104,7 +108,11 @@ describe("LogService alerting (vmalert)", () => {
     });
 
     it("vmalert queries the LogService by its Service's name and notifies the Alertmanager; its Deployment passes every policy rule", () => {
-        const v = validateLogService("logs", { namespace: "observability", alerting: { notifierUrl: NOTIFIER } });
+        const v = validateLogService("logs", {
+            access: { open: true },
+            namespace: "observability",
+            alerting: { notifierUrl: NOTIFIER },
+        });
         const { configMap, deployment } = buildAlertingObjects(v.name, v.namespace, v.alerting!);
         expect(vmalertArgs("logs", v.alerting!)).to.deep.equal([
             "-rule=/etc/vmalert/rules.yaml",
@@ -131,7 +139,7 @@ describe("LogService alerting (vmalert)", () => {
     });
 
     it("the component registers the rules' ConfigMap and vmalert's Deployment, after the Service", async () => {
-        new LogService("alerting", { name: "logs", alerting: { notifierUrl: NOTIFIER } });
+        new LogService("alerting", { access: { open: true }, name: "logs", alerting: { notifierUrl: NOTIFIER } });
         await settle();
         const [cm] = registered("alerting-alert-rules");
         const [dep] = registered("alerting-vmalert");
@@ -207,10 +215,9 @@ describe("LogService alerting (vmalert)", () => {
         });
 
         it("the component throws before registering anything", async () => {
-            expect(() => new LogService("bad-alerting", { alerting: { notifierUrl: "ftp://am" } })).to.throw(
-                LogServiceArgError,
-                'invalid args.alerting.notifierUrl "ftp://am"',
-            );
+            expect(
+                () => new LogService("bad-alerting", { access: { open: true }, alerting: { notifierUrl: "ftp://am" } }),
+            ).to.throw(LogServiceArgError, 'invalid args.alerting.notifierUrl "ftp://am"');
             await settle();
             expect(registered("bad-alerting-service")).to.have.length(0);
         });

@@ -12,7 +12,7 @@ import { programConfig } from "../../program/stackConfig";
 
 function problems(args: unknown): string[] {
     try {
-        validateLogService("logs", args as any);
+        validateLogService("logs", { access: { open: true }, ...(args as object) } as any);
     } catch (e) {
         if (!(e instanceof LogServiceArgError)) throw e;
         return e.issues.map((i) => `${i.arg} ${JSON.stringify(i.value)}: ${i.rule}`);
@@ -22,12 +22,19 @@ function problems(args: unknown): string[] {
 
 describe("LogService cluster mode (VictoriaLogs storage and front nodes)", () => {
     it("defaults to two storage nodes and two front nodes; without it the single node is as before", () => {
-        expect(validateLogService("logs", { cluster: {} }).cluster).to.deep.equal({ storageNodes: 2, frontends: 2 });
-        expect(validateLogService("logs", {})).to.not.have.property("cluster");
+        expect(validateLogService("logs", { access: { open: true }, cluster: {} }).cluster).to.deep.equal({
+            storageNodes: 2,
+            frontends: 2,
+        });
+        expect(validateLogService("logs", { access: { open: true } })).to.not.have.property("cluster");
     });
 
     it("storage nodes: a StatefulSet started in parallel, a claim each, a headless Service naming each pod", () => {
-        const v = validateLogService("logs", { storageSize: "50Gi", cluster: { storageNodes: 3 } });
+        const v = validateLogService("logs", {
+            access: { open: true },
+            storageSize: "50Gi",
+            cluster: { storageNodes: 3 },
+        });
         const o = buildLogServiceCluster(v);
         expect(o.storage.metadata.name).to.equal("logs-storage");
         expect(o.storage.spec).to.deep.include({
@@ -57,6 +64,7 @@ describe("LogService cluster mode (VictoriaLogs storage and front nodes)", () =>
 
     it("front nodes: a Deployment behind the Service <name>, listing every storage node, with no volume; both pass every policy rule", () => {
         const v = validateLogService("logs", {
+            access: { open: true },
             namespace: "observability",
             cluster: { storageNodes: 2, frontends: 3 },
         });
@@ -84,14 +92,14 @@ describe("LogService cluster mode (VictoriaLogs storage and front nodes)", () =>
     });
 
     it("a PodDisruptionBudget for each: one node at a time", () => {
-        const o = buildLogServiceCluster(validateLogService("logs", { cluster: {} }));
+        const o = buildLogServiceCluster(validateLogService("logs", { access: { open: true }, cluster: {} }));
         expect(o.storageBudget.spec).to.deep.equal({ maxUnavailable: 1, selector: o.storage.spec.selector });
         expect(o.frontendBudget.spec).to.deep.equal({ maxUnavailable: 1, selector: o.frontends.spec.selector });
     });
 
     it("the component registers the cluster's objects, not the single node's; its URLs are the single node's", async () => {
-        const cluster = new LogService("vlc", { name: "logs", cluster: {} });
-        const single = new LogService("vls", { name: "logs" });
+        const cluster = new LogService("vlc", { access: { open: true }, name: "logs", cluster: {} });
+        const single = new LogService("vls", { access: { open: true }, name: "logs" });
         expect(await promiseOf(cluster.bulkUrl)).to.equal(await promiseOf(single.bulkUrl));
         expect(await promiseOf(cluster.syslogAddress)).to.equal(`logs:${LOG_SERVICE.syslogPort}`);
         await settle();
@@ -112,7 +120,7 @@ describe("LogService cluster mode (VictoriaLogs storage and front nodes)", () =>
             "webserver-sidecar",
             readStackConfig("cluster"),
         );
-        expect(logService).to.deep.equal({ cluster: { storageNodes: 2, frontends: 2 } });
+        expect(logService).to.deep.equal({ cluster: { storageNodes: 2, frontends: 2 }, access: { open: true } });
         expect(validateLogService("logs", logService as any).cluster).to.deep.equal({ storageNodes: 2, frontends: 2 });
         expect(args).to.deep.include({ workload: "Deployment", replicas: 2, production: true });
         expect((args.destination as any).elasticsearch.url).to.match(/^http:\/\/logs:9428\/insert\/elasticsearch\?/);

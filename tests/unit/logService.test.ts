@@ -23,7 +23,7 @@ import { validateAgainstSchema } from "../../scripts/lib/schema";
 
 describe("LogService (VictoriaLogs single node)", () => {
     it("a StatefulSet of one pod, its data on a 10Gi claim, kept 2 days: the 24 hours the task names and a margin", () => {
-        const v = validateLogService("logs", {});
+        const v = validateLogService("logs", { access: { open: true } });
         const sts = buildLogServiceStatefulSet(v);
         expect(sts.spec.replicas).to.equal(1);
         expect(sts.spec.serviceName).to.equal("logs");
@@ -47,8 +47,8 @@ describe("LogService (VictoriaLogs single node)", () => {
         validateAgainstSchema(buildLogServiceService(v) as any);
     });
 
-    it("runs under the restricted profile and passes every policy rule but log-service-closed (it is open without access)", () => {
-        const spec = buildLogServicePodSpec(validateLogService("logs", {}));
+    it("runs under the restricted profile and passes every policy rule but log-service-closed (opened with access.open)", () => {
+        const spec = buildLogServicePodSpec(validateLogService("logs", { access: { open: true } }));
         expect(spec.securityContext).to.include({ runAsNonRoot: true, runAsUser: 65534, fsGroup: 65534 });
         expect(spec.containers[0].securityContext).to.include({
             readOnlyRootFilesystem: true,
@@ -62,7 +62,7 @@ describe("LogService (VictoriaLogs single node)", () => {
     });
 
     it("a Service in front of its HTTP API and its syslog input, selecting only its pod", () => {
-        const v = validateLogService("logs", { namespace: "observability" });
+        const v = validateLogService("logs", { access: { open: true }, namespace: "observability" });
         const svc = buildLogServiceService(v);
         expect(svc.metadata).to.deep.include({ name: "logs", namespace: "observability" });
         expect(svc.spec.ports.map((p) => [p.name, p.port])).to.deep.equal([
@@ -74,6 +74,7 @@ describe("LogService (VictoriaLogs single node)", () => {
 
     it("options: retention, storage and its class, image, resources merged over the defaults", () => {
         const v = validateLogService("logs", {
+            access: { open: true },
             retentionPeriod: "36h",
             storageSize: "50Gi",
             storageClassName: "fast",
@@ -91,7 +92,7 @@ describe("LogService (VictoriaLogs single node)", () => {
     });
 
     it("the component registers the Service and the StatefulSet; its bulkUrl is a WebserverPod's destination", async () => {
-        const logs = new LogService("logs", {});
+        const logs = new LogService("logs", { access: { open: true } });
         const [url, ui, syslog] = await Promise.all([
             promiseOf(logs.bulkUrl),
             promiseOf(logs.uiUrl),
@@ -117,7 +118,7 @@ describe("LogService (VictoriaLogs single node)", () => {
     });
 
     it("with a namespace, its URLs name it, so clients in other namespaces reach it", async () => {
-        const logs = new LogService("logs-ns", { name: "logs", namespace: "observability" });
+        const logs = new LogService("logs-ns", { access: { open: true }, name: "logs", namespace: "observability" });
         expect(await promiseOf(logs.bulkUrl)).to.match(
             /^http:\/\/logs\.observability\.svc:9428\/insert\/elasticsearch\?/,
         );
@@ -125,7 +126,7 @@ describe("LogService (VictoriaLogs single node)", () => {
     });
 
     it("queryUrls open the web UI on the ready questions, over the last 24 hours, in the UI's fragment route", async () => {
-        const logs = new LogService("logs-q", { name: "logs" });
+        const logs = new LogService("logs-q", { access: { open: true }, name: "logs" });
         const urls = await promiseOf(logs.queryUrls);
         expect(Object.keys(urls).sort()).to.deep.equal(["errorsByPod", "last24h", "slowestRequests"]);
         expect(urls.errorsByPod).to.equal(
@@ -164,7 +165,7 @@ describe("LogService (VictoriaLogs single node)", () => {
                 let err: unknown;
                 const before = registered(`bad-logs`).length;
                 try {
-                    new LogService("bad-logs", args as any);
+                    new LogService("bad-logs", { access: { open: true }, ...args } as any);
                 } catch (e) {
                     err = e;
                 }
@@ -176,10 +177,9 @@ describe("LogService (VictoriaLogs single node)", () => {
             });
 
         it("a namespace that is no DNS label (checked by the same function when an Output resolves)", () => {
-            expect(() => validateLogService("late-logs", { namespace: "Not_A_Label" })).to.throw(
-                LogServiceArgError,
-                'LogService "late-logs": invalid args.namespace "Not_A_Label"',
-            );
+            expect(() =>
+                validateLogService("late-logs", { access: { open: true }, namespace: "Not_A_Label" }),
+            ).to.throw(LogServiceArgError, 'LogService "late-logs": invalid args.namespace "Not_A_Label"');
         });
     });
 });

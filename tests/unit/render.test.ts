@@ -7,7 +7,7 @@ import * as path from "path";
 import { parseAllDocuments } from "yaml";
 import { seedPod } from "../helpers/fixtures";
 import { cliCase } from "../helpers/children";
-import { PROJECT_DIR, readStackConfig, REPO_ROOT } from "../../scripts/lib/render";
+import { PROJECT_DIR, readStackConfig, RENDER_SECRET_KEYS, REPO_ROOT } from "../../scripts/lib/render";
 import { RULES } from "../../policy/rules";
 import { SchemaError, validateAgainstSchema } from "../../scripts/lib/schema";
 
@@ -23,6 +23,11 @@ const devPolicyRestricted = cliCase({
     argv: ["--policy", "--policy-config", "policy/config/restricted-mandatory.json"],
 });
 const prodPolicy = cliCase({ script: "render", argv: ["--stack", "prod", "--policy"] });
+const clusterPolicy = cliCase({ script: "render", argv: ["--stack", "cluster", "--policy"] });
+const prodRestricted = cliCase({
+    script: "render",
+    argv: ["--stack", "prod", "--policy", "--policy-config", "policy/config/restricted-mandatory.json"],
+});
 
 describe("npm run render", function () {
     it("renders the dev stack as exactly the seed Pod", () => {
@@ -91,6 +96,24 @@ describe("stack config for the render", () => {
         fs.writeFileSync(path.join(dir, "Pulumi.s.yaml"), "config:\n  demo:token:\n    secure: AAAB\n");
         expect(() => readStackConfig("s", dir)).to.throw("demo:token is a secret");
     });
+
+    it("leaves out the program's secret keys given encrypted (the render stands in passwords of its own), and only those", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stack-"));
+        fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: demo\n");
+        const secure = (k: string) => `  demo:${k}:\n    secure: v1:AAAB\n`;
+        fs.writeFileSync(
+            path.join(dir, "Pulumi.s.yaml"),
+            `config:\n  demo:podName: web\n${RENDER_SECRET_KEYS.map(secure).join("")}`,
+        );
+        expect(readStackConfig("s", dir)).to.deep.equal({ "demo:podName": "web" });
+        expect(RENDER_SECRET_KEYS).to.deep.equal(["logsIngestPassword", "logsReaderPassword"]);
+        // Another project's key of that name is no password of this program's.
+        fs.writeFileSync(
+            path.join(dir, "Pulumi.o.yaml"),
+            "config:\n  other:logsIngestPassword:\n    secure: v1:AAAB\n",
+        );
+        expect(() => readStackConfig("o", dir)).to.throw("other:logsIngestPassword is a secret");
+    });
 });
 
 describe("schema validation of rendered objects", () => {
@@ -124,11 +147,14 @@ describe("schema validation of rendered objects", () => {
 });
 
 describe("npm run render -- --stack prod", function () {
-    it("renders nginx's and the agent's ConfigMaps, the Services, the 2-replica restricted Deployment, its PodDisruptionBudget and the LogService's StatefulSet, all schema-valid", () => {
+    it("renders nginx's and the agent's ConfigMaps, the Services, the 2-replica restricted Deployment, its PodDisruptionBudget and the closed LogService (its Secrets, vmauth's config, its StatefulSet, its NetworkPolicy), all schema-valid", () => {
         const r = prodStack();
         expect(r.code, r.stderr).to.equal(0);
         const docs = parseAllDocuments(r.stdout).map((d) => d.toJS());
         expect(docs.map((d) => `${d.kind}/${d.metadata.name.replace(/-[0-9a-f]{8}$/, "")}`)).to.deep.equal([
+            "Secret/logs-ingest",
+            "Secret/logs-reader",
+            "ConfigMap/logs-auth",
             "ConfigMap/webserver-agent-conf",
             "ConfigMap/webserver-nginx-conf",
             "Service/logs",
@@ -136,11 +162,20 @@ describe("npm run render -- --stack prod", function () {
             "Deployment/webserver",
             "StatefulSet/logs",
             "PodDisruptionBudget/webserver",
+            "NetworkPolicy/logs",
         ]);
         docs.forEach((d) => validateAgainstSchema(d));
-        // The agents deliver to the LogService the stack deploys.
-        expect(docs[0].data["rsyslog.conf"]).to.contain('server="http://logs:9428/insert/elasticsearch"');
-        const deployment = docs[4];
+        // Closed by default: the stack sets no password (it would be a secret the offline render
+        // cannot read), so each Secret holds one made for this render, different every time.
+        const passwords = docs.slice(0, 2).map((d) => d.stringData.password);
+        for (const p of passwords) expect(p).to.match(/^[A-Za-z0-9_-]{32}$/);
+        expect(passwords[0]).to.not.equal(passwords[1]);
+        expect(r.stdout.split(passwords[0]).length - 1, "a password only in its Secret").to.equal(1);
+        // The agents deliver to the LogService the stack deploys, as its ingest user.
+        const agentConf = docs[3].data["rsyslog.conf"];
+        expect(agentConf).to.contain('server="http://logs:9428/insert/elasticsearch"');
+        expect(agentConf).to.contain("uid=`echo $");
+        const deployment = docs[7];
         expect(deployment.spec.replicas).to.equal(2);
         expect(deployment.spec.template.spec.securityContext.runAsNonRoot).to.equal(true);
         expect(deployment.metadata.labels).to.deep.equal({
@@ -148,7 +183,7 @@ describe("npm run render -- --stack prod", function () {
             "app.kubernetes.io/name": "webserver",
             "app.kubernetes.io/instance": "webserver",
         });
-        expect(docs[6].spec.minAvailable).to.equal(1);
+        expect(docs[9].spec.minAvailable).to.equal(1);
     });
 });
 
@@ -168,13 +203,40 @@ describe("npm run render -- --policy", () => {
         expect(r.stdout).to.match(/^advisory +cpu-requests-limits /m);
     });
 
-    it("finds on the prod stack's Deployment and LogService only that the LogService is open: no authentication, no NetworkPolicy (advisory)", () => {
+    it("finds on the prod stack's Deployment and its closed LogService only the agents' credentials over the in-cluster plain HTTP (advisory)", () => {
         const r = prodPolicy();
         expect(r.code, r.stderr).to.equal(0);
-        expect(r.stdout.trim().split("\n")).to.deep.equal([
-            'advisory   log-service-closed                 StatefulSet logs: victoria-logs: VictoriaLogs serves its HTTP API at ":9428" with no authentication: whoever reaches the pod reads and writes every record. Fix: set `access` on the LogService (its ingest and reader passwords from Pulumi secrets), instead of `access.open` or no `access`.',
-            "advisory   log-service-network-policy         StatefulSet logs: no NetworkPolicy of the stack selects its pods: every pod in the cluster reaches VictoriaLogs. Fix: set `access` on the LogService: it declares a NetworkPolicy admitting its agents and the readers named, and nothing else.",
-            "2 finding(s), 0 mandatory, on Deployment webserver, StatefulSet logs (policy pack: policy/)",
+        // The ConfigMap's name ends in its content's hash.
+        expect(
+            r.stdout
+                .trim()
+                .replace(/-[0-9a-f]{8}:/, ":")
+                .split("\n"),
+        ).to.deep.equal([
+            "advisory   credentials-over-tls               ConfigMap webserver-agent-conf: rsyslog.conf: omelasticsearch sends basic-auth credentials over plain http (http://logs:9428/insert/elasticsearch). Fix: set `destination.elasticsearch.url` to an https:// url (with `tls.ca` if a private CA signs it), instead of `auth.allowPlainHttp`.",
+            "1 finding(s), 0 mandatory, on Deployment webserver, StatefulSet logs (policy pack: policy/)",
+        ]);
+    });
+
+    it("passes the prod stack with the restricted rules mandatory, as up.yml and deploy.yml deploy it: exit 0, none mandatory", () => {
+        const r = prodRestricted();
+        expect(r.code, r.stdout + r.stderr).to.equal(0);
+        expect(r.stdout.trim().split("\n").pop()).to.match(/^1 finding\(s\), 0 mandatory, /);
+    });
+
+    it("finds on the cluster stack's LogService, opened explicitly, that it is open: no authentication, no NetworkPolicy (advisory)", () => {
+        const r = clusterPolicy();
+        expect(r.code, r.stderr).to.equal(0);
+        const rules = r.stdout
+            .trim()
+            .split("\n")
+            .slice(0, -1)
+            .map((l) => l.split(/ +/).slice(0, 4).join(" "));
+        expect(rules).to.deep.equal([
+            "advisory log-service-closed Deployment logs:",
+            "advisory log-service-closed StatefulSet logs-storage:",
+            "advisory log-service-network-policy Deployment logs:",
+            "advisory log-service-network-policy StatefulSet logs-storage:",
         ]);
     });
 });

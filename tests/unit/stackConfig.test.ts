@@ -145,11 +145,20 @@ describe("the program's reading of stack config", () => {
 });
 
 describe("the program's own key logService", () => {
+    // Closed by default: its two passwords set (as secrets) unless a test says otherwise.
+    const SECRETS = {
+        [`${PROJECT}:logsIngestPassword`]: "ingest-0123456789-abcdef",
+        [`${PROJECT}:logsReaderPassword`]: "reader-0123456789-abcdef",
+    };
     const config = (raw?: string, more: Record<string, string> = {}) =>
-        programConfig("webserver", "logs", PROJECT, {
-            ...(raw === undefined ? {} : { [`${PROJECT}:logService`]: raw }),
-            ...more,
-        });
+        programConfig(
+            "webserver",
+            "logs",
+            PROJECT,
+            { ...(raw === undefined ? {} : { [`${PROJECT}:logService`]: raw }), ...SECRETS, ...more },
+            (k) => k in SECRETS,
+        );
+    const INGEST = { basicAuthSecret: "logs-ingest", allowPlainHttp: true };
     const problemsOf = (raw: string, more: Record<string, string> = {}): string[] => {
         try {
             config(raw, more);
@@ -160,17 +169,19 @@ describe("the program's own key logService", () => {
         throw new Error(`logService ${raw} was accepted`);
     };
 
-    it("unset or false: no LogService; true: one with its defaults, the webserver's destination its bulk API", () => {
+    it("unset or false: no LogService; true: one with its defaults, closed, the webserver's destination its bulk API as the ingest user", () => {
         expect(config()).to.deep.equal({ args: {} });
         expect(config("false")).to.deep.equal({ args: {} });
-        expect(config("true")).to.deep.equal({
-            args: { destination: { elasticsearch: { url: bulkUrlOf("logs") } } },
+        const c = config("true");
+        expect(c).to.deep.equal({
+            args: { destination: { elasticsearch: { url: bulkUrlOf("logs"), auth: INGEST } } },
             logService: {},
         });
+        expect(isClosed(c.logService), "closed by default").to.equal(true);
         // In a namespace: its URL names it; a destination the stack sets wins.
         const syslog = { syslog: { address: "logs.example.com:2514" } };
         expect(config("true", { [`${PROJECT}:namespace`]: "web" }).args.destination).to.deep.equal({
-            elasticsearch: { url: bulkUrlOf("logs.web.svc") },
+            elasticsearch: { url: bulkUrlOf("logs.web.svc"), auth: INGEST },
         });
         expect(config("true", { [`${PROJECT}:destination`]: JSON.stringify(syslog) }).args.destination).to.deep.equal(
             syslog,
@@ -223,9 +234,13 @@ describe("the program's own key logService", () => {
         });
 
         it("without the secrets: each named with the command that sets it; passwords in the mapping or in plain text refused, never shown", () => {
-            expect(problemsClosed('{"access":{}}', {})).to.have.members([
-                `${PROJECT}:logsIngestPassword: must be set (pulumi config set --secret logsIngestPassword <password>): the LogService is closed (logService.access), and its agents insert with it; or open it with logService.access.open: true`,
-                `${PROJECT}:logsReaderPassword: must be set (pulumi config set --secret logsReaderPassword <password>): the LogService is closed (logService.access), and developers query with it; or open it with logService.access.open: true`,
+            const missing = problemsClosed('{"access":{}}', {});
+            // true, and a mapping without access, are closed too (the default): the same two problems.
+            expect(problemsClosed("true", {})).to.deep.equal(missing);
+            expect(problemsClosed('{"storageSize":"20Gi"}', {})).to.deep.equal(missing);
+            expect(missing).to.have.members([
+                `${PROJECT}:logsIngestPassword: must be set (pulumi config set --secret logsIngestPassword <password>): the LogService is closed (its default), and its agents insert with it; or open it with logService.access.open: true`,
+                `${PROJECT}:logsReaderPassword: must be set (pulumi config set --secret logsReaderPassword <password>): the LogService is closed (its default), and developers query with it; or open it with logService.access.open: true`,
             ]);
             const said = problemsClosed('{"access":{"ingestPassword":"typed-in-the-yaml-0000"}}', secrets);
             expect(said).to.deep.equal([
@@ -303,7 +318,7 @@ describe("secret config values (pulumi config set --secret)", () => {
 
     it("refuses any other secret option and the secret logService, saying where it would land", () => {
         expect(
-            problemsOf({ [`${PROJECT}:podName`]: "web", [`${PROJECT}:logService`]: "true" }, [
+            problemsOf({ [`${PROJECT}:podName`]: "web", [`${PROJECT}:logService`]: '{"access":{"open":true}}' }, [
                 `${PROJECT}:podName`,
                 `${PROJECT}:logService`,
             ]),

@@ -320,7 +320,7 @@ describe("GitHub workflows (checked here; they run only on GitHub)", () => {
         expect(up.text, "up.yml checks the replicas landed on two nodes").to.match(/test "\$nodes" = 2/);
     });
 
-    it("run the policy pack after installing its dependencies: advisory on previews, mandatory on the prod stack's up", () => {
+    it("run the policy pack after installing its dependencies: advisory on previews, its restricted rules mandatory on the prod stack's up", () => {
         const packUses: string[] = [];
         for (const { wf, jobName, job, step, index } of allSteps()) {
             const viaAction =
@@ -339,7 +339,7 @@ describe("GitHub workflows (checked here; they run only on GitHub)", () => {
         expect(preview.with?.policyPackConfigs, "advisory on previews").to.equal(undefined);
         const upText = workflows().find((w) => w.file === "up.yml")!.text;
         expect(upText).to.match(
-            /pulumi stack select prod[\s\S]*--policy-pack \.\.\/policy --policy-pack-config \.\.\/policy\/config\/all-mandatory\.json/,
+            /pulumi stack select prod[\s\S]*--policy-pack \.\.\/policy --policy-pack-config \.\.\/policy\/config\/restricted-mandatory\.json/,
         );
     });
 

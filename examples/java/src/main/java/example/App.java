@@ -14,15 +14,23 @@ import com.pulumi.webserversidecar.WebserverPodArgs;
 import com.pulumi.webserversidecar.enums.Shipper;
 import com.pulumi.webserversidecar.enums.Workload;
 import com.pulumi.webserversidecar.inputs.DestinationArgs;
+import com.pulumi.webserversidecar.inputs.ElasticsearchAuthArgs;
 import com.pulumi.webserversidecar.inputs.ElasticsearchDestinationArgs;
+import com.pulumi.webserversidecar.inputs.LogServiceAccessArgs;
 import com.pulumi.webserversidecar.inputs.RetentionArgs;
 
 public class App {
     public static void main(String[] args) {
         Pulumi.run(ctx -> {
             // VictoriaLogs in the cluster: the log-aggregation service the Deployment's agents deliver to.
+            // Closed: agents insert and developers query with these passwords, set as secrets
+            // (`pulumi config set --secret logsIngestPassword <16+ characters>`, the same for logsReaderPassword).
             var logs = new LogService("logs", LogServiceArgs.builder()
                 .retentionPeriod("7d")
+                .access(LogServiceAccessArgs.builder()
+                    .ingestPassword(ctx.config().requireSecret("logsIngestPassword"))
+                    .readerPassword(ctx.config().requireSecret("logsReaderPassword"))
+                    .build())
                 .build());
 
             // The seed's Pod, its logs kept on the shared volume for 24 hours or 64Mi, whichever comes first.
@@ -32,14 +40,22 @@ public class App {
                 .retention(RetentionArgs.builder().maxAge("24h").maxSize("64Mi").build())
                 .build());
 
-            // Two replicas behind a Service, each with a log agent posting to the LogService's bulk API.
+            // Two replicas behind a Service, each with a log agent posting to the LogService's bulk API as its
+            // ingest user, from the Secret the LogService made (nothing copied). Java types a resource's
+            // outputs apart from inputs, so its `destination` is spelled out from its parts here.
             // Created once the LogService is ready; deleted before it, so the agents' drain delivers.
             var api = new WebserverPod("api", WebserverPodArgs.builder()
                 .podName("webserver-api")
                 .workload(Workload.Deployment)
                 .replicas(2.0)
                 .destination(DestinationArgs.builder()
-                    .elasticsearch(ElasticsearchDestinationArgs.builder().url(logs.bulkUrl()).build())
+                    .elasticsearch(ElasticsearchDestinationArgs.builder()
+                        .url(logs.bulkUrl())
+                        .auth(ElasticsearchAuthArgs.builder()
+                            .basicAuthSecret(logs.ingestSecretName())
+                            .allowPlainHttp(true)
+                            .build())
+                        .build())
                     .build())
                 .build(),
                 ComponentResourceOptions.builder().dependsOn(logs).build());
@@ -48,6 +64,7 @@ public class App {
             ctx.export("podStatus", web.status());
             ctx.export("apiReadyReplicas", api.readyReplicas());
             ctx.export("logsUrl", logs.uiUrl());
+            ctx.export("logsLogin", logs.uiLogin());
         });
     }
 }
