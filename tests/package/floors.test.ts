@@ -36,11 +36,17 @@ pulumi.runtime.setMocks(
     false,
 );
 new WebserverPod("webserver");
-const logs = new LogService("logs", {});
+// Closed (the default): its passwords secrets, its destination handed to the agents.
+const logs = new LogService("logs", {
+    access: {
+        ingestPassword: pulumi.secret("ingest-password-0123456789"),
+        readerPassword: pulumi.secret("reader-password-0123456789"),
+    },
+});
 new WebserverPod("web", {
     production: true,
     workload: "Deployment",
-    destination: { elasticsearch: { url: "http://logs:9428/insert/elasticsearch" } },
+    destination: logs.destination,
 });
 export const ui: pulumi.Output<string> = logs.uiUrl;
 pulumi.runtime.disconnect().then(() =>
@@ -54,15 +60,19 @@ pulumi.runtime.disconnect().then(() =>
 );
 `;
 
-/** What the program registers: the seed Pod, the LogService, the production Deployment with its objects. */
+/** What the program registers: the seed Pod, the closed LogService, the production Deployment with its objects. */
 const REGISTERED = [
     "kubernetes:apps/v1:Deployment web-deployment",
     "kubernetes:apps/v1:StatefulSet logs-statefulset",
+    "kubernetes:core/v1:ConfigMap logs-auth",
     "kubernetes:core/v1:ConfigMap web-agent-conf",
     "kubernetes:core/v1:ConfigMap web-nginx-conf",
     "kubernetes:core/v1:Pod webserver-pod",
+    "kubernetes:core/v1:Secret logs-ingest",
+    "kubernetes:core/v1:Secret logs-reader",
     "kubernetes:core/v1:Service logs-service",
     "kubernetes:core/v1:Service web-service",
+    "kubernetes:networking.k8s.io/v1:NetworkPolicy logs-network-policy",
     "kubernetes:policy/v1:PodDisruptionBudget web-pdb",
     "webserver-sidecar:index:LogService logs",
     "webserver-sidecar:index:WebserverPod web",
