@@ -179,15 +179,17 @@ describe("integration: the prod stack through the Automation API", function () {
             // The restricted profile's nginx listens on 8080 (README: Production options).
             expect(requestInNginx(pod, `http://localhost:8080${p}`)).to.equal("404");
         }
-        // README's step: kubectl port-forward svc/logs 9428, then LogsQL over the last hour.
+        // README's step: kubectl port-forward svc/logs 9428, then LogsQL over the last hour, as the
+        // reader (the LogService is closed, the default).
         const forward = await portForward("svc/logs", 9428);
+        const asReader = { ...forward, auth: { username: "reader", password: PASSWORDS.logsReaderPassword } };
         try {
             const found = async () =>
                 Object.fromEntries(
                     await Promise.all(
                         Object.entries(paths).map(async ([pod, p]) => [
                             pod,
-                            await queryLogsQL(forward, `_time:1h log:access path:="${p}" | fields pod, status`),
+                            await queryLogsQL(asReader, `_time:1h log:access path:="${p}" | fields pod, status`),
                         ]),
                     ),
                 ) as Record<string, Array<Record<string, string>>>;

@@ -3,11 +3,13 @@
 // replaced -- not the seed Pod, not the Deployment, not the LogService's StatefulSet or its claim
 // -- unless the CHANGELOG's upgrade notes name it.
 import { expect } from "chai";
+import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { spawnSync } from "child_process";
 import { kubectl, logServiceVolume, Project, report, requirePrerequisites, ROOT, Workdir } from "./harness";
 import { stepsOf } from "./steps";
+import { SECRET_KEYS } from "../../program/stackConfig";
 
 /** The commit of the oldest release CHANGELOG.md names ("Commit `abc1234`."), and its version. */
 function lastRelease(): { version: string; commit: string } {
@@ -85,6 +87,21 @@ describe("integration: upgrading from the last release to this code (pulumi prev
             statefulset: uid("statefulset", "logs"),
             claim: uid("pvc", "storage-logs-0"),
         };
+        // The upgrade notes (CHANGELOG.md, "A LogService is closed by default"): its two passwords,
+        // set as secrets on the stack. Its StatefulSet then rolls in place with vmauth beside VictoriaLogs.
+        for (const key of Object.values(SECRET_KEYS))
+            current!.must(
+                [
+                    "config",
+                    "set",
+                    "--stack",
+                    "prod",
+                    "--secret",
+                    `webserver-sidecar:${key}`,
+                    randomBytes(18).toString("hex"),
+                ],
+                { quiet: true },
+            );
         const preview = current!.must(["preview", "--diff", "--stack", "prod"], { quiet: true });
         const steps = stepsOf(preview.out);
         report(`prod: ${JSON.stringify(steps)}`);
@@ -101,5 +118,8 @@ describe("integration: upgrading from the last release to this code (pulumi prev
             claim: uid("pvc", "storage-logs-0"),
         }).to.deep.equal(before);
         expect(current!.outputs("prod").readyReplicas).to.equal("2/2");
+        expect(current!.outputs("prod").logServiceAccess).to.equal("closed");
+        const logs = JSON.parse(kubectl(["get", "pod", "logs-0", "-o", "json"]).stdout);
+        expect(logs.spec.containers.map((c: any) => c.name)).to.deep.equal(["vmauth", "victoria-logs"]);
     });
 });
