@@ -255,6 +255,71 @@ node_proxy_up() {
   wait_for kube-proxy 60 curl -sf http://127.0.0.1:10256/healthz
 }
 
+# NetworkPolicies, enforced: kube-network-policies (sigs.k8s.io), as a process. Its dataplane is an
+# nftables rule queueing each new connection to its nfqueue listener, which judges the connection
+# against the cluster's NetworkPolicies and accepts or drops it. This kernel has no nftables `queue`
+# expression (CONFIG_NFT_QUEUE), so that rule fails to load (it says so in its log, and retries);
+# the same queueing is an iptables rule here, through the xt NFQUEUE target the kernel has: each new
+# TCP connection from or to the pod network, but those of root's own processes on the node (the
+# kubelet's probes), which kube-network-policies exempts too. --queue-bypass: with the listener
+# gone, connections pass (as without a policy engine), never hang. It reads the API server as a pod
+# does (in-cluster config: a ServiceAccount's token and the cluster's CA where a pod has them), in
+# a mount namespace of its own, so nothing is written under the machine's /run.
+NETPOL_QUEUE=100
+NETPOL_CHAIN=WEBSERVER-NETPOL
+node_netpol_rules() {
+  iptables -w -t mangle -N "$NETPOL_CHAIN" 2>/dev/null || iptables -w -t mangle -F "$NETPOL_CHAIN"
+  iptables -w -t mangle -C POSTROUTING -j "$NETPOL_CHAIN" 2>/dev/null || iptables -w -t mangle -A POSTROUTING -j "$NETPOL_CHAIN"
+  iptables -w -t mangle -A "$NETPOL_CHAIN" -m owner --uid-owner 0 -j RETURN
+  local dir
+  for dir in -d -s; do
+    iptables -w -t mangle -A "$NETPOL_CHAIN" -p tcp -m conntrack --ctstate NEW "$dir" "$POD_SUBNET" \
+      -j NFQUEUE --queue-num "$NETPOL_QUEUE" --queue-bypass
+  done
+}
+node_netpol_down() {
+  iptables -w -t mangle -D POSTROUTING -j "$NETPOL_CHAIN" 2>/dev/null || true
+  iptables -w -t mangle -F "$NETPOL_CHAIN" 2>/dev/null || true
+  iptables -w -t mangle -X "$NETPOL_CHAIN" 2>/dev/null || true
+}
+node_netpol_up() {
+  local d=$NODE_DIR/netpol
+  k apply -f - >/dev/null <<EOF
+apiVersion: v1
+kind: ServiceAccount
+metadata: { name: kube-network-policies, namespace: kube-system }
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: { name: kube-network-policies }
+rules:
+  - { apiGroups: [""], resources: [pods, namespaces], verbs: [list, watch] }
+  - { apiGroups: [networking.k8s.io], resources: [networkpolicies], verbs: [list, watch] }
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: { name: kube-network-policies }
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: kube-network-policies }
+subjects: [{ kind: ServiceAccount, name: kube-network-policies, namespace: kube-system }]
+EOF
+  mkdir -p "$d" && chmod 700 "$d"
+  k create token kube-network-policies -n kube-system --duration 48h >"$d/token"
+  cp "$STATE/pki/ca.crt" "$d/ca.crt"
+  # shellcheck disable=SC2016 # expanded by the inner shell
+  start kube-network-policies unshare --mount --propagation private sh -c '
+    set -e; d=$1; shift
+    mount -t tmpfs -o mode=0755 tmpfs /run
+    mkdir -p /run/secrets/kubernetes.io/serviceaccount
+    cp "$d/token" "$d/ca.crt" /run/secrets/kubernetes.io/serviceaccount/
+    exec "$@"' sh "$d" \
+    env KUBERNETES_SERVICE_HOST=127.0.0.1 KUBERNETES_SERVICE_PORT="$APISERVER_PORT" \
+    "$(node_tool kube-network-policies)/kube-network-policies" --hostname-override "$NODE_NAME" \
+    --nfqueue-id "$NETPOL_QUEUE" --disable-nri --metrics-bind-address 127.0.0.1:9080 --v=2
+  # Bound to its queue once it has read the cluster: then the rule starts sending it connections.
+  wait_for kube-network-policies 60 grep -qE "^ *$NETPOL_QUEUE " /proc/net/netfilter/nfnetlink_queue
+  node_netpol_rules
+}
+
 # Claims: the local-path provisioner (as a process; its helper pods run on the node) and its
 # StorageClass, the cluster's default, as kind has.
 node_storage_up() {
@@ -322,15 +387,17 @@ node_up() {
   node_dns_up
   node_kubelet_up "$ip"
   node_proxy_up
+  node_netpol_up
   node_storage_up
-  echo "node $NODE_NAME ($ip): kubelet $(node_tool kubelet | sed 's#.*/kubelet-\([^/]*\)/bin#\1#'), containerd $(node_tool containerd | sed 's#.*/containerd-\([^/]*\)/bin#\1#'), runc $(node_tool runc | sed 's#.*/runc-\([^/]*\)/bin#\1#'), pods on $BRIDGE ($POD_SUBNET), Services by kube-proxy (iptables), DNS by CoreDNS at $POD_GATEWAY, claims by local-path"
+  echo "node $NODE_NAME ($ip): kubelet $(node_tool kubelet | sed 's#.*/kubelet-\([^/]*\)/bin#\1#'), containerd $(node_tool containerd | sed 's#.*/containerd-\([^/]*\)/bin#\1#'), runc $(node_tool runc | sed 's#.*/runc-\([^/]*\)/bin#\1#'), pods on $BRIDGE ($POD_SUBNET), Services by kube-proxy (iptables), NetworkPolicies by kube-network-policies (nfqueue $NETPOL_QUEUE), DNS by CoreDNS at $POD_GATEWAY, claims by local-path"
 }
 
 # Everything node_up made, in the order that leaves nothing behind: no pod stays running, no mount,
 # chain, cgroup or bridge stays, the sysctls are as they were.
 node_down() {
   local n c=$NODE_DIR/containerd ctr
-  for n in local-path-provisioner kube-proxy kubelet coredns; do stop_process "$n" || true; done
+  node_netpol_down
+  for n in local-path-provisioner kube-network-policies kube-proxy kubelet coredns; do stop_process "$n" || true; done
   if [ -d "$c" ]; then
     ctr=$(node_tool containerd 2>/dev/null)/ctr
     if [ -S "$c/containerd.sock" ] && running containerd && [ -x "$ctr" ]; then

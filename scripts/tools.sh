@@ -30,7 +30,7 @@ ALL_TOOLS=(etcd kube kwok pulumi pulumi-language-nodejs pulumi-language-python p
   pulumi-language-java pulumi-resource-kubernetes)
 # The local cluster's real node (scripts/cluster.sh): built by `install` with the rest; always ours
 # and never on PATH (cluster.sh asks `dir TOOL`), so a machine's own runc or containerd is left alone.
-NODE_TOOLS=(kubelet containerd runc cni-plugins coredns crane local-path-provisioner)
+NODE_TOOLS=(kubelet containerd runc cni-plugins coredns crane local-path-provisioner kube-network-policies)
 # Built on request only, and never on PATH.
 EXTRA_TOOLS=(uutils victorialogs vmalert vmauth otelcol rsyslog-testing)
 
@@ -53,6 +53,7 @@ binaries() {
     coredns) echo coredns ;;
     crane) echo crane ;;
     local-path-provisioner) echo local-path-provisioner ;;
+    kube-network-policies) echo kube-network-policies ;;
     pulumi) echo pulumi ;;
     pulumi-language-nodejs) echo pulumi-language-nodejs ;;
     pulumi-language-python) echo pulumi-language-python ;;
@@ -81,6 +82,7 @@ version_of() {
     coredns) echo "$COREDNS_VERSION" ;;
     crane) echo "$CRANE_VERSION" ;;
     local-path-provisioner) echo "$LOCAL_PATH_PROVISIONER_VERSION" ;;
+    kube-network-policies) echo "$KUBE_NETWORK_POLICIES_VERSION" ;;
     pulumi) echo "$PULUMI_VERSION" ;;
     # The host of that release plus what it lacks (tools/nodejs-host, tools/python-host, with
     # tools/hostproxy and tools/hostlib, which every host built here shares): keyed by both.
@@ -258,6 +260,14 @@ build_local-path-provisioner() {
   local dir=$1 out=$2
   new_module "$dir"
   (cd "$dir" && GOBIN=$out go install -trimpath "github.com/rancher/local-path-provisioner@v$LOCAL_PATH_PROVISIONER_VERSION")
+}
+
+# kube-network-policies: the node's NetworkPolicy enforcement (its command is ./cmd: renamed).
+build_kube-network-policies() {
+  local dir=$1 out=$2
+  new_module "$dir"
+  (cd "$dir" && GOBIN=$dir/bin go install -trimpath "sigs.k8s.io/kube-network-policies/cmd@v$KUBE_NETWORK_POLICIES_VERSION")
+  mv "$dir/bin/cmd" "$out/kube-network-policies"
 }
 
 build_kwok() {

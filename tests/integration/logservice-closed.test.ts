@@ -2,10 +2,13 @@
 // and its two passwords as secret keys; `pulumi up`; then vmauth in front of VictoriaLogs in its
 // pod, the agents delivering as the ingest user, the developer asking as the reader through
 // `npm run logs` (the stack's outputs, the reader Secret read with kubectl), every other request
-// refused -- and neither password anywhere but in the Secrets. The real node's network enforces no
-// NetworkPolicy: the policy's object is checked, its enforcement is not claimed here.
+// refused -- and neither password anywhere but in the Secrets. The real node enforces NetworkPolicies
+// (kube-network-policies, scripts/node.sh): a pod without the agents' label gets no connection at
+// all, the same pod labelled as an agent does.
 import { expect } from "chai";
 import { randomBytes } from "crypto";
+import { IMAGES } from "../../components/defaults";
+import { poll } from "../../scripts/lib/exec";
 import { awaitProgress } from "../../scripts/lib/exec";
 import { queryLogsQL } from "../../scripts/lib/victoriaLogs";
 import {
@@ -186,6 +189,63 @@ describe("integration: a closed LogService (pulumi up, the real node)", function
             expect(ingest).to.match(/HTTP 400: user ingest missing route/);
         } finally {
             forward.close();
+        }
+    });
+
+    it("the NetworkPolicy, enforced by the node: a pod without the agents' label gets no connection; labelled as an agent it does (then its credentials decide)", async function () {
+        this.timeout(5 * 60_000);
+        const probe = "netpol-probe";
+        // A pod of the webserver's image (it has curl), not labelled as a log agent.
+        const run = kubectl([
+            "run",
+            probe,
+            `--image=${IMAGES.nginx}`,
+            "--image-pull-policy=IfNotPresent",
+            "--labels=app.kubernetes.io/name=netpol-probe",
+            "--restart=Never",
+        ]);
+        expect(run.code, run.out).to.equal(0);
+        try {
+            const ready = kubectl(["wait", "--for=condition=Ready", `pod/${probe}`, "--timeout=120s"]);
+            expect(ready.code, ready.out).to.equal(0);
+            // curl's exit code and status: 28 is its timeout (no connection within 5 s: dropped), 0 an answer.
+            const health = () => {
+                const r = kubectl([
+                    "exec",
+                    probe,
+                    "--",
+                    "curl",
+                    "-s",
+                    "-m",
+                    "5",
+                    "-o",
+                    "/dev/null",
+                    "-w",
+                    "%{http_code}",
+                    "http://logs:9428/health",
+                ]);
+                return `exit ${r.code}, status ${r.stdout.trim()}`;
+            };
+            // The webserver's pod (an agent) reaches the same path: the policy, not the service, refuses.
+            expect(curlInNginx(["-m", "5", "http://logs:9428/health"])).to.equal("200");
+            const unlabelled = health();
+            report(`${probe}, not an agent: ${unlabelled}`);
+            expect(unlabelled).to.equal("exit 28, status 000");
+            const label = kubectl(["label", "pod", probe, "webserver-sidecar/log-agent=true"]);
+            expect(label.code, label.out).to.equal(0);
+            // The enforcer reads the label from the API server: the first connection after it arrives passes.
+            const admitted = await poll(
+                `${probe}, labelled an agent, reaching the LogService`,
+                60_000,
+                () => {
+                    const h = health();
+                    return h === "exit 0, status 200" ? h : undefined;
+                },
+                500,
+            );
+            report(`${probe}, labelled an agent: ${admitted}`);
+        } finally {
+            kubectl(["delete", "pod", probe, "--ignore-not-found", "--wait=false"]);
         }
     });
 });

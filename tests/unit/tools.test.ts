@@ -78,6 +78,7 @@ describe("scripts/tools.sh (npm run tools)", () => {
             coredns: v.COREDNS_VERSION,
             crane: v.CRANE_VERSION,
             "local-path-provisioner": v.LOCAL_PATH_PROVISIONER_VERSION,
+            "kube-network-policies": v.KUBE_NETWORK_POLICIES_VERSION,
             pulumi: v.PULUMI_VERSION,
             "pulumi-language-nodejs": v.PULUMI_NODEJS_HOST_VERSION,
             "pulumi-language-go": v.PULUMI_VERSION,
