@@ -42,6 +42,9 @@ describe("components/grammar.ts, the cases mutation testing asked for", () => {
         expect(parseHostPort("logs.example.com:2514")).to.deep.equal({ host: "logs.example.com", port: 2514 });
         expect(parseHostPort("a:b:80")).to.equal(undefined);
         expect(parseHostPort("[::1]:80")).to.deep.equal({ host: "::1", port: 80 });
+        // ... and ends with the port: nothing after it, not a sixth digit.
+        expect(parseHostPort("logs.example.com:2514x")).to.equal(undefined);
+        expect(parseHostPort("logs.example.com:123456")).to.equal(undefined);
     });
 
     it("a key's bad name is explained in full", () => {
