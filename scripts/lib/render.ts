@@ -138,9 +138,6 @@ const KIND_ORDER = [
     "NetworkPolicy",
 ];
 
-/** The SDK's mark on a secret value handed to the mocks (`{ [SECRET_SIG]: SECRET_VALUE_SIG, value }`). */
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-
 /**
  * A resource's inputs with each secret replaced by its value, as the API server gets it: the render
  * is a manifest. Its only secrets are the passwords made for it (RENDER_SECRET_KEYS).
@@ -148,7 +145,8 @@ const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 function unwrapSecrets(v: unknown): unknown {
     if (Array.isArray(v)) return v.map(unwrapSecrets);
     if (!isMapping(v)) return v;
-    if (SECRET_SIG in v) return unwrapSecrets(v.value);
+    // The SDK's own mark on a secret handed to the mocks: `{ [specialSigKey]: specialSecretSig, value }`.
+    if (v[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) return unwrapSecrets(v.value);
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unwrapSecrets(x)]));
 }
 

@@ -5,14 +5,23 @@
 // Every example declares the same three: a LogService `logs`, the Pod `webserver` with the stream
 // shipper and retention, and a Deployment `webserver-api` of 2 replicas delivering to the LogService.
 import { expect } from "chai";
-import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { poll } from "../../scripts/lib/exec";
 import { LOG_SERVICE } from "../../components";
 import { bulkUrlOf, serviceHost } from "../../components/logService/manifest";
-import { kubectl, logServiceVolume, objectsIn, report, requirePrerequisites, ROOT, sh, Workdir } from "./harness";
+import {
+    kubectl,
+    logServicePasswords,
+    logServiceVolume,
+    objectsIn,
+    report,
+    requirePrerequisites,
+    ROOT,
+    sh,
+    Workdir,
+} from "./harness";
 import { kwokNode, runtimeContainersOf } from "./node";
 
 const EXAMPLES = path.join(ROOT, "examples");
@@ -154,10 +163,7 @@ function exampleSuite(
             prepare(program);
             program.must(["stack", "init", "dev"]);
             // The closed LogService's two passwords, as a user sets them: secrets (fresh per run).
-            for (const key of ["logsIngestPassword", "logsReaderPassword"])
-                program.must(["config", "set", "--stack", "dev", "--secret", key, randomBytes(18).toString("hex")], {
-                    quiet: true,
-                });
+            program.setSecrets("dev", logServicePasswords());
         });
 
         after(() => {

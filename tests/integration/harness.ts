@@ -8,6 +8,8 @@ import * as os from "os";
 import * as path from "path";
 import { Forward, portForward as forward } from "../../scripts/lib/portForward";
 import { RAW_REQUEST_SCRIPT } from "../../scripts/lib/pod";
+import { randomBytes } from "crypto";
+import { SECRET_KEYS } from "../../program/stackConfig";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -138,6 +140,18 @@ export class Workdir {
         return r;
     }
 
+    /**
+     * Sets each of `values` (config key -> value) on `stack` as a secret, as a user does (`pulumi
+     * config set --secret`); `namespace` qualifies the keys (the program's `webserver-sidecar`), or
+     * they are the project's own (an example's).
+     */
+    setSecrets(stack: string, values: Readonly<Record<string, string>>, namespace?: string): void {
+        for (const [key, value] of Object.entries(values))
+            this.must(["config", "set", "--stack", stack, "--secret", namespace ? `${namespace}:${key}` : key, value], {
+                quiet: true,
+            });
+    }
+
     outputs(stack: string): Record<string, unknown> {
         return JSON.parse(this.must(["stack", "output", "--json", "--stack", stack], { quiet: true }).stdout);
     }
@@ -183,6 +197,14 @@ export class Project extends Workdir {
 }
 
 /** The objects of `kinds` in `namespace` (or every namespace), as `kind/name` strings. */
+/** A closed LogService's two passwords, fresh per call, by the program's secret key (logsIngestPassword, logsReaderPassword). */
+export function logServicePasswords(): Record<(typeof SECRET_KEYS)[keyof typeof SECRET_KEYS], string> {
+    return {
+        [SECRET_KEYS.ingestPassword]: `ingest-${randomBytes(12).toString("hex")}`,
+        [SECRET_KEYS.readerPassword]: `reader-${randomBytes(12).toString("hex")}`,
+    } as Record<(typeof SECRET_KEYS)[keyof typeof SECRET_KEYS], string>;
+}
+
 export function objectsIn(
     namespace: string | undefined,
     kinds = "pods,deployments,services,poddisruptionbudgets,configmaps",

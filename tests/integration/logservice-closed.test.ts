@@ -63,13 +63,10 @@ describe("integration: a closed LogService (pulumi up, the real node)", function
             quiet: true,
         });
         // As a user sets them: secrets, never printed (the harness prints the command, quiet hides its output).
-        project.must(
-            ["config", "set", "--stack", "dev", "--secret", "webserver-sidecar:logsIngestPassword", passwords.ingest],
-            { quiet: true },
-        );
-        project.must(
-            ["config", "set", "--stack", "dev", "--secret", "webserver-sidecar:logsReaderPassword", passwords.reader],
-            { quiet: true },
+        project.setSecrets(
+            "dev",
+            { logsIngestPassword: passwords.ingest, logsReaderPassword: passwords.reader },
+            "webserver-sidecar",
         );
         project.must(["up", "--yes", "--stack", "dev"]);
     });

@@ -3,10 +3,9 @@
 // stack (its LogService closed) but for its agents' credentials over the cluster's plain HTTP, and
 // with every policy mandatory stops `pulumi up` before anything is created.
 import { expect } from "chai";
-import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { objectsIn, Project, report, requirePrerequisites, ROOT, sh } from "./harness";
+import { logServicePasswords, objectsIn, Project, report, requirePrerequisites, ROOT, sh } from "./harness";
 
 const POLICY_DIR = path.join(ROOT, "policy");
 
@@ -39,19 +38,7 @@ describe("integration: the policy pack through the real analyzer", function () {
         project.must(["stack", "init", "dev"], { quiet: true });
         project.must(["stack", "init", "prod"], { quiet: true });
         // The prod stack's LogService is closed (the default): its two passwords, as a user sets them.
-        for (const key of ["logsIngestPassword", "logsReaderPassword"])
-            project.must(
-                [
-                    "config",
-                    "set",
-                    "--stack",
-                    "prod",
-                    "--secret",
-                    `webserver-sidecar:${key}`,
-                    randomBytes(18).toString("hex"),
-                ],
-                { quiet: true },
-            );
+        project.setSecrets("prod", logServicePasswords(), "webserver-sidecar");
     });
 
     after(() => project?.tearDown(["dev", "prod"]));

@@ -5,12 +5,12 @@
 // config previews as a new ConfigMap and a rolling Deployment; then into a namespace where the API
 // server enforces the restricted Pod Security Standard, where it goes in and the seed Pod does not.
 import { expect } from "chai";
-import { randomBytes } from "crypto";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import * as fs from "fs";
 import * as path from "path";
 import {
     kubectl,
+    logServicePasswords,
     logServiceVolume,
     objectsIn,
     portForward,
@@ -35,10 +35,7 @@ import { parseAllDocuments } from "yaml";
 const RESTRICTED_NS = "webserver-restricted";
 
 /** The closed LogService's passwords (fresh per run): the stack's secret keys. */
-const PASSWORDS = {
-    logsIngestPassword: `ingest-${randomBytes(12).toString("hex")}`,
-    logsReaderPassword: `reader-${randomBytes(12).toString("hex")}`,
-};
+const PASSWORDS = logServicePasswords();
 
 /** The LogService's alerting as the test sets it in the stack file: WebserverErrors at 3 5xx, evaluated every 5 s. */
 const ALERTING = { threshold: 3, interval: "5s" };
@@ -398,10 +395,7 @@ describe("integration: admission by the API server (Pod Security Standards, rest
         project!.must(["config", "set", "--stack", "prod", "webserver-sidecar:namespace", RESTRICTED_NS], {
             quiet: true,
         });
-        for (const [key, password] of Object.entries(PASSWORDS))
-            project!.must(["config", "set", "--stack", "prod", "--secret", `webserver-sidecar:${key}`, password], {
-                quiet: true,
-            });
+        project!.setSecrets("prod", PASSWORDS, "webserver-sidecar");
         project!.must(["up", "--yes", "--stack", "prod"]);
         expect(project!.outputs("prod").readyReplicas).to.equal("2/2");
         expect(objectsIn(RESTRICTED_NS, "deployments")).to.deep.equal(["deployment.apps/webserver"]);

@@ -3,13 +3,20 @@
 // replaced -- not the seed Pod, not the Deployment, not the LogService's StatefulSet or its claim
 // -- unless the CHANGELOG's upgrade notes name it.
 import { expect } from "chai";
-import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { spawnSync } from "child_process";
-import { kubectl, logServiceVolume, Project, report, requirePrerequisites, ROOT, Workdir } from "./harness";
+import {
+    kubectl,
+    logServicePasswords,
+    logServiceVolume,
+    Project,
+    report,
+    requirePrerequisites,
+    ROOT,
+    Workdir,
+} from "./harness";
 import { stepsOf } from "./steps";
-import { SECRET_KEYS } from "../../program/stackConfig";
 
 /** The commit of the oldest release CHANGELOG.md names ("Commit `abc1234`."), and its version. */
 function lastRelease(): { version: string; commit: string } {
@@ -89,19 +96,7 @@ describe("integration: upgrading from the last release to this code (pulumi prev
         };
         // The upgrade notes (CHANGELOG.md, "A LogService is closed by default"): its two passwords,
         // set as secrets on the stack. Its StatefulSet then rolls in place with vmauth beside VictoriaLogs.
-        for (const key of Object.values(SECRET_KEYS))
-            current!.must(
-                [
-                    "config",
-                    "set",
-                    "--stack",
-                    "prod",
-                    "--secret",
-                    `webserver-sidecar:${key}`,
-                    randomBytes(18).toString("hex"),
-                ],
-                { quiet: true },
-            );
+        current!.setSecrets("prod", logServicePasswords(), "webserver-sidecar");
         const preview = current!.must(["preview", "--diff", "--stack", "prod"], { quiet: true });
         const steps = stepsOf(preview.out);
         report(`prod: ${JSON.stringify(steps)}`);

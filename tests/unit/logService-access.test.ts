@@ -158,8 +158,11 @@ describe("LogService access: closed (vmauth, two users, a NetworkPolicy) or open
             ["closed-reader", "logs-reader", "observability", "kubernetes.io/basic-auth"],
         ]);
         // stringData reaches the engine as a secret (the mocks see its signature and value).
-        const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-        for (const sec of secrets) expect(sec.inputs.stringData, sec.name).to.have.property(SECRET_SIG);
+        for (const sec of secrets)
+            expect(sec.inputs.stringData, sec.name).to.have.property(
+                pulumi.runtime.specialSigKey,
+                pulumi.runtime.specialSecretSig,
+            );
         expect(secrets.map((s) => s.inputs.stringData.value.username)).to.deep.equal(["ingest", "ingest", "reader"]);
         expect(secrets.map((s) => s.inputs.stringData.value.password)).to.deep.equal([
             "from-config-ingest-password",
