@@ -170,4 +170,115 @@ describe("scripts/tools.sh (npm run tools)", () => {
                 if (!m[2] && !/^-X /.test(line.slice(Math.max(0, m.index! - 3), m.index))) unversioned.push(m[1]);
         expect(unversioned).to.deep.equal([]);
     });
+
+    // Every Go tool builds from a go.mod and go.sum committed in tools/modules (checksums verified,
+    // no version resolved at build time): `locks` checks them against tools/versions.env.
+    describe("its committed build modules (tools/modules, `lock`, `locks`)", () => {
+        const goTools = () =>
+            tools({}, "list")
+                .stdout.trim()
+                .split("\n")
+                .map((l) => l.split(" ")[0])
+                .filter((t) => !["uutils", "rsyslog-testing"].includes(t));
+
+        it("has a go.mod and a go.sum for every Go tool, requiring its modules at the versions tools/versions.env pins", () => {
+            const r = tools({}, "locks");
+            expect(r.status, r.stderr).to.equal(0);
+            const keys = r.stdout
+                .trim()
+                .split("\n")
+                .map((l) => l.split(":")[0]);
+            for (const t of goTools())
+                expect(
+                    keys.some((k) => k === t || k.startsWith(`${t}/`)),
+                    t,
+                ).to.equal(true);
+            for (const k of keys) {
+                const dir = path.join(ROOT, "tools", "modules", k);
+                const sum = fs.readFileSync(path.join(dir, "go.sum"), "utf8");
+                expect(sum, `${k}/go.sum`).to.match(/ h1:[A-Za-z0-9+/=]{44}$/m);
+                // Every module go.mod requires has its checksum there (a build with -mod=readonly needs it).
+                const mod = fs.readFileSync(path.join(dir, "go.mod"), "utf8");
+                // (A module replaced by another, k8s.io/kubernetes' staging modules at v0.0.0, has the other's.)
+                const replaced = new Set([...mod.matchAll(/^\s*(?:replace\s+)?(\S+) => /gm)].map((r) => r[1]));
+                for (const [, m, ver] of mod.matchAll(/^\s+(\S+) (v\S+)(?: \/\/ indirect)?$/gm))
+                    if (!replaced.has(m)) expect(sum, `${k}: ${m} ${ver}`).to.contain(`${m} ${ver}/go.mod h1:`);
+            }
+            expect(r.stdout).to.contain(`crane: github.com/google/go-containerregistry@v${v.CRANE_VERSION}`);
+            expect(r.stdout).to.contain(
+                `pulumi-language-nodejs/inner: github.com/pulumi/pulumi/sdk/v3@v${v.PULUMI_NODEJS_HOST_VERSION}`,
+            );
+        });
+
+        /** A copy of tools.sh with tools/ (versions.env and the modules), versions.env edited. */
+        function copyWith(edit: (env: string) => string) {
+            const root = fs.mkdtempSync(path.join(os.tmpdir(), "tools-repo-"));
+            fs.mkdirSync(path.join(root, "scripts"));
+            fs.copyFileSync(SCRIPT, path.join(root, "scripts", "tools.sh"));
+            fs.cpSync(path.join(ROOT, "tools"), path.join(root, "tools"), { recursive: true });
+            const env = path.join(root, "tools", "versions.env");
+            fs.writeFileSync(env, edit(fs.readFileSync(env, "utf8")));
+            return path.join(root, "scripts", "tools.sh");
+        }
+        function run(script: string, fakes: Record<string, string>, cache: string, ...args: string[]) {
+            const bin = fs.mkdtempSync(path.join(os.tmpdir(), "tools-bin-"));
+            for (const [name, body] of Object.entries(fakes))
+                fs.writeFileSync(path.join(bin, name), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+            return spawnSync("bash", [script, ...args], {
+                encoding: "utf8",
+                env: { ...process.env, PATH: `${bin}:/usr/local/bin:/usr/bin:/bin`, WEBSERVER_TOOLS_CACHE: cache },
+            });
+        }
+
+        it("refuses to build from a lock that no longer matches tools/versions.env, naming the module and `lock`", () => {
+            const script = copyWith((env) => env.replace(/^CRANE_VERSION=.*$/m, "CRANE_VERSION=0.99.0"));
+            const calls = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "tools-calls-")), "go");
+            const cache = fs.mkdtempSync(path.join(os.tmpdir(), "tools-cache-"));
+            const fix = `tools/modules/crane requires github.com/google/go-containerregistry v${v.CRANE_VERSION}, tools/versions.env pins v0.99.0: scripts/tools.sh lock crane`;
+            const locks = run(script, {}, cache, "locks");
+            expect(locks.status).to.equal(1);
+            expect(locks.stderr).to.contain(fix);
+            const install = run(script, { go: `echo "$*" >>${calls}; exit 0` }, cache, "install", "crane");
+            expect(install.status).to.equal(1);
+            expect(install.stderr).to.contain(fix);
+            expect(fs.existsSync(calls), "Go never ran").to.equal(false);
+        });
+
+        it("takes a cached binary only when the modules in its build info are those its go.sum pins", () => {
+            const cache = fs.mkdtempSync(path.join(os.tmpdir(), "tools-cache-"));
+            const bin = path.join(cache, `crane-${v.CRANE_VERSION}`, "bin");
+            fs.mkdirSync(bin, { recursive: true });
+            fs.writeFileSync(path.join(bin, "crane"), "", { mode: 0o755 });
+            const sum = fs.readFileSync(path.join(ROOT, "tools", "modules", "crane", "go.sum"), "utf8");
+            const [mod, ver, h1] = sum
+                .split("\n")
+                .find((l) => / h1:/.test(l) && !/\/go\.mod /.test(l))!
+                .split(" ");
+            // go version -m's answer: the module and its checksum, as a binary built from the lock has them.
+            const go = (hash: string) =>
+                `if [ "$1 $2" = "version -m" ]; then printf '%s: go1.26\\n\\tpath\\tx\\n\\tdep\\t${mod}\\t${ver}\\t${hash}\\n' "$3"; exit 0; fi; echo "go $*: no network here" >&2; exit 1`;
+            const same = run(SCRIPT, { go: go(h1) }, cache, "install", "crane");
+            expect(same.status, same.stderr).to.equal(0);
+            expect(same.stdout).to.contain(`crane ${v.CRANE_VERSION}: cached in ${bin}`);
+            const other = run(SCRIPT, { go: go("h1:" + "A".repeat(43) + "=") }, cache, "install", "crane");
+            expect(other.stdout).to.contain(
+                `crane: ${bin}/crane was built from modules tools/modules/crane does not pin, e.g. ${mod} ${ver} h1:${"A".repeat(43)}=: rebuilding`,
+            );
+            expect(other.status, "the rebuild ran (and failed: no network in the fake Go)").to.equal(1);
+            expect(other.stderr).to.contain("no network here");
+        });
+
+        it("resolves versions only when locking: no -mod=mod, every go get and go mod tidy behind `resolve`", () => {
+            const text = fs.readFileSync(SCRIPT, "utf8");
+            expect(text).to.not.contain("-mod=mod");
+            expect(text).to.match(/GOFLAGS=-mod=readonly/);
+            const unguarded = text
+                .split("\n")
+                .filter(
+                    (l) =>
+                        /\bgo (get|mod tidy)\b/.test(l) && !/^\s*#/.test(l) && !/\bresolve go (get|mod tidy)\b/.test(l),
+                );
+            expect(unguarded).to.deep.equal([]);
+        });
+    });
 });
