@@ -351,6 +351,13 @@ export const LOG_SERVICE_ACCESS = {
     /** The env vars vmauth reads the passwords from (its %{ENV} templates): the config holds no secret. */
     ingestPasswordEnv: "LOGS_INGEST_PASSWORD",
     readerPasswordEnv: "LOGS_READER_PASSWORD",
+    /**
+     * Cluster mode: the user the front nodes call the storage nodes as (VictoriaLogs' -httpAuth.* on
+     * a storage node, -storageNode.username/password on a front node), and the env var both read its
+     * password from (a %{ENV} placeholder in the flag: no secret in the command line).
+     */
+    storageUser: "storage",
+    storagePasswordEnv: "LOGS_STORAGE_PASSWORD",
     /** Where vmauth's config (a ConfigMap) is mounted. */
     configDir: "/etc/vmauth",
     configFile: "auth.json",

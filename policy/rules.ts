@@ -435,12 +435,18 @@ export const RULES: Rule[] = [
             "set `access` on the LogService (its ingest and reader passwords from Pulumi secrets), instead of `access.open`",
         pssRestricted: false,
         severity: "high",
-        // VictoriaLogs authenticates nobody: serving its HTTP API beyond the pod's loopback (where a
-        // closed LogService's vmauth reaches it) lets every pod that reaches it read and write everything.
+        // VictoriaLogs authenticates nobody by default: serving its HTTP API beyond the pod's loopback
+        // (where a closed LogService's vmauth reaches it) lets every pod that reaches it read and write
+        // everything -- unless its own basic auth is on (a closed cluster's storage nodes: a user and a
+        // password, which only the front nodes hold).
         check: (spec) =>
             containers(spec).flatMap((c) => {
                 const args = flagsOf(c);
                 if (!isVictoriaLogs(args)) return [];
+                const flag = (name: string) =>
+                    args.filter((a) => a.startsWith(`-${name}=`)).map((a) => a.slice(name.length + 2));
+                if (flag("httpAuth.username").some((u) => u !== "") && flag("httpAuth.password").some((p) => p !== ""))
+                    return [];
                 const listen =
                     args.find((a) => a.startsWith("-httpListenAddr="))?.slice("-httpListenAddr=".length) ?? ":9428";
                 const local = listen.split(",").every((addr) => /^(127\.0\.0\.1|\[::1\]|localhost):\d+$/.test(addr));

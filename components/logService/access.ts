@@ -6,7 +6,7 @@
 // users: `ingest` may only insert (/insert/), `reader` may only query (/select/: LogsQL, the web
 // UI). vmauth rather than VictoriaLogs' own -httpAuth.*: that is one user for every path, so an
 // agent holding it could read every pod's logs, and a reader could write made-up records.
-import { createHash } from "crypto";
+import { createHash, createHmac } from "crypto";
 import { LOG_SERVICE, LOG_SERVICE_ACCESS } from "../defaults";
 import { labelMap } from "../validate/metadata";
 import { Checker, child, NOT_SHOWN } from "../validate/checker";
@@ -131,13 +131,26 @@ export function checkPassword(component: string, which: Password, p: unknown): s
     throw new LogServiceArgError(component, [{ arg: `access.${which}`, value: NOT_SHOWN, rule: PASSWORD_RULE }]);
 }
 
+/**
+ * Cluster mode's storage password, derived from the two the user gives (HMAC-SHA256, keyed by the
+ * reader's, over the ingest user's): the front nodes hold both already, so it grants nothing they
+ * lack, and nobody has to make, store or rotate a third. Changing either password changes it, and
+ * the storage and front nodes roll together. 64 hex characters: a valid password (PASSWORD_RULE).
+ */
+export const storagePassword = (ingestPassword: string, readerPassword: string): string =>
+    createHmac("sha256", readerPassword).update(`storage:${ingestPassword}`).digest("hex");
+
 /** The names of the access objects of the LogService named `name`. */
 export const accessNames = (name: string) => ({
     /** The ingest user's basic-auth Secret (kubernetes.io/basic-auth), in the LogService's namespace (vmauth reads it) and each of agentNamespaces: destination.elasticsearch.auth.basicAuthSecret. */
     ingest: `${name}-ingest`,
     /** The reader user's basic-auth Secret, in the LogService's namespace: vmauth, vmalert, npm run logs and people read it. */
     reader: `${name}-reader`,
+    /** Cluster mode: the storage user's basic-auth Secret, in the LogService's namespace (storage and front nodes read it). */
+    storage: `${name}-storage-auth`,
     networkPolicy: name,
+    /** Cluster mode: the storage nodes' NetworkPolicy (only the front nodes reach them). */
+    storageNetworkPolicy: `${name}-storage`,
     configMap: `${name}-auth-${createHash("sha256").update(vmauthConfigFile()).digest("hex").slice(0, 8)}`,
 });
 
@@ -178,6 +191,14 @@ export function vmauthArgs(
 ): string[] {
     return [`-auth.config=${config}`, `-httpListenAddr=:${port}`, `-httpInternalListenAddr=127.0.0.1:${internalPort}`];
 }
+
+/** Cluster mode: the env of storage and front nodes, the storage user's password from its Secret. */
+export const storageEnv = (name: string) => [
+    {
+        name: LOG_SERVICE_ACCESS.storagePasswordEnv,
+        valueFrom: { secretKeyRef: { name: accessNames(name).storage, key: "password" } },
+    },
+];
 
 /** The env of vmauth: the two passwords, from the users' basic-auth Secrets. */
 export const vmauthEnv = (name: string) => [

@@ -3,7 +3,8 @@
 // so the bulk URL, the syslog address and the web UI stay the LogService's). A front node is the
 // same victoria-logs binary with -storageNode: it spreads each log stream to one storage node and
 // asks every storage node for a query.
-import { LOG_SERVICE } from "../defaults";
+import { LOG_SERVICE, LOG_SERVICE_ACCESS } from "../defaults";
+import { accessNames, storageEnv } from "./access";
 import { Checker, child } from "../validate/checker";
 import type { buildLogServicePodSpec, buildLogServiceService, ValidatedLogService } from "./manifest";
 
@@ -63,25 +64,79 @@ export function storageNodeAddresses(name: string, storageNodes: number): string
     return Array.from({ length: storageNodes }, (_, i) => `${svc}-${i}.${svc}:${LOG_SERVICE.httpPort}`);
 }
 
-/** A front node's command line: every storage node, its HTTP API and syslog input; no data of its own. */
-export function frontendArgs(name: string, cluster: ValidatedCluster): string[] {
+/**
+ * A front node's command line: every storage node, its HTTP API and syslog input; no data of its
+ * own. Closed, its HTTP API is on the pod's loopback (vmauth, beside it, serves the Service's port)
+ * and it calls the storage nodes as the storage user, the password from its env (`%{...}`: the
+ * value never in the command line).
+ */
+export function frontendArgs(name: string, cluster: ValidatedCluster, closed = false): string[] {
     return [
         `-storageNode=${storageNodeAddresses(name, cluster.storageNodes).join(",")}`,
-        `-httpListenAddr=:${LOG_SERVICE.httpPort}`,
+        ...(closed
+            ? [
+                  `-storageNode.username=${LOG_SERVICE_ACCESS.storageUser}`,
+                  `-storageNode.password=%{${LOG_SERVICE_ACCESS.storagePasswordEnv}}`,
+                  `-httpListenAddr=127.0.0.1:${LOG_SERVICE_ACCESS.backendPort}`,
+              ]
+            : [`-httpListenAddr=:${LOG_SERVICE.httpPort}`]),
         `-syslog.listenAddr.tcp=:${LOG_SERVICE.syslogPort}`,
     ];
 }
 
 /**
+ * A closed cluster's storage node: the single node's command line with its HTTP API behind basic
+ * auth (only the storage user, which the front nodes call as, gets past /health) and no syslog
+ * input (records arrive through the front nodes only).
+ */
+export function closedStorageArgs(dataNodeArgs: readonly string[]): string[] {
+    return [
+        ...dataNodeArgs.filter((a) => !a.startsWith("-syslog.")),
+        `-httpAuth.username=${LOG_SERVICE_ACCESS.storageUser}`,
+        `-httpAuth.password=%{${LOG_SERVICE_ACCESS.storagePasswordEnv}}`,
+    ];
+}
+
+/**
+ * A closed cluster's storage nodes' NetworkPolicy: only its front nodes reach their HTTP API (the
+ * agents and readers reach the front nodes, under the LogService's own policy); nothing else gets in.
+ */
+export function buildStorageNetworkPolicy(v: Pick<ValidatedLogService, "name" | "namespace">) {
+    const storage = clusterLabels(v, "storage");
+    return {
+        apiVersion: "networking.k8s.io/v1",
+        kind: "NetworkPolicy",
+        metadata: {
+            name: accessNames(v.name).storageNetworkPolicy,
+            ...(v.namespace !== undefined && { namespace: v.namespace }),
+            labels: storage,
+        },
+        spec: {
+            podSelector: { matchLabels: storage },
+            policyTypes: ["Ingress"],
+            ingress: [
+                {
+                    from: [{ podSelector: { matchLabels: clusterLabels(v, "frontend") } }],
+                    ports: [{ port: "http", protocol: "TCP" }],
+                },
+            ],
+        },
+    };
+}
+
+/**
  * The cluster's objects from the single node's pod spec (`podSpec`: VictoriaLogs, restricted, its
- * data on the claim): the storage nodes run it as it is; the front nodes run it with
- * {@link frontendArgs} and no volume. `ports` are the single node's Service's: the front nodes'
- * Service has both, the storage nodes' headless one the HTTP API their front nodes call.
+ * data on the claim; closed, vmauth beside it) and an open single node's (`dataPodSpec`, the same
+ * when open): the storage nodes run the open one (closed: behind basic auth, {@link closedStorageArgs});
+ * the front nodes run `podSpec` with {@link frontendArgs} and no data volume. `ports` are the single
+ * node's Service's: the front nodes' Service has both, the storage nodes' headless one the HTTP API
+ * their front nodes call.
  */
 export function buildClusterObjects(
     v: ValidatedLogService,
     cluster: ValidatedCluster,
     podSpec: ReturnType<typeof buildLogServicePodSpec>,
+    dataPodSpec: ReturnType<typeof buildLogServicePodSpec>,
     claimTemplate: {
         metadata: { name: string };
         spec: { accessModes: string[]; storageClassName?: string; resources: { requests: { storage: string } } };
@@ -92,26 +147,44 @@ export function buildClusterObjects(
     const storage = clusterLabels(v, "storage");
     const frontend = clusterLabels(v, "frontend");
     const storageName = storageServiceName(v.name);
-    const [vl] = podSpec.containers;
+    const closed = !v.access.open;
+    const vl = podSpec.containers.find((c) => c.name === "victoria-logs")!;
     // No data of its own: no volume, no group to own one.
     const { runAsNonRoot, runAsUser, runAsGroup, seccompProfile } = podSpec.securityContext;
     const frontendPod = {
         ...podSpec,
         securityContext: { runAsNonRoot, runAsUser, runAsGroup, seccompProfile },
-        containers: [
-            {
-                name: vl.name,
-                image: vl.image,
-                imagePullPolicy: vl.imagePullPolicy,
-                args: frontendArgs(v.name, cluster),
-                ports: vl.ports,
-                resources: vl.resources,
-                readinessProbe: vl.readinessProbe,
-                livenessProbe: vl.livenessProbe,
-                securityContext: vl.securityContext,
-            },
-        ],
+        containers: podSpec.containers.map((c) =>
+            c !== vl
+                ? c // vmauth, as on the single node
+                : {
+                      name: vl.name,
+                      image: vl.image,
+                      imagePullPolicy: vl.imagePullPolicy,
+                      args: frontendArgs(v.name, cluster, closed),
+                      ...(closed && { env: storageEnv(v.name) }),
+                      ports: vl.ports,
+                      resources: vl.resources,
+                      readinessProbe: vl.readinessProbe,
+                      livenessProbe: vl.livenessProbe,
+                      securityContext: vl.securityContext,
+                  },
+        ),
     };
+    const [dataNode] = dataPodSpec.containers;
+    const storagePod = closed
+        ? {
+              ...dataPodSpec,
+              containers: [
+                  {
+                      ...dataNode,
+                      args: closedStorageArgs(dataNode.args),
+                      env: storageEnv(v.name),
+                      ports: dataNode.ports.filter((p) => p.name === "http"),
+                  },
+              ],
+          }
+        : dataPodSpec;
     const pdb = (n: string, labels: Record<string, string>) => ({
         apiVersion: "policy/v1",
         kind: "PodDisruptionBudget",
@@ -142,7 +215,7 @@ export function buildClusterObjects(
                 // All at once: a front node needs every storage node, and none needs another.
                 podManagementPolicy: "Parallel",
                 selector: { matchLabels: storage },
-                template: { metadata: { labels: storage }, spec: podSpec },
+                template: { metadata: { labels: storage }, spec: storagePod },
                 volumeClaimTemplates: [claimTemplate],
             },
         },

@@ -9,8 +9,10 @@ import {
     checkPassword,
     Password,
     PASSWORD_GIVEN,
+    storagePassword,
     vmauthConfigFile,
 } from "./access";
+import { buildStorageNetworkPolicy, clusterLabels } from "./cluster";
 import { buildAlertingObjects, vmalertLabels } from "./alerting";
 import { LogServiceArgs } from "./args";
 import {
@@ -95,6 +97,30 @@ export class LogService extends pulumi.ComponentResource {
             const passwords = { ingest: password("ingestPassword"), reader: password("readerPassword") };
             // Which namespaces get the ingest Secret is known from the args alone (agentNamespaces is plain).
             const plainNamespace = typeof args.namespace === "string" ? args.namespace : undefined;
+            // Cluster mode: the storage user's, derived from the two (storagePassword says why).
+            if (args.cluster !== undefined)
+                accessObjects.push(
+                    new k8s.core.v1.Secret(
+                        `${name}-storage-auth`,
+                        {
+                            metadata: v.apply((val) => ({
+                                name: accessNames(val.name).storage,
+                                ...(val.namespace !== undefined && { namespace: val.namespace }),
+                                labels: logServiceLabels(val),
+                            })),
+                            type: "kubernetes.io/basic-auth",
+                            stringData: {
+                                username: LOG_SERVICE_ACCESS.storageUser,
+                                password: pulumi.secret(
+                                    pulumi
+                                        .all([passwords.ingest, passwords.reader])
+                                        .apply(([i, r]) => storagePassword(i, r)),
+                                ),
+                            },
+                        },
+                        child,
+                    ),
+                );
             for (const sec of credentialSecrets(name, plainNamespace, args.access?.agentNamespaces))
                 accessObjects.push(
                     new k8s.core.v1.Secret(
@@ -128,11 +154,13 @@ export class LogService extends pulumi.ComponentResource {
                     child,
                 ),
             );
+            // Cluster mode: this one admits agents and readers to the front nodes (the Service's pods);
+            // the storage nodes get their own, admitting only the front nodes.
             const policy = v.apply((val) =>
                 buildNetworkPolicy(
                     val.name,
                     val.namespace,
-                    logServiceLabels(val),
+                    val.cluster === undefined ? logServiceLabels(val) : clusterLabels(val, "frontend"),
                     val.access,
                     val.alerting === undefined ? undefined : vmalertLabels(val.name),
                 ),
@@ -166,8 +194,16 @@ export class LogService extends pulumi.ComponentResource {
             const storage = new k8s.apps.v1.StatefulSet(
                 `${name}-storage`,
                 { metadata: o.storage.metadata, spec: o.storage.spec },
-                { ...child, dependsOn: [storageService] },
+                { ...child, dependsOn: [storageService, ...accessObjects] },
             );
+            if (closed) {
+                const storagePolicy = v.apply(buildStorageNetworkPolicy);
+                new k8s.networking.v1.NetworkPolicy(
+                    `${name}-storage-network-policy`,
+                    { metadata: storagePolicy.metadata, spec: storagePolicy.spec },
+                    child,
+                );
+            }
             new k8s.policy.v1.PodDisruptionBudget(
                 `${name}-storage-budget`,
                 { metadata: o.storageBudget.metadata, spec: o.storageBudget.spec },
@@ -181,7 +217,7 @@ export class LogService extends pulumi.ComponentResource {
             new k8s.apps.v1.Deployment(
                 `${name}-frontends`,
                 { metadata: o.frontends.metadata, spec: o.frontends.spec },
-                { ...child, dependsOn: [service, storage] },
+                { ...child, dependsOn: [service, storage, ...accessObjects] },
             );
             new k8s.policy.v1.PodDisruptionBudget(
                 `${name}-frontend-budget`,

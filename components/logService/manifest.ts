@@ -119,12 +119,6 @@ export function validateLogService(component: string, args: LogServiceArgs): Val
             ? c.fail("access", undefined, ACCESS_REQUIRED)
             : checkAccess(c, "access", args.access);
     if (access !== undefined && !access.open) {
-        if (cluster !== undefined)
-            c.fail(
-                "access",
-                "closed",
-                "is not available with cluster yet: set access.open: true, or use a single node",
-            );
         if (access.agentNamespaces !== undefined && namespace === undefined)
             c.fail(
                 "access.agentNamespaces",
@@ -275,6 +269,8 @@ export function buildLogServiceCluster(v: ValidatedLogService) {
         v,
         v.cluster,
         buildLogServicePodSpec(v),
+        // The storage nodes serve their HTTP API to the front nodes: an open node's pod (closed, behind basic auth).
+        buildLogServicePodSpec({ ...v, access: { open: true, image: v.access.image } }),
         claimTemplate(v),
         buildLogServiceService(v).spec.ports,
     );

@@ -27,6 +27,10 @@ export class VictoriaLogsProcess {
     retentionFlags: string[] = ["-retentionPeriod=2d"];
     /** As a cluster's front node: its storage nodes (`host:port`); none for a single node. */
     storageNodes: string[] = [];
+    /** More flags, as a component's command line gives them (e.g. a closed cluster's, with `%{ENV}` placeholders). */
+    flags: string[] = [];
+    /** Its environment beyond this process's (what those placeholders read). */
+    env: Record<string, string> = {};
 
     private constructor(
         /** Port of the syslog TCP input, on every address (pods reach it through their network's gateway). */
@@ -53,6 +57,9 @@ export class VictoriaLogsProcess {
             retentionFlags?: string[];
             /** A front node of a cluster: these storage nodes (`host:port`) hold its data (-storageNode). */
             storageNodes?: string[];
+            /** More flags (the component's), and the environment they read. */
+            flags?: string[];
+            env?: Record<string, string>;
         } = {},
     ): Promise<VictoriaLogsProcess> {
         const vl = new VictoriaLogsProcess(
@@ -65,6 +72,8 @@ export class VictoriaLogsProcess {
         );
         if (o.retentionFlags) vl.retentionFlags = o.retentionFlags;
         if (o.storageNodes) vl.storageNodes = o.storageNodes;
+        if (o.flags) vl.flags = o.flags;
+        if (o.env) vl.env = o.env;
         await vl.resume();
         return vl;
     }
@@ -91,8 +100,9 @@ export class VictoriaLogsProcess {
                 ...(this.auth
                     ? [`-httpAuth.username=${this.auth.username}`, `-httpAuth.password=${this.auth.password}`]
                     : []),
+                ...this.flags,
             ],
-            { stdio: ["ignore", "pipe", "pipe"] },
+            { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...this.env } },
         );
         child.stdout!.on("data", (d) => (this.out += d));
         child.stderr!.on("data", (d) => (this.out += d));

@@ -1,12 +1,53 @@
 // The cluster stack (program/Pulumi.cluster.yaml) on the real node: the LogService in VictoriaLogs'
 // cluster mode — two storage pods with a claim each, two front pods behind the Service `logs` —
-// and the webserver's two replicas delivering to it through the same bulk URL. Requests to each
-// replica, then their access records counted through the Service and on each storage pod directly.
+// closed (its default): vmauth beside each front node, the storage nodes behind their own basic
+// auth and a NetworkPolicy admitting only the front nodes. The webserver's two replicas deliver to
+// it through the same bulk URL as the ingest user. Requests to each replica, then their access
+// records counted through the Service (as the reader) and on each storage pod directly (as the
+// storage user); an agent's pod reaching past the front nodes to a storage node gets no connection.
 import { expect } from "chai";
-import { kubectl, objectsIn, portForward, Project, report, requestInNginx, requirePrerequisites } from "./harness";
+import { LOG_SERVICE_ACCESS } from "../../components/defaults";
+import {
+    kubectl,
+    logServicePasswords,
+    objectsIn,
+    portForward,
+    Project,
+    report,
+    requestInNginx,
+    requirePrerequisites,
+} from "./harness";
 import { kwokNode } from "./node";
 import { awaitProgress } from "../../scripts/lib/exec";
 import { queryLogsQL } from "../../scripts/lib/victoriaLogs";
+
+/** curl in a webserver replica's nginx container: its exit code and the status (28: no connection in 5 s). */
+function curlFrom(pod: string, url: string): string {
+    const r = kubectl([
+        "exec",
+        pod,
+        "-c",
+        "nginx-container",
+        "--",
+        "curl",
+        "-s",
+        "-m",
+        "5",
+        "-o",
+        "/dev/null",
+        "-w",
+        "%{http_code}",
+        url,
+    ]);
+    return `exit ${r.code}, status ${r.stdout.trim()}`;
+}
+
+/** A basic-auth Secret's username and password, as kubectl reads them. */
+function credentials(secret: string): { username: string; password: string } {
+    const data = JSON.parse(kubectl(["get", "secret", secret, "-o", "json"]).stdout).data;
+    const text = (k: string) => Buffer.from(data[k], "base64").toString();
+    return { username: text("username"), password: text("password") };
+}
 
 const STACK = "cluster";
 const STORAGE_PODS = ["logs-storage-0", "logs-storage-1"];
@@ -15,6 +56,8 @@ describe("integration: the LogService in cluster mode (the cluster stack)", func
     this.timeout(20 * 60_000);
     let project: Project | undefined;
     let replicas: string[] = [];
+    const passwords = logServicePasswords();
+    const reader = { username: LOG_SERVICE_ACCESS.readerUser, password: passwords.logsReaderPassword };
 
     before(() => {
         requirePrerequisites();
@@ -30,6 +73,11 @@ describe("integration: the LogService in cluster mode (the cluster stack)", func
                 "statefulset/logs-storage",
                 "service/logs",
                 "service/logs-storage",
+                "secret/logs-ingest",
+                "secret/logs-reader",
+                "secret/logs-storage-auth",
+                "networkpolicy/logs",
+                "networkpolicy/logs-storage",
             ],
         );
         // The storage nodes' claims (their data) outlive the StatefulSet, as claims do.
@@ -38,6 +86,7 @@ describe("integration: the LogService in cluster mode (the cluster stack)", func
 
     it("pulumi up: two storage pods on their claims, two front pods, a PodDisruptionBudget each, the replicas ready", () => {
         project!.must(["stack", "init", STACK], { quiet: true });
+        project!.setSecrets(STACK, passwords, "webserver-sidecar");
         project!.must(["up", "--yes", "--stack", STACK]);
         const outputs = project!.outputs(STACK);
         expect(outputs.readyReplicas).to.equal("2/2");
@@ -83,21 +132,32 @@ describe("integration: the LogService in cluster mode (the cluster stack)", func
         const forward = await portForward("svc/logs", 9428);
         let through: Map<string, number>;
         try {
+            const asReader = { ...forward, auth: reader };
             const { waited } = await awaitProgress(async () => {
-                const seen = tally(await queryLogsQL(forward, query));
+                const seen = tally(await queryLogsQL(asReader, query));
                 return { done: seen.size === paths.length, progress: seen.size };
             });
             // Counted once every request arrived, and again after: a duplicate arriving late shows.
-            through = tally(await queryLogsQL(forward, query));
+            through = tally(await queryLogsQL(asReader, query));
             report(`through svc/logs after ${waited.toFixed(1)} s: ${through.size} of ${paths.length} requests`);
         } finally {
             forward.close();
         }
+        // On each storage pod directly, as the storage user (its Secret, which the component derived):
+        // without credentials a storage pod answers nothing.
+        const storage = credentials("logs-storage-auth");
+        expect(storage.username).to.equal("storage");
         const onNode: Array<Map<string, number>> = [];
         for (const pod of STORAGE_PODS) {
             const f = await portForward(`pod/${pod}`, 9428);
             try {
-                onNode.push(tally(await queryLogsQL(f, query)));
+                const bare = await queryLogsQL(f, query).then(
+                    () => "answered",
+                    (e: Error) => (/HTTP \d+/.exec(e.message) ?? [e.message])[0],
+                );
+                report(`${pod} without credentials: ${bare}`);
+                expect(bare).to.equal("HTTP 401");
+                onNode.push(tally(await queryLogsQL({ ...f, auth: storage }, query)));
             } finally {
                 f.close();
             }
@@ -109,5 +169,26 @@ describe("integration: the LogService in cluster mode (the cluster stack)", func
         const merged = new Map<string, number>();
         for (const m of onNode) for (const [k, n] of m) merged.set(k, (merged.get(k) ?? 0) + n);
         expect(merged).to.deep.equal(expected);
+    });
+
+    it("closed: no password in any object but the Secrets; an agent's pod reaches the front nodes, never a storage node (the node enforces the NetworkPolicy)", async function () {
+        this.timeout(3 * 60_000);
+        const objects = kubectl([
+            "get",
+            "pods,deployments,statefulsets,configmaps,services,networkpolicies",
+            "-o",
+            "json",
+        ]).stdout;
+        const storage = credentials("logs-storage-auth").password;
+        for (const p of [...Object.values(passwords), storage]) expect(objects).to.not.contain(p);
+        const np = JSON.parse(kubectl(["get", "networkpolicy", "logs-storage", "-o", "json"]).stdout);
+        expect(np.spec.podSelector.matchLabels["app.kubernetes.io/component"]).to.equal("storage");
+        // The replica is an agent: admitted to the Service (the front nodes), refused by a storage node.
+        const replica = replicas[0];
+        const front = curlFrom(replica, "http://logs:9428/health");
+        const direct = curlFrom(replica, `http://${STORAGE_PODS[0]}.logs-storage:9428/health`);
+        report(`from ${replica}: the Service ${front}; ${STORAGE_PODS[0]} directly ${direct}`);
+        expect(front).to.equal("exit 0, status 200");
+        expect(direct).to.equal("exit 28, status 000");
     });
 });

@@ -333,7 +333,6 @@ describe("LogService access: closed (vmauth, two users, a NetworkPolicy) or open
                 { access: { ...CLOSED, passwd: "hunter2" } },
                 /access\.passwd \(value not shown: it may be a credential\): is not an option/,
             ],
-            [{ access: CLOSED, cluster: {} }, /access "closed": is not available with cluster yet/],
             [
                 { access: { ...CLOSED, ingestPassword: 'short"' } },
                 /access\.ingestPassword \(value not shown: it may be a credential\): must be 16 to 256 printable ASCII/,

@@ -2,13 +2,27 @@
 // same Service and URLs. Run as processes in tests/shipper/logservice-cluster.test.ts.
 import { promiseOf, registered, settle } from "../helpers/mocks";
 import { expect } from "chai";
+import * as pulumi from "@pulumi/pulumi";
 import { LOG_SERVICE, LogService, LogServiceArgError, validateLogService } from "../../components";
-import { frontendArgs, storageNodeAddresses } from "../../components/logService/cluster";
-import { buildLogServiceCluster, buildLogServiceStatefulSet } from "../../components/logService/manifest";
+import {
+    buildStorageNetworkPolicy,
+    closedStorageArgs,
+    frontendArgs,
+    storageNodeAddresses,
+} from "../../components/logService/cluster";
+import { isPassword, storagePassword } from "../../components/logService/access";
+import {
+    buildLogServiceCluster,
+    buildLogServiceStatefulSet,
+    victoriaLogsArgs,
+} from "../../components/logService/manifest";
 import { evaluate } from "../../policy/rules";
 import { validateAgainstSchema } from "../../scripts/lib/schema";
 import { readStackConfig } from "../../scripts/lib/render";
 import { programConfig } from "../../program/stackConfig";
+
+const INGEST = "ingest-0123456789-abcdef";
+const READER = "reader-0123456789-abcdef";
 
 function problems(args: unknown): string[] {
     try {
@@ -91,6 +105,128 @@ describe("LogService cluster mode (VictoriaLogs storage and front nodes)", () =>
         for (const obj of Object.values(o)) validateAgainstSchema(obj as any);
     });
 
+    describe("closed (access with two passwords, the default)", () => {
+        const CLOSED = { ingestPassword: INGEST, readerPassword: READER };
+        const v = validateLogService("logs", { access: CLOSED, namespace: "observability", cluster: {} });
+        const o = buildLogServiceCluster(v);
+
+        it("front nodes: vmauth on the Service's port, VictoriaLogs on the loopback calling the storage nodes as the storage user", () => {
+            const pod = o.frontends.spec.template.spec;
+            expect(pod.containers.map((c) => c.name)).to.deep.equal(["vmauth", "victoria-logs"]);
+            const vl = pod.containers[1];
+            expect(vl.args).to.deep.equal([
+                "-storageNode=logs-storage-0.logs-storage:9428,logs-storage-1.logs-storage:9428",
+                "-storageNode.username=storage",
+                "-storageNode.password=%{LOGS_STORAGE_PASSWORD}",
+                "-httpListenAddr=127.0.0.1:9429",
+                "-syslog.listenAddr.tcp=:5140",
+            ]);
+            expect(vl.args).to.deep.equal(frontendArgs("logs", v.cluster!, true));
+            expect((vl as any).env).to.deep.equal([
+                {
+                    name: "LOGS_STORAGE_PASSWORD",
+                    valueFrom: { secretKeyRef: { name: "logs-storage-auth", key: "password" } },
+                },
+            ]);
+            // vmauth exactly as on the single node: its config, both users' passwords, the HTTP port.
+            const single = buildLogServiceStatefulSet(
+                validateLogService("logs", { access: CLOSED, namespace: "observability" }),
+            );
+            expect(pod.containers[0]).to.deep.equal(single.spec.template.spec.containers[0]);
+            expect(pod.volumes).to.deep.equal(single.spec.template.spec.volumes);
+            expect(vl).to.not.have.property("volumeMounts");
+        });
+
+        it("storage nodes: their HTTP API behind basic auth (the storage user), no syslog input, no vmauth", () => {
+            const pod = o.storage.spec.template.spec;
+            expect(pod.containers.map((c) => c.name)).to.deep.equal(["victoria-logs"]);
+            const [vl] = pod.containers;
+            expect(vl.args).to.deep.equal([
+                "-storageDataPath=/storage",
+                `-retentionPeriod=${v.retentionPeriod}`,
+                "-retention.maxDiskUsagePercent=80",
+                "-httpListenAddr=:9428",
+                "-httpAuth.username=storage",
+                "-httpAuth.password=%{LOGS_STORAGE_PASSWORD}",
+            ]);
+            expect(vl.args).to.deep.equal(closedStorageArgs(victoriaLogsArgs({ retentionPeriod: v.retentionPeriod })));
+            expect(vl.ports.map((p) => p.name)).to.deep.equal(["http"]);
+            expect((vl as any).env[0].valueFrom.secretKeyRef).to.deep.equal({
+                name: "logs-storage-auth",
+                key: "password",
+            });
+            expect(vl.volumeMounts).to.deep.equal([{ name: "storage", mountPath: "/storage" }]);
+        });
+
+        it("every policy rule passes on both pods (no VictoriaLogs served unauthenticated); every object is schema-valid", () => {
+            for (const spec of [o.frontends.spec.template.spec, o.storage.spec.template.spec])
+                expect(evaluate(spec as any)).to.deep.equal({});
+            for (const obj of Object.values(o)) validateAgainstSchema(obj as any);
+            validateAgainstSchema(buildStorageNetworkPolicy(v) as any);
+        });
+
+        it("the storage nodes' NetworkPolicy admits only the front nodes, to the HTTP port", () => {
+            expect(buildStorageNetworkPolicy(v)).to.deep.equal({
+                apiVersion: "networking.k8s.io/v1",
+                kind: "NetworkPolicy",
+                metadata: {
+                    name: "logs-storage",
+                    namespace: "observability",
+                    labels: o.storage.spec.selector.matchLabels,
+                },
+                spec: {
+                    podSelector: { matchLabels: o.storage.spec.selector.matchLabels },
+                    policyTypes: ["Ingress"],
+                    ingress: [
+                        {
+                            from: [{ podSelector: { matchLabels: o.frontends.spec.selector.matchLabels } }],
+                            ports: [{ port: "http", protocol: "TCP" }],
+                        },
+                    ],
+                },
+            });
+        });
+
+        it("the storage password: derived from both passwords, 64 hex characters, a new one when either changes", () => {
+            const p = storagePassword(INGEST, READER);
+            expect(p).to.match(/^[0-9a-f]{64}$/);
+            expect(isPassword(p)).to.equal(true);
+            expect(storagePassword(INGEST, READER)).to.equal(p);
+            expect(storagePassword(INGEST + "x", READER)).to.not.equal(p);
+            expect(storagePassword(INGEST, READER + "x")).to.not.equal(p);
+            expect(storagePassword(READER, INGEST)).to.not.equal(p);
+            expect(p).to.not.contain(INGEST).and.not.contain(READER);
+        });
+
+        it("the component: the storage user's Secret (a secret), the LogService's NetworkPolicy on the front nodes, the storage nodes' own", async () => {
+            const c = new LogService("vlx", { access: CLOSED, name: "logs", cluster: {} });
+            expect(await promiseOf(c.access)).to.equal("closed");
+            await settle();
+            const [secret] = registered("vlx-storage-auth");
+            expect(secret.type).to.equal("kubernetes:core/v1:Secret");
+            expect(secret.inputs.metadata.name).to.equal("logs-storage-auth");
+            expect(secret.inputs.type).to.equal("kubernetes.io/basic-auth");
+            // A secret (the SDK's mark around it): its value is the derived password.
+            expect(secret.inputs.stringData).to.have.property(
+                pulumi.runtime.specialSigKey,
+                pulumi.runtime.specialSecretSig,
+            );
+            expect(secret.inputs.stringData.value).to.deep.equal({
+                username: "storage",
+                password: storagePassword(INGEST, READER),
+            });
+            const [front] = registered("vlx-network-policy");
+            expect(front.inputs.spec.podSelector.matchLabels["app.kubernetes.io/component"]).to.equal("frontend");
+            const [storage] = registered("vlx-storage-network-policy");
+            expect(storage.inputs.spec.podSelector.matchLabels["app.kubernetes.io/component"]).to.equal("storage");
+            // An open cluster has none of them.
+            new LogService("vly", { access: { open: true }, name: "logs2", cluster: {} });
+            await settle();
+            for (const r of ["vly-storage-auth", "vly-network-policy", "vly-storage-network-policy"])
+                expect(registered(r), r).to.have.length(0);
+        });
+    });
+
     it("a PodDisruptionBudget for each: one node at a time", () => {
         const o = buildLogServiceCluster(validateLogService("logs", { access: { open: true }, cluster: {} }));
         expect(o.storageBudget.spec).to.deep.equal({ maxUnavailable: 1, selector: o.storage.spec.selector });
@@ -118,12 +254,27 @@ describe("LogService cluster mode (VictoriaLogs storage and front nodes)", () =>
             "webserver",
             "logs",
             "webserver-sidecar",
-            readStackConfig("cluster"),
+            {
+                ...readStackConfig("cluster"),
+                "webserver-sidecar:logsIngestPassword": INGEST,
+                "webserver-sidecar:logsReaderPassword": READER,
+            },
+            (key) => key.endsWith("Password"),
         );
-        expect(logService).to.deep.equal({ cluster: { storageNodes: 2, frontends: 2 }, access: { open: true } });
-        expect(validateLogService("logs", logService as any).cluster).to.deep.equal({ storageNodes: 2, frontends: 2 });
+        // Closed, its default: no access in the stack's file (the program takes the two secret keys as its passwords).
+        expect(logService).to.deep.equal({ cluster: { storageNodes: 2, frontends: 2 } });
+        expect(
+            validateLogService("logs", {
+                ...(logService as any),
+                access: { ingestPassword: INGEST, readerPassword: READER },
+            }).cluster,
+        ).to.deep.equal({ storageNodes: 2, frontends: 2 });
         expect(args).to.deep.include({ workload: "Deployment", replicas: 2, production: true });
         expect((args.destination as any).elasticsearch.url).to.match(/^http:\/\/logs:9428\/insert\/elasticsearch\?/);
+        expect((args.destination as any).elasticsearch.auth).to.deep.equal({
+            basicAuthSecret: "logs-ingest",
+            allowPlainHttp: true,
+        });
     });
 
     describe("mistakes, named with their value", () => {

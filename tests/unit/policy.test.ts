@@ -68,6 +68,18 @@ describe("policy pack: the stack rule log-service-network-policy", () => {
         // followed by more than a port, is no address this rule can prove is the loopback.
         for (const at of ["notlocalhost:9428", "127.0.0.1:9428x"])
             expect(vl([`-httpListenAddr=${at}`]), at).to.deep.equal(open(at));
+        // Its own basic auth on (a closed cluster's storage nodes): a user and a password, both non-empty.
+        expect(vl(["-httpListenAddr=:9428", "-httpAuth.username=storage", "-httpAuth.password=%{P}"])).to.deep.equal(
+            [],
+        );
+        for (const half of [
+            ["-httpAuth.username=storage"],
+            ["-httpAuth.password=%{P}"],
+            ["-httpAuth.username=", "-httpAuth.password=%{P}"],
+            ["-httpAuth.username=storage", "-httpAuth.password="],
+            ["-httpAuth.usernameX=storage", "-httpAuth.password=%{P}"],
+        ])
+            expect(vl(["-httpListenAddr=:9428", ...half]), half.join(" ")).to.deep.equal(open(":9428"));
         // Not VictoriaLogs (no -storageDataPath or -storageNode): not this rule's.
         expect(evaluate({ containers: [{ name: "x", args: ["-httpListenAddr=:9428"] }] })).to.not.have.property(
             "log-service-closed",
