@@ -124,17 +124,17 @@ export class Workdir {
         });
     }
 
-    /** `pulumi ARGS` in the directory, as a user types it; prints the command and its output. */
-    pulumi(args: string[], opts: { quiet?: boolean } = {}): Result {
+    /** `pulumi ARGS` in the directory, as a user types it (`input` on its stdin); prints the command and its output. */
+    pulumi(args: string[], opts: { quiet?: boolean; input?: string } = {}): Result {
         const started = Date.now();
-        const r = sh("pulumi", args, { cwd: this.dir, env: this.env });
+        const r = sh("pulumi", args, { cwd: this.dir, env: this.env, input: opts.input });
         report(`$ pulumi ${args.join(" ")}   (exit ${r.code}, ${((Date.now() - started) / 1000).toFixed(1)} s)`);
         if (!opts.quiet) report(r.out);
         return r;
     }
 
     /** Like `pulumi`, but throws with the output when the command fails. */
-    must(args: string[], opts: { quiet?: boolean } = {}): Result {
+    must(args: string[], opts: { quiet?: boolean; input?: string } = {}): Result {
         const r = this.pulumi(args, opts);
         if (r.code !== 0) throw new Error(`pulumi ${args.join(" ")} failed (exit ${r.code}):\n${r.out.slice(-3000)}`);
         return r;
@@ -146,9 +146,11 @@ export class Workdir {
      * they are the project's own (an example's).
      */
     setSecrets(stack: string, values: Readonly<Record<string, string>>, namespace?: string): void {
+        // Each value on stdin, as up.yml pipes `openssl rand` in: never in a command line (ps) or the report.
         for (const [key, value] of Object.entries(values))
-            this.must(["config", "set", "--stack", stack, "--secret", namespace ? `${namespace}:${key}` : key, value], {
+            this.must(["config", "set", "--stack", stack, "--secret", namespace ? `${namespace}:${key}` : key], {
                 quiet: true,
+                input: value,
             });
     }
 
