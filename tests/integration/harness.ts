@@ -80,6 +80,29 @@ export function kubectl(args: string[]): Result {
     return sh("kubectl", args, { timeoutMs: 60_000 });
 }
 
+/**
+ * curl in pod `pod` (its `container`, or its first), at most 5 s: "exit N, status S" -- curl's exit
+ * code (28: no connection in time, e.g. a NetworkPolicy dropping it; 0: an answer) and the status.
+ */
+export function curlFrom(pod: string, url: string, container?: string): string {
+    const r = kubectl([
+        "exec",
+        pod,
+        ...(container ? ["-c", container] : []),
+        "--",
+        "curl",
+        "-s",
+        "-m",
+        "5",
+        "-o",
+        "/dev/null",
+        "-w",
+        "%{http_code}",
+        url,
+    ]);
+    return `exit ${r.code}, status ${r.stdout.trim()}`;
+}
+
 /** Fails with every missing prerequisite and how to get it; never skips. */
 export function requirePrerequisites(): void {
     const missing: string[] = [];

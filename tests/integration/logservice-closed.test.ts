@@ -12,6 +12,7 @@ import { poll } from "../../scripts/lib/exec";
 import { awaitProgress } from "../../scripts/lib/exec";
 import { queryLogsQL } from "../../scripts/lib/victoriaLogs";
 import {
+    curlFrom,
     kubectl,
     logsRecords,
     logServiceVolume,
@@ -205,24 +206,7 @@ describe("integration: a closed LogService (pulumi up, the real node)", function
         try {
             const ready = kubectl(["wait", "--for=condition=Ready", `pod/${probe}`, "--timeout=120s"]);
             expect(ready.code, ready.out).to.equal(0);
-            // curl's exit code and status: 28 is its timeout (no connection within 5 s: dropped), 0 an answer.
-            const health = () => {
-                const r = kubectl([
-                    "exec",
-                    probe,
-                    "--",
-                    "curl",
-                    "-s",
-                    "-m",
-                    "5",
-                    "-o",
-                    "/dev/null",
-                    "-w",
-                    "%{http_code}",
-                    "http://logs:9428/health",
-                ]);
-                return `exit ${r.code}, status ${r.stdout.trim()}`;
-            };
+            const health = () => curlFrom(probe, "http://logs:9428/health");
             // The webserver's pod (an agent) reaches the same path: the policy, not the service, refuses.
             expect(curlInNginx(["-m", "5", "http://logs:9428/health"])).to.equal("200");
             const unlabelled = health();

@@ -8,6 +8,7 @@
 import { expect } from "chai";
 import { LOG_SERVICE_ACCESS } from "../../components/defaults";
 import {
+    curlFrom,
     kubectl,
     logServicePasswords,
     objectsIn,
@@ -20,27 +21,6 @@ import {
 import { kwokNode } from "./node";
 import { awaitProgress } from "../../scripts/lib/exec";
 import { queryLogsQL } from "../../scripts/lib/victoriaLogs";
-
-/** curl in a webserver replica's nginx container: its exit code and the status (28: no connection in 5 s). */
-function curlFrom(pod: string, url: string): string {
-    const r = kubectl([
-        "exec",
-        pod,
-        "-c",
-        "nginx-container",
-        "--",
-        "curl",
-        "-s",
-        "-m",
-        "5",
-        "-o",
-        "/dev/null",
-        "-w",
-        "%{http_code}",
-        url,
-    ]);
-    return `exit ${r.code}, status ${r.stdout.trim()}`;
-}
 
 /** A basic-auth Secret's username and password, as kubectl reads them. */
 function credentials(secret: string): { username: string; password: string } {
@@ -185,8 +165,8 @@ describe("integration: the LogService in cluster mode (the cluster stack)", func
         expect(np.spec.podSelector.matchLabels["app.kubernetes.io/component"]).to.equal("storage");
         // The replica is an agent: admitted to the Service (the front nodes), refused by a storage node.
         const replica = replicas[0];
-        const front = curlFrom(replica, "http://logs:9428/health");
-        const direct = curlFrom(replica, `http://${STORAGE_PODS[0]}.logs-storage:9428/health`);
+        const front = curlFrom(replica, "http://logs:9428/health", "nginx-container");
+        const direct = curlFrom(replica, `http://${STORAGE_PODS[0]}.logs-storage:9428/health`, "nginx-container");
         report(`from ${replica}: the Service ${front}; ${STORAGE_PODS[0]} directly ${direct}`);
         expect(front).to.equal("exit 0, status 200");
         expect(direct).to.equal("exit 28, status 000");
