@@ -337,7 +337,7 @@ export interface Probes {
     readonly readiness?: Probe;
     /** nginx's liveness probe (HTTP GET). @default path "/", period 10 s, timeout 2 s, 3 failures */
     readonly liveness?: Probe;
-    /** A liveness probe for the sidecar (exec: its log directory is readable). @default none */
+    /** A liveness probe for the sidecar (exec: its log directory is readable; with a destination, the log agent wrote its metrics within a minute, which it does during an outage too). @default none */
     readonly sidecarLiveness?: Probe;
 }
 

@@ -208,6 +208,23 @@ export const AGENT = {
     bulkTimeout: "1m",
     /** Documents the service rejected inside an accepted request (rsyslog's errorfile), under the agent's state dir. */
     rejectedFile: "rejected.json",
+    /**
+     * Delivery you can watch: agent.sh writes the delivery figures (Prometheus' text format) to
+     * `file` under the log directory every `everySeconds`, and nginx serves it at `path` on `port`
+     * (named `portName`); rsyslogd's counters come from impstats, every `everySeconds` too, through
+     * `statsFile` under the agent's state dir. The file's age is the sidecar's liveness: written
+     * during an outage too, older than `staleSeconds` only when agent.sh is stuck. Both files are a
+     * few KiB, inside RETENTION_LAYOUT.stateReserveBytes.
+     */
+    metrics: {
+        file: ".shipper/metrics.prom",
+        everySeconds: 5,
+        statsFile: "stats.json",
+        port: 9180,
+        portName: "metrics",
+        path: "/metrics",
+        staleSeconds: 60,
+    },
 } as const;
 
 /** How the stream shipper runs (components/shipper/stream.sh). */

@@ -3,6 +3,7 @@ import { Shipper, Workload } from "./args";
 import { agentConf, bulkCheckUrl } from "./agentConf";
 import { AGENT, DEPLOYMENT, LOG_SERVICE_ACCESS, NGINX, SEED, SELECTOR_LABELS, SERVICE } from "./defaults";
 import { Quantities, ValidatedAffinity, ValidatedToleration, ValidatedArgs, ValidatedProbe } from "./model";
+import { quantityValue } from "./grammar";
 import { nginxConf } from "./nginxConf";
 import { profileSettings, SecurityContext } from "./profile";
 import { Shape, shapeOfArgs } from "./shape";
@@ -192,8 +193,11 @@ const hash8 = (text: string) => createHash("sha256").update(text).digest("hex").
 /** nginx.conf when the component manages it: under the restricted profile, or with a destination (JSON access log). */
 export function managedNginxConf(args: ValidatedArgs): string | undefined {
     const restricted = profileSettings(args.security).managedNginxConfig;
+    // A destination runs the log agent, whose metrics nginx serves.
     const jsonAccessLog = args.destination !== undefined;
-    return restricted || jsonAccessLog ? nginxConf({ restricted, jsonAccessLog }) : undefined;
+    return restricted || jsonAccessLog
+        ? nginxConf({ restricted, jsonAccessLog, agentMetrics: jsonAccessLog })
+        : undefined;
 }
 
 /**
@@ -278,7 +282,13 @@ function buildNginxContainer(args: ValidatedArgs): Container {
         ...(managed && { args: ["nginx", "-c", `${NGINX.confDir}/${NGINX.confFile}`, "-g", "daemon off;"] }),
         // The named port a Service targets; under a managed config, the unprivileged port nginx uses.
         ...((managed || args.service) && {
-            ports: [{ name: SERVICE.targetPortName, containerPort: port, protocol: "TCP" }],
+            ports: [
+                { name: SERVICE.targetPortName, containerPort: port, protocol: "TCP" },
+                // The log agent's metrics, which nginx serves (nginxConf.ts).
+                ...(args.destination
+                    ? [{ name: AGENT.metrics.portName, containerPort: AGENT.metrics.port, protocol: "TCP" }]
+                    : []),
+            ],
         }),
         ...(resources && { resources }),
         ...(args.probes && {
@@ -296,7 +306,11 @@ function buildNginxContainer(args: ValidatedArgs): Container {
 
 function shipperCommand(args: ValidatedArgs): string[] {
     // The drain on TERM ends within the Pod's grace period.
-    const place = { terminationGracePeriodSeconds: args.terminationGracePeriodSeconds };
+    const sizeLimit = args.logVolume?.sizeLimit;
+    const place = {
+        terminationGracePeriodSeconds: args.terminationGracePeriodSeconds,
+        volumeLimitBytes: sizeLimit === undefined ? 0 : quantityValue(sizeLimit),
+    };
     if (args.shipper === "agent") return agentCommand(`${AGENT.confDir}/${AGENT.confFile}`, args.retention, place);
     return args.shipper === Shipper.Stream
         ? streamCommand(args.retention, place)
@@ -338,6 +352,21 @@ function agentEnv(args: ValidatedArgs): EnvVar[] | undefined {
     ];
 }
 
+/**
+ * The sidecar's liveness: the log volume is mounted; with a destination, also that agent.sh wrote
+ * its metrics within AGENT.metrics.staleSeconds. It writes them every few seconds while the
+ * destination is down too (an outage never restarts it into a loop); a stuck script stops.
+ */
+function sidecarAliveCommand(args: ValidatedArgs): string[] {
+    if (!args.destination) return ["test", "-d", SEED.logDir];
+    const file = `${SEED.logDir}/${AGENT.metrics.file}`;
+    return [
+        "bash",
+        "-c",
+        `m=$(stat -c %Y ${file}) && [ $(( $(printf '%(%s)T' -1) - m )) -lt ${AGENT.metrics.staleSeconds} ]`,
+    ];
+}
+
 function buildSidecarContainer(args: ValidatedArgs): Container {
     const profile = profileSettings(args.security);
     // The cat-loop shipper only reads; the stream shipper and the agent keep their positions in the
@@ -353,7 +382,7 @@ function buildSidecarContainer(args: ValidatedArgs): Container {
         command: shipperCommand(args),
         ...(args.destination && { env: agentEnv(args) }),
         ...(resources && { resources }),
-        ...(liveness && { livenessProbe: probe(liveness, { exec: { command: ["test", "-d", SEED.logDir] } }) }),
+        ...(liveness && { livenessProbe: probe(liveness, { exec: { command: sidecarAliveCommand(args) } }) }),
         ...(args.destination
             ? { securityContext: profile.agentContainer }
             : profile.container && { securityContext: profile.container }),

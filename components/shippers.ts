@@ -55,6 +55,8 @@ export interface ShipperPlace {
     ageCheckpointSeconds?: number;
     /** The Pod's terminationGracePeriodSeconds, which the drain deadline is derived from. @default Kubernetes' 30 */
     terminationGracePeriodSeconds?: number;
+    /** The log volume's sizeLimit in bytes, which the agent's metrics show beside what it holds. @default 0 (none) */
+    volumeLimitBytes?: number;
 }
 
 /** The drain's figures in the order both scripts take them last: deadline and quiet passes. */
@@ -116,5 +118,7 @@ export function agentCommand(confPath: string, retention?: RetentionSettings, pl
         b.head,
         String(AGENT.stallReportSeconds),
         ...drainArgs(place),
+        String(place.volumeLimitBytes ?? 0),
+        String(AGENT.metrics.everySeconds),
     ];
 }

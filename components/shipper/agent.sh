@@ -5,7 +5,7 @@
 # receiver). With retention, this script frees the oldest bytes of each log -- only bytes the
 # agent has delivered -- so the volume stays within a bound.
 #
-#   agent.sh DIR CONF KEEP_BYTES MAX_AGE_SECONDS AGE_CHECKPOINT_SECONDS BLOCK_BYTES MIN_PUNCH_BYTES HEAD_BYTES STALL_SECONDS DRAIN_SECONDS QUIET_PASSES
+#   agent.sh DIR CONF KEEP_BYTES MAX_AGE_SECONDS AGE_CHECKPOINT_SECONDS BLOCK_BYTES MIN_PUNCH_BYTES HEAD_BYTES STALL_SECONDS DRAIN_SECONDS QUIET_PASSES VOLUME_LIMIT_BYTES METRICS_EVERY
 #
 #   DIR              where nginx writes access.log and error.log (the shared emptyDir)
 #   CONF             rsyslog.conf (its workDirectory is DIR/.agent/)
@@ -17,6 +17,8 @@
 #   STALL_SECONDS    a log that grew but had nothing delivered for this long is reported, once
 #   DRAIN_SECONDS    on TERM, deliver to the end of both logs for at most this long (retention.sh)
 #   QUIET_PASSES     ... and until neither log grew for this many passes (a second each)
+#   VOLUME_LIMIT_BYTES  the shared volume's sizeLimit (0: none), beside what it holds in the metrics
+#   METRICS_EVERY    seconds between two writes of DIR/.shipper/metrics.prom (write_metrics)
 #
 # The component renders retention.sh and this file into the sidecar's command
 # (components/shippers.ts). Needs bash, coreutils, util-linux's fallocate (retention), rsyslogd
@@ -34,6 +36,7 @@
 set -u
 
 dir=$1 conf=$2 keep=$3 max_age=$4 age_every=$5 block=$6 min_punch=$7 head=$8 stall=$9 drain_seconds=${10} quiet=${11}
+volume_limit=${12} metrics_every=${13}
 state=$dir/.shipper
 agent_dir=$dir/.agent
 logs=(access.log error.log)
@@ -47,17 +50,20 @@ left_qualifier="" left_word=sent left_note=""
 
 # Per log: inode, delivered offset, freed offset, offset at the last pass, age checkpoints; when
 # its delivery last moved (or it was last caught up), and whether a stall was reported.
-ino=() saved=() freed=() last_pass=() ages=() backed=() moved=() told=()
+ino=() saved=() freed=() last_pass=() ages=() backed=() moved=() told=() dlv=()
 # Each pass's inode and size of both logs and of the errorfile, by name ("INODE SIZE"; none for a
-# file that is not there): one stat for all, since a fork costs more than the rest of an idle pass.
-declare -A STAT=()
+# file that is not there), and the bytes each takes in the volume (ALLOC): one stat for all, since
+# a fork costs more than the rest of an idle pass.
+declare -A STAT=() ALLOC=()
+rejected="" stats=""
 
 stat_all() {
-    local in sz name
-    STAT=()
-    while read -r in sz name; do
-        [ -n "$name" ] && STAT[$name]="$in $sz"
-    done <<<"$(stat -c '%i %s %n' -- "${logs[@]}" ${rejected:+"$rejected"} 2>/dev/null)"
+    local in sz blocks unit name
+    STAT=() ALLOC=()
+    while read -r in sz blocks unit name; do
+        [ -n "$name" ] || continue
+        STAT[$name]="$in $sz" ALLOC[$name]=$((blocks * unit))
+    done <<<"$(stat -c '%i %s %b %B %n' -- "${logs[@]}" ${rejected:+"$rejected"} 2>/dev/null)"
 }
 
 follow() { # INDEX: the log's inode now; a new one (rotated, re-created) starts its retention afresh
@@ -229,6 +235,7 @@ preflight() { # with the bulk API: the service must take the credentials before 
             "" | 5??) echo "$me: the destination at ${BULK_CHECK_URL%%\?*} is not ready (${code:+HTTP }${code:-${WHY:-no answer}}); nothing is read until it is, retrying in 5 s" >&2 ;;
             *) return 0 ;;
         esac
+        heartbeat
         sleep 5
     done
 }
@@ -283,6 +290,7 @@ relp_tls_preflight() { # RELP with TLS: the receiver's certificate must verify b
             echo "$me: the receiver at $host:$port is not verified (${why:-no answer}): its certificate must be signed by tls.ca and name $host; nothing is read until it is, retrying every 5 s" >&2
             last_why=$why
         fi
+        heartbeat
         sleep 5
     done
 }
@@ -305,11 +313,149 @@ start_rsyslogd() {
     agent=$!
 }
 
+
+# Delivery you can watch: every metrics_every seconds the figures below, in Prometheus' text format,
+# in $state/metrics.prom -- written aside and renamed, so a reader never sees half of it -- which
+# nginx serves on the metrics port (components/nginxConf.ts, docs/delivery.md). The file's age is
+# the sidecar's liveness (components/manifest.ts): it is written while the destination is down and
+# while the preflight waits, so an outage never restarts the agent; a stuck script does.
+# rsyslogd's own counters come from impstats, which appends json lines to the file the config
+# names (log.file); each write_metrics reads and empties it, so it stays a few lines long.
+declare -A RS=()
+read_stats() { # rsyslogd's newest counters, into RS as NAME/COUNTER (deliver/processed, ...)
+    local line name rest counter='"([a-z.]+)": ([0-9]+)(.*)' named='"name": "([^"]*)"'
+    [ -n "$stats" ] && [ -s "$stats" ] || return 0
+    while read -r line; do
+        [[ $line =~ $named ]] || continue
+        name=${BASH_REMATCH[1]} rest=$line
+        while [[ $rest =~ $counter ]]; do
+            RS[$name/${BASH_REMATCH[1]}]=${BASH_REMATCH[2]}
+            rest=${BASH_REMATCH[3]}
+        done
+    done <"$stats"
+    : >"$stats"
+}
+
+epoch_of() { # YEAR MONTH DAY HOUR MINUTE SECOND (UTC): seconds since 1970, into EPOCH, without a fork
+    local y=$((10#$1)) m=$((10#$2)) d=$((10#$3)) era yoe doy doe
+    [ "$m" -le 2 ] && y=$((y - 1))
+    era=$((y / 400)) yoe=$((y % 400))
+    doy=$(((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1))
+    doe=$((yoe * 365 + yoe / 4 - yoe / 100 + doy))
+    EPOCH=$(((era * 146097 + doe - 719468) * 86400 + 10#$4 * 3600 + 10#$5 * 60 + 10#$6))
+}
+
+line_age() { # INDEX OFFSET NOW: seconds since nginx wrote the line at OFFSET, from its own time, into AGE ("" if it has none)
+    local line iso='"@timestamp":"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})([+-])([0-9]{2}):([0-9]{2})"'
+    local err='^([0-9]{4})/([0-9]{2})/([0-9]{2}) ([0-9]{2}):([0-9]{2}):([0-9]{2}) '
+    AGE=""
+    line=$(tail -c +"$(($2 + 1))" -- "${logs[$1]}" 2>/dev/null | head -c 1024)
+    line=${line%%$'\n'*}
+    if [[ $line =~ $iso ]]; then # the JSON access log's $time_iso8601, with nginx's UTC offset
+        epoch_of "${BASH_REMATCH[@]:1:6}"
+        EPOCH=$((EPOCH - ${BASH_REMATCH[7]}1 * (10#${BASH_REMATCH[8]} * 3600 + 10#${BASH_REMATCH[9]} * 60)))
+    elif [[ $line =~ $err ]]; then # the error log's time (nginx's, UTC in its image)
+        epoch_of "${BASH_REMATCH[@]:1:6}"
+    else
+        return 0
+    fi
+    AGE=$(($3 - EPOCH))
+    [ "$AGE" -ge 0 ] || AGE=0
+}
+
+M=""
+family() { # NAME TYPE HELP: a metric family's header
+    M+="# HELP webserver_log_agent_$1 $3"$'\n'"# TYPE webserver_log_agent_$1 $2"$'\n'
+}
+per_log() { # NAME TYPE HELP VALUE...: a family with a sample per log, VALUE in the order of logs ("": none)
+    local name=$1 i=0 v
+    family "$1" "$2" "$3"
+    shift 3
+    for v in "$@"; do
+        [ -n "$v" ] && M+="webserver_log_agent_$name{log=\"${logs[i]%.log}\"} $v"$'\n'
+        i=$((i + 1))
+    done
+}
+rs_counter() { # NAME HELP KEY: a counter from rsyslogd's impstats, when it has said it
+    [ -n "${RS[$3]:-}" ] || return 0
+    family "$1" counter "$2"
+    M+="webserver_log_agent_$1 ${RS[$3]}"$'\n'
+}
+
+metrics_at=""
+write_metrics() { # NOW: every metrics_every seconds, the figures into $state/metrics.prom
+    local now=$1 i f size us used=0 m_size=() m_done=() m_backlog=() m_age=() m_stalled=() m_freed=()
+    [ -n "$metrics_at" ] && [ $((now - metrics_at)) -lt "$metrics_every" ] && return 0
+    metrics_at=$now
+    read_stats
+    for i in "${!logs[@]}"; do
+        f=${logs[i]}
+        [ -n "${STAT[$f]:-}" ] || continue
+        used=$((used + ${ALLOC[$f]:-0}))
+        [ "${STAT[$f]%% *}" = "${ino[i]:-}" ] || continue
+        size=${STAT[$f]#* }
+        m_size[i]=$size m_done[i]=${dlv[i]:-0}
+        [ "${m_done[i]}" -le "$size" ] || m_done[i]=$size
+        m_backlog[i]=$((size - m_done[i])) m_age[i]=0 m_stalled[i]=0
+        if [ "${m_backlog[i]}" -gt 0 ]; then
+            line_age "$i" "${m_done[i]}" "$now"
+            m_age[i]=$AGE
+        fi
+        [ -n "${told[i]:-}" ] && m_stalled[i]=1
+        [ "$keep" -gt 0 ] && m_freed[i]=$((freed[i] > head ? freed[i] - head : 0))
+    done
+    [ -n "$rejected" ] && used=$((used + ${ALLOC[$rejected]:-0}))
+    M=""
+    per_log log_size_bytes gauge "Bytes nginx has written to the log (its size)." "${m_size[0]:-}" "${m_size[1]:-}"
+    per_log delivered_bytes gauge "Bytes of the log delivered: the agent's recorded read position, which moves only once the output has sent the lines (RELP: into its window)." "${m_done[0]:-}" "${m_done[1]:-}"
+    per_log backlog_bytes gauge "Bytes of the log not yet delivered." "${m_backlog[0]:-}" "${m_backlog[1]:-}"
+    per_log oldest_undelivered_age_seconds gauge "Seconds since nginx wrote the oldest line not yet delivered, from the line's own time; 0 when none waits." "${m_age[0]:-}" "${m_age[1]:-}"
+    per_log delivery_stalled gauge "1 once the log grew and nothing was delivered for ${stall}s (said on stderr), until delivery moves again." "${m_stalled[0]:-}" "${m_stalled[1]:-}"
+    [ "$keep" -gt 0 ] && per_log freed_bytes gauge "Bytes retention has freed from the log's start (delivered lines beyond maxAge or the log's share of maxSize)." "${m_freed[0]:-}" "${m_freed[1]:-}"
+    family volume_used_bytes gauge "Bytes both logs and the rejected documents take in the shared volume (allocated: freed holes do not count)."
+    M+="webserver_log_agent_volume_used_bytes $used"$'\n'
+    if [ "$volume_limit" -gt 0 ]; then
+        family volume_limit_bytes gauge "The shared volume's sizeLimit: beyond it the kubelet evicts the Pod."
+        M+="webserver_log_agent_volume_limit_bytes $volume_limit"$'\n'
+    fi
+    if [ -n "$rejected" ]; then
+        family rejected_bytes gauge "Size of the documents the service rejected inside accepted bulk requests (.agent/rejected.json)."
+        size=0
+        [ -n "${STAT[$rejected]:-}" ] && size=${STAT[$rejected]#* }
+        M+="webserver_log_agent_rejected_bytes $size"$'\n'
+    fi
+    rs_counter lines_sent_total "Lines rsyslogd handed to its output since it started." deliver/processed
+    rs_counter lines_failed_total "Lines rsyslogd's output gave up on (dropped, not retried) since it started." deliver/failed
+    rs_counter output_suspensions_total "Times the output was suspended (destination unreachable or refusing) since rsyslogd started." deliver/suspended
+    rs_counter bulk_error_replies_total "Bulk requests the service answered with an error since rsyslogd started (omelasticsearch's failed.es)." omelasticsearch/failed.es
+    if [ -n "${RS[resource-usage/utime]:-}" ]; then
+        us=$((RS[resource-usage/utime] + RS[resource-usage/stime]))
+        family rsyslogd_cpu_seconds_total counter "CPU time rsyslogd used since it started."
+        printf -v us '%d.%06d' $((us / 1000000)) $((us % 1000000))
+        M+="webserver_log_agent_rsyslogd_cpu_seconds_total $us"$'\n'
+        family rsyslogd_max_rss_bytes gauge "rsyslogd's largest resident memory."
+        M+="webserver_log_agent_rsyslogd_max_rss_bytes $((RS[resource-usage/maxrss] * 1024))"$'\n'
+    fi
+    family draining gauge "1 from TERM until the agent exits: delivering to the end of both logs (the drain)."
+    M+="webserver_log_agent_draining ${draining:-0}"$'\n'
+    printf '%s' "$M" >"$state/metrics.prom.new" && mv -f -- "$state/metrics.prom.new" "$state/metrics.prom"
+}
+
+heartbeat() { # while waiting before rsyslogd starts: the metrics (and so the liveness) kept fresh
+    local now
+    stat_all
+    printf -v now '%(%s)T' -1
+    write_metrics "$now"
+}
+
 cd "$dir" || exit 1
 require_userland
 mkdir -p "$state" "$agent_dir" || exit 1
 rm -f "$state/tick"
 mkfifo "$state/tick" && exec 9<>"$state/tick" || exit 1
+# impstats' file (components/agentConf.ts), read by write_metrics; the metrics are there from the start.
+conf_value log.file && stats=$VAL
+heartbeat
 
 # rsyslogd runs on with a config it partly rejects (an input or action left out), and an input
 # whose action is missing reads lines that go nowhere: refuse any error before reading a line.
@@ -368,6 +514,7 @@ while kill -0 "$agent" 2>/dev/null; do
         follow "$i" || continue
         # Nothing recorded yet: nothing delivered, as far as a stall goes.
         delivered "$i" || { watch_stall "$i" "$now" 0; continue; }
+        dlv[i]=$OFFS
         watch_stall "$i" "$now" "$OFFS"
         # imfile's position, kept where a kill cannot cut it short (two slots, repair_state).
         if [ "$OFFS" != "${backed[i]:-}" ]; then
@@ -390,6 +537,7 @@ while kill -0 "$agent" 2>/dev/null; do
             start_rsyslogd
         fi
     fi
+    write_metrics "$now"
     [ -n "$draining" ] && drain_pass
     # Once a second; a trapped TERM interrupts the wait.
     read -rt 1 -u 9 _ || true

@@ -10,6 +10,7 @@ import { awaitShipped, lastRequestBefore, LoadResult, loadPod, loadPrefix, summa
 import { requestInPod, volumeMountpoint } from "../../scripts/lib/pod";
 import { podman } from "../../scripts/lib/podman";
 import { nothingLeft, report, RunningPod, startPod } from "./harness";
+import { parsePrometheus, Samples } from "../helpers/prometheus";
 import { DestinationUnderTest, killUnderLoad, outageUnderLoad, retentionWhileDown } from "./destinationFaults";
 import { ReceiverPod, startReceiverPod } from "../../scripts/lib/receiverPod";
 
@@ -130,6 +131,52 @@ describe("e2e: delivery to a syslog receiver on podman (production Pod, RELP, re
             probeArrivals.map((a) => a.length),
             "every probe arrived once",
         ).to.deep.equal(probes.map(() => 1));
+    });
+
+    it("nginx serves the agent's metrics on the metrics port, in Prometheus' format; they agree with what the receiver counted", async () => {
+        // From inside the pod (its loopback), as a scraper on the pod network would reach the port.
+        const scrape = () =>
+            pod!.exec("sidecar-container", [
+                "bash",
+                "-c",
+                `exec 3<>/dev/tcp/127.0.0.1/${AGENT.metrics.port} && printf 'GET ${AGENT.metrics.path} HTTP/1.0\\r\\n\\r\\n' >&3 && cat <&3`,
+            ]);
+        const sample = (s: Samples, name: string, log?: string) =>
+            s.get(`webserver_log_agent_${name}${log ? `{log="${log}"}` : ""}`);
+        const received = () => receiver!.messages().filter((m) => m.app.startsWith("nginx-")).length;
+        let response = "";
+        let s: Samples = new Map();
+        const deadline = Date.now() + 60_000;
+        for (;;) {
+            response = scrape();
+            s = parsePrometheus(response.slice(response.indexOf("\r\n\r\n") + 4));
+            const caughtUp = ["access", "error"].every((log) => sample(s, "backlog_bytes", log) === 0);
+            if (caughtUp && sample(s, "lines_sent_total") === received()) break;
+            if (Date.now() > deadline)
+                throw new Error(`the metrics never agreed with the receiver's ${received()} lines:\n${response}`);
+            await new Promise((r) => setTimeout(r, 1000));
+        }
+        const head = response.slice(0, response.indexOf("\r\n\r\n"));
+        report(
+            `metrics: ${head.split("\r\n")[0]}; lines sent ${sample(s, "lines_sent_total")} = ${received()} at the receiver; volume ${sample(s, "volume_used_bytes")} of ${sample(s, "volume_limit_bytes")} B`,
+        );
+        expect(head).to.match(/^HTTP\/1\.[01] 200 /);
+        expect(head).to.match(/^Content-Type: text\/plain; version=0\.0\.4/im);
+        expect(sample(s, "lines_failed_total")).to.equal(0);
+        // The production preset's logVolume.sizeLimit.
+        expect(sample(s, "volume_limit_bytes")).to.equal(256 * MiB);
+        // A scrape is not an access-log line: nginx logs nothing for the metrics server.
+        const before = received();
+        scrape();
+        requestInPod(pod!.name, "/after-scrape", PORT);
+        await awaitProgress(
+            () => {
+                const arrived = receiver!.messages().some((m) => m.msg.includes("GET /after-scrape "));
+                return { done: arrived, progress: received() };
+            },
+            { stallMs: STALL_MS },
+        );
+        expect(received() - before, "only the request after the scrape arrived").to.equal(1);
     });
 
     /** The pod, its destination (the receiver) and what a stopped receiver may take twice. */

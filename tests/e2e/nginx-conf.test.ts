@@ -1,6 +1,6 @@
 // Every nginx.conf the component manages, checked by nginx itself (`nginx -t`) in the image the
 // e2e runs (the nginx the production preset pins, or its stand-in): the restricted profile's and,
-// with a destination, the JSON access log in either profile.
+// with a destination, the JSON access log and the log agent's metrics server in either profile.
 import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
@@ -28,16 +28,16 @@ describe("e2e: nginx accepts every config the component manages (nginx -t)", fun
             if (!restricted && !jsonAccessLog) continue; // the image's own config
             it(`${restricted ? "restricted" : "baseline"}${jsonAccessLog ? ", JSON access log" : ""}`, () => {
                 const file = `${restricted}-${jsonAccessLog}.conf`;
-                fs.writeFileSync(path.join(dir, file), nginxConf({ restricted, jsonAccessLog }));
+                // With a destination the component also serves the log agent's metrics (manifest.ts).
+                const conf = () => nginxConf({ restricted, jsonAccessLog, agentMetrics: jsonAccessLog });
+                fs.writeFileSync(path.join(dir, file), conf());
                 const r = test(file);
                 report(`${image}: ${(r.stderr + r.stdout).trim().split("\n").pop()}`);
                 expect(r.code, r.stderr).to.equal(0);
                 // ... and a broken one is refused, so the check can fail.
                 fs.writeFileSync(
                     path.join(dir, "broken.conf"),
-                    nginxConf({ restricted, jsonAccessLog })
-                        .replace("escape=json", "escape=jsn")
-                        .replace("worker_connections", "worker_connectons"),
+                    conf().replace("escape=json", "escape=jsn").replace("worker_connections", "worker_connectons"),
                 );
                 expect(test("broken.conf").code).to.not.equal(0);
             });

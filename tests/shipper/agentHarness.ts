@@ -61,6 +61,7 @@ export class AgentProcess extends ShipperRun {
                 logDir: this.dir,
                 ageCheckpointSeconds: o.ageEverySeconds,
                 terminationGracePeriodSeconds: o.terminationGracePeriodSeconds,
+                volumeLimitBytes: o.volumeLimitBytes,
             },
         );
     }

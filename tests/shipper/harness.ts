@@ -25,6 +25,8 @@ export interface ShipperOptions {
     outputCapBytes?: number;
     /** The Pod's terminationGracePeriodSeconds, which the drain deadline comes from. @default Kubernetes' 30 */
     terminationGracePeriodSeconds?: number;
+    /** The log volume's sizeLimit in bytes, which the agent's metrics show. @default 0 (none) */
+    volumeLimitBytes?: number;
 }
 
 /** Pads test lines to about the length of an nginx access-log line (~110 bytes). */

@@ -432,6 +432,9 @@ describe("destination (the log agent)", () => {
             // until neither log grew for a pass.
             "28",
             "1",
+            // No logVolume.sizeLimit to show beside the volume used; the metrics every 5 s.
+            "0",
+            "5",
         ]);
         expect(c.volumeMounts).to.deep.equal([
             { name: "shared-logs", mountPath: "/var/log/nginx" },
@@ -533,6 +536,74 @@ describe("destination (the log agent)", () => {
         if (r.error) throw new Error(`shellcheck is needed: ${r.error}`);
         expect(r.stdout, "shellcheck findings").to.equal("");
         expect(r.status).to.equal(0);
+    });
+
+    describe("delivery you can watch: the agent's metrics", () => {
+        const nginxOf = (args: WebserverPodArgs) =>
+            manifests(args).pod!.spec.containers.find((c) => c.name === "nginx-container")!;
+
+        it("nginx serves the metrics file agent.sh writes, on a named port, logging nothing; only with a destination", () => {
+            const m = manifests({ destination: DEST });
+            const conf = m.nginxConfig!.data["nginx.conf"];
+            const server = conf.slice(conf.indexOf(`listen       ${AGENT.metrics.port};`));
+            expect(server).to.contain("access_log   off;");
+            expect(server).to.contain(`location = ${AGENT.metrics.path} {`);
+            expect(server).to.contain(`alias /var/log/nginx/${AGENT.metrics.file};`);
+            expect(server).to.contain('default_type "text/plain; version=0.0.4; charset=utf-8";');
+            expect(nginxOf({ destination: DEST }).ports).to.deep.include({
+                name: "metrics",
+                containerPort: AGENT.metrics.port,
+                protocol: "TCP",
+            });
+            // Without a destination there is no agent: no metrics server, no port (restricted manages nginx.conf too).
+            const without = manifests({ security: "restricted" });
+            expect(without.nginxConfig!.data["nginx.conf"]).to.not.contain(String(AGENT.metrics.port));
+            expect(nginxOf({ security: "restricted" }).ports!.map((p) => p.name)).to.deep.equal(["http"]);
+        });
+
+        it("rsyslogd's counters reach agent.sh through impstats' file in the agent's state dir", () => {
+            const conf = agentConf({ kind: "syslog", host: "logs.example.com", port: 2514, protocol: "relp" });
+            expect(conf).to.contain(
+                `module(load="impstats" interval="${AGENT.metrics.everySeconds}" format="json" resetCounters="off"\n` +
+                    `       log.syslog="off" log.file="/var/log/nginx/.agent/${AGENT.metrics.statsFile}")`,
+            );
+        });
+
+        it("agent.sh gets the volume's sizeLimit in bytes and the metrics' period as its last arguments", () => {
+            const c = sidecarOf({ destination: DEST, logVolume: { sizeLimit: "256Mi" } });
+            expect(c.command!.slice(-2)).to.deep.equal([String(256 * 2 ** 20), String(AGENT.metrics.everySeconds)]);
+        });
+
+        describe("the sidecar's liveness with a destination: the metrics file is fresh", () => {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "liveness-"));
+            after(() => fs.rmSync(dir, { recursive: true, force: true }));
+            const probe = sidecarOf({ destination: DEST, probes: { sidecarLiveness: {} } }).livenessProbe!;
+            // The probe's own command, run by bash as the kubelet runs it in the container, on a file here.
+            const alive = () => {
+                const [cmd, ...rest] = probe.exec!.command.map((a) => a.replaceAll("/var/log/nginx/", `${dir}/`));
+                return spawnSync(cmd, rest, { encoding: "utf8" }).status;
+            };
+            const file = path.join(dir, AGENT.metrics.file);
+
+            it("fails while there is no metrics file", () => {
+                expect(probe.exec!.command[0]).to.equal("bash");
+                expect(alive()).to.not.equal(0);
+            });
+            it("passes when it was written within staleSeconds, fails once it is older", () => {
+                fs.mkdirSync(path.dirname(file), { recursive: true });
+                fs.writeFileSync(file, "");
+                const now = Date.now() / 1000;
+                fs.utimesSync(file, now - AGENT.metrics.staleSeconds + 5, now - AGENT.metrics.staleSeconds + 5);
+                expect(alive()).to.equal(0);
+                fs.utimesSync(file, now - AGENT.metrics.staleSeconds - 1, now - AGENT.metrics.staleSeconds - 1);
+                expect(alive()).to.not.equal(0);
+            });
+            it("without a destination it stays the volume check", () => {
+                expect(
+                    sidecarOf({ shipper: "stream", probes: { sidecarLiveness: {} } }).livenessProbe!.exec!.command,
+                ).to.deep.equal(["test", "-d", "/var/log/nginx"]);
+            });
+        });
     });
 
     describe("the component", () => {

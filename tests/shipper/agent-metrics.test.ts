@@ -1,0 +1,216 @@
+// The log agent's metrics (components/shipper/agent.sh, write_metrics: the file nginx serves on
+// the metrics port) against what a bulk API on this machine counted and what the files hold: every
+// figure is checked against an observation the test makes itself, never the agent's own records.
+// The agent runs as in the sidecar (tests/shipper/agentHarness.ts); the service is a small HTTP
+// server that stores each document's message, refuses documents whose message starts with "bad"
+// (a mapping error), and can be taken down and brought back on the same port.
+import { expect } from "chai";
+import * as fs from "fs";
+import * as http from "http";
+import * as net from "net";
+import { AGENT } from "../../components";
+import { ElasticsearchTarget } from "../../components/model";
+import { parsePrometheus, Samples } from "../helpers/prometheus";
+import { AgentProcess, accessRecordOf } from "./agentHarness";
+import { report, until } from "./harness";
+
+const MiB = 2 ** 20;
+
+/** A bulk API that stores every document's message, refusing (400, inside a 200) those starting with "bad". */
+class CountingBulkApi {
+    readonly stored: string[] = [];
+    readonly refused: string[] = [];
+    private server = http.createServer((req, res) => {
+        let body = "";
+        req.on("data", (d) => (body += d));
+        req.on("end", () => {
+            res.setHeader("content-type", "application/json");
+            if (req.method !== "POST" || !body.trim()) return void res.end("{}");
+            const docs = body
+                .split("\n")
+                .filter(Boolean)
+                .filter((_, i) => i % 2 === 1)
+                .map((d) => String(JSON.parse(d).message));
+            const items = docs.map((m) => {
+                if (m.startsWith("bad")) {
+                    this.refused.push(m);
+                    return { create: { status: 400, error: { type: "document_parsing_exception", reason: "bad" } } };
+                }
+                this.stored.push(m);
+                return { create: { status: 201 } };
+            });
+            res.end(JSON.stringify({ took: 1, errors: items.some((i) => i.create.status >= 400), items }));
+        });
+    });
+    private port = 0;
+
+    async up(): Promise<ElasticsearchTarget> {
+        await new Promise<void>((r) => this.server.listen(this.port, "127.0.0.1", () => r()));
+        this.port = (this.server.address() as net.AddressInfo).port;
+        return { kind: "elasticsearch", server: `http://127.0.0.1:${this.port}`, query: "", index: "nginx" };
+    }
+
+    /** Stops listening and drops open connections: the agent's next request is refused. */
+    async down(): Promise<void> {
+        const closed = new Promise((r) => this.server.close(r));
+        this.server.closeAllConnections();
+        await closed;
+    }
+
+    count(prefix: string): number {
+        return this.stored.filter((m) => m.startsWith(prefix)).length;
+    }
+}
+
+/** The agent's metrics file as a scraper would read it (strictly parsed), or no samples before its first. */
+function metricsOf(r: AgentProcess): Samples {
+    const f = r.file(AGENT.metrics.file);
+    return fs.existsSync(f) ? parsePrometheus(fs.readFileSync(f, "utf8")) : new Map();
+}
+
+const metric = (s: Samples, name: string, log?: "access" | "error") =>
+    s.get(`webserver_log_agent_${name}${log ? `{log="${log}"}` : ""}`);
+
+/** nginx's JSON access line with `message` and its @timestamp at `at` (nginx's $time_iso8601, UTC). */
+const accessLine = (message: string, at = new Date()) =>
+    accessRecordOf({ message, "@timestamp": at.toISOString().replace(/\.\d+Z$/, "+00:00") });
+
+describe("log agent metrics: what it says against what the service counted (plain processes, no podman)", function () {
+    // A safety limit: each wait below has its own bound.
+    this.timeout(5 * 60_000);
+    let api: CountingBulkApi | undefined;
+    let run: AgentProcess | undefined;
+    afterEach(async () => {
+        if (run) await run.dispose();
+        if (api) await api.down().catch(() => undefined);
+        run = api = undefined;
+    });
+
+    it("agree with the service and the files: bytes and lines delivered, rejected, nothing behind, the volume used", async () => {
+        api = new CountingBulkApi();
+        const r = (run = new AgentProcess(await api.up(), { volumeLimitBytes: 256 * MiB }));
+        r.start();
+        const n = 400;
+        const bad = 7;
+        r.write(
+            "access.log",
+            Array.from({ length: n }, (_, i) => accessLine(i % 50 === 3 && i / 50 < bad ? `bad ${i}` : `ok ${i}`)),
+        );
+        r.write(
+            "error.log",
+            Array.from({ length: 30 }, (_, i) => `2026/12/06 10:00:00 [error] 7#7: e ${i}`),
+        );
+        await until(
+            "every line answered by the service",
+            120_000,
+            () => api!.stored.length + api!.refused.length >= n + 30,
+            () => r.err.slice(-2000),
+        );
+        const size = (log: string) => fs.statSync(r.file(log)).size;
+        const allocated = (log: string) => fs.statSync(r.file(log)).blocks * 512;
+        const rejectedFile = r.file(`.agent/${AGENT.rejectedFile}`);
+        let s: Samples = new Map();
+        await until(
+            "the metrics to show both logs delivered to their end",
+            30_000,
+            () => {
+                s = metricsOf(r);
+                return (
+                    metric(s, "delivered_bytes", "access") === size("access.log") &&
+                    metric(s, "delivered_bytes", "error") === size("error.log") &&
+                    metric(s, "lines_sent_total") === api!.stored.length + api!.refused.length
+                );
+            },
+            () => [...s].map(([k, v]) => `${k} ${v}`).join("\n"),
+        );
+        const used = allocated("access.log") + allocated("error.log") + fs.statSync(rejectedFile).blocks * 512;
+        report(
+            `service: ${api.stored.length} stored, ${api.refused.length} refused; metrics: sent ${metric(s, "lines_sent_total")}, ` +
+                `failed ${metric(s, "lines_failed_total")}, bulk errors ${metric(s, "bulk_error_replies_total")}, ` +
+                `rejected ${metric(s, "rejected_bytes")} B, volume ${metric(s, "volume_used_bytes")} of ${metric(s, "volume_limit_bytes")} B, ` +
+                `rsyslogd ${metric(s, "rsyslogd_cpu_seconds_total")} CPU s`,
+        );
+        expect(api.refused.length).to.equal(bad);
+        expect(metric(s, "lines_sent_total")).to.equal(n + 30);
+        expect(metric(s, "lines_failed_total")).to.equal(0);
+        expect(metric(s, "bulk_error_replies_total")).to.equal(bad);
+        expect(metric(s, "rejected_bytes")).to.equal(fs.statSync(rejectedFile).size);
+        for (const log of ["access", "error"] as const) {
+            expect(metric(s, "log_size_bytes", log), log).to.equal(size(`${log}.log`));
+            expect(metric(s, "backlog_bytes", log), log).to.equal(0);
+            expect(metric(s, "oldest_undelivered_age_seconds", log), log).to.equal(0);
+            expect(metric(s, "delivery_stalled", log), log).to.equal(0);
+        }
+        expect(metric(s, "volume_used_bytes")).to.equal(used);
+        expect(metric(s, "volume_limit_bytes")).to.equal(256 * MiB);
+        expect(metric(s, "draining")).to.equal(0);
+        expect(metric(s, "rsyslogd_cpu_seconds_total")).to.be.greaterThan(0);
+        // rsyslogd's counters are read from impstats' file, which each pass empties.
+        expect(fs.statSync(r.file(`.agent/${AGENT.metrics.statsFile}`)).size).to.be.below(8192);
+    });
+
+    it("during an outage: the backlog in bytes, the oldest line's age from its own time, the stall; written on (the liveness); caught up after", async () => {
+        api = new CountingBulkApi();
+        const r = (run = new AgentProcess(await api.up()));
+        r.start();
+        // Past byte 512 before the outage: imfile records its position once out of turn when a log
+        // reaches the 512 bytes its file id hashes (agent.sh's rewind_first_record says more).
+        const early = 3;
+        r.write(
+            "access.log",
+            Array.from({ length: early }, (_, i) => accessLine(`before ${i}`)),
+        );
+        await until("the first lines stored", 30_000, () => api!.count("before") === early);
+        await api.down();
+        const from = fs.statSync(r.file("access.log")).size;
+        // Lines nginx stamped two minutes ago (a request it logged then, read now).
+        const stamped = new Date(Date.now() - 120_000);
+        const k = 40;
+        r.write(
+            "access.log",
+            Array.from({ length: k }, (_, i) => accessLine(`down ${i}`, stamped)),
+        );
+        const to = fs.statSync(r.file("access.log")).size;
+        let s: Samples = new Map();
+        await until(
+            "the stall in the metrics",
+            AGENT.stallReportSeconds * 1000 + 60_000,
+            () => metric((s = metricsOf(r)), "delivery_stalled", "access") === 1,
+            () => r.err.slice(-2000),
+        );
+        const age = metric(s, "oldest_undelivered_age_seconds", "access")!;
+        const written = fs.statSync(r.file(AGENT.metrics.file)).mtimeMs;
+        await until("the metrics written again while the service is down", 30_000, () => {
+            return fs.statSync(r.file(AGENT.metrics.file)).mtimeMs > written;
+        });
+        const delivered = metric(s, "delivered_bytes", "access")!;
+        report(
+            `down: backlog ${metric(s, "backlog_bytes", "access")} B of ${to - from} B written, position ${delivered - from} B past the outage's start, oldest age ${age}s (stamped ${Math.round((Date.now() - stamped.getTime()) / 1000)}s ago)`,
+        );
+        expect(from).to.be.above(512);
+        expect(delivered).to.equal(from);
+        expect(metric(s, "backlog_bytes", "access")).to.equal(to - from);
+        expect(age).to.be.at.least(120);
+        expect(age).to.be.at.most(Math.ceil((Date.now() - stamped.getTime()) / 1000));
+        await api.up();
+        await until("every line stored", 60_000, () => api!.count("down") === k);
+        await until(
+            "the metrics caught up",
+            30_000,
+            () => {
+                s = metricsOf(r);
+                return (
+                    metric(s, "backlog_bytes", "access") === 0 &&
+                    metric(s, "delivery_stalled", "access") === 0 &&
+                    metric(s, "lines_sent_total") === early + k
+                );
+            },
+            () => [...s].map(([key, v]) => `${key} ${v}`).join("\n"),
+        );
+        expect(metric(s, "oldest_undelivered_age_seconds", "access")).to.equal(0);
+        expect(api.stored).to.deep.equal([
+            ...Array.from({ length: early }, (_, i) => `before ${i}`),
+            ...Array.from({ length: k }, (_, i) => `down ${i}`),
+        ]);
+    });
+});
