@@ -16,7 +16,23 @@ export const RETENTION_LAYOUT = {
     agentStateBlocksPerLog: 3,
     /** The least each log may keep: room for its newest, partly shipped lines and a pass's growth. */
     minKeepBytesPerLog: 64 * 1024,
+    /**
+     * Of logVolume.sizeLimit, the share the log agent keeps free of the logs: past the rest (the
+     * volume's bound) it drops the oldest undelivered lines instead of letting the kubelet evict the
+     * Pod. It holds the writes between the agent's pass and the kubelet's measurement of the volume
+     * (every 10 s or so: 25 MiB of a 256Mi volume is over a minute at 1000 requests a second).
+     */
+    volumeHeadroomShare: 0.1,
 } as const;
+
+/**
+ * The log agent's hard bound on its volume, in bytes, for a logVolume.sizeLimit of `sizeLimitBytes`:
+ * beyond it the oldest undelivered lines are dropped, counted and said in a gap record
+ * (components/shipper/agent.sh, overflow_check), so the logs never get the Pod evicted.
+ */
+export function volumeBoundBytes(sizeLimitBytes: number): number {
+    return Math.floor(sizeLimitBytes * (1 - RETENTION_LAYOUT.volumeHeadroomShare));
+}
 
 /** The shippers that retain: the stream shipper, and the log agent of a destination. */
 export type RetainingShipper = "stream" | "agent";

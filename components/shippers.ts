@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { AGENT, DRAIN, drainSeconds, SEED, STREAM_SHIPPER } from "./defaults";
 import { RetentionSettings } from "./model";
-import { RetainingShipper, retentionBudget } from "./retention";
+import { RetainingShipper, retentionBudget, volumeBoundBytes } from "./retention";
 
 /** The seed's shipper, with its period: print both log files every `periodSeconds`. */
 export function catLoopCommand(periodSeconds: number = SEED.catLoopPeriodSeconds): string[] {
@@ -120,5 +120,7 @@ export function agentCommand(confPath: string, retention?: RetentionSettings, pl
         ...drainArgs(place),
         String(place.volumeLimitBytes ?? 0),
         String(AGENT.metrics.everySeconds),
+        // The volume's bound: with retention and a sizeLimit (without retention nothing is freed at all).
+        String(retention && place.volumeLimitBytes ? volumeBoundBytes(place.volumeLimitBytes) : 0),
     ];
 }

@@ -523,7 +523,11 @@ EOF
     cd "$dir"
     resolve append go.mod "replace github.com/pulumi/pulumi-kubernetes/sdk/v4 => github.com/pulumi/pulumi-kubernetes/sdk/v4 v4.25.0"
     resolve go get "github.com/pulumi/pulumi-kubernetes/provider/v4@$KUBERNETES_PROVIDER_MODULE_VERSION"
+    # (go list names a module's directory only once it is in the module cache: fetched, and checked
+    # against go.sum, first.)
+    go mod download github.com/pulumi/pulumi-kubernetes/provider/v4
     src=$(go list -m -f '{{.Dir}}' github.com/pulumi/pulumi-kubernetes/provider/v4)
+    [ -n "$src" ] || { echo "the provider's module is not in the module cache"; exit 1; }
     python3 -c 'import json,sys; json.dump(json.load(open(sys.argv[1])), open(sys.argv[2], "w"), separators=(",", ":"))' \
       "$src/cmd/pulumi-resource-kubernetes/schema.json" provider/schema-embed.json
     cp "$src/cmd/pulumi-resource-kubernetes/terraform-mapping.json" provider/terraform-mapping-embed.json

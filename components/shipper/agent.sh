@@ -5,7 +5,7 @@
 # receiver). With retention, this script frees the oldest bytes of each log -- only bytes the
 # agent has delivered -- so the volume stays within a bound.
 #
-#   agent.sh DIR CONF KEEP_BYTES MAX_AGE_SECONDS AGE_CHECKPOINT_SECONDS BLOCK_BYTES MIN_PUNCH_BYTES HEAD_BYTES STALL_SECONDS DRAIN_SECONDS QUIET_PASSES VOLUME_LIMIT_BYTES METRICS_EVERY
+#   agent.sh DIR CONF KEEP_BYTES MAX_AGE_SECONDS AGE_CHECKPOINT_SECONDS BLOCK_BYTES MIN_PUNCH_BYTES HEAD_BYTES STALL_SECONDS DRAIN_SECONDS QUIET_PASSES VOLUME_LIMIT_BYTES METRICS_EVERY OVERFLOW_BYTES
 #
 #   DIR              where nginx writes access.log and error.log (the shared emptyDir)
 #   CONF             rsyslog.conf (its workDirectory is DIR/.agent/)
@@ -19,6 +19,8 @@
 #   QUIET_PASSES     ... and until neither log grew for this many passes (a second each)
 #   VOLUME_LIMIT_BYTES  the shared volume's sizeLimit (0: none), beside what it holds in the metrics
 #   METRICS_EVERY    seconds between two writes of DIR/.shipper/metrics.prom (write_metrics)
+#   OVERFLOW_BYTES   the volume's hard bound, below VOLUME_LIMIT_BYTES: past it the oldest undelivered
+#                    lines are dropped, counted and said (overflow_check); 0: none
 #
 # The component renders retention.sh and this file into the sidecar's command
 # (components/shippers.ts). Needs bash, coreutils, util-linux's fallocate (retention), rsyslogd
@@ -36,7 +38,7 @@
 set -u
 
 dir=$1 conf=$2 keep=$3 max_age=$4 age_every=$5 block=$6 min_punch=$7 head=$8 stall=$9 drain_seconds=${10} quiet=${11}
-volume_limit=${12} metrics_every=${13}
+volume_limit=${12} metrics_every=${13} overflow=${14}
 state=$dir/.shipper
 agent_dir=$dir/.agent
 logs=(access.log error.log)
@@ -156,7 +158,8 @@ rewind_first_record() { # INDEX: the line imfile may have recorded before sendin
     cur=$(stat -c %i "$f" 2>/dev/null) || return 0
     pre=$(head -c 511 "$f"; printf x) pre=${pre%x}
     [ "${#pre}" -eq 511 ] || return 0
-    rest=$(tail -c +512 "$f" | head -c "$head"; printf x) rest=${rest%x}
+    # (up to byte `head` only: past it retention may have punched holes, which read as NUL bytes)
+    rest=$(tail -c +512 "$f" | head -c "$((head - 511))"; printf x) rest=${rest%x}
     [[ $rest == *$'\n'* ]] || return 0
     start=0
     if [[ $pre == *$'\n'* ]]; then
@@ -301,6 +304,28 @@ tls_stamp() { # the mounted TLS material's inodes, sizes and times (the kubelet 
     TLS_STAMP=$(stat -L -c '%i %s %Y %n' -- "$AGENT_TLS_DIR"/* 2>/dev/null)
 }
 
+stop_rsyslogd() { # TERM rsyslogd and wait for it; never let it record a position past a line it did not deliver
+    local i st pre=()
+    for i in "${!logs[@]}"; do
+        OFFS=""
+        [ -n "${ino[i]:-}" ] && delivered "$i"
+        pre[i]=$OFFS
+    done
+    kill -TERM "$agent" 2>/dev/null
+    # (a TERM of our own, trapped, ends a wait early: rsyslogd must have exited before its state is read)
+    while kill -0 "$agent" 2>/dev/null; do wait "$agent"; done
+    # As it exits, rsyslogd records imfile's position past the line its output holds for a retry
+    # (the destination down), and drops that line: a restart would skip it. So a position that
+    # moved at the stop is taken back to the one recorded before it (at most recordEveryLines
+    # lines back: those are delivered again).
+    for i in "${!logs[@]}"; do
+        if [ -z "${pre[i]}" ] || ! delivered "$i" || [ "$OFFS" -le "${pre[i]}" ]; then continue; fi
+        for st in "$agent_dir/imfile-state:${ino[i]}" "$agent_dir/imfile-state:${ino[i]}:"*; do
+            [ -f "$st" ] && write_state "$st" "${logs[i]}" "${pre[i]}"
+        done
+    done
+}
+
 start_rsyslogd() {
     # rsyslogd rewrites a state file in place (truncate, then write): a kill -9 between the two, seen
     # under a CPU limit, leaves it empty, and imfile would read the log again from its start.
@@ -345,22 +370,115 @@ epoch_of() { # YEAR MONTH DAY HOUR MINUTE SECOND (UTC): seconds since 1970, into
     EPOCH=$(((era * 146097 + doe - 719468) * 86400 + 10#$4 * 3600 + 10#$5 * 60 + 10#$6))
 }
 
+line_time() { # LINE: when nginx wrote it, from its own time, into EPOCH and its text into WHEN (both "" if it has none)
+    local iso='"@timestamp":"(([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})([+-])([0-9]{2}):([0-9]{2}))"'
+    local err='^(([0-9]{4})/([0-9]{2})/([0-9]{2}) ([0-9]{2}):([0-9]{2}):([0-9]{2})) '
+    EPOCH="" WHEN=""
+    if [[ $1 =~ $iso ]]; then # the JSON access log's $time_iso8601, with nginx's UTC offset
+        WHEN=${BASH_REMATCH[1]}
+        epoch_of "${BASH_REMATCH[@]:2:6}"
+        EPOCH=$((EPOCH - ${BASH_REMATCH[8]}1 * (10#${BASH_REMATCH[9]} * 3600 + 10#${BASH_REMATCH[10]} * 60)))
+    elif [[ $1 =~ $err ]]; then # the error log's time (nginx's, UTC in its image)
+        WHEN=${BASH_REMATCH[1]}
+        epoch_of "${BASH_REMATCH[@]:2:6}"
+    fi
+}
+
 line_age() { # INDEX OFFSET NOW: seconds since nginx wrote the line at OFFSET, from its own time, into AGE ("" if it has none)
-    local line iso='"@timestamp":"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})([+-])([0-9]{2}):([0-9]{2})"'
-    local err='^([0-9]{4})/([0-9]{2})/([0-9]{2}) ([0-9]{2}):([0-9]{2}):([0-9]{2}) '
+    local line
     AGE=""
     line=$(tail -c +"$(($2 + 1))" -- "${logs[$1]}" 2>/dev/null | head -c 1024)
-    line=${line%%$'\n'*}
-    if [[ $line =~ $iso ]]; then # the JSON access log's $time_iso8601, with nginx's UTC offset
-        epoch_of "${BASH_REMATCH[@]:1:6}"
-        EPOCH=$((EPOCH - ${BASH_REMATCH[7]}1 * (10#${BASH_REMATCH[8]} * 3600 + 10#${BASH_REMATCH[9]} * 60)))
-    elif [[ $line =~ $err ]]; then # the error log's time (nginx's, UTC in its image)
-        epoch_of "${BASH_REMATCH[@]:1:6}"
-    else
-        return 0
-    fi
+    line_time "${line%%$'\n'*}"
+    [ -n "$EPOCH" ] || return 0
     AGE=$(($3 - EPOCH))
     [ "$AGE" -ge 0 ] || AGE=0
+}
+
+# The volume's hard bound (OVERFLOW_BYTES, components/retention.ts): below logVolume.sizeLimit, so
+# the kubelet never evicts the Pod -- deleting every line in its volume -- for the logs. Past it,
+# which only a destination away for longer than the volume holds can bring (retention has freed
+# every delivered byte by then), the oldest undelivered lines of the log with the larger backlog
+# are dropped: enough to bring the volume a tenth of the bound below it, whole lines, counted in
+# <log>.dropped ("<inode> <position> <lines so far> <bytes so far>", for the metrics) before
+# anything changes, and said -- on stderr, and in a gap record appended to error.log, which is
+# delivered in turn once the destination is back. rsyslogd is stopped meanwhile (it records its
+# position and lets go of the log) and started again at the first line kept.
+dropped_lines=() dropped_bytes=()
+volume_used() { # the bytes both logs and the rejected documents take, from this pass's stat, into USED
+    local f
+    USED=0
+    for f in "${logs[@]}" ${rejected:+"$rejected"}; do USED=$((USED + ${ALLOC[$f]:-0})); done
+}
+
+overflow_check() { # while the volume holds more than the bound
+    local i worst="" most=0 backlog
+    volume_used
+    [ "$USED" -gt "$overflow" ] || return 0
+    # Sized again: retention may have freed delivered bytes in this pass.
+    stat_all
+    volume_used
+    [ "$USED" -gt "$overflow" ] || return 0
+    for i in "${!logs[@]}"; do
+        if [ -z "${STAT[${logs[i]}]:-}" ] || [ -z "${dlv[i]:-}" ]; then continue; fi
+        backlog=$((${STAT[${logs[i]}]#* } - dlv[i]))
+        # Only what the bound already yielded to: undelivered bytes beyond the log's share.
+        [ "$backlog" -gt "$keep" ] && [ "$backlog" -gt "$most" ] && most=$backlog worst=$i
+    done
+    [ -n "$worst" ] || return 0
+    drop_oldest "$worst" $((USED - overflow + overflow / 10))
+}
+
+chunk() { # FILE OFFSET LENGTH: LENGTH bytes of FILE from OFFSET into CHUNK, trailing newlines kept
+    CHUNK=$(tail -c +"$(($2 + 1))" -- "$1" | head -c "$3"; printf x)
+    CHUNK=${CHUNK%x}
+}
+
+drop_oldest() { # INDEX BYTES: drop at least BYTES of the log's oldest undelivered lines (whole lines)
+    local i=$1 f=${logs[$1]} size from to lines first last st found="" gap LC_ALL=C # lengths in bytes
+    stop_rsyslogd
+    stat_all
+    size=${STAT[$f]#* }
+    delivered "$i" || OFFS=${dlv[i]}
+    from=$OFFS to=$((OFFS + $2))
+    [ "$to" -lt "$size" ] || to=$size
+    # On to the end of the line `to` falls in; never into a line nginx has not finished writing.
+    chunk "$f" "$to" 65536
+    if [[ $CHUNK == *$'\n'* ]]; then
+        CHUNK=${CHUNK%%$'\n'*} to=$((to + ${#CHUNK} + 1))
+    else
+        chunk "$f" "$((to > from + 65536 ? to - 65536 : from))" "$((to > from + 65536 ? 65536 : to - from))"
+        if [[ $CHUNK == *$'\n'* ]]; then CHUNK=${CHUNK##*$'\n'} to=$((to - ${#CHUNK})); else to=$from; fi
+    fi
+    lines=0
+    [ "$to" -gt "$from" ] && lines=$(tail -c +"$((from + 1))" -- "$f" | head -c "$((to - from))" | wc -l)
+    if [ "$lines" -eq 0 ]; then
+        start_rsyslogd
+        return 0
+    fi
+    chunk "$f" "$from" 1024
+    line_time "${CHUNK%%$'\n'*}"
+    first=${WHEN:-?}
+    chunk "$f" "$((to - from > 4096 ? to - 4096 : from))" "$((to - from > 4096 ? 4096 : to - from))"
+    CHUNK=${CHUNK%$'\n'}
+    line_time "${CHUNK##*$'\n'}"
+    last=${WHEN:-?}
+    dropped_lines[i]=$((${dropped_lines[i]:-0} + lines)) dropped_bytes[i]=$((${dropped_bytes[i]:-0} + to - from))
+    write_record "$f.dropped" "${ino[i]} $to ${dropped_lines[i]} ${dropped_bytes[i]}"
+    # imfile resumes at the first line kept; agent.sh's own copy says so too (repair_state).
+    for st in "$agent_dir/imfile-state:${ino[i]}" "$agent_dir/imfile-state:${ino[i]}:"*; do
+        [ -f "$st" ] || continue
+        found=1
+        write_state "$st" "$f" "$to"
+    done
+    [ -n "$found" ] || write_state "$agent_dir/imfile-state:${ino[i]}" "$f" "$to"
+    write_record "$f.delivered" "${ino[i]} $to"
+    backed[i]=$to saved[i]=$to dlv[i]=$to
+    gap="log-agent: $lines lines ($((to - from)) bytes) of $f written from $first to $last were dropped while the destination was unreachable: the log volume reached its bound of $overflow bytes (below logVolume.sizeLimit, $volume_limit), past which the kubelet would evict the Pod"
+    echo "$gap" >&2
+    # A line of nginx's error log, in its format: the gap's record reaches the destination in turn.
+    printf '%(%Y/%m/%d %H:%M:%S)T [warn] 0#0: %s\n' -1 "$gap" 2>/dev/null >>error.log ||
+        echo "$me: could not append that to error.log (is it writable by the agent's user?): the destination gets no record of the gap" >&2
+    start_rsyslogd
 }
 
 M=""
@@ -390,9 +508,7 @@ write_metrics() { # NOW: every metrics_every seconds, the figures into $state/me
     read_stats
     for i in "${!logs[@]}"; do
         f=${logs[i]}
-        [ -n "${STAT[$f]:-}" ] || continue
-        used=$((used + ${ALLOC[$f]:-0}))
-        [ "${STAT[$f]%% *}" = "${ino[i]:-}" ] || continue
+        if [ -z "${STAT[$f]:-}" ] || [ "${STAT[$f]%% *}" != "${ino[i]:-}" ]; then continue; fi
         size=${STAT[$f]#* }
         m_size[i]=$size m_done[i]=${dlv[i]:-0}
         [ "${m_done[i]}" -le "$size" ] || m_done[i]=$size
@@ -404,7 +520,8 @@ write_metrics() { # NOW: every metrics_every seconds, the figures into $state/me
         [ -n "${told[i]:-}" ] && m_stalled[i]=1
         [ "$keep" -gt 0 ] && m_freed[i]=$((freed[i] > head ? freed[i] - head : 0))
     done
-    [ -n "$rejected" ] && used=$((used + ${ALLOC[$rejected]:-0}))
+    volume_used
+    used=$USED
     M=""
     per_log log_size_bytes gauge "Bytes nginx has written to the log (its size)." "${m_size[0]:-}" "${m_size[1]:-}"
     per_log delivered_bytes gauge "Bytes of the log delivered: the agent's recorded read position, which moves only once the output has sent the lines (RELP: into its window)." "${m_done[0]:-}" "${m_done[1]:-}"
@@ -412,6 +529,12 @@ write_metrics() { # NOW: every metrics_every seconds, the figures into $state/me
     per_log oldest_undelivered_age_seconds gauge "Seconds since nginx wrote the oldest line not yet delivered, from the line's own time; 0 when none waits." "${m_age[0]:-}" "${m_age[1]:-}"
     per_log delivery_stalled gauge "1 once the log grew and nothing was delivered for ${stall}s (said on stderr), until delivery moves again." "${m_stalled[0]:-}" "${m_stalled[1]:-}"
     [ "$keep" -gt 0 ] && per_log freed_bytes gauge "Bytes retention has freed from the log's start (delivered lines beyond maxAge or the log's share of maxSize)." "${m_freed[0]:-}" "${m_freed[1]:-}"
+    if [ "$overflow" -gt 0 ]; then
+        per_log dropped_lines_total counter "Lines dropped undelivered at the volume's bound (each said in a gap record on error.log), ever." "${dropped_lines[0]:-0}" "${dropped_lines[1]:-0}"
+        per_log dropped_bytes_total counter "Bytes of those lines." "${dropped_bytes[0]:-0}" "${dropped_bytes[1]:-0}"
+        family volume_bound_bytes gauge "The volume's bound: past it the oldest undelivered lines are dropped, so the kubelet never evicts the Pod for the logs."
+        M+="webserver_log_agent_volume_bound_bytes $overflow"$'\n'
+    fi
     family volume_used_bytes gauge "Bytes both logs and the rejected documents take in the shared volume (allocated: freed holes do not count)."
     M+="webserver_log_agent_volume_used_bytes $used"$'\n'
     if [ "$volume_limit" -gt 0 ]; then
@@ -453,6 +576,12 @@ require_userland
 mkdir -p "$state" "$agent_dir" || exit 1
 rm -f "$state/tick"
 mkfifo "$state/tick" && exec 9<>"$state/tick" || exit 1
+# What the volume's bound dropped so far (overflow_check), for the metrics.
+for i in "${!logs[@]}"; do
+    read_record "${logs[i]}.dropped"
+    read -r -a rec <<<"$REC"
+    dropped_lines[i]=${rec[2]:-0} dropped_bytes[i]=${rec[3]:-0}
+done
 # impstats' file (components/agentConf.ts), read by write_metrics; the metrics are there from the start.
 conf_value log.file && stats=$VAL
 heartbeat
@@ -485,8 +614,7 @@ start_rsyslogd
 # Kubernetes' TERM goes to this script: it drains (retention.sh, drain_pass), then passes the TERM on
 # and waits, so rsyslogd records its positions.
 stop_agent() {
-    kill -TERM "$agent" 2>/dev/null
-    wait "$agent"
+    stop_rsyslogd
     exit 0
 }
 drain_pass() { # while draining: stop once both logs are delivered to their end and quiet, or at the deadline
@@ -532,11 +660,11 @@ while kill -0 "$agent" 2>/dev/null; do
         tls_stamp
         if [ "$TLS_STAMP" != "$old_stamp" ]; then
             echo "$me: the TLS material in $AGENT_TLS_DIR changed: restarting rsyslogd to take it" >&2
-            kill -TERM "$agent" 2>/dev/null
-            wait "$agent"
+            stop_rsyslogd
             start_rsyslogd
         fi
     fi
+    [ "$overflow" -gt 0 ] && [ -z "$draining" ] && overflow_check
     write_metrics "$now"
     [ -n "$draining" ] && drain_pass
     # Once a second; a trapped TERM interrupts the wait.

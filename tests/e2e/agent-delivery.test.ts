@@ -168,15 +168,21 @@ describe("e2e: delivery to a syslog receiver on podman (production Pod, RELP, re
         // A scrape is not an access-log line: nginx logs nothing for the metrics server.
         const before = received();
         scrape();
-        requestInPod(pod!.name, "/after-scrape", PORT);
+        requestInPod(pod!.name, "/?after=scrape", PORT);
         await awaitProgress(
             () => {
-                const arrived = receiver!.messages().some((m) => m.msg.includes("GET /after-scrape "));
+                const arrived = receiver!.messages().some((m) => m.msg.includes("GET /?after=scrape "));
                 return { done: arrived, progress: received() };
             },
             { stallMs: STALL_MS },
         );
-        expect(received() - before, "only the request after the scrape arrived").to.equal(1);
+        const after = receiver!
+            .messages()
+            .filter((m) => m.app.startsWith("nginx-"))
+            .slice(before)
+            .map((m) => `${m.app}: ${m.msg}`);
+        report(`after the scrape: ${JSON.stringify(after)}`);
+        expect(after, "only the request after the scrape arrived").to.have.length(1);
     });
 
     /** The pod, its destination (the receiver) and what a stopped receiver may take twice. */

@@ -432,9 +432,10 @@ describe("destination (the log agent)", () => {
             // until neither log grew for a pass.
             "28",
             "1",
-            // No logVolume.sizeLimit to show beside the volume used; the metrics every 5 s.
+            // No logVolume.sizeLimit to show beside the volume used; the metrics every 5 s; no bound.
             "0",
             "5",
+            "0",
         ]);
         expect(c.volumeMounts).to.deep.equal([
             { name: "shared-logs", mountPath: "/var/log/nginx" },
@@ -569,9 +570,25 @@ describe("destination (the log agent)", () => {
             );
         });
 
-        it("agent.sh gets the volume's sizeLimit in bytes and the metrics' period as its last arguments", () => {
+        it("agent.sh gets the volume's sizeLimit in bytes, the metrics' period and the volume's bound as its last arguments", () => {
             const c = sidecarOf({ destination: DEST, logVolume: { sizeLimit: "256Mi" } });
-            expect(c.command!.slice(-2)).to.deep.equal([String(256 * 2 ** 20), String(AGENT.metrics.everySeconds)]);
+            expect(c.command!.slice(-3)).to.deep.equal([
+                String(256 * 2 ** 20),
+                String(AGENT.metrics.everySeconds),
+                "0",
+            ]);
+            // With retention the bound is 90% of the sizeLimit.
+            const r = sidecarOf({
+                destination: DEST,
+                security: "restricted",
+                logVolume: { sizeLimit: "256Mi" },
+                retention: {},
+            });
+            expect(r.command!.slice(-3)).to.deep.equal([
+                String(256 * 2 ** 20),
+                String(AGENT.metrics.everySeconds),
+                String(Math.floor(256 * 2 ** 20 * 0.9)),
+            ]);
         });
 
         describe("the sidecar's liveness with a destination: the metrics file is fresh", () => {

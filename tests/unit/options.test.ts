@@ -221,8 +221,8 @@ describe("production options", () => {
                 terminationGracePeriodSeconds: 10,
                 destination: { syslog: { address: "logs.example.com:2514" } },
             }).pod!.spec;
-            // agent.sh's drain figures come before the volume's limit and the metrics' period.
-            expect(agent.containers[1].command!.slice(-4, -2)).to.deep.equal(["8", "1"]);
+            // agent.sh's drain figures come before the volume's limit, the metrics' period and its bound.
+            expect(agent.containers[1].command!.slice(-5, -3)).to.deep.equal(["8", "1"]);
             const deployment: any = render(
                 { shipper: "stream", terminationGracePeriodSeconds: 45, workload: "Deployment" },
                 "opts-grace",
