@@ -211,15 +211,15 @@ export const AGENT = {
     /**
      * Delivery you can watch: agent.sh writes the delivery figures (Prometheus' text format) to
      * `file` under the log directory every `everySeconds`, and nginx serves it at `path` on `port`
-     * (named `portName`); rsyslogd's counters come from impstats, every `everySeconds` too, through
-     * `statsFile` under the agent's state dir. The file's age is the sidecar's liveness: written
-     * during an outage too, older than `staleSeconds` only when agent.sh is stuck. Both files are a
-     * few KiB, inside RETENTION_LAYOUT.stateReserveBytes.
+     * (named `portName`). The file's age is the sidecar's liveness: written during an outage too,
+     * older than `staleSeconds` only when agent.sh is stuck. It is a few KiB, inside
+     * RETENTION_LAYOUT.stateReserveBytes. No rsyslogd counters: with impstats loaded (every 5 s), a
+     * kill -9 while catching up on a backlog sent up to 384 lines twice here, beyond the 128 that
+     * AGENT.recordEveryLines promises; not understood yet, so it stays out.
      */
     metrics: {
         file: ".shipper/metrics.prom",
         everySeconds: 5,
-        statsFile: "stats.json",
         port: 9180,
         portName: "metrics",
         path: "/metrics",

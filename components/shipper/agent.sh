@@ -57,7 +57,7 @@ ino=() saved=() freed=() last_pass=() ages=() backed=() moved=() told=() dlv=()
 # file that is not there), and the bytes each takes in the volume (ALLOC): one stat for all, since
 # a fork costs more than the rest of an idle pass.
 declare -A STAT=() ALLOC=()
-rejected="" stats=""
+rejected=""
 
 stat_all() {
     local in sz blocks unit name
@@ -344,22 +344,6 @@ start_rsyslogd() {
 # nginx serves on the metrics port (components/nginxConf.ts, docs/delivery.md). The file's age is
 # the sidecar's liveness (components/manifest.ts): it is written while the destination is down and
 # while the preflight waits, so an outage never restarts the agent; a stuck script does.
-# rsyslogd's own counters come from impstats, which appends json lines to the file the config
-# names (log.file); each write_metrics reads and empties it, so it stays a few lines long.
-declare -A RS=()
-read_stats() { # rsyslogd's newest counters, into RS as NAME/COUNTER (deliver/processed, ...)
-    local line name rest counter='"([a-z.]+)": ([0-9]+)(.*)' named='"name": "([^"]*)"'
-    [ -n "$stats" ] && [ -s "$stats" ] || return 0
-    while read -r line; do
-        [[ $line =~ $named ]] || continue
-        name=${BASH_REMATCH[1]} rest=$line
-        while [[ $rest =~ $counter ]]; do
-            RS[$name/${BASH_REMATCH[1]}]=${BASH_REMATCH[2]}
-            rest=${BASH_REMATCH[3]}
-        done
-    done <"$stats"
-    : >"$stats"
-}
 
 epoch_of() { # YEAR MONTH DAY HOUR MINUTE SECOND (UTC): seconds since 1970, into EPOCH, without a fork
     local y=$((10#$1)) m=$((10#$2)) d=$((10#$3)) era yoe doy doe
@@ -494,18 +478,12 @@ per_log() { # NAME TYPE HELP VALUE...: a family with a sample per log, VALUE in 
         i=$((i + 1))
     done
 }
-rs_counter() { # NAME HELP KEY: a counter from rsyslogd's impstats, when it has said it
-    [ -n "${RS[$3]:-}" ] || return 0
-    family "$1" counter "$2"
-    M+="webserver_log_agent_$1 ${RS[$3]}"$'\n'
-}
 
 metrics_at=""
 write_metrics() { # NOW: every metrics_every seconds, the figures into $state/metrics.prom
-    local now=$1 i f size us used=0 m_size=() m_done=() m_backlog=() m_age=() m_stalled=() m_freed=()
+    local now=$1 i f size used=0 m_size=() m_done=() m_backlog=() m_age=() m_stalled=() m_freed=()
     [ -n "$metrics_at" ] && [ $((now - metrics_at)) -lt "$metrics_every" ] && return 0
     metrics_at=$now
-    read_stats
     for i in "${!logs[@]}"; do
         f=${logs[i]}
         if [ -z "${STAT[$f]:-}" ] || [ "${STAT[$f]%% *}" != "${ino[i]:-}" ]; then continue; fi
@@ -547,18 +525,6 @@ write_metrics() { # NOW: every metrics_every seconds, the figures into $state/me
         [ -n "${STAT[$rejected]:-}" ] && size=${STAT[$rejected]#* }
         M+="webserver_log_agent_rejected_bytes $size"$'\n'
     fi
-    rs_counter lines_sent_total "Lines rsyslogd handed to its output since it started." deliver/processed
-    rs_counter lines_failed_total "Lines rsyslogd's output gave up on (dropped, not retried) since it started." deliver/failed
-    rs_counter output_suspensions_total "Times the output was suspended (destination unreachable or refusing) since rsyslogd started." deliver/suspended
-    rs_counter bulk_error_replies_total "Bulk requests the service answered with an error since rsyslogd started (omelasticsearch's failed.es)." omelasticsearch/failed.es
-    if [ -n "${RS[resource-usage/utime]:-}" ]; then
-        us=$((RS[resource-usage/utime] + RS[resource-usage/stime]))
-        family rsyslogd_cpu_seconds_total counter "CPU time rsyslogd used since it started."
-        printf -v us '%d.%06d' $((us / 1000000)) $((us % 1000000))
-        M+="webserver_log_agent_rsyslogd_cpu_seconds_total $us"$'\n'
-        family rsyslogd_max_rss_bytes gauge "rsyslogd's largest resident memory."
-        M+="webserver_log_agent_rsyslogd_max_rss_bytes $((RS[resource-usage/maxrss] * 1024))"$'\n'
-    fi
     family draining gauge "1 from TERM until the agent exits: delivering to the end of both logs (the drain)."
     M+="webserver_log_agent_draining ${draining:-0}"$'\n'
     printf '%s' "$M" >"$state/metrics.prom.new" && mv -f -- "$state/metrics.prom.new" "$state/metrics.prom"
@@ -582,8 +548,7 @@ for i in "${!logs[@]}"; do
     read -r -a rec <<<"$REC"
     dropped_lines[i]=${rec[2]:-0} dropped_bytes[i]=${rec[3]:-0}
 done
-# impstats' file (components/agentConf.ts), read by write_metrics; the metrics are there from the start.
-conf_value log.file && stats=$VAL
+# The metrics are there from the start.
 heartbeat
 
 # rsyslogd runs on with a config it partly rejects (an input or action left out), and an input

@@ -96,7 +96,7 @@ describe("log agent: the volume's bound during a long outage (plain processes, n
                         runs[runs.length - 1] = `${runs[runs.length - 1].split("-")[0]}-${i}`;
                     else runs.push(String(i));
                 const m = metricsOf(r);
-                return `n ${n}, dropped ${dropped}, stored ${api!.count("o ")}, missing ${runs.join(",")}; sent ${metric(m, "lines_sent_total")} failed ${metric(m, "lines_failed_total")}; state ${fs
+                return `n ${n}, dropped ${dropped}, stored ${api!.count("o ")}, missing ${runs.join(",")}; dropped ${metric(m, "dropped_lines_total", "access")}; state ${fs
                     .readdirSync(r.file(".agent"))
                     .map((f) => f + "=" + fs.readFileSync(r.file(".agent/" + f), "utf8").slice(0, 200))
                     .join(" | ")}; ${r.err.slice(-3000)}`;
