@@ -24,6 +24,8 @@ export interface ShellMutation {
 const STREAM = "stream.test.ts";
 const AGENT = "agent.test.ts";
 const BULK = "agent-bulk.test.ts";
+const METRICS = "agent-metrics.test.ts";
+const OVERFLOW = "agent-overflow.test.ts";
 
 export const SHELL_MUTATIONS: readonly ShellMutation[] = [
     {
@@ -152,6 +154,30 @@ export const SHELL_MUTATIONS: readonly ShellMutation[] = [
         to: '        : rewind_first_record "$i"\n',
         breaks: "the line imfile records before sending it (the one crossing byte 512) still arrives after a kill -9",
         tests: { files: [BULK], titles: ["before it was sent: that line still arrives"] },
+    },
+    {
+        name: "stop-records-held-line",
+        file: "agent.sh",
+        from: '        if [ -z "${pre[i]}" ] || ! delivered "$i" || [ "$OFFS" -le "${pre[i]}" ]; then continue; fi',
+        to: "        continue",
+        breaks: "a stop while the destination is away never skips the line rsyslogd's output held for a retry",
+        tests: { files: [OVERFLOW], titles: ["stopped while the service is away"] },
+    },
+    {
+        name: "metrics-delivered-is-size",
+        file: "agent.sh",
+        from: "        m_size[i]=$size m_done[i]=${dlv[i]:-0}",
+        to: "        m_size[i]=$size m_done[i]=$size",
+        breaks: "the metrics' delivered position and backlog are the agent's recorded position, not the log's size",
+        tests: { files: [METRICS], titles: ["during an outage"] },
+    },
+    {
+        name: "bound-never-drops",
+        file: "agent.sh",
+        from: '    [ "$overflow" -gt 0 ] && [ -z "$draining" ] && overflow_check',
+        to: "    :",
+        breaks: "past the volume's bound the oldest undelivered lines are dropped, counted, so the kubelet never evicts the Pod",
+        tests: { files: [OVERFLOW], titles: ["drops the oldest undelivered lines"] },
     },
 ];
 
