@@ -128,6 +128,16 @@ write_state() { # FILE LOG OFFSET: an imfile state file, in rsyslog's own format
     printf '{ "filename": "%s", "prev_was_nl": 1, "curr_offs": %s, "strt_offs": %s }\n' "$dir/$2" "$3" "$3" >"$1"
 }
 
+set_position() { # INDEX OFFSET: imfile resumes the log at OFFSET (every state file of its inode; one made if none)
+    local i=$1 st found=""
+    for st in "$agent_dir/imfile-state:${ino[i]}" "$agent_dir/imfile-state:${ino[i]}:"*; do
+        [ -f "$st" ] || continue
+        found=1
+        write_state "$st" "${logs[i]}" "$2"
+    done
+    [ -n "$found" ] || write_state "$agent_dir/imfile-state:${ino[i]}" "${logs[i]}" "$2"
+}
+
 repair_state() { # INDEX: restore imfile's position of the log if a kill left its state file empty
     local i=$1 f=${logs[$1]} cur st line rec found=""
     cur=$(stat -c %i "$f" 2>/dev/null) || return 0
@@ -305,7 +315,7 @@ tls_stamp() { # the mounted TLS material's inodes, sizes and times (the kubelet 
 }
 
 stop_rsyslogd() { # TERM rsyslogd and wait for it; never let it record a position past a line it did not deliver
-    local i st pre=()
+    local i pre=()
     for i in "${!logs[@]}"; do
         OFFS=""
         [ -n "${ino[i]:-}" ] && delivered "$i"
@@ -320,9 +330,7 @@ stop_rsyslogd() { # TERM rsyslogd and wait for it; never let it record a positio
     # lines back: those are delivered again).
     for i in "${!logs[@]}"; do
         if [ -z "${pre[i]}" ] || ! delivered "$i" || [ "$OFFS" -le "${pre[i]}" ]; then continue; fi
-        for st in "$agent_dir/imfile-state:${ino[i]}" "$agent_dir/imfile-state:${ino[i]}:"*; do
-            [ -f "$st" ] && write_state "$st" "${logs[i]}" "${pre[i]}"
-        done
+        set_position "$i" "${pre[i]}"
     done
 }
 
@@ -368,11 +376,15 @@ line_time() { # LINE: when nginx wrote it, from its own time, into EPOCH and its
     fi
 }
 
+chunk() { # FILE OFFSET LENGTH: LENGTH bytes of FILE from OFFSET into CHUNK, trailing newlines kept
+    CHUNK=$(tail -c +"$(($2 + 1))" -- "$1" 2>/dev/null | head -c "$3"; printf x)
+    CHUNK=${CHUNK%x}
+}
+
 line_age() { # INDEX OFFSET NOW: seconds since nginx wrote the line at OFFSET, from its own time, into AGE ("" if it has none)
-    local line
     AGE=""
-    line=$(tail -c +"$(($2 + 1))" -- "${logs[$1]}" 2>/dev/null | head -c 1024)
-    line_time "${line%%$'\n'*}"
+    chunk "${logs[$1]}" "$2" 1024
+    line_time "${CHUNK%%$'\n'*}"
     [ -n "$EPOCH" ] || return 0
     AGE=$(($3 - EPOCH))
     [ "$AGE" -ge 0 ] || AGE=0
@@ -412,13 +424,8 @@ overflow_check() { # while the volume holds more than the bound
     drop_oldest "$worst" $((USED - overflow + overflow / 10))
 }
 
-chunk() { # FILE OFFSET LENGTH: LENGTH bytes of FILE from OFFSET into CHUNK, trailing newlines kept
-    CHUNK=$(tail -c +"$(($2 + 1))" -- "$1" | head -c "$3"; printf x)
-    CHUNK=${CHUNK%x}
-}
-
 drop_oldest() { # INDEX BYTES: drop at least BYTES of the log's oldest undelivered lines (whole lines)
-    local i=$1 f=${logs[$1]} size from to lines first last st found="" gap LC_ALL=C # lengths in bytes
+    local i=$1 f=${logs[$1]} size from to lines first last gap LC_ALL=C # lengths in bytes
     stop_rsyslogd
     stat_all
     size=${STAT[$f]#* }
@@ -449,12 +456,7 @@ drop_oldest() { # INDEX BYTES: drop at least BYTES of the log's oldest undeliver
     dropped_lines[i]=$((${dropped_lines[i]:-0} + lines)) dropped_bytes[i]=$((${dropped_bytes[i]:-0} + to - from))
     write_record "$f.dropped" "${ino[i]} $to ${dropped_lines[i]} ${dropped_bytes[i]}"
     # imfile resumes at the first line kept; agent.sh's own copy says so too (repair_state).
-    for st in "$agent_dir/imfile-state:${ino[i]}" "$agent_dir/imfile-state:${ino[i]}:"*; do
-        [ -f "$st" ] || continue
-        found=1
-        write_state "$st" "$f" "$to"
-    done
-    [ -n "$found" ] || write_state "$agent_dir/imfile-state:${ino[i]}" "$f" "$to"
+    set_position "$i" "$to"
     write_record "$f.delivered" "${ino[i]} $to"
     backed[i]=$to saved[i]=$to dlv[i]=$to
     gap="log-agent: $lines lines ($((to - from)) bytes) of $f written from $first to $last were dropped while the destination was unreachable: the log volume reached its bound of $overflow bytes (below logVolume.sizeLimit, $volume_limit), past which the kubelet would evict the Pod"

@@ -11,7 +11,7 @@ import { awaitShipped, lastRequestBefore, LoadResult, loadPod, loadPrefix, summa
 import { requestInPod, volumeMountpoint } from "../../scripts/lib/pod";
 import { podman } from "../../scripts/lib/podman";
 import { nothingLeft, report, RunningPod, startPod } from "./harness";
-import { parsePrometheus, Samples } from "../helpers/prometheus";
+import { agentMetric, parsePrometheus, Samples } from "../helpers/prometheus";
 import { DestinationUnderTest, killUnderLoad, outageUnderLoad, retentionWhileDown } from "./destinationFaults";
 import { ReceiverPod, startReceiverPod } from "../../scripts/lib/receiverPod";
 
@@ -142,8 +142,6 @@ describe("e2e: delivery to a syslog receiver on podman (production Pod, RELP, re
                 "-c",
                 `exec 3<>/dev/tcp/127.0.0.1/${AGENT.metrics.port} && printf 'GET ${AGENT.metrics.path} HTTP/1.0\\r\\n\\r\\n' >&3 && cat <&3`,
             ]);
-        const sample = (s: Samples, name: string, log?: string) =>
-            s.get(`webserver_log_agent_${name}${log ? `{log="${log}"}` : ""}`);
         const received = () => receiver!.messages().filter((m) => m.app.startsWith("nginx-")).length;
         let response = "";
         let s: Samples = new Map();
@@ -152,10 +150,10 @@ describe("e2e: delivery to a syslog receiver on podman (production Pod, RELP, re
             response = scrape();
             s = parsePrometheus(response.slice(response.indexOf("\r\n\r\n") + 4));
             // The delivered positions the metrics give, against the logs' sizes in the volume.
-            const caughtUp = ["access", "error"].every(
+            const caughtUp = (["access", "error"] as const).every(
                 (log) =>
-                    sample(s, "backlog_bytes", log) === 0 &&
-                    sample(s, "delivered_bytes", log) === fs.statSync(path.join(volume, `${log}.log`)).size,
+                    agentMetric(s, "backlog_bytes", log) === 0 &&
+                    agentMetric(s, "delivered_bytes", log) === fs.statSync(path.join(volume, `${log}.log`)).size,
             );
             if (caughtUp) break;
             if (Date.now() > deadline)
@@ -164,12 +162,12 @@ describe("e2e: delivery to a syslog receiver on podman (production Pod, RELP, re
         }
         const head = response.slice(0, response.indexOf("\r\n\r\n"));
         report(
-            `metrics: ${head.split("\r\n")[0]}; delivered ${sample(s, "delivered_bytes", "access")} + ${sample(s, "delivered_bytes", "error")} B = the logs' sizes; ${received()} lines at the receiver; volume ${sample(s, "volume_used_bytes")} of ${sample(s, "volume_limit_bytes")} B`,
+            `metrics: ${head.split("\r\n")[0]}; delivered ${agentMetric(s, "delivered_bytes", "access")} + ${agentMetric(s, "delivered_bytes", "error")} B = the logs' sizes; ${received()} lines at the receiver; volume ${agentMetric(s, "volume_used_bytes")} of ${agentMetric(s, "volume_limit_bytes")} B`,
         );
         expect(head).to.match(/^HTTP\/1\.[01] 200 /);
         expect(head).to.match(/^Content-Type: text\/plain; version=0\.0\.4/im);
         // The production preset's logVolume.sizeLimit.
-        expect(sample(s, "volume_limit_bytes")).to.equal(256 * MiB);
+        expect(agentMetric(s, "volume_limit_bytes")).to.equal(256 * MiB);
         // A scrape is not an access-log line: nginx logs nothing for the metrics server.
         const before = received();
         scrape();

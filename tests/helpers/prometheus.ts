@@ -4,6 +4,10 @@
 /** The samples of one exposition, by `name` or `name{labels}` exactly as written. */
 export type Samples = Map<string, number>;
 
+/** The log agent's sample `webserver_log_agent_<name>`, of one log when `log` is given. */
+export const agentMetric = (s: Samples, name: string, log?: "access" | "error"): number | undefined =>
+    s.get(`webserver_log_agent_${name}${log ? `{log="${log}"}` : ""}`);
+
 const COMMENT = /^# (HELP|TYPE) ([a-zA-Z_:][a-zA-Z0-9_:]*) (.*)$/;
 const SAMPLE =
     /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\.)*"(?:,[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\.)*")*\})? (\S+)$/;

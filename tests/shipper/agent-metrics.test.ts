@@ -8,7 +8,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import { AGENT } from "../../components";
 import { Samples } from "../helpers/prometheus";
-import { accessLine, CountingBulkApi, metric, metricsOf } from "./countingBulkApi";
+import { accessLine, agentWithEarlyLines, CountingBulkApi, earlyLines, metric, metricsOf } from "./countingBulkApi";
 import { AgentProcess } from "./agentHarness";
 import { report, until } from "./harness";
 
@@ -83,16 +83,8 @@ describe("log agent metrics: what it says against what the service counted (plai
 
     it("during an outage: the backlog in bytes, the oldest line's age from its own time, the stall; written on (the liveness); caught up after", async () => {
         api = new CountingBulkApi();
-        const r = (run = new AgentProcess(await api.up()));
-        r.start();
-        // Past byte 512 before the outage: imfile records its position once out of turn when a log
-        // reaches the 512 bytes its file id hashes (agent.sh's rewind_first_record says more).
         const early = 3;
-        r.write(
-            "access.log",
-            Array.from({ length: early }, (_, i) => accessLine(`before ${i}`)),
-        );
-        await until("the first lines stored", 30_000, () => api!.count("before") === early);
+        const r = await agentWithEarlyLines(api, {}, early, (p) => (run = p));
         await api.down();
         const from = fs.statSync(r.file("access.log")).size;
         // Lines nginx stamped two minutes ago (a request it logged then, read now).
@@ -136,9 +128,6 @@ describe("log agent metrics: what it says against what the service counted (plai
             () => [...s].map(([key, v]) => `${key} ${v}`).join("\n"),
         );
         expect(metric(s, "oldest_undelivered_age_seconds", "access")).to.equal(0);
-        expect(api.stored).to.deep.equal([
-            ...Array.from({ length: early }, (_, i) => `before ${i}`),
-            ...Array.from({ length: k }, (_, i) => `down ${i}`),
-        ]);
+        expect(api.stored).to.deep.equal([...earlyLines(early), ...Array.from({ length: k }, (_, i) => `down ${i}`)]);
     });
 });

@@ -9,7 +9,7 @@ import { AGENT } from "../../components";
 import { volumeBoundBytes } from "../../components/retention";
 import { Samples } from "../helpers/prometheus";
 import { AgentProcess } from "./agentHarness";
-import { accessLine, CountingBulkApi, metric, metricsOf } from "./countingBulkApi";
+import { accessLine, agentWithEarlyLines, CountingBulkApi, earlyLines, metric, metricsOf } from "./countingBulkApi";
 import { report, sleep, until } from "./harness";
 
 const MiB = 2 ** 20;
@@ -29,18 +29,12 @@ describe("log agent: the volume's bound during a long outage (plain processes, n
         const sizeLimit = 2 * MiB;
         const bound = volumeBoundBytes(sizeLimit);
         api = new CountingBulkApi();
-        const r = (run = new AgentProcess(await api.up(), { maxBytes: MiB / 2, volumeLimitBytes: sizeLimit }));
-        r.start();
         const early = 3;
-        r.write(
-            "access.log",
-            Array.from({ length: early }, (_, i) => accessLine(`before ${i}`)),
-        );
-        await until(
-            "the first lines stored",
-            30_000,
-            () => api!.count("before") === early,
-            () => r.err.slice(-2000),
+        const r = await agentWithEarlyLines(
+            api,
+            { maxBytes: MiB / 2, volumeLimitBytes: sizeLimit },
+            early,
+            (p) => (run = p),
         );
         await api.down();
         // Written while the service is away: about 1.5 times the bound, 70 lines (20 KB) a second:
@@ -131,14 +125,8 @@ describe("log agent: the volume's bound during a long outage (plain processes, n
     it("stopped while the service is away (TERM, the drain ends at its deadline): the termination message counts every line not delivered; started again, each arrives once", async () => {
         api = new CountingBulkApi();
         // A grace period of 4 s: the drain gives up 2 s after the TERM.
-        const r = (run = new AgentProcess(await api.up(), { terminationGracePeriodSeconds: 4 }));
-        r.start();
         const early = 3;
-        r.write(
-            "access.log",
-            Array.from({ length: early }, (_, i) => accessLine(`before ${i}`)),
-        );
-        await until("the first lines stored", 30_000, () => api!.count("before") === early);
+        const r = await agentWithEarlyLines(api, { terminationGracePeriodSeconds: 4 }, early, (p) => (run = p));
         await api.down();
         const k = 5;
         r.write(
@@ -162,9 +150,6 @@ describe("log agent: the volume's bound during a long outage (plain processes, n
             () => api!.count("held") === k,
             () => r.err.slice(-1500),
         );
-        expect(api.stored).to.deep.equal([
-            ...Array.from({ length: early }, (_, i) => `before ${i}`),
-            ...Array.from({ length: k }, (_, i) => `held ${i}`),
-        ]);
+        expect(api.stored).to.deep.equal([...earlyLines(early), ...Array.from({ length: k }, (_, i) => `held ${i}`)]);
     });
 });

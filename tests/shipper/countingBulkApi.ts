@@ -8,6 +8,7 @@ import { AGENT } from "../../components";
 import { ElasticsearchTarget } from "../../components/model";
 import { parsePrometheus, Samples } from "../helpers/prometheus";
 import { AgentProcess, accessRecordOf } from "./agentHarness";
+import { ShipperOptions, until } from "./harness";
 
 /** A bulk API that stores every document's message, refusing (400, inside a 200) those starting with "bad". */
 export class CountingBulkApi {
@@ -61,9 +62,38 @@ export function metricsOf(r: AgentProcess): Samples {
     return fs.existsSync(f) ? parsePrometheus(fs.readFileSync(f, "utf8")) : new Map();
 }
 
-export const metric = (s: Samples, name: string, log?: "access" | "error") =>
-    s.get(`webserver_log_agent_${name}${log ? `{log="${log}"}` : ""}`);
+export { agentMetric as metric } from "../helpers/prometheus";
 
 /** nginx's JSON access line with `message` and its @timestamp at `at` (nginx's $time_iso8601, UTC). */
 export const accessLine = (message: string, at = new Date()) =>
     accessRecordOf({ message, "@timestamp": at.toISOString().replace(/\.\d+Z$/, "+00:00") });
+
+/** The messages `before 0` .. `before <n-1>` the tests deliver before taking the service away. */
+export const earlyLines = (n: number): string[] => Array.from({ length: n }, (_, i) => `before ${i}`);
+
+/**
+ * The agent started against `api` with `options`, and `n` access lines (earlyLines) written and
+ * stored: the outages of the tests start past byte 512, where imfile records its position once
+ * out of turn (agent.sh's rewind_first_record says more).
+ */
+export async function agentWithEarlyLines(
+    api: CountingBulkApi,
+    options: ShipperOptions,
+    n: number,
+    onStart: (r: AgentProcess) => void,
+): Promise<AgentProcess> {
+    const r = new AgentProcess(await api.up(), options);
+    onStart(r);
+    r.start();
+    r.write(
+        "access.log",
+        earlyLines(n).map((m) => accessLine(m)),
+    );
+    await until(
+        "the first lines stored",
+        30_000,
+        () => api.count("before") === n,
+        () => r.err.slice(-2000),
+    );
+    return r;
+}
