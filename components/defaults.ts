@@ -257,6 +257,19 @@ export const DRAIN = {
     quietPasses: 1,
     /** Where the kubelet reads the container's termination message (terminationMessagePath's default). */
     terminationMessagePath: "/dev/termination-log",
+    /**
+     * A classic sidecar that drains gets a preStop hook (components/shipper/prestop.sh) holding its
+     * TERM back until nginx has exited, so the drain starts after nginx's last line as a native
+     * sidecar's does; the hook writes when the stop began to this file (under the log directory),
+     * which the drain's deadline counts from.
+     */
+    stopBeganFile: ".shipper/stop-began",
+    /**
+     * The sidecar's liveness probe's own terminationGracePeriodSeconds when it has that hook: a
+     * shipper the probe found stuck is restarted within this, instead of the hook waiting out the
+     * drain's deadline beside a running nginx (Kubernetes 1.28+; older releases ignore the field).
+     */
+    livenessKillGraceSeconds: 10,
 } as const;
 
 /** The drain deadline, in seconds after TERM, for a Pod's grace period (unset: Kubernetes' 30 s). */

@@ -1,13 +1,13 @@
 import { createHash } from "crypto";
 import { Shipper, Workload } from "./args";
 import { agentConf, bulkCheckUrl } from "./agentConf";
-import { AGENT, DEPLOYMENT, LOG_SERVICE_ACCESS, NGINX, SEED, SELECTOR_LABELS, SERVICE } from "./defaults";
+import { AGENT, DEPLOYMENT, DRAIN, LOG_SERVICE_ACCESS, NGINX, SEED, SELECTOR_LABELS, SERVICE } from "./defaults";
 import { Quantities, ValidatedAffinity, ValidatedToleration, ValidatedArgs, ValidatedProbe } from "./model";
 import { quantityValue } from "./grammar";
 import { nginxConf } from "./nginxConf";
 import { profileSettings, SecurityContext } from "./profile";
 import { Shape, shapeOfArgs } from "./shape";
-import { agentCommand, catLoopCommand, streamCommand } from "./shippers";
+import { agentCommand, catLoopCommand, preStopCommand, streamCommand } from "./shippers";
 
 // Plain Kubernetes shapes: only the fields this component writes. The builder is pure
 // (validated args in, plain objects out), so the component, the offline render, the podman
@@ -34,6 +34,8 @@ export interface ProbeSpec {
     periodSeconds: number;
     timeoutSeconds: number;
     failureThreshold: number;
+    /** The grace period when this (liveness) probe restarts the container, instead of the Pod's. */
+    terminationGracePeriodSeconds?: number;
 }
 
 export interface Container {
@@ -49,6 +51,8 @@ export interface Container {
     resources?: { requests?: Quantities; limits?: Quantities };
     readinessProbe?: ProbeSpec;
     livenessProbe?: ProbeSpec;
+    /** Only on a classic sidecar that drains: the hook that holds its TERM until nginx has exited. */
+    lifecycle?: { preStop: { exec: { command: string[] } } };
     securityContext?: SecurityContext;
     volumeMounts: VolumeMount[];
 }
@@ -367,8 +371,17 @@ function sidecarAliveCommand(args: ValidatedArgs): string[] {
     ];
 }
 
+/**
+ * Whether the sidecar gets the preStop hook that holds its TERM until nginx has exited: a shipper
+ * that drains (stream, the agent) as a classic sidecar. A native sidecar is stopped after nginx by
+ * the kubelet itself; the seed's cat loop does not drain.
+ */
+export const holdsTermForNginx = (args: ValidatedArgs): boolean =>
+    !args.nativeSidecar && args.shipper !== Shipper.CatLoop;
+
 function buildSidecarContainer(args: ValidatedArgs): Container {
     const profile = profileSettings(args.security);
+    const hook = holdsTermForNginx(args);
     // The cat-loop shipper only reads; the stream shipper and the agent keep their positions in the
     // volume (and, with retention, free space in the logs), so they need the mount writable.
     const readOnlyLogs = profile.readOnlyLogReader && args.shipper === Shipper.CatLoop;
@@ -382,7 +395,23 @@ function buildSidecarContainer(args: ValidatedArgs): Container {
         command: shipperCommand(args),
         ...(args.destination && { env: agentEnv(args) }),
         ...(resources && { resources }),
-        ...(liveness && { livenessProbe: probe(liveness, { exec: { command: sidecarAliveCommand(args) } }) }),
+        ...(liveness && {
+            livenessProbe: {
+                ...probe(liveness, { exec: { command: sidecarAliveCommand(args) } }),
+                ...(hook && { terminationGracePeriodSeconds: DRAIN.livenessKillGraceSeconds }),
+            },
+        }),
+        ...(hook && {
+            lifecycle: {
+                preStop: {
+                    exec: {
+                        command: preStopCommand(profile.nginxPort, {
+                            terminationGracePeriodSeconds: args.terminationGracePeriodSeconds,
+                        }),
+                    },
+                },
+            },
+        }),
         ...(args.destination
             ? { securityContext: profile.agentContainer }
             : profile.container && { securityContext: profile.container }),

@@ -22,6 +22,8 @@ export const RETENTION_SCRIPT_FILE = path.join(SHIPPER_DIR, "retention.sh");
 export const STREAM_SHIPPER_SCRIPT_FILE = path.join(SHIPPER_DIR, "stream.sh");
 /** The log agent's wrapper: runs rsyslogd and frees only what it delivered. */
 export const AGENT_SCRIPT_FILE = path.join(SHIPPER_DIR, "agent.sh");
+/** The classic sidecar's preStop hook: holds the shipper's TERM back until nginx has exited. */
+export const PRESTOP_SCRIPT_FILE = path.join(SHIPPER_DIR, "prestop.sh");
 
 /** A script file's code: without its comment lines and blank lines (its documentation stays in the file). */
 export function scriptCode(file: string): string[] {
@@ -46,6 +48,10 @@ function renderScript(file: string): string {
 
 export const STREAM_SHIPPER_SCRIPT = renderScript(STREAM_SHIPPER_SCRIPT_FILE);
 export const AGENT_SCRIPT = renderScript(AGENT_SCRIPT_FILE);
+export const PRESTOP_SCRIPT = [
+    `# webserver-sidecar: components/shipper/${path.basename(PRESTOP_SCRIPT_FILE)} (comments stripped)`,
+    ...scriptCode(PRESTOP_SCRIPT_FILE),
+].join("\n");
 
 /** Where the scripts run: the component passes the seed's log directory and its timings. */
 export interface ShipperPlace {
@@ -122,5 +128,22 @@ export function agentCommand(confPath: string, retention?: RetentionSettings, pl
         String(AGENT.metrics.everySeconds),
         // The volume's bound: with retention and a sizeLimit (without retention nothing is freed at all).
         String(retention && place.volumeLimitBytes ? volumeBoundBytes(place.volumeLimitBytes) : 0),
+    ];
+}
+
+/**
+ * The classic sidecar's preStop hook (components/shipper/prestop.sh): records when the Pod's stop
+ * began and waits until nothing listens on nginx's `port` (nginx has exited), at most the drain's
+ * deadline, which then counts from that moment.
+ */
+export function preStopCommand(port: number, place: ShipperPlace = {}): string[] {
+    return [
+        "bash",
+        "-c",
+        PRESTOP_SCRIPT,
+        "prestop",
+        `${place.logDir ?? SEED.logDir}/${DRAIN.stopBeganFile}`,
+        String(port),
+        String(drainSeconds(place.terminationGracePeriodSeconds)),
     ];
 }

@@ -12,5 +12,7 @@ shellcheck -x "${files[@]}" || status=1
 for shipper in stream agent; do
     cat "$shippers/retention.sh" "$shippers/$shipper.sh" | shellcheck -s bash - || { echo "  (in $shippers/retention.sh + $shipper.sh)"; status=1; }
 done
-[ "$status" = 0 ] && echo "shellcheck: $((${#files[@]} + 2)) scripts clean (the shippers each with retention.sh)"
+# The classic sidecar's preStop hook runs on its own.
+shellcheck "$shippers/prestop.sh" || status=1
+[ "$status" = 0 ] && echo "shellcheck: $((${#files[@]} + 3)) scripts clean (the shippers each with retention.sh, the preStop hook)"
 exit "$status"

@@ -118,11 +118,29 @@ retain() { # INDEX NOW READ
 # Drain on termination, both shippers: on TERM the shipper ships (delivers) to the end of both logs
 # and exits once neither grew for `quiet` passes, or at the deadline, `drain_seconds` after the TERM,
 # saying what it leaves behind (the shipper sets left_qualifier, left_word and left_note for that).
-draining="" drain_until=0 drain_quiet=0 drain_sizes=""
+# With a classic sidecar the kubelet runs the sidecar's preStop hook first (prestop.sh): it writes
+# when the Pod's stop began to $state/stop-began and holds the TERM back until nginx has exited. The
+# grace period runs from there, so the deadline does too; a stamp older than this process (a
+# previous container's) is not this stop's.
+draining="" drain_until="" drain_quiet=0 drain_sizes="" drain_from=TERM term_at=0 term_epoch=0
+printf -v started_at '%(%s)T' -1
 begin_drain() { # the TERM trap: from now on, ship to the end, until the deadline
+    # Notes the time and says so, nothing more: a `read` here would break the one the TERM interrupted (bash shares
+    # its buffer), so the first drain pass sets the deadline (drain_deadline).
     [ -n "$draining" ] && return
-    draining=1
-    drain_until=$((SECONDS + drain_seconds))
+    draining=1 term_at=$SECONDS
+    printf -v term_epoch '%(%s)T' -1
+    echo "$me: TERM: shipping to the end of both logs before exiting" >&2
+}
+
+drain_deadline() { # the deadline, from the TERM or from when the Pod's stop began, said on stderr
+    local began="" waited=0 since=""
+    { read -r began <"$state/stop-began"; } 2>/dev/null
+    if [[ $began =~ ^[0-9]+$ ]] && [ "$began" -ge "$started_at" ] && [ "$began" -le "$term_epoch" ]; then
+        waited=$((term_epoch - began)) drain_from="the Pod's stop began" since=" (the Pod's stop began ${waited}s before it)"
+    fi
+    drain_until=$((term_at + drain_seconds - waited))
+    echo "$me: the drain's deadline: $((drain_seconds - waited))s after the TERM$since" >&2
 }
 
 quiet_since_last() { # SIZES: whether the logs' sizes are the last pass's, for `quiet` passes in a row
@@ -134,6 +152,7 @@ drain_settle() { # STOP ALL SIZES LOG OFFSET SIZE...: after a drain pass, STOP (
     # are done and quiet, or at the deadline, saying first what is left of each LOG past its OFFSET
     local stop=$1 all=$2 sizes=$3
     shift 3
+    [ -n "$drain_until" ] || drain_deadline
     if [ -n "$all" ] && quiet_since_last "$sizes"; then "$stop"; fi
     [ -n "$all" ] || drain_quiet=0 drain_sizes=""
     [ "$SECONDS" -ge "$drain_until" ] || return 0
@@ -148,7 +167,7 @@ left_behind() { # LOG OFFSET SIZE...: what is left of each log past OFFSET, on s
         shift 3
         [ "$size" -gt "$off" ] || continue
         lines=$(tail -c +"$((off + 1))" "$f" | wc -l)
-        msg+="$me: terminating at the drain deadline (${drain_seconds}s after TERM) with $left_qualifier$lines lines ($((size - off)) bytes) of $f not $left_word$left_note"$'\n'
+        msg+="$me: terminating at the drain deadline (${drain_seconds}s after $drain_from) with $left_qualifier$lines lines ($((size - off)) bytes) of $f not $left_word$left_note"$'\n'
     done
     [ -n "$msg" ] || return 0
     printf '%s' "$msg" >&2

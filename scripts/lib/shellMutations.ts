@@ -4,7 +4,7 @@
 // one exact text, found exactly once in its file (tests/unit/shellMutations.test.ts keeps the list
 // in step with the scripts), replaced by the broken variant.
 
-export type ShipperScript = "stream.sh" | "retention.sh" | "agent.sh";
+export type ShipperScript = "stream.sh" | "retention.sh" | "agent.sh" | "prestop.sh";
 
 export interface ShellMutation {
     /** Its name in the report and on the command line. */
@@ -26,6 +26,7 @@ const AGENT = "agent.test.ts";
 const BULK = "agent-bulk.test.ts";
 const METRICS = "agent-metrics.test.ts";
 const OVERFLOW = "agent-overflow.test.ts";
+const PRESTOP = "prestop.test.ts";
 
 export const SHELL_MUTATIONS: readonly ShellMutation[] = [
     {
@@ -178,6 +179,22 @@ export const SHELL_MUTATIONS: readonly ShellMutation[] = [
         to: "    :",
         breaks: "past the volume's bound the oldest undelivered lines are dropped, counted, so the kubelet never evicts the Pod",
         tests: { files: [OVERFLOW], titles: ["drops the oldest undelivered lines"] },
+    },
+    {
+        name: "deadline-ignores-stop-began",
+        file: "retention.sh",
+        from: "    drain_until=$((term_at + drain_seconds - waited))",
+        to: "    drain_until=$((term_at + drain_seconds))",
+        breaks: "after the classic sidecar's preStop hook the drain ends within the grace period, counted from when the Pod's stop began",
+        tests: { files: [STREAM], titles: ["the deadline counts from when the Pod's stop began"] },
+    },
+    {
+        name: "prestop-returns-at-once",
+        file: "prestop.sh",
+        from: '(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do',
+        to: "false; do",
+        breaks: "the classic sidecar's TERM is held back until nginx has exited",
+        tests: { files: [PRESTOP], titles: ["waits while nginx's port takes connections"] },
     },
 ];
 

@@ -19,6 +19,7 @@ import { linesBetween } from "../../scripts/lib/load";
 import { uutilsDir } from "./userlands";
 import * as os from "os";
 import { STREAM_SHIPPER_SCRIPT } from "../../components/shippers";
+import { DRAIN } from "../../components/defaults";
 
 const REAL_FALLOCATE = spawnSync("sh", ["-c", "command -v fallocate"], { encoding: "utf8" }).stdout.trim();
 
@@ -197,6 +198,58 @@ describe("stream shipper (a plain process, no podman)", function () {
             expect(s.missing, "lines left behind").to.be.above(0);
             expect(s.missing).to.be.at.most(Number(m![1]));
             expect(Number(m![1]) - s.missing, "tail reads at most 8 KiB ahead").to.be.at.most(Math.ceil(8192 / 100));
+        });
+
+        it("after the preStop hook (a classic sidecar): the deadline counts from when the Pod's stop began, not from the TERM", async () => {
+            // A 12 s grace period: the drain may take 10 s after the stop began.
+            run = new ShipperRun({ terminationGracePeriodSeconds: 12 }).start();
+            run.pauseOutput(true);
+            const n = 5000;
+            run.write(
+                "access.log",
+                Array.from({ length: n }, (_, i) => `h ${i} ${"x".repeat(100)}`),
+            );
+            await until("tail blocked writing to the full pipe", 30_000, () => run.tailBlockedWriting());
+            // What the hook does first (components/shipper/prestop.sh); then it waits for nginx to exit
+            // (here: 5 s) before the kubelet sends the TERM.
+            const began = Math.floor(Date.now() / 1000);
+            fs.writeFileSync(path.join(run.dir, DRAIN.stopBeganFile), `${began}\n`);
+            await new Promise((r) => setTimeout(r, 5000));
+            const termAt = Date.now();
+            const code = await run.signalAndExit("SIGTERM");
+            const drained = (Date.now() - termAt) / 1000;
+            const lines = run.err.trim().split("\n");
+            run.pauseOutput(false);
+            await run.outputRead();
+            report(
+                `stop began at ${began}, TERM 5 s later: exit ${code} ${drained.toFixed(2)} s after the TERM; stderr: ${lines.join(" | ")}`,
+            );
+            expect(code).to.equal(0);
+            expect(lines.pop()).to.match(
+                /^stream-shipper: terminating at the drain deadline \(10s after the Pod's stop began\) with up to \d+ lines \(\d+ bytes\) of access\.log not shipped$/,
+            );
+            // Counted from the TERM it would end 10 s after it, past the grace period's end.
+            expect(drained, "seconds from TERM to exit").to.be.below(8);
+        });
+
+        it("a stop-began record older than the shipper (a previous container's) is not this stop's: the deadline counts from the TERM", async () => {
+            run = new ShipperRun({ terminationGracePeriodSeconds: 4 });
+            fs.mkdirSync(path.dirname(path.join(run.dir, DRAIN.stopBeganFile)), { recursive: true });
+            fs.writeFileSync(path.join(run.dir, DRAIN.stopBeganFile), `${Math.floor(Date.now() / 1000) - 3600}\n`);
+            run.start();
+            run.pauseOutput(true);
+            run.write(
+                "access.log",
+                Array.from({ length: 5000 }, (_, i) => `o ${i} ${"x".repeat(100)}`),
+            );
+            await until("tail blocked writing to the full pipe", 30_000, () => run.tailBlockedWriting());
+            const code = await run.signalAndExit("SIGTERM");
+            const said = run.err.trim().split("\n").pop() ?? "";
+            run.pauseOutput(false);
+            await run.outputRead();
+            report(`an hour-old record: exit ${code}; stderr: ${said}`);
+            expect(code).to.equal(0);
+            expect(said).to.match(/^stream-shipper: terminating at the drain deadline \(2s after TERM\) /);
         });
     });
 

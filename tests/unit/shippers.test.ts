@@ -3,8 +3,11 @@ import { render } from "../helpers/render";
 import { expect } from "chai";
 import { validateArgs, WebserverPod, WebserverPodArgs } from "../../components";
 import * as fs from "fs";
+import * as path from "path";
+import { DRAIN } from "../../components/defaults";
 import {
     catLoopCommand,
+    preStopCommand,
     RETENTION_SCRIPT_FILE,
     scriptCode,
     streamCommand,
@@ -132,6 +135,56 @@ describe("shippers", () => {
         ]);
         expect(p.spec.volumes[0].emptyDir).to.deep.equal({ sizeLimit: "256Mi" });
         expect(evaluate(p.spec)).to.deep.equal({});
+    });
+
+    describe("the classic sidecar's preStop hook (its TERM held until nginx has exited)", () => {
+        const hookOf = (args: WebserverPodArgs) => sidecarOf(args).lifecycle?.preStop.exec.command;
+
+        it("a shipper that drains, as a classic sidecar: prestop.sh with the stamp's path, nginx's port and the drain's deadline", () => {
+            expect(hookOf({ shipper: "stream" })).to.deep.equal(preStopCommand(80));
+            expect(hookOf({ shipper: "stream" })!.slice(3)).to.deep.equal([
+                "prestop",
+                "/var/log/nginx/.shipper/stop-began",
+                "80",
+                "28",
+            ]);
+            // Restricted: nginx listens on 8080; the grace period decides the deadline.
+            expect(
+                hookOf({ shipper: "stream", security: "restricted", terminationGracePeriodSeconds: 90 })!.slice(5),
+            ).to.deep.equal(["8080", "88"]);
+            expect(
+                hookOf({ destination: { elasticsearch: { url: "http://logs:9428/insert/elasticsearch" } } }),
+            ).to.deep.equal(preStopCommand(80));
+            // production: the stream shipper, restricted, 60 s.
+            expect(hookOf({ production: true })!.slice(5)).to.deep.equal(["8080", "58"]);
+            validateAgainstSchema(pod({ production: true }) as any);
+        });
+
+        it("none on the seed's cat loop (it does not drain) or on a native sidecar (the kubelet orders the stop)", () => {
+            expect(sidecarOf({}).lifecycle).to.equal(undefined);
+            expect(sidecarOf({ shipper: "cat-loop", probes: { sidecarLiveness: {} } }).lifecycle).to.equal(undefined);
+            expect(sidecarOf({ nativeSidecar: true, shipper: "stream" }).lifecycle).to.equal(undefined);
+        });
+
+        it("with it, the sidecar's liveness probe restarts a stuck shipper within its own grace period, not the drain's", () => {
+            expect(
+                sidecarOf({ shipper: "stream", probes: { sidecarLiveness: {} } }).livenessProbe!
+                    .terminationGracePeriodSeconds,
+            ).to.equal(DRAIN.livenessKillGraceSeconds);
+            expect(
+                sidecarOf({ probes: { sidecarLiveness: {} } }).livenessProbe!.terminationGracePeriodSeconds,
+            ).to.equal(undefined);
+            expect(
+                sidecarOf({ nativeSidecar: true, shipper: "stream", probes: { sidecarLiveness: {} } }).livenessProbe!
+                    .terminationGracePeriodSeconds,
+            ).to.equal(undefined);
+        });
+
+        it("the stamp the hook writes is the one both shippers read (retention.sh, begin_drain)", () => {
+            const code = scriptCode(RETENTION_SCRIPT_FILE).join("\n");
+            expect(DRAIN.stopBeganFile.startsWith(".shipper/")).to.equal(true);
+            expect(code).to.contain(`"$state/${path.basename(DRAIN.stopBeganFile)}"`);
+        });
     });
 
     describe("native sidecar", () => {
