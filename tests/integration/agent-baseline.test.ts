@@ -20,7 +20,7 @@ import {
     requestInNginx,
     requirePrerequisites,
 } from "./harness";
-import { iptablesInPod, kwokNode, processStatus } from "./node";
+import { iptablesInPod, kwokNode, processStatus, stopSignals, watchTaskExits } from "./node";
 
 describe("integration: the log agent under the baseline profile (pulumi up, the real node)", function () {
     this.timeout(20 * 60_000);
@@ -167,8 +167,10 @@ describe("integration: the log agent under the baseline profile (pulumi up, the 
 
     // Last: it deletes the Pod. Drain on termination (docs/delivery.md), on the real node: the
     // kubelet's TERM reaches the agent while its connections to the LogService are refused, lines
-    // undelivered; the LogService is reachable again once nginx has stopped, within the drain.
-    it("kubectl delete pod under load, the LogService refused: the agent drains; every request nginx answered is delivered once", async function () {
+    // undelivered; the LogService is reachable again once nginx has stopped, within the drain. The
+    // sidecar is a classic one: its preStop hook holds the agent's TERM until nginx has exited,
+    // which the runtime's exit events and the time the agent's own TERM line reached its log show.
+    it("kubectl delete pod under load, the LogService refused: the agent's TERM comes after nginx's exit; every request nginx answered is delivered once", async function () {
         this.timeout(10 * 60_000);
         const tag = `/drain-${Date.now().toString(36)}-`;
         // Only this pod's connections to the LogService are refused (a rule in its network namespace).
@@ -194,6 +196,7 @@ describe("integration: the log agent under the baseline profile (pulumi up, the 
                 .filter((l) => /^\d{3} \d+$/.test(l))
                 .map((l) => Number(l.split(" ")[1]));
         let blocked = false;
+        let watch: ReturnType<typeof watchTaskExits> | undefined;
         try {
             await until("the first 200 answers", 120_000, () => answered().length >= 200);
             expect(iptablesInPod("default", "webserver", ["-I", "OUTPUT", ...RULE]), "the rule in the pod").to.equal(0);
@@ -204,6 +207,14 @@ describe("integration: the log agent under the baseline profile (pulumi up, the 
                 120_000,
                 () => answered().length >= atBlock + 500,
             );
+            const before = JSON.parse(kubectl(["get", "pod", "webserver", "-o", "json"]).stdout);
+            const idOf = (name: string) =>
+                before.status.containerStatuses
+                    .find((c: any) => c.name === name)
+                    .containerID.slice("containerd://".length) as string;
+            const nginxId = idOf("nginx-container");
+            const agentId = idOf("sidecar-container");
+            watch = watchTaskExits();
             const deleted = spawnSync("kubectl", ["delete", "pod", "webserver", "--wait=false"], { encoding: "utf8" });
             expect(deleted.status, deleted.stderr).to.equal(0);
             // nginx stopped: the exec that made the requests ends with it.
@@ -216,6 +227,24 @@ describe("integration: the log agent under the baseline profile (pulumi up, the 
                 encoding: "utf8",
             });
             expect(gone.status, `the Pod gone: ${gone.stderr}`).to.equal(0);
+            const exits = await watch.stop();
+            watch = undefined;
+            // The containers' own exits (a process kubectl exec started in nginx's ends too).
+            const exitOf = (id: string) => exits.find((e) => e.init && e.containerId === id);
+            const nginxExit = exitOf(nginxId);
+            const agentExit = exitOf(agentId);
+            const stop = stopSignals([nginxId, agentId]);
+            const said = (id: string) => `${stop[id]?.signal} at ${stop[id]?.at.toFixed(3)}`;
+            report(
+                `the runtime: nginx stopped (${said(nginxId)}), exited at ${nginxExit?.exitedAt.toFixed(3)} (status ${nginxExit?.status}); the agent stopped (${said(agentId)}), exited at ${agentExit?.exitedAt.toFixed(3)} (status ${agentExit?.status})`,
+            );
+            expect(nginxExit, "nginx's exit event").to.not.equal(undefined);
+            expect(agentExit, "the agent's exit event").to.not.equal(undefined);
+            expect(stop[agentId]?.signal, "the runtime's TERM to the agent").to.equal("terminated");
+            // The preStop hook held the agent's TERM until nginx had exited: nginx's last line came first.
+            expect(stop[agentId]!.at, "the agent's TERM after nginx's exit").to.be.above(nginxExit!.exitedAt);
+            // It drained and exited by itself, not at the grace period's end (SIGKILL: 137).
+            expect(agentExit!.status).to.equal(0);
             const forward = await portForward("svc/logs", 9428);
             try {
                 const ids = answered();
@@ -241,6 +270,7 @@ describe("integration: the log agent under the baseline profile (pulumi up, the 
         } finally {
             if (blocked) iptablesInPod("default", "webserver", ["-D", "OUTPUT", ...RULE]);
             load.kill();
+            await watch?.stop();
         }
     });
 });

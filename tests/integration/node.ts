@@ -4,6 +4,7 @@
 // report, so a value that only a fake node would give (kwok's) is never taken for a running
 // container; values that come from kwok are labelled so by `kwokNode`.
 import { spawn, spawnSync } from "child_process";
+import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { kubectl, report, ROOT } from "./harness";
@@ -112,6 +113,8 @@ export const KWOK_TOLERATION = { key: "kwok.x-k8s.io/node", operator: "Exists", 
 /** A container's exit as its node's runtime published it. */
 export interface TaskExit {
     readonly containerId: string;
+    /** Whether the container's own process exited (the container ended), not a process `kubectl exec` started in it. */
+    readonly init: boolean;
     /** The runtime's exit time, seconds with nanoseconds. */
     readonly exitedAt: number;
     readonly status: number;
@@ -142,11 +145,50 @@ export function watchTaskExits(): { stop: () => Promise<TaskExit[]> } {
                 .map((l) => JSON.parse(l.slice(l.indexOf("{"))))
                 .map((e) => ({
                     containerId: e.container_id,
+                    init: e.id === e.container_id,
                     exitedAt: Number(e.exited_at.seconds) + Number(e.exited_at.nanos ?? 0) / 1e9,
                     status: e.exit_status ?? 0,
                 }));
         },
     };
+}
+
+/**
+ * When the node's runtime sent each of `ids` its stop signal, and which: containerd's own log line
+ * "Stop container ID with signal S" (the CRI's StopContainer, which the kubelet calls once the
+ * container's preStop hook has returned; S is the image's STOPSIGNAL, `terminated` by default,
+ * `quit` for nginx's image), in seconds since 1970 to the nanosecond. Absent: none logged.
+ */
+export function stopSignals(ids: string[]): Record<string, { at: number; signal: string } | undefined> {
+    const mode = clusterMode();
+    let log: string;
+    if (mode === "local") {
+        const state =
+            process.env.WEBSERVER_CLUSTER_DIR ?? path.join(os.homedir(), ".cache", "webserver-sidecar", "cluster");
+        log = fs.readFileSync(path.join(state, "containerd.log"), "utf8");
+    } else {
+        log = must("kind", ["get", "nodes", "--name", "webserver"])
+            .split("\n")
+            .filter(Boolean)
+            .map((node) =>
+                must(kindEngine(), ["exec", node, "journalctl", "-u", "containerd", "--no-pager", "-o", "cat"]),
+            )
+            .join("\n");
+    }
+    const found: Record<string, { at: number; signal: string } | undefined> = {};
+    for (const id of ids) {
+        const line = log.split("\n").find((l) => l.includes(`Stop container \\"${id}\\" with signal `));
+        const m = line && /^time="([^"]+)".* with signal (\w+)/.exec(line);
+        found[id] = m ? { at: rfc3339Seconds(m[1]), signal: m[2] } : undefined;
+    }
+    return found;
+}
+
+/** An RFC 3339 time with nanoseconds (containerd's log, `kubectl logs --timestamps`) in seconds since 1970, to the nanosecond. */
+export function rfc3339Seconds(stamp: string): number {
+    const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d+)?(Z|[+-]\d\d:\d\d)$/.exec(stamp);
+    if (!m) return NaN;
+    return Date.parse(`${m[1]}${m[3]}`) / 1000 + Number(m[2] ?? 0);
 }
 
 /** Whether the node still holds pod `uid`'s directory (its volumes: the emptyDir, the token). */
