@@ -34,6 +34,25 @@ export function volumeBoundBytes(sizeLimitBytes: number): number {
     return Math.floor(sizeLimitBytes * (1 - RETENTION_LAYOUT.volumeHeadroomShare));
 }
 
+/**
+ * What `npm run render` assumes to say how long an outage of the destination a volume holds
+ * (scripts/lib/outage.ts): the bytes nginx writes to access.log for a request in its JSON format
+ * (components/nginxConf.ts; the e2e's requests write 300 to 360), at two request rates.
+ */
+export const OUTAGE_ESTIMATE = {
+    accessLineBytes: 330,
+    requestsPerSecond: [100, 1000],
+} as const;
+
+/**
+ * Seconds of an outage of the destination the log agent's volume holds before it drops lines, for
+ * a logVolume.sizeLimit of `sizeLimitBytes` and nginx writing `bytesPerSecond`: its bound over the
+ * rate (retention frees what was delivered; everything written from the outage's start waits).
+ */
+export function outageSurvivedSeconds(sizeLimitBytes: number, bytesPerSecond: number): number {
+    return volumeBoundBytes(sizeLimitBytes) / bytesPerSecond;
+}
+
 /** The shippers that retain: the stream shipper, and the log agent of a destination. */
 export type RetainingShipper = "stream" | "agent";
 

@@ -8,6 +8,7 @@ import { podSpecOf, pulumiType } from "../policy/rules";
 import { parseFlags, runMain, UsageError } from "./lib/cli";
 import { projectName, renderStack, stackConfigFile, stackFileValues, toYaml } from "./lib/render";
 import { KubeObject } from "./lib/schema";
+import { outageLines } from "./lib/outage";
 
 /** The findings as a table: level, policy, resource, message. */
 function findingsText(objects: KubeObject[], config: Record<string, any>): { text: string; mandatory: number } {
@@ -44,6 +45,8 @@ export async function main(argv: string[]): Promise<void> {
         if (result.mandatory > 0) process.exitCode = 1;
     } else {
         text = toYaml(objects);
+        // Beside the manifests, on stderr: how long an outage each workload's log volume holds.
+        for (const line of outageLines(objects)) console.error(line);
     }
     if (flags.out) {
         fs.writeFileSync(flags.out, text);

@@ -20,7 +20,7 @@ import {
     requestInNginx,
     requirePrerequisites,
 } from "./harness";
-import { iptablesInPod, kwokNode, processStatus, stopSignals, watchTaskExits } from "./node";
+import { emptyDirFileOnNode, iptablesInPod, kwokNode, processStatus, stopSignals, watchTaskExits } from "./node";
 
 describe("integration: the log agent under the baseline profile (pulumi up, the real node)", function () {
     this.timeout(20 * 60_000);
@@ -80,6 +80,9 @@ describe("integration: the log agent under the baseline profile (pulumi up, the 
             forward.close();
         }
     });
+
+    // Only the pod's connections to the LogService are refused (a rule in its network namespace).
+    const RULE = ["-p", "tcp", "--dport", "9428", "-j", "REJECT", "--reject-with", "tcp-reset"];
 
     // The developer's loop (README): `npm run logs` in the project, nothing but the stack's name.
     const CLI = logsCli();
@@ -173,8 +176,6 @@ describe("integration: the log agent under the baseline profile (pulumi up, the 
     it("kubectl delete pod under load, the LogService refused: the agent's TERM comes after nginx's exit; every request nginx answered is delivered once", async function () {
         this.timeout(10 * 60_000);
         const tag = `/drain-${Date.now().toString(36)}-`;
-        // Only this pod's connections to the LogService are refused (a rule in its network namespace).
-        const RULE = ["-p", "tcp", "--dport", "9428", "-j", "REJECT", "--reject-with", "tcp-reset"];
         // Requests one after another inside nginx's container; each answered one printed with its number.
         const load = spawn("kubectl", [
             "exec",
@@ -271,6 +272,125 @@ describe("integration: the log agent under the baseline profile (pulumi up, the 
             if (blocked) iptablesInPod("default", "webserver", ["-D", "OUTPUT", ...RULE]);
             load.kill();
             await watch?.stop();
+        }
+    });
+
+    // After the drain test (the Pod gone): `pulumi up --refresh` makes it again. Termination with the
+    // destination down through the whole drain: what the termination message counts is compared
+    // with what the LogService holds of the requests nginx answered.
+    it("kubectl delete pod with the LogService refused through the drain: the termination message counts exactly the requests the LogService never got", async function () {
+        this.timeout(10 * 60_000);
+        project!.must(["up", "--yes", "--refresh", "--stack", "dev"]);
+        const tag = `/undelivered-${Date.now().toString(36)}-`;
+        // N requests one after another inside nginx's container: the numbers of those answered.
+        const requests = (from: number, to: number): number[] => {
+            const r = kubectl([
+                "exec",
+                "webserver",
+                "-c",
+                "nginx-container",
+                "--",
+                "sh",
+                "-c",
+                `i=${from}; while [ $i -le ${to} ]; do c=$(curl -s -o /dev/null -w '%{http_code}' http://localhost:80${tag}$i) && echo "$c $i"; i=$((i+1)); done`,
+            ]);
+            expect(r.code, r.out).to.equal(0);
+            return r.stdout
+                .split("\n")
+                .filter((l) => /^\d{3} \d+$/.test(l))
+                .map((l) => Number(l.split(" ")[1]));
+        };
+        const forward = await portForward("svc/logs", 9428);
+        let blocked = false;
+        let watcher: ReturnType<typeof spawn> | undefined;
+        try {
+            const stored = async () =>
+                (await queryLogsQL(forward, `_time:1h log:access path:"${tag}"* | fields path`)).map((r) =>
+                    Number(r.path.slice(tag.length)),
+                );
+            const first = requests(1, 100);
+            await awaitProgress(async () => {
+                const n = (await stored()).length;
+                return { done: n >= first.length, progress: n };
+            });
+            expect(iptablesInPod("default", "webserver", ["-I", "OUTPUT", ...RULE]), "the rule in the pod").to.equal(0);
+            blocked = true;
+            const second = requests(101, 300);
+            // The pod's status as the kubelet writes it, to the end: the sidecar's termination message.
+            let statuses = "";
+            watcher = spawn("kubectl", ["get", "pod", "webserver", "--watch", "--output-watch-events", "-o", "json"]);
+            watcher.stdout!.on("data", (d) => (statuses += d));
+            const watcherClosed = new Promise((r) => watcher!.once("close", r));
+            const deleted = spawnSync("kubectl", ["delete", "pod", "webserver", "--wait=false"], { encoding: "utf8" });
+            expect(deleted.status, deleted.stderr).to.equal(0);
+            // Waited for without blocking: the watch's output is read meanwhile.
+            // One event a line, as JSON.
+            const events = () =>
+                statuses
+                    .split("\n")
+                    .filter((l) => l.startsWith("{") && l.endsWith("}"))
+                    .map((l) => JSON.parse(l));
+            const statusOf = (e: any, name: string) =>
+                (e.object?.status?.containerStatuses ?? []).find((c: any) => c.name === name);
+            // nginx has exited (its last lines written, the shutdown notices included) while the agent
+            // drains into the refused LogService: error.log's lines, counted in the volume.
+            await until("nginx's exit in the pod's status", 60_000, () =>
+                events().some((e) => statusOf(e, "nginx-container")?.state?.terminated),
+            );
+            const pod = events()[0].object;
+            const errorLog = emptyDirFileOnNode(pod.metadata.uid, "shared-logs", "error.log");
+            expect(
+                errorLog,
+                `error.log in pod ${pod.metadata.uid}'s volume on the node; the pod's events: ${events()
+                    .map(
+                        (e) =>
+                            `${e.type} ${e.object.metadata.uid} ${e.object.status?.phase} ${JSON.stringify((e.object.status?.containerStatuses ?? []).map((c: any) => [c.name, Object.keys(c.state ?? {})]))}`,
+                    )
+                    .join("; ")}`,
+            ).to.not.equal(undefined);
+            const errorLines = errorLog!.split("\n").length - 1;
+            const podCreated = pod.metadata.creationTimestamp as string;
+            await until("the watch's DELETED event", 180_000, () => events().some((e) => e.type === "DELETED"));
+            blocked = false;
+            watcher.kill();
+            await watcherClosed;
+            const message =
+                events()
+                    .map((e) => statusOf(e, "sidecar-container")?.state?.terminated)
+                    .filter(Boolean)
+                    .map((t: any) => String(t.message ?? ""))
+                    .pop() ?? "";
+            const ids = [...first, ...second];
+            const have = new Set(await stored());
+            const never = ids.filter((i) => !have.has(i));
+            // This pod's error lines the LogService holds (each stamped when the agent read it).
+            const errorsStored = (
+                await queryLogsQL(forward, `_time:>=${podCreated} log:error pod:webserver | stats count() as n`)
+            )[0]?.n;
+            report(
+                `${ids.length} requests answered (${first.length} delivered before the block, ${second.length} after it); the LogService holds ${have.size} of them, never got ${never.length}; error.log: ${errorLines} lines in the volume after nginx's exit, ${errorsStored} in the LogService; the termination message: ${JSON.stringify(message)}`,
+            );
+            const said = (log: string) =>
+                new RegExp(
+                    `^log-agent: terminating at the drain deadline \\((\\d+)s after the Pod's stop began\\) with (\\d+) lines \\(\\d+ bytes\\) of ${log.replace(".", "\\.")} not sent$`,
+                    "m",
+                ).exec(message);
+            const access = said("access.log");
+            const errors = said("error.log");
+            expect(access, `the termination message: ${message}`).to.not.equal(null);
+            expect(errors, `the termination message: ${message}`).to.not.equal(null);
+            expect(message.trim().split("\n")).to.have.length(2);
+            // Kubernetes' 30 s less the 2 s margin, counted from the preStop hook.
+            expect(Number(access![1])).to.equal(28);
+            expect(never.length, "the requests after the block").to.equal(second.length);
+            expect(Number(access![2]), "access.log lines the message counts").to.equal(never.length);
+            expect(Number(errors![2]), "error.log lines the message counts").to.equal(
+                errorLines - Number(errorsStored),
+            );
+        } finally {
+            watcher?.kill();
+            if (blocked) iptablesInPod("default", "webserver", ["-D", "OUTPUT", ...RULE]);
+            forward.close();
         }
     });
 });

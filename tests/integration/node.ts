@@ -191,6 +191,30 @@ export function rfc3339Seconds(stamp: string): number {
     return Date.parse(`${m[1]}${m[3]}`) / 1000 + Number(m[2] ?? 0);
 }
 
+/**
+ * A file of pod `uid`'s emptyDir `volume` as its node holds it (read there, beside the pod: once a
+ * pod's containers have stopped the API server lets nobody exec into it); undefined once it is gone.
+ */
+export function emptyDirFileOnNode(uid: string, volume: string, file: string): string | undefined {
+    const rel = path.join("pods", uid, "volumes", "kubernetes.io~empty-dir", volume, file);
+    if (clusterMode() === "local") {
+        const state =
+            process.env.WEBSERVER_CLUSTER_DIR ?? path.join(os.homedir(), ".cache", "webserver-sidecar", "cluster");
+        try {
+            return fs.readFileSync(path.join(state, "node", "kubelet", rel), "utf8");
+        } catch {
+            return undefined;
+        }
+    }
+    for (const node of must("kind", ["get", "nodes", "--name", "webserver"]).split("\n").filter(Boolean)) {
+        const r = spawnSync(kindEngine(), ["exec", node, "cat", path.join("/var/lib/kubelet", rel)], {
+            encoding: "utf8",
+        });
+        if (r.status === 0) return r.stdout;
+    }
+    return undefined;
+}
+
 /** Whether the node still holds pod `uid`'s directory (its volumes: the emptyDir, the token). */
 export function podDirOnNode(uid: string): boolean {
     const mode = clusterMode();
