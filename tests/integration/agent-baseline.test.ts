@@ -339,15 +339,21 @@ describe("integration: the log agent under the baseline profile (pulumi up, the 
             );
             const pod = events()[0].object;
             const errorLog = emptyDirFileOnNode(pod.metadata.uid, "shared-logs", "error.log");
-            expect(
-                errorLog,
-                `error.log in pod ${pod.metadata.uid}'s volume on the node; the pod's events: ${events()
-                    .map(
-                        (e) =>
-                            `${e.type} ${e.object.metadata.uid} ${e.object.status?.phase} ${JSON.stringify((e.object.status?.containerStatuses ?? []).map((c: any) => [c.name, Object.keys(c.state ?? {})]))}`,
-                    )
-                    .join("; ")}`,
-            ).to.not.equal(undefined);
+            if (errorLog === undefined) {
+                const sidecar = events()
+                    .map((e) => statusOf(e, "sidecar-container")?.state?.terminated)
+                    .filter(Boolean)
+                    .pop();
+                const got = await stored();
+                throw new Error(
+                    `error.log was gone from pod ${pod.metadata.uid}'s volume when nginx's exit was seen; the sidecar: ${JSON.stringify(sidecar)}; the LogService holds ${got.length} of the requests (${got.filter((i) => i > 100).length} after the block); status updates: ${events()
+                        .map(
+                            (e) =>
+                                `${e.type} ${e.object.status?.phase} ${JSON.stringify((e.object.status?.containerStatuses ?? []).map((c: any) => [c.name, Object.keys(c.state ?? {})]))}`,
+                        )
+                        .join("; ")}`,
+                );
+            }
             const errorLines = errorLog!.split("\n").length - 1;
             const podCreated = pod.metadata.creationTimestamp as string;
             await until("the watch's DELETED event", 180_000, () => events().some((e) => e.type === "DELETED"));

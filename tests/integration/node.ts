@@ -40,10 +40,13 @@ function must(cmd: string, args: string[]): string {
  * On the local node: the containers of pod `namespace/name` (its sandbox's among them) and the
  * runtime's tasks, each "ID PID STATUS", as containerd lists them.
  */
-function localPodContainers(namespace: string, name: string): { ids: string[]; tasks: string[][] } {
+function localPodContainers(namespace: string, name: string, uid?: string): { ids: string[]; tasks: string[][] } {
     const ctr = localCtr();
     const socket = localSocket();
-    const filter = `labels."io.kubernetes.pod.name"==${name},labels."io.kubernetes.pod.namespace"==${namespace}`;
+    // By uid when given: a pod deleted a moment ago under the same name may still have containers.
+    const filter = uid
+        ? `labels."io.kubernetes.pod.uid"==${uid}`
+        : `labels."io.kubernetes.pod.name"==${name},labels."io.kubernetes.pod.namespace"==${namespace}`;
     const ids = must(ctr, ["--address", socket, "-n", "k8s.io", "containers", "list", "-q", filter]);
     const tasks = must(ctr, ["--address", socket, "-n", "k8s.io", "tasks", "list"]).split("\n").slice(1);
     return { ids: ids.split("\n").filter(Boolean), tasks: tasks.map((l) => l.trim().split(/\s+/)) };
@@ -88,7 +91,10 @@ export function runtimeContainersOf(namespace: string, name: string): string[] {
 export function iptablesInPod(namespace: string, name: string, args: string[]): number {
     const mode = clusterMode();
     if (mode === "local") {
-        const { ids, tasks } = localPodContainers(namespace, name);
+        // The pod of that name now: one deleted a moment ago may still have a running task.
+        const uid = kubectl(["get", "pod", "-n", namespace, name, "-o", "jsonpath={.metadata.uid}"]).stdout.trim();
+        if (!uid) return 1;
+        const { ids, tasks } = localPodContainers(namespace, name, uid);
         const pid = tasks.find(([id, p, status]) => ids.includes(id) && status === "RUNNING" && Number(p) > 0)?.[1];
         if (!pid) return 1;
         return spawnSync("nsenter", ["-t", pid, "-n", "iptables", ...args], { encoding: "utf8" }).status ?? 1;
