@@ -130,7 +130,7 @@ export interface TaskExit {
  * Listens to the node runtime's event stream (`ctr events`) until `stop`, which resolves with the
  * containers' exits in the order the runtime published them.
  */
-export function watchTaskExits(): { stop: () => Promise<TaskExit[]> } {
+export function watchTaskExits(): { exits: () => TaskExit[]; stop: () => Promise<TaskExit[]> } {
     const mode = clusterMode();
     const children =
         mode === "local"
@@ -141,20 +141,24 @@ export function watchTaskExits(): { stop: () => Promise<TaskExit[]> } {
                   .map((node) => spawn(kindEngine(), ["exec", node, "ctr", "-n", "k8s.io", "events"]));
     let text = "";
     for (const c of children) c.stdout.on("data", (d: Buffer) => (text += d.toString()));
+    const exits = (): TaskExit[] =>
+        text
+            .split("\n")
+            .filter((l) => l.includes(" /tasks/exit "))
+            .map((l) => JSON.parse(l.slice(l.indexOf("{"))))
+            .map((e) => ({
+                containerId: e.container_id,
+                init: e.id === e.container_id,
+                exitedAt: Number(e.exited_at.seconds) + Number(e.exited_at.nanos ?? 0) / 1e9,
+                status: e.exit_status ?? 0,
+            }));
     return {
+        /** The exits published so far. */
+        exits,
         stop: async () => {
             for (const c of children) c.kill();
             await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(0) : c.on("exit", r)))));
-            return text
-                .split("\n")
-                .filter((l) => l.includes(" /tasks/exit "))
-                .map((l) => JSON.parse(l.slice(l.indexOf("{"))))
-                .map((e) => ({
-                    containerId: e.container_id,
-                    init: e.id === e.container_id,
-                    exitedAt: Number(e.exited_at.seconds) + Number(e.exited_at.nanos ?? 0) / 1e9,
-                    status: e.exit_status ?? 0,
-                }));
+            return exits();
         },
     };
 }
