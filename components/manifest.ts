@@ -376,8 +376,7 @@ function sidecarAliveCommand(args: ValidatedArgs): string[] {
  * that drains (stream, the agent) as a classic sidecar. A native sidecar is stopped after nginx by
  * the kubelet itself; the seed's cat loop does not drain.
  */
-export const holdsTermForNginx = (args: ValidatedArgs): boolean =>
-    !args.nativeSidecar && args.shipper !== Shipper.CatLoop;
+const holdsTermForNginx = (args: ValidatedArgs): boolean => !args.nativeSidecar && args.shipper !== Shipper.CatLoop;
 
 function buildSidecarContainer(args: ValidatedArgs): Container {
     const profile = profileSettings(args.security);

@@ -8,7 +8,7 @@
 # native sidecar's would. (The Pod's containers share one network namespace, hence 127.0.0.1.)
 #
 # First it writes when the stop began: the grace period runs from there, and the shipper's drain
-# deadline with it (retention.sh, begin_drain). It waits at most that deadline; past it the shipper
+# deadline with it (retention.sh, drain_deadline). It waits at most that deadline; past it the shipper
 # gets its TERM and exits at once, saying what is left.
 #
 #   prestop.sh STAMP PORT DRAIN_SECONDS

@@ -116,8 +116,9 @@ retain() { # INDEX NOW READ
 }
 
 # Drain on termination, both shippers: on TERM the shipper ships (delivers) to the end of both logs
-# and exits once neither grew for `quiet` passes, or at the deadline, `drain_seconds` after the TERM,
-# saying what it leaves behind (the shipper sets left_qualifier, left_word and left_note for that).
+# and exits once neither grew for `quiet` passes, or at the deadline, `drain_seconds` after the TERM
+# (or after the Pod's stop began, below), saying what it leaves behind (the shipper sets
+# left_qualifier, left_word and left_note for that).
 # With a classic sidecar the kubelet runs the sidecar's preStop hook first (prestop.sh): it writes
 # when the Pod's stop began to $state/stop-began and holds the TERM back until nginx has exited. The
 # grace period runs from there, so the deadline does too; a stamp older than this process (a
@@ -125,8 +126,8 @@ retain() { # INDEX NOW READ
 draining="" drain_until="" drain_quiet=0 drain_sizes="" drain_from=TERM term_at=0 term_epoch=0
 printf -v started_at '%(%s)T' -1
 begin_drain() { # the TERM trap: from now on, ship to the end, until the deadline
-    # Notes the time and says so, nothing more: a `read` here would break the one the TERM interrupted (bash shares
-    # its buffer), so the first drain pass sets the deadline (drain_deadline).
+    # Notes the time and says so, nothing more: a `read` here would break the `read` the TERM
+    # interrupted (bash shares its buffer), so the first drain pass sets the deadline (drain_deadline).
     [ -n "$draining" ] && return
     draining=1 term_at=$SECONDS
     printf -v term_epoch '%(%s)T' -1
