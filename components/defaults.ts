@@ -209,6 +209,12 @@ export const AGENT = {
     /** Documents the service rejected inside an accepted request (rsyslog's errorfile), under the agent's state dir. */
     rejectedFile: "rejected.json",
     /**
+     * The rejected-documents file is held to its newest this many bytes: agent.sh says on stderr
+     * how many documents each pass found rejected (with the first 4 KiB of them), then frees what
+     * is older (a hole, as retention frees the logs). It counts in the volume's bound.
+     */
+    rejectedKeepBytes: 64 * 1024,
+    /**
      * Delivery you can watch: agent.sh writes the delivery figures (Prometheus' text format) to
      * `file` under the log directory every `everySeconds`, and nginx serves it at `path` on `port`
      * (named `portName`). The file's age is the sidecar's liveness: written during an outage too,

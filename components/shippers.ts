@@ -128,6 +128,7 @@ export function agentCommand(confPath: string, retention?: RetentionSettings, pl
         String(AGENT.metrics.everySeconds),
         // The volume's bound: with retention and a sizeLimit (without retention nothing is freed at all).
         String(retention && place.volumeLimitBytes ? volumeBoundBytes(place.volumeLimitBytes) : 0),
+        String(AGENT.rejectedKeepBytes),
     ];
 }
 

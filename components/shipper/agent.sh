@@ -5,7 +5,7 @@
 # receiver). With retention, this script frees the oldest bytes of each log -- only bytes the
 # agent has delivered -- so the volume stays within a bound.
 #
-#   agent.sh DIR CONF KEEP_BYTES MAX_AGE_SECONDS AGE_CHECKPOINT_SECONDS BLOCK_BYTES MIN_PUNCH_BYTES HEAD_BYTES STALL_SECONDS DRAIN_SECONDS QUIET_PASSES VOLUME_LIMIT_BYTES METRICS_EVERY OVERFLOW_BYTES
+#   agent.sh DIR CONF KEEP_BYTES MAX_AGE_SECONDS AGE_CHECKPOINT_SECONDS BLOCK_BYTES MIN_PUNCH_BYTES HEAD_BYTES STALL_SECONDS DRAIN_SECONDS QUIET_PASSES VOLUME_LIMIT_BYTES METRICS_EVERY OVERFLOW_BYTES REJECTED_KEEP_BYTES
 #
 #   DIR              where nginx writes access.log and error.log (the shared emptyDir)
 #   CONF             rsyslog.conf (its workDirectory is DIR/.agent/)
@@ -21,6 +21,8 @@
 #   METRICS_EVERY    seconds between two writes of DIR/.shipper/metrics.prom (write_metrics)
 #   OVERFLOW_BYTES   the volume's hard bound, below VOLUME_LIMIT_BYTES: past it the oldest undelivered
 #                    lines are dropped, counted and said (overflow_check); 0: none
+#   REJECTED_KEEP_BYTES  the rejected-documents file keeps its newest this many bytes; what is
+#                    older, once said on stderr, is freed (report_rejected)
 #
 # The component renders retention.sh and this file into the sidecar's command
 # (components/shippers.ts). Needs bash, coreutils, util-linux's fallocate (retention), rsyslogd
@@ -38,7 +40,7 @@
 set -u
 
 dir=$1 conf=$2 keep=$3 max_age=$4 age_every=$5 block=$6 min_punch=$7 head=$8 stall=$9 drain_seconds=${10} quiet=${11}
-volume_limit=${12} metrics_every=${13} overflow=${14}
+volume_limit=${12} metrics_every=${13} overflow=${14} rejected_keep=${15}
 state=$dir/.shipper
 agent_dir=$dir/.agent
 logs=(access.log error.log)
@@ -102,15 +104,24 @@ watch_stall() { # INDEX NOW DELIVERED: say once when a growing log has had nothi
     echo "$me: ${logs[i]}: nothing delivered for ${stall}s while it grew (position $3 of $size bytes): the destination is down, or refuses the connection${AGENT_TLS_DIR:+ or its certificate (is it signed by tls.ca, and does it name the host of the address?)}; the lines wait in the log" >&2
 }
 
+rejected_freed=0
 report_rejected() { # what the service refused inside an accepted bulk request (rsyslog's errorfile): said, never silent
-    local size
+    local size n target
     [ -n "$rejected" ] && [ -n "${STAT[$rejected]:-}" ] || return 0
     size=${STAT[$rejected]#* }
     [ "$size" -gt "$rejected_seen" ] || return 0
-    echo "$me: the destination rejected documents (not sent again: they would be rejected again; all of them in $rejected):" >&2
+    # A record a line, one per rejected request (a document, with the bulk API's one line a request).
+    n=$(tail -c +"$((rejected_seen + 1))" "$rejected" | head -c "$((size - rejected_seen))" | wc -l)
+    echo "$me: the destination rejected documents (not sent again: they would be rejected again): $n more; the newest $rejected_keep bytes of them are kept in $rejected, the first 4096 bytes of these below:" >&2
     tail -c +"$((rejected_seen + 1))" "$rejected" | head -c 4096 >&2
     echo >&2
     rejected_seen=$size
+    # Held to its newest rejected_keep bytes: what is older was said, and is freed (a hole).
+    target=$(((size - rejected_keep) / block * block))
+    [ "$rejected_keep" -gt 0 ] && [ "$target" -gt "$rejected_freed" ] || return 0
+    if fallocate --punch-hole --offset "$rejected_freed" --length $((target - rejected_freed)) "$rejected" 2>/dev/null; then
+        rejected_freed=$target
+    fi
 }
 
 delivered() { # INDEX: how far the agent has delivered the log (imfile's curr_offs), into OFFS ("" if unknown)

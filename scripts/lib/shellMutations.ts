@@ -181,6 +181,14 @@ export const SHELL_MUTATIONS: readonly ShellMutation[] = [
         tests: { files: [OVERFLOW], titles: ["drops the oldest undelivered lines"] },
     },
     {
+        name: "rejected-file-unbounded",
+        file: "agent.sh",
+        from: '    [ "$rejected_keep" -gt 0 ] && [ "$target" -gt "$rejected_freed" ] || return 0',
+        to: "    return 0",
+        breaks: "the rejected documents' file is held to its newest bytes, what is older freed once said",
+        tests: { files: [BULK], titles: ["the file is held to its newest 64 KiB"] },
+    },
+    {
         name: "deadline-ignores-stop-began",
         file: "retention.sh",
         from: "    drain_until=$((term_at + drain_seconds - waited))",

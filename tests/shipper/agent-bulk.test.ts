@@ -310,6 +310,53 @@ describe("log agent over the bulk API into VictoriaLogs (plain processes, no pod
         }
     });
 
+    it("rejected documents: each pass counts them on stderr, and the file is held to its newest 64 KiB", async () => {
+        const reason = "failed to parse field [status] of type [long]";
+        const server = rejectingServer(reason);
+        const destination = await fakeBulkApi(server);
+        try {
+            const r = (run = new AgentProcess(destination));
+            const n = 400;
+            r.write(
+                "access.log",
+                Array.from({ length: n }, (_, i) => `refused ${i} ${"x".repeat(300)}`),
+            );
+            r.start();
+            const size = fs.statSync(r.file("access.log")).size;
+            // rsyslog is done with every line (each rejected, written to the errorfile), and the agent said them.
+            const counted = () =>
+                [...r.err.matchAll(/^log-agent: the destination rejected documents .*?: (\d+) more;/gm)].reduce(
+                    (sum, m) => sum + Number(m[1]),
+                    0,
+                );
+            await until(
+                "every rejection counted on stderr",
+                60_000,
+                () => r.deliveredOffset("access.log") === size && counted() >= n,
+                () => r.err.slice(-2000),
+            );
+            const file = path.join(r.dir, ".agent", AGENT.rejectedFile);
+            // A pass after the last report has freed what it said.
+            await until(
+                "the file held to its newest bytes",
+                30_000,
+                () => fs.statSync(file).blocks * 512 <= AGENT.rejectedKeepBytes + 2 * 4096,
+            );
+            const st = fs.statSync(file);
+            const text = fs.readFileSync(file, "utf8");
+            report(
+                `${n} documents rejected: ${counted()} counted on stderr in ${[...r.err.matchAll(/rejected documents/g)].length} reports; ${AGENT.rejectedFile} ${st.size} bytes, ${st.blocks * 512} allocated (keep ${AGENT.rejectedKeepBytes})`,
+            );
+            expect(counted(), "documents counted on stderr").to.equal(n);
+            expect(st.size, "the file took every rejection").to.be.above(AGENT.rejectedKeepBytes * 2);
+            // The newest rejection is still in it; the oldest were freed (NUL bytes now).
+            expect(text).to.contain(`refused ${n - 1} `);
+            expect(text).to.not.contain("refused 0 ");
+        } finally {
+            await new Promise((r) => server.close(r));
+        }
+    });
+
     it("documents rejected right at the start are said too, however slow the agent's shell is to size what came before", async () => {
         // The agent says what the errorfile gained since its start. Sized after rsyslogd started, a
         // rejection written first (the shell slowed on a busy node: here its `stat` of that size

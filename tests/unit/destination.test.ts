@@ -436,6 +436,8 @@ describe("destination (the log agent)", () => {
             "0",
             "5",
             "0",
+            // The rejected documents' file keeps its newest 64 KiB.
+            "65536",
         ]);
         expect(c.volumeMounts).to.deep.equal([
             { name: "shared-logs", mountPath: "/var/log/nginx" },
@@ -567,12 +569,13 @@ describe("destination (the log agent)", () => {
             expect(conf).to.not.contain("impstats");
         });
 
-        it("agent.sh gets the volume's sizeLimit in bytes, the metrics' period and the volume's bound as its last arguments", () => {
+        it("agent.sh gets the volume's sizeLimit in bytes, the metrics' period, the volume's bound and the rejected documents' keep as its last arguments", () => {
             const c = sidecarOf({ destination: DEST, logVolume: { sizeLimit: "256Mi" } });
-            expect(c.command!.slice(-3)).to.deep.equal([
+            expect(c.command!.slice(-4)).to.deep.equal([
                 String(256 * 2 ** 20),
                 String(AGENT.metrics.everySeconds),
                 "0",
+                String(AGENT.rejectedKeepBytes),
             ]);
             // With retention the bound is 90% of the sizeLimit.
             const r = sidecarOf({
@@ -581,7 +584,7 @@ describe("destination (the log agent)", () => {
                 logVolume: { sizeLimit: "256Mi" },
                 retention: {},
             });
-            expect(r.command!.slice(-3)).to.deep.equal([
+            expect(r.command!.slice(-4, -1)).to.deep.equal([
                 String(256 * 2 ** 20),
                 String(AGENT.metrics.everySeconds),
                 String(Math.floor(256 * 2 ** 20 * 0.9)),

@@ -222,7 +222,7 @@ describe("production options", () => {
                 destination: { syslog: { address: "logs.example.com:2514" } },
             }).pod!.spec;
             // agent.sh's drain figures come before the volume's limit, the metrics' period and its bound.
-            expect(agent.containers[1].command!.slice(-5, -3)).to.deep.equal(["8", "1"]);
+            expect(agent.containers[1].command!.slice(-6, -4)).to.deep.equal(["8", "1"]);
             const deployment: any = render(
                 { shipper: "stream", terminationGracePeriodSeconds: 45, workload: "Deployment" },
                 "opts-grace",
