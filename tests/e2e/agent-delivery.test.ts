@@ -65,16 +65,23 @@ describe("e2e: delivery to a syslog receiver on podman (production Pod, RELP, re
             },
         );
 
-    it("runs the agent under the restricted profile: uid 101, read-only root, no capabilities", () => {
+    it("runs the agent under the restricted profile: uid 101, read-only root, no capabilities", async () => {
         const status = pod!.exec("sidecar-container", ["cat", "/proc/1/status"]);
         const field = (name: string) => new RegExp(`^${name}:\\s*(.*)$`, "m").exec(status)?.[1].trim();
-        const procs = pod!
-            .exec("sidecar-container", [
-                "bash",
-                "-c",
-                'for p in /proc/[0-9]*; do echo "$(stat -c %u "$p") $(cat "$p/comm")"; done',
-            ])
-            .trim();
+        const list = () =>
+            pod!
+                .exec("sidecar-container", [
+                    "bash",
+                    "-c",
+                    'for p in /proc/[0-9]*; do echo "$(stat -c %u "$p") $(cat "$p/comm")"; done',
+                ])
+                .trim();
+        // agent.sh checks the config (rsyslogd -N1) and its state before it starts rsyslogd: waited for.
+        let procs = list();
+        await awaitProgress(() => {
+            procs = list();
+            return { done: /\brsyslogd\b/.test(procs), progress: 0 };
+        });
         report(`sidecar: Uid ${field("Uid")}, CapEff ${field("CapEff")}; processes: ${procs.replace(/\s+/g, " ")}`);
         expect(field("Uid")?.split(/\s+/)).to.deep.equal(["101", "101", "101", "101"]);
         expect(field("CapEff")).to.equal("0000000000000000");
