@@ -16,6 +16,7 @@ import {
     logServiceVolume,
     portForward,
     Project,
+    loadInNginx,
     rawRequestInNginx,
     report,
     requestInNginx,
@@ -242,25 +243,9 @@ describe("integration: the log agent under the baseline profile (pulumi up, the 
         this.timeout(10 * 60_000);
         const tag = `/drain-${Date.now().toString(36)}-`;
         // Requests one after another inside nginx's container; each answered one printed with its number.
-        const load = spawn("kubectl", [
-            "exec",
-            "webserver",
-            "-c",
-            "nginx-container",
-            "--",
-            "sh",
-            "-c",
-            `i=0; while [ $i -lt 1000000 ]; do i=$((i+1)); c=$(curl -s -o /dev/null -w '%{http_code}' http://localhost:80${tag}$i) && echo "$c $i"; done`,
-        ]);
-        let out = "";
-        load.stdout.on("data", (d) => (out += d));
-        let loadEnded = false;
-        load.once("close", () => (loadEnded = true));
-        const answered = () =>
-            out
-                .split("\n")
-                .filter((l) => /^\d{3} \d+$/.test(l))
-                .map((l) => Number(l.split(" ")[1]));
+        const load = loadInNginx("webserver", tag);
+        const answered = load.answered;
+        const loadEnded = load.ended;
         let blocked = false;
         let watch: ReturnType<typeof watchTaskExits> | undefined;
         try {
@@ -284,7 +269,7 @@ describe("integration: the log agent under the baseline profile (pulumi up, the 
             const deleted = spawnSync("kubectl", ["delete", "pod", "webserver", "--wait=false"], { encoding: "utf8" });
             expect(deleted.status, deleted.stderr).to.equal(0);
             // nginx stopped: the exec that made the requests ends with it.
-            await until("the load's end (nginx stopped)", 120_000, () => loadEnded);
+            await until("the load's end (nginx stopped)", 120_000, loadEnded);
             const lastAnswered = answered().length;
             // The agent drains now, the lines since the block undelivered; the LogService is let through.
             const unblocked = iptablesInPod("default", "webserver", ["-D", "OUTPUT", ...RULE]);
@@ -335,7 +320,7 @@ describe("integration: the log agent under the baseline profile (pulumi up, the 
             }
         } finally {
             if (blocked) iptablesInPod("default", "webserver", ["-D", "OUTPUT", ...RULE]);
-            load.kill();
+            load.stop();
             await watch?.stop();
         }
     });

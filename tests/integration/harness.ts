@@ -2,7 +2,7 @@
 // Kubernetes provider, kubectl) and a Kubernetes API server, the project copied into a temporary
 // directory with a throw-away file:// backend, and commands run the way a user runs them.
 // Without a tool or a cluster the suite fails at once, naming what is missing and how to get it.
-import { spawnSync } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -355,4 +355,49 @@ export function logsRecords(project: Workdir, args: string[]) {
         .filter(Boolean)
         .map((l) => JSON.parse(l));
     return { status: r.status, stderr: String(r.stderr), records };
+}
+
+/** Requests made one after another inside a pod's nginx, until nginx stops (the exec ends with it). */
+export interface NginxLoad {
+    readonly pod: string;
+    /** The path prefix of every request: `${tag}${n}`, n from 1. */
+    readonly tag: string;
+    /** The numbers of the requests answered so far (any status), as the exec printed them. */
+    answered: () => number[];
+    /** Whether the exec has ended: nginx's container stopped. */
+    ended: () => boolean;
+    stop: () => void;
+}
+
+/** Starts requests `${tag}1`, `${tag}2`, ... one after another in pod `pod`'s nginx container (`kubectl exec ... curl`). */
+export function loadInNginx(pod: string, tag: string): NginxLoad {
+    const child = spawn(
+        "kubectl",
+        [
+            "exec",
+            pod,
+            "-c",
+            "nginx-container",
+            "--",
+            "sh",
+            "-c",
+            `i=0; while [ $i -lt 1000000 ]; do i=$((i+1)); c=$(curl -s -o /dev/null -w '%{http_code}' http://localhost:80${tag}$i) && echo "$c $i"; done`,
+        ],
+        { env: baseEnv() },
+    );
+    let out = "";
+    let ended = false;
+    child.stdout.on("data", (d) => (out += d));
+    child.once("close", () => (ended = true));
+    return {
+        pod,
+        tag,
+        answered: () =>
+            out
+                .split("\n")
+                .filter((l) => /^\d{3} \d+$/.test(l))
+                .map((l) => Number(l.split(" ")[1])),
+        ended: () => ended,
+        stop: () => child.kill(),
+    };
 }

@@ -18,10 +18,13 @@ export function clusterMode(): Mode {
     return r.stdout.trim() as Mode;
 }
 
+/** Where scripts/cluster.sh keeps the local cluster's state: its logs, the node's kubelet and containerd. */
+const clusterStateDir = (): string =>
+    process.env.WEBSERVER_CLUSTER_DIR ?? path.join(os.homedir(), ".cache", "webserver-sidecar", "cluster");
+
 /** The local cluster node's containerd socket (scripts/node.sh), and its ctr. */
 function localSocket(): string {
-    const state =
-        process.env.WEBSERVER_CLUSTER_DIR ?? path.join(os.homedir(), ".cache", "webserver-sidecar", "cluster");
+    const state = clusterStateDir();
     return path.join(state, "node", "containerd", "containerd.sock");
 }
 const localCtr = () =>
@@ -173,8 +176,7 @@ export function stopSignals(ids: string[]): Record<string, { at: number; signal:
     const mode = clusterMode();
     let log: string;
     if (mode === "local") {
-        const state =
-            process.env.WEBSERVER_CLUSTER_DIR ?? path.join(os.homedir(), ".cache", "webserver-sidecar", "cluster");
+        const state = clusterStateDir();
         log = fs.readFileSync(path.join(state, "containerd.log"), "utf8");
     } else {
         log = must("kind", ["get", "nodes", "--name", "webserver"])
@@ -208,8 +210,7 @@ export function rfc3339Seconds(stamp: string): number {
 export function emptyDirFileOnNode(uid: string, volume: string, file: string): string | undefined {
     const rel = path.join("pods", uid, "volumes", "kubernetes.io~empty-dir", volume, file);
     if (clusterMode() === "local") {
-        const state =
-            process.env.WEBSERVER_CLUSTER_DIR ?? path.join(os.homedir(), ".cache", "webserver-sidecar", "cluster");
+        const state = clusterStateDir();
         try {
             return fs.readFileSync(path.join(state, "node", "kubelet", rel), "utf8");
         } catch {
@@ -229,8 +230,7 @@ export function emptyDirFileOnNode(uid: string, volume: string, file: string): s
 export function podDirOnNode(uid: string): boolean {
     const mode = clusterMode();
     if (mode === "local") {
-        const state =
-            process.env.WEBSERVER_CLUSTER_DIR ?? path.join(os.homedir(), ".cache", "webserver-sidecar", "cluster");
+        const state = clusterStateDir();
         return spawnSync("test", ["-e", path.join(state, "node", "kubelet", "pods", uid)]).status === 0;
     }
     return must("kind", ["get", "nodes", "--name", "webserver"])

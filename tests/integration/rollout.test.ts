@@ -5,53 +5,15 @@
 // request an old pod's nginx answered must be in the LogService, counted by its id, once -- its
 // sidecar (classic, with the preStop hook) drains after nginx's exit.
 import { expect } from "chai";
-import { spawn, spawnSync } from "child_process";
+import { spawnSync } from "child_process";
 import { AGENT } from "../../components";
 import { awaitProgress } from "../../scripts/lib/exec";
 import { queryLogsQL } from "../../scripts/lib/victoriaLogs";
-import { kubectl, logServiceVolume, portForward, Project, report, requirePrerequisites } from "./harness";
+import { kubectl, loadInNginx, logServiceVolume, portForward, Project, report, requirePrerequisites } from "./harness";
 import { iptablesInPod, kwokNode } from "./node";
 
 /** Refuses the pod's connections to the LogService (a rule in its network namespace). */
 const RULE = ["-p", "tcp", "--dport", "9428", "-j", "REJECT", "--reject-with", "tcp-reset"];
-
-interface Load {
-    pod: string;
-    tag: string;
-    answered: () => number[];
-    ended: () => boolean;
-    stop: () => void;
-}
-
-/** Requests one after another inside `pod`'s nginx container, each answered one's number printed, until nginx stops. */
-function loadIn(pod: string, run: string): Load {
-    const tag = `/rollout-${run}-${pod}-`;
-    const child = spawn("kubectl", [
-        "exec",
-        pod,
-        "-c",
-        "nginx-container",
-        "--",
-        "sh",
-        "-c",
-        `i=0; while [ $i -lt 1000000 ]; do i=$((i+1)); c=$(curl -s -o /dev/null -w '%{http_code}' http://localhost:80${tag}$i) && echo "$c $i"; done`,
-    ]);
-    let out = "";
-    let ended = false;
-    child.stdout.on("data", (d) => (out += d));
-    child.once("close", () => (ended = true));
-    return {
-        pod,
-        tag,
-        answered: () =>
-            out
-                .split("\n")
-                .filter((l) => /^\d{3} \d+$/.test(l))
-                .map((l) => Number(l.split(" ")[1])),
-        ended: () => ended,
-        stop: () => child.kill(),
-    };
-}
 
 const podsOf = (): string[] => {
     const r = kubectl(["get", "pods", "-l", "app.kubernetes.io/instance=webserver", "-o", "json"]);
@@ -99,7 +61,7 @@ describe("integration: a Deployment rollout under load (the real node): every re
             const node = JSON.parse(kubectl(["get", "pod", p, "-o", "json"]).stdout).spec.nodeName;
             expect(kwokNode(node), `${p} on the real node`).to.equal(false);
         }
-        const loads = old.map((p) => loadIn(p, run));
+        const loads = old.map((p) => loadInNginx(p, `/rollout-${run}-${p}-`));
         const blocked = new Set<string>();
         const unblockedInTime = new Set<string>();
         try {
